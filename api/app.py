@@ -1,0 +1,115 @@
+"""The composition root: `create_app(settings)` wires engine, sessions, events, schema and routes."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from graphql import GraphQLError
+from strawberry.http.ides import get_graphql_ide_html
+
+from api import migrate
+from api.db import SessionFactory, make_engine
+from api.settings import Settings
+from content import events
+from content.errors import DomainError, ErrorCode
+from content.security.authentication import authenticate
+from schema.build import build_schema
+from schema.context import Context
+
+log = logging.getLogger("lightbox")
+
+
+def _format_error(err: GraphQLError, request_id: str) -> dict[str, Any]:
+    original = err.original_error
+    if isinstance(original, DomainError):
+        return {"message": original.message, "path": err.path, "extensions": {"code": original.code.value}}
+    if original is not None:
+        # Unexpected: log it with the request id and tell the client nothing internal.
+        log.error("request %s failed", request_id, exc_info=original)
+        return {"message": "internal error", "path": err.path,
+                "extensions": {"code": "INTERNAL", "requestId": request_id}}
+    return {"message": err.message, "locations": [loc._asdict() for loc in err.locations or []],
+            "extensions": {"code": "INVALID_QUERY"}}
+
+
+def create_app(settings: Settings, *, check_schema: bool = True) -> FastAPI:
+    engine = make_engine(settings)
+    if check_schema and not migrate.is_current(engine):
+        raise RuntimeError("the database schema is behind; run `lightbox migrate`")
+    bus = events.EventBus()
+    sessions = SessionFactory(engine, bus)
+    schema = build_schema(max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
+                          max_aliases=settings.max_aliases)
+    secret = settings.secret()
+    app = FastAPI(title="Lightbox", docs_url=None, redoc_url=None)
+    app.state.settings, app.state.sessions, app.state.bus = settings, sessions, bus
+
+    def execute(request: Request, body: dict[str, Any]) -> JSONResponse:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        query = body.get("query")
+        variables = body.get("variables")
+        if not isinstance(query, str) or (variables is not None and not isinstance(variables, dict)):
+            return JSONResponse({"errors": [{"message": "a query string is required",
+                                             "extensions": {"code": "INVALID_QUERY"}}]}, status_code=400)
+        header = request.headers.get("authorization", "")
+        bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
+        with sessions.scope() as session:
+            try:
+                principal = authenticate(bearer, session=session, secret=secret)
+            except DomainError as exc:
+                return JSONResponse({"errors": [{"message": exc.message, "extensions": {"code": exc.code.value}}]},
+                                    status_code=401)
+            ctx = Context(principal=principal, session=session, secret=secret,
+                          token_ttl_seconds=settings.token_ttl_seconds)
+            result = schema.execute_sync(query, variable_values=variables, context_value=ctx,
+                                         operation_name=body.get("operationName"))
+        out: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            out["errors"] = [_format_error(e, request_id) for e in result.errors]
+        status = 200 if result.data is not None or not result.errors else 400
+        return JSONResponse(out, status_code=status, headers={"x-request-id": request_id})
+
+    @app.post("/graphql")
+    def graphql_post(request: Request, body: dict[str, Any]) -> JSONResponse:
+        return execute(request, body)
+
+    @app.get("/graphql", response_model=None)
+    def graphql_get(request: Request) -> HTMLResponse | JSONResponse:
+        params = request.query_params
+        if "query" not in params:
+            return HTMLResponse(get_graphql_ide_html())
+        import json
+
+        try:
+            variables = json.loads(params["variables"]) if params.get("variables") else None
+        except ValueError:
+            variables = "invalid"
+        body = {"query": params["query"], "variables": variables, "operationName": params.get("operationName")}
+        if body["query"].lstrip().startswith("mutation"):
+            return JSONResponse({"errors": [{"message": "mutations need POST",
+                                             "extensions": {"code": ErrorCode.INVALID_INPUT.value}}]},
+                                status_code=405)
+        return execute(request, body)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz() -> JSONResponse:
+        try:
+            ok = migrate.is_current(engine)
+        except Exception:
+            ok = False
+        return JSONResponse({"status": "ready" if ok else "not ready"}, status_code=200 if ok else 503)
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """uvicorn's factory: each worker builds its app from the environment when it starts."""
+    return create_app(Settings())

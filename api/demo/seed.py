@@ -1,0 +1,58 @@
+"""Seed a demo repository: the sample curriculum, four people, collections and teaching cases."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session, select
+
+from content.cases.service import create_case
+from content.collections.service import by_path, create_collection
+from content.curriculum.service import SAMPLE_CURRICULUM, load_tree, read_tree_file
+from content.errors import DomainError
+from content.principal import SYSTEM
+from content.users.models import User
+from content.users.service import add_user, principal_for
+
+CASES_FILE = Path(__file__).with_name("cases.yaml")
+PEOPLE = (("admin", "administrator", "Dr A. Admin"), ("trainer", "trainer", "Dr T. Trainer"),
+          ("validator", "validator", "Dr V. Validator"), ("trainee", "trainee", "Dr R. Registrar"))
+CASE_FIELDS = ("title", "clinical_history", "findings", "diagnosis", "differential_diagnoses", "discussion",
+               "teaching_points", "difficulty", "modalities", "body_regions", "patient_age_band", "patient_sex",
+               "tags")
+
+
+def seed(session: Session) -> Iterator[str]:
+    if session.exec(select(User)).first() is not None:
+        yield "the data dir already holds a repository; nothing seeded"
+        return
+    added, _ = load_tree(read_tree_file(SAMPLE_CURRICULUM), session=session, principal=SYSTEM)
+    yield f"curriculum: {added} codes"
+    users = {}
+    for username, role, name in PEOPLE:
+        password = secrets.token_urlsafe(12)
+        users[username] = add_user(username, roles=[role], password=password, display_name=name,
+                                   session=session, principal=SYSTEM)
+        yield f"user {username:<10} role {role:<13} password {password}"
+    data: dict[str, Any] = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8")) if CASES_FILE.exists() else {}
+    for spec in data.get("collections", []):
+        parent_path, _, slug = spec["path"].rpartition("/")
+        parent = by_path(parent_path, session=session).uid if parent_path else None
+        create_collection(title=spec["title"], parent_uid=parent, slug=slug, session=session, principal=SYSTEM)
+        yield f"collection {spec['path']}"
+    trainer = principal_for(users["trainer"], session=session)
+    count = 0
+    for spec in data.get("cases", []):
+        fields = {k: spec[k] for k in CASE_FIELDS if spec.get(k) is not None}
+        fields["curriculum_codes"] = spec.get("curriculum", [])
+        try:
+            create_case(collection_uid=by_path(spec["collection"], session=session).uid, fields=fields,
+                        comment="demo case", session=session, principal=trainer)
+            count += 1
+        except DomainError as exc:
+            yield f"skipped case {spec.get('title')!r}: {exc.message}"
+    yield f"cases: {count}"

@@ -1,0 +1,60 @@
+"""The one settings object: read from LIGHTBOX_* environment variables or a .env file."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_WEAK_SECRETS = {"changeme", "change-me", "secret", "lightbox", "password", "changethis"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LIGHTBOX_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("./var")
+    database_url: str | None = None
+    secret_key: str | None = None
+    token_ttl_seconds: int = 8 * 3600
+    max_query_depth: int = 12
+    max_query_tokens: int = 3000
+    max_aliases: int = 30
+    sqlite_busy_timeout_ms: int = 15_000
+
+    @field_validator("secret_key")
+    @classmethod
+    def _refuse_weak(cls, value: str | None) -> str | None:
+        if value is not None and (value.lower() in _WEAK_SECRETS or len(value) < 32):
+            raise ValueError("LIGHTBOX_SECRET_KEY must be at least 32 random characters")
+        return value
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'lightbox.db').resolve()}"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.db_url.startswith("postgresql")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    def secret(self) -> bytes:
+        """The signing secret; generated once into the data dir when not configured."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+        return path.read_text().strip().encode()

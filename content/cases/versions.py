@@ -1,0 +1,61 @@
+"""Case versions: write the snapshot of a save, read history, pick the version a caller may see."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sqlmodel import Session, col, select
+
+from content.cases.models import CONTENT_FIELDS, SET_FIELDS, Case, CaseVersion
+from content.errors import DomainError, ErrorCode
+from content.principal import Principal
+from content.security.policy import may
+from content.security.roles import Permission
+from content.workflow import State
+
+View = Literal["current", "published"]
+
+
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    if before is None:
+        return [f for f in CONTENT_FIELDS if after.get(f) not in (None, "", [])]
+    return [f for f in CONTENT_FIELDS if not same_value(f, before.get(f), after.get(f))]
+
+
+def same_value(field: str, a: Any, b: Any) -> bool:
+    if field in SET_FIELDS:
+        return set(a or []) == set(b or [])
+    return (a or None) == (b or None)
+
+
+def write_version(session: Session, case: Case, *, author: Principal, comment: str,
+                  before: dict[str, Any] | None, validator_uid: str | None = None) -> CaseVersion:
+    data = case.snapshot()
+    row = CaseVersion(case_uid=case.uid, version=case.version, state=case.state, author_uid=author.user_id,
+                      comment=comment, changed_fields=changed_fields(before, data), data=data,
+                      validator_uid=validator_uid)
+    session.add(row)
+    return row
+
+
+def history(session: Session, case_uid: str) -> list[CaseVersion]:
+    stmt = select(CaseVersion).where(CaseVersion.case_uid == case_uid).order_by(col(CaseVersion.version))
+    return list(session.exec(stmt))
+
+
+def get_version(session: Session, case_uid: str, version: int) -> CaseVersion:
+    row = session.exec(select(CaseVersion).where(CaseVersion.case_uid == case_uid,
+                                                 CaseVersion.version == version)).first()
+    if row is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"version {version} does not exist", field="version")
+    return row
+
+
+def visible_view(principal: Principal, case: Case) -> View | None:
+    """The working copy for those who may view it in its state, else the published version, else nothing."""
+    if may(principal, Permission.VIEW, case):
+        return "current"
+    if (case.published_version is not None and case.state != State.RETIRED.value
+            and may(principal, Permission.VIEW, case, state=State.VALIDATED)):
+        return "published"
+    return None

@@ -1,0 +1,111 @@
+"""Collection services: create, find by path or uid, list what a principal may see, grant local roles."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from content import audit, events
+from content.base import slugify
+from content.cases.models import Case
+from content.collections.models import DEFAULT_LICENCE, Collection
+from content.errors import DomainError, ErrorCode
+from content.principal import Principal
+from content.security.models import LocalRoleGrant
+from content.security.policy import require, visible_condition
+from content.security.roles import ASSIGNABLE_ROLES, Permission, Role
+from content.users.models import Cohort, User
+
+ROOT_PATH = "/"
+
+
+class RegionRoot:
+    """The repository root: not a row, but a container permissions can be asked about."""
+
+    path = ROOT_PATH
+    creator_id: str | None = None
+
+
+def create_collection(*, title: str, parent_uid: str | None, slug: str | None, licence: str | None = None,
+                      description: str = "", session: Session, principal: Principal) -> Collection:
+    parent = get_collection(parent_uid, session=session) if parent_uid else None
+    require(principal, Permission.ADD_COLLECTION, parent or RegionRoot())
+    title = title.strip()
+    if not title or len(title) > 300:
+        raise DomainError(ErrorCode.INVALID_INPUT, "a title of 1 to 300 characters", field="title")
+    segment = slugify(slug) if slug else slugify(title)
+    if slug is not None and segment != slug:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"slug must be lower-case a-z, 0-9 and '-' ({segment!r})",
+                          field="slug")
+    path = f"{parent.path if parent else ''}/{segment}"
+    if session.exec(select(Collection.uid).where(Collection.path == path)).first():
+        raise DomainError(ErrorCode.PATH_CLASH, f"{path} exists", field="slug")
+    collection = Collection(parent_uid=parent.uid if parent else None, slug=segment, path=path, title=title,
+                            description=description, creator_id=principal.user_id,
+                            licence=licence or (parent.licence if parent else DEFAULT_LICENCE))
+    session.add(collection)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent create took the path first
+        session.rollback()
+        raise DomainError(ErrorCode.PATH_CLASH, f"{path} exists", field="slug") from exc
+    audit.record(session, principal, "collection.create", "collection", collection.uid, path=path)
+    session.commit()
+    return collection
+
+
+def get_collection(uid: str, *, session: Session) -> Collection:
+    collection = session.get(Collection, uid)
+    if collection is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such collection", field="collection")
+    return collection
+
+
+def by_path(path: str, *, session: Session) -> Collection:
+    collection = session.exec(select(Collection).where(Collection.path == path.rstrip("/"))).first()
+    if collection is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no collection at {path}", field="collection")
+    return collection
+
+
+def list_collections(*, session: Session, principal: Principal) -> list[Collection]:
+    """Every collection for a signed-in person (containers are not secret); partners see their own."""
+    require(principal, Permission.VIEW)
+    stmt = select(Collection).order_by(col(Collection.path))
+    if principal.token_collection_path:
+        base = principal.token_collection_path
+        stmt = stmt.where((col(Collection.path) == base) | col(Collection.path).startswith(base + "/"))
+    return list(session.exec(stmt))
+
+
+def visible_case_counts(collection_uids: list[str], *, session: Session, principal: Principal) -> dict[str, int]:
+    if not collection_uids:
+        return {}
+    stmt = (select(Case.collection_uid, func.count()).where(col(Case.collection_uid).in_(collection_uids))
+            .where(visible_condition(principal, Case)).group_by(col(Case.collection_uid)))
+    counts = dict.fromkeys(collection_uids, 0)
+    counts.update({uid: int(n) for uid, n in session.exec(stmt)})
+    return counts
+
+
+def grant_local_role(collection_uid: str, *, role: str, user_uid: str | None = None, cohort_uid: str | None = None,
+                     session: Session, principal: Principal) -> LocalRoleGrant:
+    collection = get_collection(collection_uid, session=session)
+    require(principal, Permission.MANAGE_LOCAL_ROLES, collection)
+    try:
+        granted = Role(role)
+    except ValueError:
+        granted = None
+    if granted not in ASSIGNABLE_ROLES or (user_uid is None) == (cohort_uid is None):
+        raise DomainError(ErrorCode.INVALID_INPUT, "one assignable role for one user or one cohort")
+    target_type, target_uid = ("user", user_uid) if user_uid else ("cohort", cohort_uid)
+    if session.get(User if user_uid else Cohort, target_uid) is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no such {target_type}")
+    grant = LocalRoleGrant(collection_uid=collection.uid, principal_type=target_type,
+                           principal_uid=str(target_uid), role=role)
+    session.add(grant)
+    audit.record(session, principal, "localrole.grant", "collection", collection.uid,
+                 principal=f"{target_type}:{target_uid}", role=role)
+    events.emit(session, events.SecurityChanged(path=collection.path))
+    session.commit()
+    return grant

@@ -1,0 +1,35 @@
+"""Domain errors: every refusal below the API carries a stable code that schema/ maps to a payload error."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    VERSION_CONFLICT = "VERSION_CONFLICT"
+    INVALID_CURRICULUM_CODE = "INVALID_CURRICULUM_CODE"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    PATH_CLASH = "PATH_CLASH"
+    INVALID_INPUT = "INVALID_INPUT"
+    DUPLICATE = "DUPLICATE"
+    INVALID_QUERY = "INVALID_QUERY"
+    UNDECODABLE = "UNDECODABLE"
+    QUARANTINED = "QUARANTINED"
+
+
+class DomainError(Exception):
+    """A refusal the caller can act on; never a bug. `field` names the offending input."""
+
+    def __init__(self, code: ErrorCode, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.code.value}: {self.message})"

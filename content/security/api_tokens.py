@@ -1,0 +1,65 @@
+"""Partner API tokens: random, shown once, stored as SHA-256, scoped read/write and to a collection."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlmodel import Session, select
+
+from content import audit
+from content.base import utcnow
+from content.collections.models import Collection
+from content.errors import DomainError, ErrorCode
+from content.principal import Principal
+from content.security.models import ApiToken
+from content.security.policy import require
+from content.security.roles import Permission
+from content.users.models import User
+
+TOKEN_PREFIX = "lbx_"
+SCOPES = ("read", "write")
+
+
+def _digest(token: str) -> str:
+    # A 256-bit random token needs no slow hash: nothing guessable is being protected.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(name: str, *, scope: str, acting_user: User, collection_path: str | None,
+                     session: Session, principal: Principal) -> tuple[str, ApiToken]:
+    require(principal, Permission.MANAGE_USERS)
+    if scope not in SCOPES:
+        raise DomainError(ErrorCode.INVALID_INPUT, "scope must be read or write", field="scope")
+    collection_uid = None
+    if collection_path:
+        collection = session.exec(select(Collection).where(Collection.path == collection_path)).first()
+        if collection is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"no collection at {collection_path}", field="collection")
+        collection_uid = collection.uid
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(name=name, prefix=token[:12], token_hash=_digest(token), scope=scope,
+                   collection_uid=collection_uid, user_uid=acting_user.uid)
+    session.add(row)
+    session.flush()
+    audit.record(session, principal, "token.create", "api_token", row.uid, name=name, scope=scope,
+                 collection=collection_path)
+    session.commit()
+    return token, row
+
+
+def resolve_api_token(token: str, *, session: Session) -> tuple[ApiToken, User, str | None]:
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if row is None or row.revoked:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "invalid or revoked API token")
+    user = session.get(User, row.user_uid)
+    if user is None or not user.active:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "the token's account is disabled")
+    path = None
+    if row.collection_uid:
+        collection = session.get(Collection, row.collection_uid)
+        path = collection.path if collection else "/nonexistent"
+    row.last_used = utcnow()
+    session.add(row)
+    session.commit()
+    return row, user, path

@@ -1,0 +1,25 @@
+"""Turn a bearer token (a person's session token or a partner's API token) into a Principal."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from content.errors import DomainError, ErrorCode
+from content.principal import ANONYMOUS, Principal
+from content.security import tokens
+from content.security.api_tokens import TOKEN_PREFIX, resolve_api_token
+from content.users.models import User
+from content.users.service import principal_for
+
+
+def authenticate(bearer: str | None, *, session: Session, secret: bytes) -> Principal:
+    if not bearer:
+        return ANONYMOUS
+    if bearer.startswith(TOKEN_PREFIX):
+        row, user, path = resolve_api_token(bearer, session=session)
+        return principal_for(user, session=session, token_scope=row.scope, token_collection_path=path)
+    claims = tokens.verify(bearer, secret=secret)
+    user = session.get(User, claims.subject)
+    if user is None or not user.active:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "invalid or expired token")
+    return principal_for(user, session=session)

@@ -1,0 +1,50 @@
+"""Security tables: local role grants, partner API tokens, and the failed-login throttle."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from content.base import dt_column, new_uid, utcnow
+
+
+class LocalRoleGrant(SQLModel, table=True):
+    """A role granted to a person or a cohort on a collection and everything under it."""
+
+    __tablename__ = "local_role_grant"
+
+    uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
+    collection_uid: str = Field(foreign_key="collection.uid", index=True)
+    principal_type: str = Field(max_length=10)  # "user" | "cohort"
+    principal_uid: str = Field(max_length=32, index=True)
+    role: str = Field(max_length=30)
+    created: datetime = Field(default_factory=utcnow, sa_column=dt_column())
+
+
+class ApiToken(SQLModel, table=True):
+    """A partner system's token. Only its SHA-256 is kept; the token is shown once."""
+
+    __tablename__ = "api_token"
+
+    uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
+    name: str = Field(max_length=200)
+    prefix: str = Field(max_length=16, index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    scope: str = Field(max_length=10)  # "read" | "write"
+    collection_uid: str | None = Field(default=None, foreign_key="collection.uid")
+    user_uid: str = Field(foreign_key="user.uid")  # the partner account the token acts as
+    created: datetime = Field(default_factory=utcnow, sa_column=dt_column())
+    last_used: datetime | None = Field(default=None, sa_column=dt_column(nullable=True))
+    revoked: bool = False
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins per username (existing or not), to slow password guessing."""
+
+    __tablename__ = "login_throttle"
+
+    username: str = Field(primary_key=True, max_length=100)
+    failures: int = 0
+    first_failure: datetime = Field(default_factory=utcnow, sa_column=dt_column())
+    blocked_until: datetime | None = Field(default=None, sa_column=dt_column(nullable=True))

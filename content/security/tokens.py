@@ -1,0 +1,59 @@
+"""Signed, expiring bearer tokens for people (HMAC-SHA256 over a small JSON claim set)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+
+from content.errors import DomainError, ErrorCode
+
+_PREFIX = "lbs1."
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass(frozen=True)
+class Claims:
+    subject: str
+    expires: int
+
+
+def issue(subject: str, *, secret: bytes, ttl_seconds: int, now: float | None = None) -> str:
+    issued = int(now if now is not None else time.time())
+    body = _b64(json.dumps({"sub": subject, "exp": issued + ttl_seconds, "jti": secrets.token_hex(8)},
+                           separators=(",", ":")).encode())
+    sig = _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())
+    return f"{_PREFIX}{body}.{sig}"
+
+
+def verify(token: str, *, secret: bytes, now: float | None = None) -> Claims:
+    invalid = DomainError(ErrorCode.UNAUTHENTICATED, "invalid or expired token")
+    if not token.startswith(_PREFIX) or token.count(".") != 2:
+        raise invalid
+    body, _, sig = token[len(_PREFIX):].partition(".")
+    expected = _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())
+    if not hmac.compare_digest(sig, expected):
+        raise invalid
+    try:
+        claims = json.loads(_unb64(body))
+        subject, expires = str(claims["sub"]), int(claims["exp"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise invalid from exc
+    if expires < (now if now is not None else time.time()):
+        raise invalid
+    return Claims(subject=subject, expires=expires)
+
+
+def looks_like_session_token(token: str) -> bool:
+    return token.startswith(_PREFIX)

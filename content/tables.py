@@ -1,0 +1,14 @@
+"""Imports every table module so SQLModel.metadata is complete (for Alembic and tests)."""
+
+from sqlmodel import SQLModel
+
+from content import audit
+from content.cases import models as cases
+from content.collections import models as collections
+from content.curriculum import models as curriculum
+from content.imaging import models as imaging
+from content.security import models as security
+from content.users import models as users
+
+metadata = SQLModel.metadata
+MODULES = (audit, cases, collections, curriculum, imaging, security, users)

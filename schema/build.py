@@ -1,0 +1,32 @@
+"""Assemble the schema with its hardening: depth, token and alias limits, parse/validation caches."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from schema.mutations import Mutation
+from schema.queries import Query
+from schema.types import Case, Collection
+
+
+def build_schema(*, max_depth: int = 12, max_tokens: int = 3000, max_aliases: int = 30) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, types=[Case, Collection],
+        config=StrawberryConfig(auto_camel_case=True),
+        extensions=[lambda: QueryDepthLimiter(max_depth=max_depth),
+                    lambda: MaxTokensLimiter(max_token_count=max_tokens),
+                    lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+                    ParserCache, ValidationCache],
+    )
+
+
+def sdl() -> str:
+    return build_schema().as_str() + "\n"

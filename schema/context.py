@@ -1,0 +1,24 @@
+"""The typed per-request context: who is asking, their session, settings and batch caches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from content.principal import Principal
+from schema.loaders import Loaders
+
+
+@dataclass
+class Context:
+    principal: Principal
+    session: Session
+    secret: bytes
+    token_ttl_seconds: int
+    loaders: Loaders = field(init=False)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.session)

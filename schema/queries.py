@@ -1,0 +1,158 @@
+"""Root queries: thin resolvers, each calling one service and mapping its result."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from sqlmodel import func, select
+from strawberry.types import Info
+
+from content.cases.listing import CaseFilter, list_cases
+from content.cases.models import Case as CaseRow
+from content.cases.models import CaseTerm
+from content.cases.service import get_case
+from content.collections.service import get_collection, list_collections, visible_case_counts
+from content.curriculum.service import subtree
+from content.errors import DomainError, ErrorCode
+from content.security.policy import visible_condition
+from content.users.models import User as UserRow
+from content.users.service import cohorts_of
+from content.workflow import State
+from schema.context import Context
+from schema.inputs import CaseSearch
+from schema.node import from_global_id, to_global_id
+from schema.types import Case, Cohort, Collection, CurriculumNode, Node, User, prime_cases
+
+
+@strawberry.type(description="A highlighted snippet of a search hit.")
+class Highlight:
+    field: str = strawberry.field(description="Field matched.")
+    snippet: str = strawberry.field(description="Snippet with <mark> around matched terms.")
+
+
+@strawberry.type(description="A search hit.")
+class CaseEdge:
+    cursor: str = strawberry.field(description="Cursor of this hit.")
+    node: Case = strawberry.field(description="The case.")
+    highlights: list[Highlight] = strawberry.field(description="Matched snippets.")
+
+
+@strawberry.type(description="Relay page info.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More after this page.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last edge.")
+
+
+@strawberry.type(description="A facet value and its count.")
+class FacetBucket:
+    value: str = strawberry.field(description="Value.")
+    label: str = strawberry.field(description="Label for display.")
+    count: int = strawberry.field(description="Cases with this value in the result set.")
+
+
+@strawberry.type(description="Counts of one field over the result set.")
+class Facet:
+    field: str = strawberry.field(description="Field.")
+    buckets: list[FacetBucket] = strawberry.field(description="Values and counts.")
+
+
+@strawberry.type(description="A page of cases.")
+class CaseConnection:
+    total_count: int = strawberry.field(description="Cases matching, that the caller may see.")
+    page_info: PageInfo = strawberry.field(description="Pagination.")
+    edges: list[CaseEdge] = strawberry.field(description="This page.")
+    facets: list[Facet] = strawberry.field(description="Facet counts over the whole result set.")
+
+
+@strawberry.type(description="The person behind the token.")
+class Me(User):
+    @strawberry.field(description="Cohorts the person belongs to.")
+    def cohorts(self, info: Info[Context, None]) -> list[Cohort]:
+        uid = from_global_id(self.id)[1]
+        rows = cohorts_of([uid], session=info.context.session)[uid]
+        return [Cohort(id=strawberry.ID(to_global_id("Cohort", c.uid)), title=c.title) for c in rows]
+
+
+def _auth(info: Info[Context, None]) -> Context:
+    ctx = info.context
+    if ctx.principal.is_anonymous:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in first")
+    return ctx
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The caller, or null when anonymous.")
+    def me(self, info: Info[Context, None]) -> Me | None:
+        ctx = info.context
+        if ctx.principal.is_anonymous or ctx.principal.user_id is None:
+            return None
+        row = ctx.session.get(UserRow, ctx.principal.user_id)
+        if row is None:
+            return None
+        u = User.of(row)
+        return Me(id=u.id, username=u.username, display_name=u.display_name, roles=u.roles)
+
+    @strawberry.field(description="Any object by global id.")
+    def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        ctx = _auth(info)
+        type_name, uid = from_global_id(id)
+        try:
+            if type_name == "Case":
+                return Case.of(get_case(uid, session=ctx.session, principal=ctx.principal), ctx)
+            if type_name == "Collection":
+                list_collections(session=ctx.session, principal=ctx.principal)
+                return Collection.of(get_collection(uid, session=ctx.session))
+        except DomainError as exc:
+            if exc.code is ErrorCode.NOT_FOUND:
+                return None
+            raise
+        return None
+
+    @strawberry.field(description="Every collection the caller may see.")
+    def collections(self, info: Info[Context, None]) -> list[Collection]:
+        ctx = _auth(info)
+        rows = list_collections(session=ctx.session, principal=ctx.principal)
+        ctx.extra["case_counts"] = visible_case_counts([r.uid for r in rows], session=ctx.session,
+                                                       principal=ctx.principal)
+        ctx.loaders.collections.want(r.parent_uid for r in rows)
+        return [Collection.of(r) for r in rows]
+
+    @strawberry.field(description="Cases the caller may see, filtered; first at most 100.")
+    def cases(self, info: Info[Context, None], search: CaseSearch | None = None, first: int = 20,
+              after: str | None = None) -> CaseConnection:
+        ctx = _auth(info)
+        s = search or CaseSearch()
+        coll = from_global_id(s.collection, "Collection", field="collection")[1] if s.collection else None
+        order = s.order_by.value if s.order_by else "NEWEST"
+        flt = CaseFilter(curriculum=tuple(s.curriculum or ()), modalities=tuple(s.modalities or ()),
+                         body_regions=tuple(s.body_regions or ()),
+                         difficulties=tuple(d.value for d in s.difficulties or ()),
+                         states=tuple(st.value for st in s.states or ()), collection_uid=coll,
+                         order="TITLE" if order == "TITLE" else "NEWEST")
+        page = list_cases(flt, first=first, after=after, session=ctx.session, principal=ctx.principal)
+        prime_cases(page.cases, ctx)
+        edges = []
+        for row, cursor in zip(page.cases, page.cursors, strict=True):
+            node = Case.of(row, ctx)
+            if node is not None:
+                edges.append(CaseEdge(cursor=cursor, node=node, highlights=[]))
+        return CaseConnection(total_count=page.total, edges=edges, facets=[],
+                              page_info=PageInfo(has_next_page=page.has_next,
+                                                 end_cursor=page.cursors[-1] if page.cursors else None))
+
+    @strawberry.field(description="The curriculum tree (or the subtree under root).")
+    def curriculum(self, info: Info[Context, None],
+                   root_code: Annotated[str | None, strawberry.argument(name="root")] = None) -> list[CurriculumNode]:
+        ctx = _auth(info)
+        nodes = subtree(root_code, session=ctx.session)
+        # Validated cases per own code, then rolled up the tree.
+        stmt = (select(CaseTerm.value, func.count()).join(CaseRow, CaseRow.uid == CaseTerm.case_uid)
+                .where(CaseTerm.kind == "curriculum", CaseRow.published_version.is_not(None),  # type: ignore
+                       CaseRow.state != State.RETIRED.value, visible_condition(ctx.principal, CaseRow))
+                .group_by(CaseTerm.value))
+        own = dict(ctx.session.exec(stmt).all())
+        def rolled(code: str) -> int:
+            return sum(n for c, n in own.items() if c == code or c.startswith(code + "."))
+        return [CurriculumNode.of(n, rolled(n.code)) for n in nodes]

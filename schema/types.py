@@ -1,0 +1,293 @@
+"""GraphQL object types shared across domains: Node, User, Collection, Curriculum, Case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from sqlmodel import col, select
+from strawberry.types import Info
+
+from content.cases.models import Case as CaseRow
+from content.cases.versions import history, visible_view
+from content.collections.models import Collection as CollectionRow
+from content.curriculum.models import CurriculumNode as CurriculumRow
+from content.imaging.models import Study as StudyRow
+from content.security.policy import may
+from content.security.roles import Permission
+from content.users.models import User as UserRow
+from content.workflow import State
+from schema.context import Context
+from schema.node import to_global_id
+
+CaseState = strawberry.enum(Enum("CaseState", {s.name: s.value for s in State}), description="Workflow state.")
+Difficulty = strawberry.enum(Enum("Difficulty", {n: n for n in ("FOUNDATION", "INTERMEDIATE", "ADVANCED")}),
+                             description="How hard a case is for a trainee.")
+
+
+@strawberry.interface(description="An object with a global id (Relay).")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Opaque global id.")
+
+
+@strawberry.type(description="A person.")
+class User(Node):
+    username: str = strawberry.field(description="Login name.")
+    display_name: str = strawberry.field(description="Name shown to others.")
+    roles: list[str] = strawberry.field(description="Global roles.")
+
+    @staticmethod
+    def of(row: UserRow) -> User:
+        return User(id=strawberry.ID(to_global_id("User", row.uid)), username=row.username,
+                    display_name=row.display_name, roles=list(row.roles))
+
+
+@strawberry.type(description="A cohort of trainees.")
+class Cohort(Node):
+    title: str = strawberry.field(description="Cohort name.")
+
+
+@strawberry.type(description="A person as others see them.")
+class Person:
+    display_name: str = strawberry.field(description="Name shown to others.")
+
+
+@strawberry.type(description="A curriculum node.")
+class CurriculumNode:
+    code: str = strawberry.field(description="e.g. NEURO.STROKE.ISCHAEMIC")
+    title: str = strawberry.field(description="Title of the node.")
+    depth: int = strawberry.field(description="1 for a system, 2 for a topic, 3+ for conditions.")
+    parent_code: str | None = strawberry.field(description="Code of the parent node.")
+    plain_film: bool = strawberry.field(description="Plain-film topic.")
+    cross_sectional: bool = strawberry.field(description="Cross-sectional topic.")
+    acute: bool = strawberry.field(description="Must-not-miss.")
+    core: bool = strawberry.field(description="Expected of every trainee.")
+    validated_case_count: int = strawberry.field(description="Validated cases the caller can see under it.")
+
+    @staticmethod
+    def of(row: CurriculumRow, count: int = 0) -> CurriculumNode:
+        return CurriculumNode(code=row.code, title=row.title, depth=row.depth, parent_code=row.parent_code,
+                              plain_film=row.plain_film, cross_sectional=row.cross_sectional, acute=row.acute,
+                              core=row.core, validated_case_count=count)
+
+
+@strawberry.type(description="A container of cases: a contributing trust or a theme.")
+class Collection(Node):
+    uid: strawberry.Private[str]
+    parent_uid: strawberry.Private[str | None]
+    title: str = strawberry.field(description="Title.")
+    path: str = strawberry.field(description="Path from the region root, e.g. /north/leeds.")
+    licence: str = strawberry.field(description="Default licence of its cases.")
+
+    @strawberry.field(description="The containing collection, if any.")
+    def parent(self, info: Info[Context, None]) -> Collection | None:
+        row = info.context.loaders.collections.get(self.parent_uid)
+        return Collection.of(row) if row else None
+
+    @strawberry.field(description="Cases in it (and below) that the caller may see.")
+    def case_count(self, info: Info[Context, None]) -> int:
+        counts: dict[str, int] = info.context.extra.get("case_counts", {})
+        if self.uid not in counts:
+            from content.collections.service import visible_case_counts
+
+            counts.update(visible_case_counts([self.uid], session=info.context.session,
+                                              principal=info.context.principal))
+        return counts.get(self.uid, 0)
+
+    @staticmethod
+    def of(row: CollectionRow) -> Collection:
+        return Collection(id=strawberry.ID(to_global_id("Collection", row.uid)), uid=row.uid,
+                          parent_uid=row.parent_uid, title=row.title, path=row.path, licence=row.licence)
+
+
+@strawberry.type(description="One instance (image) of a series.")
+class Instance(Node):
+    instance_number: int | None = strawberry.field(description="InstanceNumber.")
+    rendered_url: str | None = strawberry.field(description="URL of the rendered image.")
+
+
+@strawberry.type(description="An edge to an instance.")
+class InstanceEdge:
+    cursor: str = strawberry.field(description="Cursor.")
+    node: Instance = strawberry.field(description="The instance.")
+
+
+@strawberry.type(description="A page of instances.")
+class InstanceConnection:
+    edges: list[InstanceEdge] = strawberry.field(description="Edges.")
+
+
+@strawberry.type(description="A DICOM series of a study.")
+class Series(Node):
+    description: str = strawberry.field(description="SeriesDescription.")
+    modality: str | None = strawberry.field(description="Modality.")
+    body_part: str | None = strawberry.field(description="BodyPartExamined.")
+    instance_count: int = strawberry.field(description="Number of instances.")
+    thumbnail_url: str | None = strawberry.field(description="Thumbnail URL.")
+    preview_url: str | None = strawberry.field(description="Montage URL.")
+    cine_url: str | None = strawberry.field(description="Cine URL.")
+
+    @strawberry.field(description="Instances in display order.")
+    def instances(self, first: int = 100) -> InstanceConnection:
+        return InstanceConnection(edges=[])
+
+
+@strawberry.type(description="A DICOM study of a case (de-identified).")
+class Study(Node):
+    description: str = strawberry.field(description="StudyDescription.")
+    modality: str | None = strawberry.field(description="Main modality.")
+    study_date: str | None = strawberry.field(description="Shifted StudyDate.")
+    series: list[Series] = strawberry.field(description="Series of the study.")
+
+
+@strawberry.type(description="One saved version of a case.")
+class CaseVersion:
+    version: int = strawberry.field(description="Version number.")
+    state: CaseState = strawberry.field(description="State it was saved in.")  # type: ignore[valid-type]
+    author: Person | None = strawberry.field(description="Who saved it.")
+    created_at: datetime = strawberry.field(description="When.")
+    comment: str = strawberry.field(description="Why.")
+    changed_fields: list[str] = strawberry.field(description="Fields changed from the previous version.")
+
+
+@strawberry.type(description="A teaching case, as the caller may see it.")
+class Case(Node):
+    row: strawberry.Private[CaseRow]
+    data: strawberry.Private[dict[str, Any]]
+    uid: str = strawberry.field(description="Stable unique id.")
+    path: str = strawberry.field(description="Path in the repository.")
+    state: CaseState = strawberry.field(description="Workflow state of the version shown.")  # type: ignore
+    version: int = strawberry.field(description="Version shown.")
+    published_version: int | None = strawberry.field(description="Last validated version.")
+    created_at: datetime = strawberry.field(description="Created.")
+    modified_at: datetime = strawberry.field(description="Last modified.")
+
+    def _get(self, name: str) -> Any:
+        return self.data.get(name)
+
+    @strawberry.field(description="Title.")
+    def title(self) -> str | None:
+        return self._get("title")
+
+    @strawberry.field(description="Clinical history as the referrer wrote it.")
+    def clinical_history(self) -> str | None:
+        return self._get("clinical_history")
+
+    @strawberry.field(description="Findings.")
+    def findings(self) -> str | None:
+        return self._get("findings")
+
+    @strawberry.field(description="Diagnosis.")
+    def diagnosis(self) -> str | None:
+        return self._get("diagnosis")
+
+    @strawberry.field(description="Differential diagnoses.")
+    def differential_diagnoses(self) -> list[str] | None:
+        return self._get("differential_diagnoses")
+
+    @strawberry.field(description="Teaching discussion.")
+    def discussion(self) -> str | None:
+        return self._get("discussion")
+
+    @strawberry.field(description="Teaching points.")
+    def teaching_points(self) -> str | None:
+        return self._get("teaching_points")
+
+    @strawberry.field(description="Difficulty.")
+    def difficulty(self) -> Difficulty | None:  # type: ignore[valid-type]
+        value = self._get("difficulty")
+        return Difficulty(value) if value else None
+
+    @strawberry.field(description="Patient age band.")
+    def patient_age_band(self) -> str | None:
+        return self._get("patient_age_band")
+
+    @strawberry.field(description="Patient sex (M, F, O).")
+    def patient_sex(self) -> str | None:
+        return self._get("patient_sex")
+
+    @strawberry.field(description="Modalities.")
+    def modalities(self) -> list[str]:
+        return self._get("modalities") or []
+
+    @strawberry.field(description="Body regions.")
+    def body_regions(self) -> list[str]:
+        return self._get("body_regions") or []
+
+    @strawberry.field(description="Free tags.")
+    def tags(self) -> list[str] | None:
+        return self._get("tags")
+
+    @strawberry.field(description="Licence.")
+    def licence(self) -> str:
+        return self._get("licence") or self.row.licence
+
+    @strawberry.field(description="Curriculum nodes the case teaches.")
+    def curriculum(self, info: Info[Context, None]) -> list[CurriculumNode] | None:
+        codes = self._get("curriculum_codes")
+        if codes is None:
+            return None
+        loader = info.context.loaders.curriculum
+        return [CurriculumNode.of(n) for n in (loader.get(c) for c in codes) if n]
+
+    @strawberry.field(description="The contributing collection.")
+    def collection(self, info: Info[Context, None]) -> Collection | None:
+        row = info.context.loaders.collections.get(self.row.collection_uid)
+        return Collection.of(row) if row else None
+
+    @strawberry.field(description="Who created the case.")
+    def creator(self, info: Info[Context, None]) -> Person | None:
+        row = info.context.loaders.users.get(self.row.creator_id)
+        return Person(display_name=row.display_name) if row else None
+
+    @strawberry.field(description="Thumbnail of the key image.")
+    def thumbnail_url(self) -> str | None:
+        return None
+
+    @strawberry.field(description="DICOM studies of the case.")
+    def studies(self, info: Info[Context, None]) -> list[Study]:
+        rows = info.context.session.exec(select(StudyRow).where(col(StudyRow.case_uid) == self.row.uid))
+        return [Study(id=strawberry.ID(to_global_id("Study", s.uid)), description=s.description,
+                      modality=s.modality, study_date=s.study_date.isoformat() if s.study_date else None,
+                      series=[]) for s in rows]
+
+    @strawberry.field(description="Saved versions, oldest first (editors only).")
+    def history(self, info: Info[Context, None]) -> list[CaseVersion] | None:
+        ctx = info.context
+        if not may(ctx.principal, Permission.VIEW_HISTORY, self.row):
+            return None
+        rows = history(ctx.session, self.row.uid)
+        ctx.loaders.users.want(r.author_uid for r in rows)
+        out = []
+        for r in rows:
+            author = ctx.loaders.users.get(r.author_uid)
+            out.append(CaseVersion(version=r.version, state=CaseState(r.state), created_at=r.created,
+                                   author=Person(display_name=author.display_name) if author else None,
+                                   comment=r.comment, changed_fields=list(r.changed_fields)))
+        return out
+
+    @staticmethod
+    def of(row: CaseRow, ctx: Context) -> Case | None:
+        view = visible_view(ctx.principal, row)
+        if view is None:
+            return None
+        if view == "current":
+            data, state, version = row.snapshot(), row.state, row.version
+        else:
+            snap = ctx.loaders.versions.get((row.uid, row.published_version or 0))
+            if snap is None:
+                return None
+            data, state, version = dict(snap.data), State.VALIDATED.value, snap.version
+        return Case(id=strawberry.ID(to_global_id("Case", row.uid)), row=row, data=data, uid=row.uid,
+                    path=row.path, state=CaseState(state), version=version,
+                    published_version=row.published_version, created_at=row.created, modified_at=row.modified)
+
+
+def prime_cases(rows: list[CaseRow], ctx: Context) -> None:
+    """Tell the loaders everything a page of cases will ask for, so each relation is one query."""
+    ctx.loaders.collections.want(r.collection_uid for r in rows)
+    ctx.loaders.users.want(r.creator_id for r in rows)
+    ctx.loaders.curriculum.want(code for r in rows for code in r.curriculum_codes)
+    ctx.loaders.versions.want((r.uid, r.published_version) for r in rows if r.published_version)

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Idempotent setup on a fresh machine: Debian packages the tests need, a venv, the project.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+APT_PACKAGES="dcmtk orthanc orthanc-dicomweb chromium chromium-driver"
+missing=""
+for pkg in $APT_PACKAGES; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+if [ -n "$missing" ] && [ "${LIGHTBOX_SKIP_APT:-0}" != "1" ]; then
+  echo "installing Debian packages:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq $missing >/dev/null
+fi
+# PostgreSQL is started before sessions and CI; start it if it is down.
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start || true
+fi
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'

@@ -1,0 +1,143 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL (a database per test session)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from api import migrate
+from api.db import SessionFactory, make_engine
+from api.settings import Settings
+from content import events
+from content.principal import SYSTEM
+from content.tables import metadata
+
+PG_SERVER = os.environ.get("LIGHTBOX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    name = f"lightbox_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield f"{PG_SERVER}/{name}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory, pg_database: str) -> dict[str, Settings]:
+    """Both backends brought to head once per run through the real migrations."""
+    out = {}
+    for backend in ("sqlite", "postgresql"):
+        data_dir = tmp_path_factory.mktemp(f"data-{backend}")
+        url = pg_database if backend == "postgresql" else None
+        settings = Settings(data_dir=data_dir, database_url=url, secret_key="t" * 40)
+        engine = make_engine(settings)
+        migrate.upgrade(engine)
+        engine.dispose()
+        out[backend] = settings
+    return out
+
+
+def _truncate(engine: sa.Engine) -> None:
+    tables = list(reversed(metadata.sorted_tables))
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def settings(request: pytest.FixtureRequest, migrated: dict[str, Settings], tmp_path: Path) -> Settings:
+    base = migrated[request.param]
+    return base.model_copy(update={"data_dir": base.data_dir})
+
+
+@pytest.fixture
+def bus() -> events.EventBus:
+    return events.EventBus()
+
+
+@pytest.fixture
+def sessions(settings: Settings, bus: events.EventBus) -> Iterator[SessionFactory]:
+    engine = make_engine(settings)
+    _truncate(engine)
+    yield SessionFactory(engine, bus)
+    engine.dispose()
+
+
+@pytest.fixture
+def session(sessions: SessionFactory) -> Iterator[Session]:
+    with sessions.scope() as s:
+        yield s
+
+
+@pytest.fixture
+def system() -> object:
+    return SYSTEM
+
+
+@pytest.fixture
+def app_settings(sessions: SessionFactory, settings: Settings) -> Settings:
+    """Settings of a migrated, emptied database (the `sessions` fixture truncates it)."""
+    return settings
+
+
+@pytest.fixture
+def client(app_settings: Settings):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(app_settings)) as c:
+        yield c
+
+
+class LiveServer:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def gql(self, query: str, variables: dict | None = None, token: str | None = None) -> dict:
+        import httpx
+
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        r = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}},
+                       headers=headers, timeout=30)
+        return r.json()
+
+
+@pytest.fixture
+def live_server(app_settings: Settings) -> Iterator[LiveServer]:
+    """The real app over real HTTP: uvicorn in a thread on a free loopback port."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from api.app import create_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    server = uvicorn.Server(uvicorn.Config(create_app(app_settings), host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 15
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield LiveServer(f"http://127.0.0.1:{port}")
+    server.should_exit = True
+    thread.join(timeout=10)

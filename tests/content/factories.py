@@ -1,0 +1,35 @@
+"""Build real objects through the public services."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from content.collections.service import create_collection
+from content.curriculum.service import load_tree
+from content.principal import SYSTEM, Principal
+from content.users.models import User
+from content.users.service import add_user, principal_for
+
+TREE = [
+    {"code": "NEURO", "title": "Neuroradiology"},
+    {"code": "NEURO.STROKE", "title": "Stroke", "cross_sectional": True},
+    {"code": "NEURO.STROKE.ISCHAEMIC", "title": "Acute ischaemic stroke", "acute": True},
+    {"code": "NEURO.STROKE.HAEMORRHAGIC", "title": "Intracerebral haemorrhage"},
+    {"code": "CHEST", "title": "Chest"},
+    {"code": "CHEST.PLEURA", "title": "Pleura", "plain_film": True},
+    {"code": "CHEST.PLEURA.PNEUMOTHORAX", "title": "Pneumothorax", "plain_film": True},
+]
+
+
+def curriculum(session: Session) -> None:
+    load_tree(TREE, session=session, principal=SYSTEM)
+
+
+def person(session: Session, username: str, role: str) -> tuple[User, Principal]:
+    user = add_user(username, roles=[role], password="correct horse battery", session=session,
+                    principal=SYSTEM)
+    return user, principal_for(user, session=session)
+
+
+def collection(session: Session, title: str = "Leeds", parent: str | None = None) -> str:
+    return create_collection(title=title, parent_uid=parent, slug=None, session=session, principal=SYSTEM).uid
