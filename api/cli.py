@@ -130,3 +130,7 @@ def demo(port: int = 8000, seed_only: bool = typer.Option(False, "--seed-only"))
             typer.echo(line)
     if not seed_only:
         serve(port=port)
+
+
+if __name__ == "__main__":
+    app()

@@ -105,7 +105,7 @@ def grant_local_role(collection_uid: str, *, role: str, user_uid: str | None = N
                            principal_uid=str(target_uid), role=role)
     session.add(grant)
     audit.record(session, principal, "localrole.grant", "collection", collection.uid,
-                 principal=f"{target_type}:{target_uid}", role=role)
+                 grantee=f"{target_type}:{target_uid}", role=role)
     events.emit(session, events.SecurityChanged(path=collection.path))
     session.commit()
     return grant

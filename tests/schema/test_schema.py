@@ -66,7 +66,7 @@ def test_statements_do_not_grow_with_page_size(client, session: Session, session
     for first in (20, 100):
         statements: list[str] = []
 
-        def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        def count(conn, cursor, statement, *args, statements=statements):  # type: ignore[no-untyped-def]
             statements.append(statement)
 
         sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)

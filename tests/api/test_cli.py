@@ -1,0 +1,69 @@
+"""The `lightbox` command line against a real data dir (SQLite) and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from api.settings import Settings
+
+LIGHTBOX = [sys.executable, "-m", "api.cli"]
+
+
+def run(settings: Settings, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LIGHTBOX_DATA_DIR": str(settings.data_dir), "LIGHTBOX_SECRET_KEY": "s" * 40}
+    if settings.database_url:
+        env["LIGHTBOX_DATABASE_URL"] = settings.database_url
+    else:
+        env.pop("LIGHTBOX_DATABASE_URL", None)
+    return subprocess.run([*LIGHTBOX, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def cli_settings(app_settings: Settings, tmp_path: Path) -> Settings:
+    if app_settings.database_url:
+        return app_settings.model_copy(update={"data_dir": tmp_path})
+    return Settings(data_dir=tmp_path, secret_key="s" * 40)
+
+
+def test_user_token_curriculum_and_bad_input(cli_settings: Settings, tmp_path: Path) -> None:
+    assert run(cli_settings, "migrate").returncode == 0
+    ok = run(cli_settings, "user", "add", "dr-who", "--role", "trainer", "--password-stdin", stdin="long enough pw\n")
+    assert ok.returncode == 0, ok.stderr
+    dup = run(cli_settings, "user", "add", "dr-who", "--role", "trainer")
+    assert dup.returncode == 1 and dup.stderr.startswith("error:") and "Traceback" not in dup.stderr
+    bad_role = run(cli_settings, "user", "add", "x1", "--role", "wizard")
+    assert bad_role.returncode == 1 and "unknown role" in bad_role.stderr
+    csv = tmp_path / "tree.csv"
+    csv.write_text("code,title,parent\nMSK,Musculoskeletal,\nMSK.FRACTURE,Fractures,MSK\n")
+    loaded = run(cli_settings, "curriculum", "load", str(csv))
+    assert loaded.returncode == 0 and "2 added" in loaded.stdout
+    broken = tmp_path / "broken.csv"
+    broken.write_text("code,title,parent\nMSK.X.Y,Orphan,MSK.X\n")
+    refused = run(cli_settings, "curriculum", "load", str(broken))
+    assert refused.returncode == 1 and "not in the tree" in refused.stderr
+    token = run(cli_settings, "token", "create", "york", "--scope", "read")
+    assert token.returncode == 0 and token.stdout.startswith("lbx_")
+    assert run(cli_settings, "token", "create", "york2", "--scope", "admin").returncode == 1
+
+
+def test_schema_command_prints_committed_sdl(cli_settings: Settings) -> None:
+    out = run(cli_settings, "schema")
+    assert out.returncode == 0
+    assert out.stdout == (Path(__file__).resolve().parents[2] / "schema.graphql").read_text()
+
+
+def test_demo_seed_only_seeds_once(cli_settings: Settings) -> None:
+    first = run(cli_settings, "demo", "--seed-only")
+    assert first.returncode == 0, first.stderr
+    assert "curriculum:" in first.stdout and "user trainee" in first.stdout
+    codes = int(first.stdout.split("curriculum:")[1].split()[0])
+    assert 100 <= codes <= 160
+    assert "skipped case" not in first.stdout
+    assert int(first.stdout.split("cases:")[1].split()[0]) >= 12
+    again = run(cli_settings, "demo", "--seed-only")
+    assert again.returncode == 0 and "nothing seeded" in again.stdout
