@@ -1,0 +1,1 @@
+"""Ways in: DICOM files, folders, zips and DICOMDIRs, de-identified before anything is stored."""
