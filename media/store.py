@@ -1,0 +1,108 @@
+"""Content-addressed blobs and cached renditions under one root folder.
+
+Layout: `<root>/blobs/ab/cd/abcd…` (sha256 of the bytes) and `<root>/renditions/ab/cd/…`
+(a `RenderOptions.cache_key`). Writes go to a temporary file in the target folder and
+are moved into place with `os.replace`, so a reader sees a whole file or none, and two
+writers of the same key both succeed with the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from media.errors import ErrorCode, StoreError
+
+_KEY = re.compile(r"[0-9a-f]{64}")
+_CHUNK = 1 << 20
+
+
+def _check(key: str) -> str:
+    # Keys arrive from URLs: refusing anything but 64 hex digits rules out path tricks.
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
+        raise StoreError(ErrorCode.INVALID_INPUT, "a key is 64 lower-case hex digits", field="key")
+    return key
+
+
+class ContentStore:
+    """Blobs addressed by sha256; the root comes from settings, nothing is opened at import."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def _path(self, area: str, key: str) -> Path:
+        _check(key)
+        return self.root / area / key[:2] / key[2:4] / key
+
+    def _write(self, target: Path, chunks: list[bytes] | BinaryIO) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                if isinstance(chunks, list):
+                    out.writelines(chunks)
+                else:
+                    shutil.copyfileobj(chunks, out, _CHUNK)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+    # Blobs --------------------------------------------------------------------------
+
+    def path_for(self, key: str) -> Path:
+        return self._path("blobs", key)
+
+    def put(self, data: bytes) -> str:
+        key = hashlib.sha256(data).hexdigest()
+        if not self.has(key):  # content-addressed: same key, same bytes, nothing to redo
+            self._write(self.path_for(key), [data])
+        return key
+
+    def put_file(self, path: str | os.PathLike[str]) -> str:
+        """Store a file by streaming it twice (hash, then copy): never all in memory."""
+        digest = hashlib.sha256()
+        with open(path, "rb") as source:
+            for chunk in iter(lambda: source.read(_CHUNK), b""):
+                digest.update(chunk)
+            key = digest.hexdigest()
+            if not self.has(key):
+                source.seek(0)
+                self._write(self.path_for(key), source)
+        return key
+
+    def has(self, key: str) -> bool:
+        return self.path_for(key).is_file()
+
+    def open(self, key: str) -> BinaryIO:
+        try:
+            return self.path_for(key).open("rb")
+        except FileNotFoundError as exc:
+            raise StoreError(ErrorCode.NOT_FOUND, f"no blob {key}", field="key") from exc
+
+    def get(self, key: str) -> bytes:
+        with self.open(key) as handle:
+            return handle.read()
+
+    # Renditions ---------------------------------------------------------------------
+
+    def rendition_path(self, cache_key: str) -> Path:
+        return self._path("renditions", cache_key)
+
+    def put_rendition(self, cache_key: str, data: bytes) -> Path:
+        target = self.rendition_path(cache_key)
+        self._write(target, [data])
+        return target
+
+    def get_rendition(self, cache_key: str) -> bytes | None:
+        try:
+            return self.rendition_path(cache_key).read_bytes()
+        except FileNotFoundError:
+            return None
