@@ -11,7 +11,6 @@ from content.cases.fields import EDITABLE
 from content.cases.models import CONTENT_FIELDS, Case
 from content.cases.service import get_case, update_case
 from content.cases.versions import get_version, same_value
-from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.security.policy import require
 from content.security.roles import Permission

@@ -1,4 +1,4 @@
-"""The workflow: every state × transition × role from the declared table, four eyes, working copies."""
+"""The workflow: every state x transition x role from the declared table, four eyes, working copies."""
 
 from __future__ import annotations
 
