@@ -12,9 +12,20 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from schema.mutations import Mutation
-from schema.queries import Query
+from schema.mutations import Mutation as CoreMutation
+from schema.queries import Query as CoreQuery
 from schema.types import Case, Collection
+from schema.workflow import WorkflowMutation, WorkflowQuery
+
+
+@strawberry.type(description="Read the repository.")
+class Query(CoreQuery, WorkflowQuery):
+    pass
+
+
+@strawberry.type(description="Change the repository.")
+class Mutation(CoreMutation, WorkflowMutation):
+    pass
 
 
 def build_schema(*, max_depth: int = 12, max_tokens: int = 3000, max_aliases: int = 30) -> strawberry.Schema:

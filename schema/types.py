@@ -268,6 +268,19 @@ class Case(Node):
                                    comment=r.comment, changed_fields=list(r.changed_fields)))
         return out
 
+    @strawberry.field(description="Transitions this caller may make now.")
+    def available_transitions(self, info: Info[Context, None]) -> list[str]:
+        from content.cases.transitions import available_transitions
+
+        ctx = info.context
+        return [t.value for t in available_transitions(self.row, session=ctx.session, principal=ctx.principal)]
+
+    @strawberry.field(description="Who validated the published version (provenance).")
+    def validator(self, info: Info[Context, None]) -> Person | None:
+        snap = info.context.loaders.versions.get((self.row.uid, self.row.published_version or 0))
+        row = info.context.loaders.users.get(snap.validator_uid) if snap else None
+        return Person(display_name=row.display_name) if row else None
+
     @staticmethod
     def of(row: CaseRow, ctx: Context) -> Case | None:
         view = visible_view(ctx.principal, row)

@@ -11,6 +11,7 @@ import yaml
 from sqlmodel import Session, select
 
 from content.cases.service import create_case
+from content.cases.transitions import transition
 from content.collections.service import by_path, create_collection
 from content.curriculum.service import SAMPLE_CURRICULUM, load_tree, read_tree_file
 from content.errors import DomainError
@@ -45,13 +46,18 @@ def seed(session: Session) -> Iterator[str]:
         create_collection(title=spec["title"], parent_uid=parent, slug=slug, session=session, principal=SYSTEM)
         yield f"collection {spec['path']}"
     trainer = principal_for(users["trainer"], session=session)
+    validator = principal_for(users["validator"], session=session)
+    steps = {"DRAFT": [], "SUBMITTED": [("SUBMIT", trainer)],
+             "VALIDATED": [("SUBMIT", trainer), ("VALIDATE", validator)]}
     count = 0
     for spec in data.get("cases", []):
         fields = {k: spec[k] for k in CASE_FIELDS if spec.get(k) is not None}
         fields["curriculum_codes"] = spec.get("curriculum", [])
         try:
-            create_case(collection_uid=by_path(spec["collection"], session=session).uid, fields=fields,
-                        comment="demo case", session=session, principal=trainer)
+            case = create_case(collection_uid=by_path(spec["collection"], session=session).uid, fields=fields,
+                               comment="demo case", session=session, principal=trainer)
+            for name, actor in steps.get(spec.get("state", "DRAFT"), []):
+                transition(case.uid, name, comment="demo", session=session, principal=actor)
             count += 1
         except DomainError as exc:
             yield f"skipped case {spec.get('title')!r}: {exc.message}"

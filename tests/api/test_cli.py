@@ -65,5 +65,15 @@ def test_demo_seed_only_seeds_once(cli_settings: Settings) -> None:
     assert 100 <= codes <= 160
     assert "skipped case" not in first.stdout
     assert int(first.stdout.split("cases:")[1].split()[0]) >= 12
+    from api.db import SessionFactory, make_engine
+    from content import events
+    from content.cases.models import Case
+
+    env_settings = cli_settings
+    with SessionFactory(make_engine(env_settings), events.EventBus()).scope() as s:
+        from sqlmodel import select
+
+        states = [c.state for c in s.exec(select(Case))]
+    assert states.count("VALIDATED") >= 8 and "SUBMITTED" in states and "DRAFT" in states
     again = run(cli_settings, "demo", "--seed-only")
     assert again.returncode == 0 and "nothing seeded" in again.stdout

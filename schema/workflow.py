@@ -1,0 +1,104 @@
+"""Workflow in GraphQL: transitionCase, revertCase, caseDiff, reviewQueue."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Any
+
+import strawberry
+from sqlmodel import col, select
+from strawberry.types import Info
+
+from content.cases.history import case_diff, revert_case
+from content.cases.models import Case as CaseRow
+from content.cases.transitions import available_transitions, transition
+from content.security.policy import may, visible_condition
+from content.security.roles import Permission
+from content.workflow import State
+from content.workflow import Transition as TransitionName
+from schema.context import Context
+from schema.errors import payload
+from schema.mutations import CasePayload
+from schema.node import from_global_id
+from schema.types import Case, prime_cases
+
+CaseTransition = strawberry.enum(Enum("CaseTransition", {t.name: t.value for t in TransitionName}),
+                                 description="A workflow transition.")
+
+
+@strawberry.input(description="Move a case through the workflow.")
+class TransitionCaseInput:
+    id: strawberry.ID
+    transition: CaseTransition  # type: ignore[valid-type]
+    comment: str | None = None
+
+
+@strawberry.input(description="Make an old version the content of a new one.")
+class RevertCaseInput:
+    id: strawberry.ID
+    to_version: int
+    expected_version: int
+
+
+@strawberry.type(description="One field that differs between two versions.")
+class FieldDiff:
+    field: str = strawberry.field(description="Field name.")
+    before: str | None = strawberry.field(description="Value before (JSON for lists).")
+    after: str | None = strawberry.field(description="Value after (JSON for lists).")
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+@strawberry.type
+class WorkflowQuery:
+    @strawberry.field(description="Field-level differences between two versions of a case.")
+    def case_diff(self, info: Info[Context, None], id: strawberry.ID, from_version: int,
+                  to_version: int) -> list[FieldDiff]:
+        ctx = info.context
+        uid = from_global_id(id, "Case")[1]
+        changes = case_diff(uid, from_version, to_version, session=ctx.session, principal=ctx.principal)
+        return [FieldDiff(field=c.field, before=_text(c.before), after=_text(c.after)) for c in changes]
+
+    @strawberry.field(description="Submitted cases the caller may validate, oldest first.")
+    def review_queue(self, info: Info[Context, None], first: int = 50) -> list[Case]:
+        ctx = info.context
+        stmt = (select(CaseRow).where(CaseRow.state == State.SUBMITTED.value, visible_condition(ctx.principal, CaseRow))
+                .order_by(col(CaseRow.modified)))
+        rows = [r for r in ctx.session.exec(stmt.limit(min(max(first, 1), 100) * 2))
+                if may(ctx.principal, Permission.VALIDATE, r)
+                and TransitionName.VALIDATE in available_transitions(r, session=ctx.session, principal=ctx.principal)]
+        rows = rows[:first]
+        prime_cases(rows, ctx)
+        return [c for c in (Case.of(r, ctx) for r in rows) if c is not None]
+
+
+@strawberry.type
+class WorkflowMutation:
+    @strawberry.mutation(description="Move a case through the validation workflow.")
+    def transition_case(self, info: Info[Context, None], input: TransitionCaseInput) -> CasePayload:
+        ctx = info.context
+
+        def run() -> CasePayload:
+            uid = from_global_id(input.id, "Case")[1]
+            row = transition(uid, input.transition.value, comment=input.comment, session=ctx.session,
+                             principal=ctx.principal)
+            return CasePayload(case=Case.of(row, ctx), errors=[])
+
+        return payload(run, lambda errs: CasePayload(case=None, errors=errs), ctx.session)
+
+    @strawberry.mutation(description="Make an old version the content of a new version.")
+    def revert_case(self, info: Info[Context, None], input: RevertCaseInput) -> CasePayload:
+        ctx = info.context
+
+        def run() -> CasePayload:
+            uid = from_global_id(input.id, "Case")[1]
+            row = revert_case(uid, to_version=input.to_version, expected_version=input.expected_version,
+                              session=ctx.session, principal=ctx.principal)
+            return CasePayload(case=Case.of(row, ctx), errors=[])
+
+        return payload(run, lambda errs: CasePayload(case=None, errors=errs), ctx.session)
