@@ -118,6 +118,30 @@ def schema() -> None:
 
 
 @app.command()
+def render(file: Path, out: Path = typer.Option(Path("out.png"), "-o", "--out"),
+           size: int | None = typer.Option(None, "--size"), frame: int = typer.Option(1, "--frame"),
+           window: str | None = typer.Option(None, "--window", help="CENTER,WIDTH"),
+           preset: str | None = typer.Option(None, "--preset")) -> None:
+    """Render one DICOM file as the server would."""
+    from media.render import RenderOptions, render_file
+
+    fmt = out.suffix.lower().lstrip(".").replace("jpg", "jpeg") or "png"
+    try:
+        win = None
+        if window:
+            centre, _, width = window.partition(",")
+            try:
+                win = (float(centre), float(width))
+            except ValueError:
+                _fail("--window takes CENTER,WIDTH, e.g. 40,80")
+        options = RenderOptions(frame=frame, size=size, window=win, preset=preset, format=fmt)  # type: ignore[arg-type]
+        out.write_bytes(render_file(file, options))
+    except DomainError as exc:
+        _fail(exc.message)
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
 def demo(port: int = 8000, seed_only: bool = typer.Option(False, "--seed-only")) -> None:
     """Seed a demo repository in the data dir if it is empty, then serve it."""
     from api.demo.seed import seed

@@ -152,6 +152,14 @@ class CaseVersion:
     changed_fields: list[str] = strawberry.field(description="Fields changed from the previous version.")
 
 
+@strawberry.type(description="One audited change.")
+class AuditEntry:
+    at: datetime = strawberry.field(description="When.")
+    actor: str = strawberry.field(description="Username of who did it.")
+    action: str = strawberry.field(description="What, e.g. case.validate.")
+    comment: str | None = strawberry.field(description="The comment given, if any.")
+
+
 @strawberry.type(description="A teaching case, as the caller may see it.")
 class Case(Node):
     row: strawberry.Private[CaseRow]
@@ -267,6 +275,16 @@ class Case(Node):
                                    author=Person(display_name=author.display_name) if author else None,
                                    comment=r.comment, changed_fields=list(r.changed_fields)))
         return out
+
+    @strawberry.field(description="The audit trail of the case (editors only), oldest first.")
+    def audit_trail(self, info: Info[Context, None]) -> list[AuditEntry] | None:
+        from content.audit import trail
+
+        ctx = info.context
+        if not may(ctx.principal, Permission.VIEW_HISTORY, self.row):
+            return None
+        return [AuditEntry(at=e.at, actor=e.actor_name, action=e.action, comment=e.detail.get("comment"))
+                for e in trail(ctx.session, self.row.uid)]
 
     @strawberry.field(description="Transitions this caller may make now.")
     def available_transitions(self, info: Info[Context, None]) -> list[str]:

@@ -77,3 +77,21 @@ def test_demo_seed_only_seeds_once(cli_settings: Settings) -> None:
     assert states.count("VALIDATED") >= 8 and "SUBMITTED" in states and "DRAFT" in states
     again = run(cli_settings, "demo", "--seed-only")
     assert again.returncode == 0 and "nothing seeded" in again.stdout
+
+
+def test_render_writes_an_image_and_refuses_bad_options(tmp_path: Path) -> None:
+    import pydicom
+    from PIL import Image
+
+    ct = Path(pydicom.__file__).parent / "data" / "test_files" / "CT_small.dcm"
+    settings = Settings(data_dir=tmp_path, secret_key="s" * 40)
+    out = tmp_path / "ct.png"
+    done = run(settings, "render", str(ct), "-o", str(out), "--size", "64", "--preset", "brain")
+    assert done.returncode == 0, done.stderr
+    assert Image.open(out).size == (64, 64)
+    for bad in (["--size", "0"], ["--window", "40,0"], ["--window", "abc"], ["--preset", "nope"]):
+        refused = run(settings, "render", str(ct), "-o", str(out), *bad)
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr, bad
+    garbage = tmp_path / "x.dcm"
+    garbage.write_bytes(b"not dicom at all")
+    assert run(settings, "render", str(garbage), "-o", str(out)).returncode == 1

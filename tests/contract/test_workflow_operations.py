@@ -45,6 +45,13 @@ def test_review_validate_working_copy_diff_and_revert(live_server, team) -> None
     diff = gql(operation("case.graphql", "CaseDiff"), {"id": case["id"], "from": 3, "to": 4}, token=trainer)
     assert diff["data"]["caseDiff"] == [{"field": "diagnosis", "before": "Left pneumothorax",
                                          "after": "Tension pneumothorax"}]
+    trail = gql("query($id: ID!) { node(id: $id) { ... on Case { auditTrail { action comment } validator {"
+                " displayName } } } }", {"id": case["id"]}, token=trainer)["data"]["node"]
+    assert [e["action"] for e in trail["auditTrail"]] == ["case.create", "case.submit", "case.validate", "case.update"]
+    assert trail["validator"] is not None
+    hidden = gql("query($id: ID!) { node(id: $id) { ... on Case { auditTrail { action } } } }", {"id": case["id"]},
+                 token=trainee)["data"]["node"]
+    assert hidden["auditTrail"] is None
     revert = operation("editing.graphql", "RevertCase")
     back = gql(revert, {"id": case["id"], "toVersion": 3, "expectedVersion": 4}, token=trainer)
     assert back["data"]["revertCase"]["case"]["version"] == 5
