@@ -88,8 +88,9 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> FastAPI:
             variables = json.loads(params["variables"]) if params.get("variables") else None
         except ValueError:
             variables = "invalid"
-        body = {"query": params["query"], "variables": variables, "operationName": params.get("operationName")}
-        if body["query"].lstrip().startswith("mutation"):
+        query = params["query"]
+        body = {"query": query, "variables": variables, "operationName": params.get("operationName")}
+        if query.lstrip().startswith("mutation"):
             return JSONResponse({"errors": [{"message": "mutations need POST",
                                              "extensions": {"code": ErrorCode.INVALID_INPUT.value}}]},
                                 status_code=405)

@@ -59,7 +59,7 @@ def sort_series(uid: str, items: Sequence[T], dataset: Callable[[T], Dataset]) -
         keys = [(p, n if n is not None else 0, u) for p, n, u in zip(positions, numbers, uids, strict=True)]
     elif all(n is not None for n in numbers):
         order = "instance_number"
-        keys = [(0.0, n, u) for n, u in zip(numbers, uids, strict=True)]
+        keys = [(0.0, n or 0, u) for n, u in zip(numbers, uids, strict=True)]
     else:
         order = "uid"
         keys = [(0.0, 0, u) for u in uids]

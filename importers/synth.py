@@ -73,7 +73,7 @@ def synth_ct_series(
         ds = Dataset()
         ds.file_meta = FileMetaDataset()
         ds.file_meta.MediaStorageSOPClassUID = CTImageStorage
-        ds.file_meta.MediaStorageSOPInstanceUID = sop_uid = _uid(study, "sop", index)
+        ds.file_meta.MediaStorageSOPInstanceUID = sop_uid = _uid(study, "sop", index)  # type: ignore[assignment]
         ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
         ds.file_meta.SourceApplicationEntityTitle = "SSRI_CT01"
         ds.SpecificCharacterSet = "ISO_IR 100"

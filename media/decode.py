@@ -102,8 +102,8 @@ def frame_attributes(ds: Dataset, frame: int = 1) -> Dataset:
     for elem in ds:
         if elem.tag.group == 0x0028:
             view.add(elem)
-    view.file_meta = getattr(ds, "file_meta", Dataset())
-    view.set_original_encoding(*ds.original_encoding, ds.original_character_set)
+    view.file_meta = getattr(ds, "file_meta", Dataset())  # type: ignore[arg-type]
+    view.set_original_encoding(*ds.original_encoding, ds.original_character_set)  # type: ignore[call-arg]
     for item in overrides:
         for elem in item:
             view.add(elem)

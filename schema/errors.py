@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum
 from typing import Any, TypeVar
 
 import strawberry
@@ -11,8 +10,7 @@ import strawberry
 from content.errors import DomainError
 from content.errors import ErrorCode as DomainCode
 
-ErrorCode = strawberry.enum(Enum("ErrorCode", {c.name: c.value for c in DomainCode}),  # type: ignore[misc]
-                            description="Why a request was refused.")
+ErrorCode = strawberry.enum(DomainCode, name="ErrorCode", description="Why a request was refused.")
 
 
 @strawberry.type(description="A refusal: which input, why, and a stable code.")
@@ -23,7 +21,7 @@ class Error:
 
 
 def to_error(exc: DomainError) -> Error:
-    return Error(field=exc.field, message=exc.message, code=ErrorCode(exc.code.value))
+    return Error(field=exc.field, message=exc.message, code=exc.code)
 
 
 P = TypeVar("P")

@@ -8,8 +8,12 @@ import strawberry
 
 from schema.types import CaseState, Difficulty
 
-CaseOrder = strawberry.enum(Enum("CaseOrder", {n: n for n in ("RELEVANCE", "NEWEST", "TITLE")}),
-                            description="Result order.")
+
+@strawberry.enum(description="Result order.")
+class CaseOrder(Enum):
+    RELEVANCE = "RELEVANCE"
+    NEWEST = "NEWEST"
+    TITLE = "TITLE"
 
 
 @strawberry.input(description="Create a draft case in a collection.")

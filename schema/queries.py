@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 from strawberry.types import Info
 
 from content.cases.listing import CaseFilter, list_cases
@@ -128,8 +128,9 @@ class Query:
         order = s.order_by.value if s.order_by else "NEWEST"
         flt = CaseFilter(curriculum=tuple(s.curriculum or ()), modalities=tuple(s.modalities or ()),
                          body_regions=tuple(s.body_regions or ()),
-                         difficulties=tuple(d.value for d in s.difficulties or ()),
-                         states=tuple(st.value for st in s.states or ()), collection_uid=coll,
+                         difficulties=tuple(d.value for d in s.difficulties or ()),  # type: ignore[attr-defined]
+                         states=tuple(st.value for st in s.states or ()),  # type: ignore[attr-defined]
+                         collection_uid=coll,
                          order="TITLE" if order == "TITLE" else "NEWEST")
         page = list_cases(flt, first=first, after=after, session=ctx.session, principal=ctx.principal)
         prime_cases(page.cases, ctx)
@@ -148,7 +149,7 @@ class Query:
         ctx = _auth(info)
         nodes = subtree(root_code, session=ctx.session)
         # Validated cases per own code, then rolled up the tree.
-        stmt = (select(CaseTerm.value, func.count()).join(CaseRow, CaseRow.uid == CaseTerm.case_uid)
+        stmt = (select(CaseTerm.value, func.count()).join(CaseRow, col(CaseRow.uid) == CaseTerm.case_uid)
                 .where(CaseTerm.kind == "curriculum", CaseRow.published_version.is_not(None),  # type: ignore
                        CaseRow.state != State.RETIRED.value, visible_condition(ctx.principal, CaseRow))
                 .group_by(CaseTerm.value))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
 from sqlmodel import col, select
 from strawberry.types import Info
 
+from content.cases.fields import Difficulty as DifficultyLevel
 from content.cases.models import Case as CaseRow
 from content.cases.versions import history, visible_view
 from content.collections.models import Collection as CollectionRow
@@ -22,9 +22,9 @@ from content.workflow import State
 from schema.context import Context
 from schema.node import to_global_id
 
-CaseState = strawberry.enum(Enum("CaseState", {s.name: s.value for s in State}), description="Workflow state.")
-Difficulty = strawberry.enum(Enum("Difficulty", {n: n for n in ("FOUNDATION", "INTERMEDIATE", "ADVANCED")}),
-                             description="How hard a case is for a trainee.")
+# The domain's own enums, exposed as they are: one definition of each value set.
+CaseState = strawberry.enum(State, name="CaseState", description="Workflow state.")
+Difficulty = strawberry.enum(DifficultyLevel, name="Difficulty", description="How hard a case is for a trainee.")
 
 
 @strawberry.interface(description="An object with a global id (Relay).")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -23,8 +22,7 @@ from schema.mutations import CasePayload
 from schema.node import from_global_id
 from schema.types import Case, prime_cases
 
-CaseTransition = strawberry.enum(Enum("CaseTransition", {t.name: t.value for t in TransitionName}),
-                                 description="A workflow transition.")
+CaseTransition = strawberry.enum(TransitionName, name="CaseTransition", description="A workflow transition.")
 
 
 @strawberry.input(description="Move a case through the workflow.")
@@ -85,7 +83,8 @@ class WorkflowMutation:
 
         def run() -> CasePayload:
             uid = from_global_id(input.id, "Case")[1]
-            row = transition(uid, input.transition.value, comment=input.comment, session=ctx.session,
+            row = transition(uid, str(input.transition.value), comment=input.comment,  # type: ignore[attr-defined]
+                             session=ctx.session,
                              principal=ctx.principal)
             return CasePayload(case=Case.of(row, ctx), errors=[])
 

@@ -42,10 +42,10 @@ class CasePage:
 
 
 def _has_term(kind: str, values: tuple[str, ...], *, subtree: bool = False) -> Any:
-    match = [CaseTerm.value == v for v in values]
+    match: list[Any] = [col(CaseTerm.value) == v for v in values]
     if subtree:
         match += [col(CaseTerm.value).startswith(v + ".", autoescape=True) for v in values]
-    return sa.exists().where(CaseTerm.case_uid == Case.uid, CaseTerm.kind == kind, sa.or_(*match))
+    return sa.exists().where(col(CaseTerm.case_uid) == col(Case.uid), col(CaseTerm.kind) == kind, sa.or_(*match))
 
 
 def _conditions(flt: CaseFilter, *, session: Session, principal: Principal) -> list[Any]:

@@ -19,7 +19,7 @@ def authenticate(bearer: str | None, *, session: Session, secret: bytes) -> Prin
         row, user, path = resolve_api_token(bearer, session=session)
         return principal_for(user, session=session, token_scope=row.scope, token_collection_path=path)
     claims = tokens.verify(bearer, secret=secret)
-    user = session.get(User, claims.subject)
-    if user is None or not user.active:
+    person = session.get(User, claims.subject)
+    if person is None or not person.active:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "invalid or expired token")
-    return principal_for(user, session=session)
+    return principal_for(person, session=session)

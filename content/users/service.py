@@ -22,7 +22,7 @@ MIN_PASSWORD = 8
 
 
 def parse_roles(names: Iterable[str]) -> list[Role]:
-    roles = []
+    roles: list[Role] = []
     for name in names:
         try:
             role = Role(name.strip().lower())
