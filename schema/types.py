@@ -172,65 +172,25 @@ class Case(Node):
     created_at: datetime = strawberry.field(description="Created.")
     modified_at: datetime = strawberry.field(description="Last modified.")
 
+    # Plain attributes, not resolver methods: strawberry reads them without a call per field.
+    title: str | None = strawberry.field(description="Title.")
+    clinical_history: str | None = strawberry.field(description="Clinical history as the referrer wrote it.")
+    findings: str | None = strawberry.field(description="Findings.")
+    diagnosis: str | None = strawberry.field(description="Diagnosis.")
+    differential_diagnoses: list[str] | None = strawberry.field(description="Differential diagnoses.")
+    discussion: str | None = strawberry.field(description="Teaching discussion.")
+    teaching_points: str | None = strawberry.field(description="Teaching points.")
+    difficulty: Difficulty | None = strawberry.field(description="Difficulty.")  # type: ignore[valid-type]
+    patient_age_band: str | None = strawberry.field(description="Patient age band.")
+    patient_sex: str | None = strawberry.field(description="Patient sex (M, F, O).")
+    modalities: list[str] = strawberry.field(description="Modalities.")
+    body_regions: list[str] = strawberry.field(description="Body regions.")
+    tags: list[str] | None = strawberry.field(description="Free tags.")
+    licence: str = strawberry.field(description="Licence.")
+    thumbnail_url: str | None = strawberry.field(description="Thumbnail of the key image.", default=None)
+
     def _get(self, name: str) -> Any:
         return self.data.get(name)
-
-    @strawberry.field(description="Title.")
-    def title(self) -> str | None:
-        return self._get("title")
-
-    @strawberry.field(description="Clinical history as the referrer wrote it.")
-    def clinical_history(self) -> str | None:
-        return self._get("clinical_history")
-
-    @strawberry.field(description="Findings.")
-    def findings(self) -> str | None:
-        return self._get("findings")
-
-    @strawberry.field(description="Diagnosis.")
-    def diagnosis(self) -> str | None:
-        return self._get("diagnosis")
-
-    @strawberry.field(description="Differential diagnoses.")
-    def differential_diagnoses(self) -> list[str] | None:
-        return self._get("differential_diagnoses")
-
-    @strawberry.field(description="Teaching discussion.")
-    def discussion(self) -> str | None:
-        return self._get("discussion")
-
-    @strawberry.field(description="Teaching points.")
-    def teaching_points(self) -> str | None:
-        return self._get("teaching_points")
-
-    @strawberry.field(description="Difficulty.")
-    def difficulty(self) -> Difficulty | None:  # type: ignore[valid-type]
-        value = self._get("difficulty")
-        return Difficulty(value) if value else None
-
-    @strawberry.field(description="Patient age band.")
-    def patient_age_band(self) -> str | None:
-        return self._get("patient_age_band")
-
-    @strawberry.field(description="Patient sex (M, F, O).")
-    def patient_sex(self) -> str | None:
-        return self._get("patient_sex")
-
-    @strawberry.field(description="Modalities.")
-    def modalities(self) -> list[str]:
-        return self._get("modalities") or []
-
-    @strawberry.field(description="Body regions.")
-    def body_regions(self) -> list[str]:
-        return self._get("body_regions") or []
-
-    @strawberry.field(description="Free tags.")
-    def tags(self) -> list[str] | None:
-        return self._get("tags")
-
-    @strawberry.field(description="Licence.")
-    def licence(self) -> str:
-        return self._get("licence") or self.row.licence
 
     @strawberry.field(description="Curriculum nodes the case teaches.")
     def curriculum(self, info: Info[Context, None]) -> list[CurriculumNode] | None:
@@ -249,10 +209,6 @@ class Case(Node):
     def creator(self, info: Info[Context, None]) -> Person | None:
         row = info.context.loaders.users.get(self.row.creator_id)
         return Person(display_name=row.display_name) if row else None
-
-    @strawberry.field(description="Thumbnail of the key image.")
-    def thumbnail_url(self) -> str | None:
-        return None
 
     @strawberry.field(description="DICOM studies of the case.")
     def studies(self, info: Info[Context, None]) -> list[Study]:
@@ -311,9 +267,17 @@ class Case(Node):
             if snap is None:
                 return None
             data, state, version = dict(snap.data), State.VALIDATED.value, snap.version
+        get = data.get
         return Case(id=strawberry.ID(to_global_id("Case", row.uid)), row=row, data=data, uid=row.uid,
                     path=row.path, state=CaseState(state), version=version,
-                    published_version=row.published_version, created_at=row.created, modified_at=row.modified)
+                    published_version=row.published_version, created_at=row.created, modified_at=row.modified,
+                    title=get("title"), clinical_history=get("clinical_history"), findings=get("findings"),
+                    diagnosis=get("diagnosis"), differential_diagnoses=get("differential_diagnoses"),
+                    discussion=get("discussion"), teaching_points=get("teaching_points"),
+                    difficulty=DifficultyLevel(get("difficulty")) if get("difficulty") else None,
+                    patient_age_band=get("patient_age_band"), patient_sex=get("patient_sex"),
+                    modalities=get("modalities") or [], body_regions=get("body_regions") or [],
+                    tags=get("tags"), licence=get("licence") or row.licence)
 
 
 def prime_cases(rows: list[CaseRow], ctx: Context) -> None:
