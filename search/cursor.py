@@ -1,0 +1,49 @@
+"""Opaque page cursors: the order, the last hit's sort values and doc_id, and its offset.
+
+PostgreSQL resumes after the sort values (keyset); Whoosh resumes at the offset with the same
+(sort key, doc_id) total order. A cursor from another order is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from content.errors import DomainError, ErrorCode
+
+_KEY_TYPES: dict[str, Any] = {"RELEVANCE": (int, float), "NEWEST": int, "TITLE": str}
+
+
+@dataclass(frozen=True)
+class Cursor:
+    order: str
+    key: Any  # the last hit's sort value: score, created (µs since epoch) or title key
+    doc_id: str
+    offset: int  # hits already returned, the last one included
+
+
+def encode(cursor: Cursor) -> str:
+    raw = json.dumps([cursor.order, cursor.key, cursor.doc_id, cursor.offset], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode(token: str | None, order: str) -> Cursor | None:
+    if not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        o, key, doc_id, offset = json.loads(raw)
+        if not isinstance(doc_id, str) or not isinstance(offset, int) or offset < 0:
+            raise ValueError
+        if not (key is None or isinstance(key, (int, float, str))):
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise DomainError(ErrorCode.INVALID_INPUT, "malformed cursor", field="after") from None
+    if o != order:
+        raise DomainError(ErrorCode.INVALID_INPUT, "cursor belongs to another order", field="after")
+    if not isinstance(key, _KEY_TYPES[order]) or isinstance(key, bool):
+        raise DomainError(ErrorCode.INVALID_INPUT, "malformed cursor", field="after")
+    return Cursor(o, key, doc_id, offset)

@@ -1,0 +1,60 @@
+"""Snippets with <mark>ed matches, made the same way for both backends.
+
+The text is HTML-escaped around the marks, so a snippet is safe to render as HTML
+(PostgreSQL's ts_headline does not escape, which is one reason this lives in Python).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+
+from search.analysis import tokens
+
+WINDOW = 24  # words per snippet
+
+
+def snippet(text: str, lexemes: set[str], *, window: int = WINDOW) -> str | None:
+    """The best window of `text` with every word indexed under one of `lexemes` marked."""
+    if not text or not lexemes:
+        return None
+    toks = list(tokens(text))
+    hits = [i for i, t in enumerate(toks) if lexemes.intersection(t.lexemes)]
+    if not hits:
+        return None
+    # The window holding the most matches; ties go to the earliest.
+    best_start, best_count, j = hits[0], 0, 0
+    for i, start in enumerate(hits):
+        while j < len(hits) and hits[j] < start + window:
+            j += 1
+        if j - i > best_count:
+            best_start, best_count = start, j - i
+    first = max(0, min(best_start - 3, len(toks) - window))
+    last = min(len(toks), first + window) - 1
+    begin, end = toks[first].start, toks[last].end
+    marked = set(hits)
+    out = ["…" if begin > 0 else ""]
+    cursor = begin
+    for i in range(first, last + 1):
+        if i in marked:
+            tok = toks[i]
+            out.append(escape(text[cursor : tok.start]))
+            out.append(f"<mark>{escape(text[tok.start : tok.end])}</mark>")
+            cursor = tok.end
+    out.append(escape(text[cursor:end]))
+    out.append("…" if end < len(text.rstrip()) else "")
+    return "".join(out).strip()
+
+
+def highlights(
+    texts: Mapping[str, str], terms: Mapping[str | None, set[str]], fields: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """(field, snippet) for each of `fields` whose text holds a query term meant for it."""
+    out = []
+    everywhere = terms.get(None, set())
+    for name in fields:
+        wanted = everywhere | terms.get(name, set())
+        found = snippet(texts.get(name, ""), wanted)
+        if found:
+            out.append((name, found))
+    return tuple(out)
