@@ -42,7 +42,7 @@ PROGRESS_EVERY = 1000
 
 
 class WhooshCatalog:
-    def __init__(self, index_dir: Path, *, lock_timeout: float = 10.0, procs: int = 2, limitmb: int = 256) -> None:
+    def __init__(self, index_dir: Path, *, lock_timeout: float = 10.0, procs: int = 2, limitmb: int = 512) -> None:
         self.index_dir = Path(index_dir)
         self.lock_timeout = lock_timeout
         self.procs = procs
@@ -113,7 +113,7 @@ class WhooshCatalog:
     def rebuild(self, docs: Iterable[CatalogDocument], *, progress: Callable[[int], None] | None = None) -> int:
         """Replace the whole index in one commit; readers see the old index until it lands."""
         if self.procs > 1:
-            writer = self._writer(procs=self.procs, multisegment=True, batchsize=256,
+            writer = self._writer(procs=self.procs, multisegment=True, batchsize=1000,
                                   subargs={"limitmb": self.limitmb})
         else:
             writer = self._writer(limitmb=self.limitmb)

@@ -90,7 +90,7 @@ class Engine:
             if hit is not None:
                 self._postings.move_to_end(key)
                 return hit
-        ids, weights = _read_postings(reader, field, term)
+        ids, weights = read_postings(reader, field, term)
         with self._lock:
             self._postings[key] = (ids, weights)
             self._bytes += ids.nbytes + weights.nbytes
@@ -143,7 +143,14 @@ class Engine:
                 if q.blinded_case_ids:
                     score = np.where(blind, ctx.score(plan.blind_text), score)
             leaves.append(Leaf(leaf, offset, seg, mask, blind & mask, score))
+        self._forget({lf.segment.key for lf in leaves})
         return leaves
+
+    def _forget(self, live: set[str]) -> None:
+        """Drop arrays of segments merged away since (postings age out of their LRU on their own)."""
+        with self._lock:
+            for key in [k for k in self._segments if k not in live]:
+                del self._segments[key]
 
     def page(self, leaves: list[Leaf], plan: Plan, limit: int) -> list[tuple[Leaf, int, object]]:
         """The next `limit` (leaf, local docnum, sort key) after the cursor, in (key, doc_id) order."""
@@ -249,7 +256,7 @@ class _Ctx:
         return out
 
 
-def _read_postings(reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+def read_postings(reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
     empty = (np.zeros(0, np.int64), np.zeros(0, np.float64))
     if (field, term) not in reader:
         return empty

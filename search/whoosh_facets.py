@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search.model import BLIND_FACETS, FacetBucket
-from search.whoosh_engine import Leaf
+from search.whoosh_engine import Leaf, read_postings
 from search.whoosh_schema import KEYWORD_FIELDS
 
 MAX_BUCKETS = 200
@@ -38,8 +38,9 @@ class FacetCache:
         if table is None:
             values, idx, docs = [], [], []
             for i, term in enumerate(reader.lexicon(field)):
-                ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
-                values.append(term.decode("utf-8"))
+                value = term.decode("utf-8")
+                ids = read_postings(reader, field, value)[0]
+                values.append(value)
                 idx.append(np.full(len(ids), i, dtype=np.int32))
                 docs.append(ids)
             table = _Postings(
