@@ -13,6 +13,7 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from api import migrate
 from api.db import SessionFactory, make_engine
+from api.deps import bearer_of, domain_error_handler
 from api.settings import Settings
 from content import events
 from content.errors import DomainError, ErrorCode
@@ -47,6 +48,8 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> FastAPI:
     secret = settings.secret()
     app = FastAPI(title="Lightbox", docs_url=None, redoc_url=None)
     app.state.settings, app.state.sessions, app.state.bus = settings, sessions, bus
+    app.state.secret = secret
+    app.add_exception_handler(DomainError, domain_error_handler)
 
     def execute(request: Request, body: dict[str, Any]) -> JSONResponse:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
@@ -55,8 +58,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> FastAPI:
         if not isinstance(query, str) or (variables is not None and not isinstance(variables, dict)):
             return JSONResponse({"errors": [{"message": "a query string is required",
                                              "extensions": {"code": "INVALID_QUERY"}}]}, status_code=400)
-        header = request.headers.get("authorization", "")
-        bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
+        bearer = bearer_of(request)
         with sessions.scope() as session:
             try:
                 principal = authenticate(bearer, session=session, secret=secret)

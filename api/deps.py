@@ -1,0 +1,81 @@
+"""What plain (non-GraphQL) routes share: the caller's principal and the mapping of coded errors to HTTP.
+
+Media, uploads, DICOMweb and the UI all authenticate exactly as /graphql does: a bearer token
+(a person's session token or a partner's API token) or the UI's session cookie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+from sqlmodel import Session
+
+from api.db import SessionFactory
+from content.errors import DomainError, ErrorCode
+from content.principal import Principal
+from content.security.authentication import authenticate
+
+SESSION_COOKIE = "lightbox_session"
+
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.INVALID_CREDENTIALS: 401,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.TOO_MANY_ATTEMPTS: 429,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.VERSION_CONFLICT: 409,
+    ErrorCode.DUPLICATE: 409,
+    ErrorCode.PATH_CLASH: 409,
+    ErrorCode.INVALID_TRANSITION: 409,
+    ErrorCode.QUARANTINED: 403,
+}
+
+
+def bearer_of(request: Request, *, allow_cookie: bool = False) -> str | None:
+    """The token of the Authorization header; the session cookie only where asked.
+
+    Only safe (GET/HEAD) routes such as media accept the cookie, since an <img> cannot send a
+    header; state-changing routes take the header alone, which keeps them out of CSRF's reach.
+    """
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    if allow_cookie and request.method in ("GET", "HEAD"):
+        return request.cookies.get(SESSION_COOKIE) or None
+    return None
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    sessions: SessionFactory = request.app.state.sessions
+    with sessions.scope() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_principal(request: Request, session: SessionDep) -> Principal:
+    """The caller from the Authorization header; anonymous without one. A bad token is 401."""
+    return authenticate(bearer_of(request), session=session, secret=request.app.state.secret)
+
+
+def get_reader(request: Request, session: SessionDep) -> Principal:
+    """As get_principal, but GET/HEAD routes (media) also accept the UI's session cookie."""
+    return authenticate(bearer_of(request, allow_cookie=True), session=session, secret=request.app.state.secret)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+ReaderDep = Annotated[Principal, Depends(get_reader)]
+
+
+def error_response(exc: DomainError) -> JSONResponse:
+    body = {"error": {"code": exc.code.value, "message": exc.message, "field": exc.field}}
+    return JSONResponse(body, status_code=HTTP_STATUS.get(exc.code, 400))
+
+
+async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return error_response(exc)
