@@ -9,6 +9,7 @@ from content.curriculum import models as curriculum
 from content.imaging import models as imaging
 from content.security import models as security
 from content.users import models as users
+from content.worklists import models as worklists
 
 metadata = SQLModel.metadata
-MODULES = (audit, cases, collections, curriculum, imaging, security, users)
+MODULES = (audit, cases, collections, curriculum, imaging, security, users, worklists)

@@ -1,0 +1,1 @@
+"""Worklists, assignments, blind reporting, feedback, progress and curriculum coverage."""

@@ -1,0 +1,1 @@
+"""Worklist tables (filled in by the worklists work)."""
