@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,10 +14,9 @@ from graphql import GraphQLError
 from strawberry.http.ides import get_graphql_ide_html
 
 from api import migrate
-from api.db import SessionFactory, make_engine
 from api.deps import bearer_of, domain_error_handler
+from api.runtime import Runtime
 from api.settings import Settings
-from content import events
 from content.errors import DomainError, ErrorCode
 from content.security.authentication import authenticate
 from schema.build import build_schema
@@ -38,16 +39,19 @@ def _format_error(err: GraphQLError, request_id: str) -> dict[str, Any]:
 
 
 def create_app(settings: Settings, *, check_schema: bool = True) -> FastAPI:
-    engine = make_engine(settings)
-    if check_schema and not migrate.is_current(engine):
-        raise RuntimeError("the database schema is behind; run `lightbox migrate`")
-    bus = events.EventBus()
-    sessions = SessionFactory(engine, bus)
+    runtime = Runtime.open(settings, check_schema=check_schema)
+    engine, bus, sessions, catalog = runtime.engine, runtime.bus, runtime.sessions, runtime.catalog
     schema = build_schema(max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
                           max_aliases=settings.max_aliases)
     secret = settings.secret()
-    app = FastAPI(title="Lightbox", docs_url=None, redoc_url=None)
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        runtime.close()
+
+    app = FastAPI(title="Lightbox", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings, app.state.sessions, app.state.bus = settings, sessions, bus
+    app.state.runtime, app.state.catalog = runtime, catalog
     app.state.secret = secret
     app.add_exception_handler(DomainError, domain_error_handler)
 
@@ -66,7 +70,7 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> FastAPI:
                 return JSONResponse({"errors": [{"message": exc.message, "extensions": {"code": exc.code.value}}]},
                                     status_code=401)
             ctx = Context(principal=principal, session=session, secret=secret,
-                          token_ttl_seconds=settings.token_ttl_seconds)
+                          token_ttl_seconds=settings.token_ttl_seconds, catalog=catalog)
             result = schema.execute_sync(query, variable_values=variables, context_value=ctx,
                                          operation_name=body.get("operationName"))
         out: dict[str, Any] = {"data": result.data}

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from content.principal import Principal
 from schema.loaders import Loaders
+from search.model import SearchBackend
 
 
 @dataclass
@@ -17,8 +18,16 @@ class Context:
     session: Session
     secret: bytes
     token_ttl_seconds: int
+    catalog: SearchBackend | None = None
     loaders: Loaders = field(init=False)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.session)
+
+    def blinded_cases(self) -> frozenset[str]:
+        """Cases whose answer the caller may not see yet (blind reporting); computed once per request."""
+        if "blinded" not in self.extra:
+            self.extra["blinded"] = frozenset()
+        blinded: frozenset[str] = self.extra["blinded"]
+        return blinded

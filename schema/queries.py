@@ -22,47 +22,8 @@ from content.workflow import State
 from schema.context import Context
 from schema.inputs import CaseSearch
 from schema.node import from_global_id, to_global_id
+from schema.search import CaseConnection, CaseEdge, PageInfo, search_page
 from schema.types import Case, Cohort, Collection, CurriculumNode, Node, User, prime_cases
-
-
-@strawberry.type(description="A highlighted snippet of a search hit.")
-class Highlight:
-    field: str = strawberry.field(description="Field matched.")
-    snippet: str = strawberry.field(description="Snippet with <mark> around matched terms.")
-
-
-@strawberry.type(description="A search hit.")
-class CaseEdge:
-    cursor: str = strawberry.field(description="Cursor of this hit.")
-    node: Case = strawberry.field(description="The case.")
-    highlights: list[Highlight] = strawberry.field(description="Matched snippets.")
-
-
-@strawberry.type(description="Relay page info.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="More after this page.")
-    end_cursor: str | None = strawberry.field(description="Cursor of the last edge.")
-
-
-@strawberry.type(description="A facet value and its count.")
-class FacetBucket:
-    value: str = strawberry.field(description="Value.")
-    label: str = strawberry.field(description="Label for display.")
-    count: int = strawberry.field(description="Cases with this value in the result set.")
-
-
-@strawberry.type(description="Counts of one field over the result set.")
-class Facet:
-    field: str = strawberry.field(description="Field.")
-    buckets: list[FacetBucket] = strawberry.field(description="Values and counts.")
-
-
-@strawberry.type(description="A page of cases.")
-class CaseConnection:
-    total_count: int = strawberry.field(description="Cases matching, that the caller may see.")
-    page_info: PageInfo = strawberry.field(description="Pagination.")
-    edges: list[CaseEdge] = strawberry.field(description="This page.")
-    facets: list[Facet] = strawberry.field(description="Facet counts over the whole result set.")
 
 
 @strawberry.type(description="The person behind the token.")
@@ -125,6 +86,8 @@ class Query:
         ctx = _auth(info)
         s = search or CaseSearch()
         coll = from_global_id(s.collection, "Collection", field="collection")[1] if s.collection else None
+        if search is not None and ctx.catalog is not None:
+            return search_page(s, coll, first=first, after=after, ctx=ctx)
         order = s.order_by.value if s.order_by else "NEWEST"
         flt = CaseFilter(curriculum=tuple(s.curriculum or ()), modalities=tuple(s.modalities or ()),
                          body_regions=tuple(s.body_regions or ()),

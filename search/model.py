@@ -72,6 +72,9 @@ class CatalogDocument:
     created: datetime = _EPOCH
     modified: datetime = _EPOCH
     allowed: tuple[str, ...] = ()
+    # Principals that see another entry of the same case instead (the working copy shadows the
+    # published version for those who may view both), so no caller ever gets a case twice.
+    denied: tuple[str, ...] = ()
 
     def text_of(self, name: str) -> str:
         """A text field as one string (list fields one item per line)."""

@@ -61,7 +61,7 @@ def _rank(node: Node | None, name: str, params: dict[str, Any]) -> str:
 def compile_plan(plan: Plan) -> Sql:
     q = plan.query
     params: dict[str, Any] = {"principals": sorted(q.principals)}
-    where = ["allowed && CAST(:principals AS text[])"]
+    where = ["allowed && CAST(:principals AS text[])", "NOT (denied && CAST(:principals AS text[]))"]
     for column, values, op in (
         ("modalities", q.modalities, "&&"),
         ("body_regions", q.body_regions, "&&"),

@@ -77,6 +77,7 @@ catalog = Table(
     Column("tags", ARRAY(Text), nullable=False),
     Column("curriculum", ARRAY(Text), nullable=False),
     Column("allowed", ARRAY(Text), nullable=False),
+    Column("denied", ARRAY(Text), nullable=False, server_default="{}"),
     Column("texts", JSONB, nullable=False),
     Column("tsv", TSVECTOR, nullable=False),
     Column("head", TSVECTOR, nullable=False),
@@ -106,6 +107,8 @@ def ensure_schema(conn: Connection) -> None:
     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
     conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
     metadata.create_all(conn, checkfirst=True)
+    # Catalogs created before a column existed gain it; `lightbox reindex` fills it.
+    conn.execute(text(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS denied text[] NOT NULL DEFAULT '{{}}'"))
 
 
 def _quote(lexeme: str) -> str:
@@ -168,6 +171,7 @@ def to_row(doc: CatalogDocument, words: set[str] | None = None) -> dict[str, Any
         "tags": list(doc.tags),
         "curriculum": list(doc.curriculum_expanded),
         "allowed": list(doc.allowed),
+        "denied": list(doc.denied),
         "texts": json.dumps({name: doc.text_of(name) for name in TEXT_FIELDS if doc.text_of(name)}),
         "tsv": tsv,
         "head": head,

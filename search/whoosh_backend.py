@@ -9,6 +9,7 @@ CatalogBusy so the caller's retry queue can try again.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -37,6 +38,7 @@ from search.whoosh_engine import Engine, Leaf
 from search.whoosh_facets import FacetCache
 from search.whoosh_schema import build_schema, to_whoosh
 
+log = logging.getLogger(__name__)
 INDEX_NAME = "catalog"
 PROGRESS_EVERY = 1000
 
@@ -55,7 +57,14 @@ class WhooshCatalog:
 
     def _open_or_create(self) -> windex.Index:
         if windex.exists_in(str(self.index_dir), indexname=INDEX_NAME):
-            return windex.open_dir(str(self.index_dir), indexname=INDEX_NAME)
+            ix = windex.open_dir(str(self.index_dir), indexname=INDEX_NAME)
+            if set(build_schema().names()) <= set(ix.schema.names()):
+                return ix
+            # An index from an older layout: the catalog is a projection, so start it afresh
+            # (`lightbox reindex` or the consistency check refills it from the database).
+            log.warning("catalog at %s has an old layout; recreating it empty", self.index_dir)
+            ix.close()
+            return windex.create_in(str(self.index_dir), build_schema(), indexname=INDEX_NAME)
         storage = FileStorage(str(self.index_dir))
         lock = storage.lock("create")  # two processes starting at once create it only once
         if not writing.try_for(lock.acquire, timeout=self.lock_timeout, delay=0.05):

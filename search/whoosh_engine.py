@@ -111,7 +111,7 @@ class Engine:
             seg = self.segment(reader)
             ctx = _Ctx(self, reader, leaf, seg)
             allowed = ctx.any_of("allowed", q.principals)
-            mask = seg.live & allowed
+            mask = seg.live & allowed & ~ctx.any_of("denied", q.principals)
             for name, values in (
                 ("modalities", q.modalities),
                 ("body_regions", q.body_regions),

@@ -34,6 +34,7 @@ KEYWORD_FIELDS = {
     "diagnosis": "k_diagnosis",
     "collection": "k_collection",
     "allowed": "k_allowed",
+    "denied": "k_denied",
 }
 
 
@@ -139,6 +140,7 @@ def to_whoosh(doc: CatalogDocument) -> dict[str, Any]:
         "k_diagnosis": [doc.diagnosis] if doc.diagnosis else [],
         "k_collection": list(collection_ancestors(doc.collection_path)),
         "k_allowed": list(doc.allowed),
+        "k_denied": list(doc.denied),
     }
     for name in TEXT_FIELDS:
         text = doc.text_of(name)

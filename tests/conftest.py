@@ -17,6 +17,10 @@ from api.settings import Settings
 from content import events
 from content.principal import SYSTEM
 from content.tables import metadata
+from search import SearchBackend, open_backend
+from search.indexer import CatalogIndexer
+from search.pg_schema import TABLE as CATALOG_TABLE
+from search.pg_schema import VOCAB_TABLE
 
 PG_SERVER = os.environ.get("LIGHTBOX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 
@@ -49,10 +53,15 @@ def migrated(tmp_path_factory: pytest.TempPathFactory, pg_database: str) -> dict
 
 
 def _truncate(engine: sa.Engine) -> None:
-    tables = list(reversed(metadata.sorted_tables))
+    existing = set(sa.inspect(engine).get_table_names())
+    tables = [t for t in reversed(metadata.sorted_tables) if t.name in existing]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " CASCADE"))
+            # The PostgreSQL catalog lives in the same database, outside the migrated tables.
+            catalog = [t for t in (CATALOG_TABLE, VOCAB_TABLE) if sa.inspect(conn).has_table(t)]
+            if catalog:
+                conn.execute(sa.text("TRUNCATE " + ", ".join(catalog)))
         else:
             for table in tables:
                 conn.execute(table.delete())
@@ -61,7 +70,8 @@ def _truncate(engine: sa.Engine) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def settings(request: pytest.FixtureRequest, migrated: dict[str, Settings], tmp_path: Path) -> Settings:
     base = migrated[request.param]
-    return base.model_copy(update={"data_dir": base.data_dir})
+    # The database is shared (and truncated per test); the data dir (Whoosh index, media) is the test's own.
+    return base.model_copy(update={"data_dir": tmp_path / "data", "database_url": base.db_url})
 
 
 @pytest.fixture
@@ -71,10 +81,28 @@ def bus() -> events.EventBus:
 
 @pytest.fixture
 def sessions(settings: Settings, bus: events.EventBus) -> Iterator[SessionFactory]:
+    """Sessions on an emptied database whose commits reach the catalog, as in the app."""
     engine = make_engine(settings)
     _truncate(engine)
-    yield SessionFactory(engine, bus)
+    factory = SessionFactory(engine, bus)
+    catalog = open_backend(settings.db_url, settings.index_dir, engine=engine)
+    indexer = CatalogIndexer(catalog, factory.scope)
+    indexer.subscribe(bus)
+    factory.catalog, factory.indexer = catalog, indexer  # type: ignore[attr-defined]
+    yield factory
+    indexer.close()
+    catalog.close()
     engine.dispose()
+
+
+@pytest.fixture
+def catalog(sessions: SessionFactory) -> SearchBackend:
+    return sessions.catalog  # type: ignore[attr-defined,no-any-return]
+
+
+@pytest.fixture
+def indexer(sessions: SessionFactory) -> CatalogIndexer:
+    return sessions.indexer  # type: ignore[attr-defined,no-any-return]
 
 
 @pytest.fixture

@@ -134,3 +134,21 @@ def test_blinded_case_left_out_of_answer_facets(corpus, text):
     assert got == {k: expected[k] for k in got}
     assert "NEURO.STROKE.HAEMORRHAGIC" not in got["curriculum"]
     assert got["body_regions"]["HEAD"] >= 1
+
+
+def test_denied_principals_see_the_other_entry_of_a_case_not_both(backend):
+    """A case under revision has a working copy and a published entry; each caller gets exactly one."""
+    from search.model import CatalogDocument
+
+    working = CatalogDocument(doc_id="rev:current", case_id="rev", version=3, title="Pneumothorax revised",
+                              state="DRAFT", allowed=("role:trainer", "user:u1"))
+    published = CatalogDocument(doc_id="rev:published", case_id="rev", version=2, title="Pneumothorax",
+                                state="VALIDATED", allowed=("role:trainee", "role:trainer", "user:u1"),
+                                denied=("role:trainer", "user:u1"))
+    backend.index([working, published])
+    trainer = run(backend, "pneumothorax", principals=frozenset({"role:trainer"}))
+    assert [h.doc_id for h in trainer.hits] == ["rev:current"] and trainer.total == 1
+    owner = run(backend, "pneumothorax", principals=frozenset({"role:contributor", "user:u1"}))
+    assert [h.doc_id for h in owner.hits] == ["rev:current"]
+    trainee = run(backend, "pneumothorax", principals=frozenset({"role:trainee", "user:u2"}))
+    assert [h.doc_id for h in trainee.hits] == ["rev:published"] and trainee.facets["state"][0].value == "VALIDATED"

@@ -1,0 +1,50 @@
+"""Everything a process needs to serve or change the repository, built once from the settings.
+
+The app and every CLI command that writes go through here, so a case changed from any entry
+point reaches the catalog after its commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from api import migrate
+from api.db import SessionFactory, make_engine
+from api.settings import Settings
+from content import events
+from search import SearchBackend, open_backend
+from search.indexer import CatalogIndexer
+
+
+class SchemaBehind(RuntimeError):
+    pass
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    bus: events.EventBus
+    sessions: SessionFactory
+    catalog: SearchBackend
+    indexer: CatalogIndexer
+
+    @classmethod
+    def open(cls, settings: Settings, *, check_schema: bool = True) -> Runtime:
+        engine = make_engine(settings)
+        if check_schema and not migrate.is_current(engine):
+            engine.dispose()
+            raise SchemaBehind("the database schema is behind; run `lightbox migrate`")
+        bus = events.EventBus()
+        sessions = SessionFactory(engine, bus)
+        catalog = open_backend(settings.db_url, settings.index_dir, engine=engine)
+        indexer = CatalogIndexer(catalog, sessions.scope)
+        indexer.subscribe(bus)
+        return cls(settings, engine, bus, sessions, catalog, indexer)
+
+    def close(self) -> None:
+        self.indexer.close()
+        self.catalog.close()
+        self.engine.dispose()

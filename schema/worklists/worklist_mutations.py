@@ -1,0 +1,105 @@
+"""Trainers' mutations: create, update, reorder and assign worklists."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from content.cases.listing import CaseFilter
+from content.errors import DomainError, ErrorCode
+from content.worklists.assignments import assign_worklist
+from content.worklists.from_search import validated_case_uids
+from content.worklists.service import WorklistSpec, create_worklist, reorder_worklist, update_worklist
+from schema.context import Context
+from schema.errors import payload
+from schema.inputs import CaseSearch
+from schema.node import from_global_id
+from schema.worklists.inputs import (
+    AssignWorklistInput,
+    CreateWorklistInput,
+    ReorderWorklistInput,
+    UpdateWorklistInput,
+)
+from schema.worklists.payloads import AssignWorklistPayload, WorklistPayload
+from schema.worklists.types import Assignment, Worklist
+
+MAX_IDS = 500
+
+
+def _uids(ids: list[strawberry.ID] | None, type_name: str, field: str) -> list[str]:
+    if ids and len(ids) > MAX_IDS:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"at most {MAX_IDS} ids", field=field)
+    return [from_global_id(i, type_name, field=field)[1] for i in ids or []]
+
+
+def _filter(s: CaseSearch) -> CaseFilter:
+    coll = from_global_id(s.collection, "Collection", field="collection")[1] if s.collection else None
+    return CaseFilter(curriculum=tuple(s.curriculum or ()), modalities=tuple(s.modalities or ()),
+                      body_regions=tuple(s.body_regions or ()),
+                      difficulties=tuple(d.value for d in s.difficulties or ()),  # type: ignore[attr-defined]
+                      collection_uid=coll)
+
+
+@strawberry.type
+class WorklistMutations:
+    @strawberry.mutation(description="Build a worklist of validated cases (trainers).")
+    def create_worklist(self, info: Info[Context, None], input: CreateWorklistInput) -> WorklistPayload:
+        ctx = info.context
+
+        def run() -> WorklistPayload:
+            cases = _uids(input.cases, "Case", "cases")
+            if input.from_search is not None:
+                found = validated_case_uids(_filter(input.from_search), limit=input.search_limit,
+                                            session=ctx.session, principal=ctx.principal)
+                cases += [c for c in found if c not in cases]
+            spec = WorklistSpec(title=input.title, mode=input.mode.value,  # type: ignore[attr-defined]
+                                case_uids=tuple(cases), instructions=input.instructions or "",
+                                time_limit_minutes=input.time_limit_minutes,
+                                cohort_uid=from_global_id(input.cohort, "Cohort", field="cohort")[1]
+                                if input.cohort else None)
+            row = create_worklist(spec, session=ctx.session, principal=ctx.principal)
+            return WorklistPayload(worklist=Worklist.of(row), errors=[])
+
+        return payload(run, lambda errs: WorklistPayload(worklist=None, errors=errs), ctx.session)
+
+    @strawberry.mutation(description="Replace a worklist's title, instructions, limit and cases (a new version).")
+    def update_worklist(self, info: Info[Context, None], input: UpdateWorklistInput) -> WorklistPayload:
+        ctx = info.context
+
+        def run() -> WorklistPayload:
+            uid = from_global_id(input.id, "Worklist")[1]
+            spec = WorklistSpec(title=input.title, mode="", case_uids=tuple(_uids(input.cases, "Case", "cases")),
+                                instructions=input.instructions or "", time_limit_minutes=input.time_limit_minutes)
+            row = update_worklist(uid, expected_version=input.expected_version, spec=spec,
+                                  comment=input.comment or "", session=ctx.session, principal=ctx.principal)
+            return WorklistPayload(worklist=Worklist.of(row), errors=[])
+
+        return payload(run, lambda errs: WorklistPayload(worklist=None, errors=errs), ctx.session)
+
+    @strawberry.mutation(description="Put a worklist's cases in a new order (a new version).")
+    def reorder_worklist(self, info: Info[Context, None], input: ReorderWorklistInput) -> WorklistPayload:
+        ctx = info.context
+
+        def run() -> WorklistPayload:
+            uid = from_global_id(input.id, "Worklist")[1]
+            row = reorder_worklist(uid, expected_version=input.expected_version,
+                                   case_uids=_uids(input.cases, "Case", "cases"), session=ctx.session,
+                                   principal=ctx.principal)
+            return WorklistPayload(worklist=Worklist.of(row), errors=[])
+
+        return payload(run, lambda errs: WorklistPayload(worklist=None, errors=errs), ctx.session)
+
+    @strawberry.mutation(description="Assign a worklist to trainees or a cohort; case versions are pinned now.")
+    def assign_worklist(self, info: Info[Context, None], input: AssignWorklistInput) -> AssignWorklistPayload:
+        ctx = info.context
+
+        def run() -> AssignWorklistPayload:
+            rows = assign_worklist(from_global_id(input.worklist, "Worklist", field="worklist")[1],
+                                   trainee_uids=_uids(input.trainees, "User", "trainees"),
+                                   cohort_uid=from_global_id(input.cohort, "Cohort", field="cohort")[1]
+                                   if input.cohort else None,
+                                   due_at=input.due_at, session=ctx.session, principal=ctx.principal)
+            ctx.loaders.users.want(r.trainee_uid for r in rows)
+            return AssignWorklistPayload(assignments=[Assignment.of(r) for r in rows], errors=[])
+
+        return payload(run, lambda errs: AssignWorklistPayload(assignments=[], errors=errs), ctx.session)
