@@ -9,8 +9,8 @@ import typer
 
 from api import migrate as migrations
 from api.db import SessionFactory, make_engine
+from api.runtime import Runtime, SchemaBehind
 from api.settings import Settings
-from content import events
 from content.errors import DomainError
 
 app = typer.Typer(help="Lightbox: a teaching-case repository for schools of radiology.", no_args_is_help=True)
@@ -27,11 +27,42 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def _runtime(settings: Settings | None = None) -> Runtime:
+    """The process's engine, sessions and catalog: every write a command makes reaches the catalog."""
+    try:
+        return Runtime.open(settings or Settings())
+    except SchemaBehind as exc:
+        _fail(str(exc))
+        raise
+
+
 def _sessions(settings: Settings) -> SessionFactory:
-    engine = make_engine(settings)
-    if not migrations.is_current(engine):
-        _fail("the database schema is behind; run `lightbox migrate`")
-    return SessionFactory(engine, events.EventBus())
+    return _runtime(settings).sessions
+
+
+class _Progress:
+    """A rich progress bar on a terminal, plain lines otherwise (contract/CLI.md)."""
+
+    def __init__(self, label: str, total: int | None) -> None:
+        self.label, self.total, self.last = label, total, -1
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=False)
+            self.task = self.bar.add_task(label, total=total)
+            self.bar.start()
+
+    def __call__(self, done: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done)
+        elif done != self.last:
+            typer.echo(f"{self.label}: {done}" + (f"/{self.total}" if self.total else ""), err=True)
+        self.last = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @app.command()
@@ -110,6 +141,49 @@ def curriculum_load(file: Path) -> None:
 
 
 @app.command()
+def reindex() -> None:
+    """Rebuild the catalog from the database."""
+    from sqlmodel import func, select
+
+    from content.cases.models import Case
+    from search.consistency import rebuild
+
+    runtime = _runtime()
+    with runtime.sessions.scope() as session:
+        total = session.exec(select(func.count()).select_from(Case)).one()
+        progress = _Progress("reindexing cases' entries", None)
+        try:
+            count = rebuild(runtime.catalog, session, progress=progress)
+        finally:
+            progress.close()
+    runtime.close()
+    typer.echo(f"catalog rebuilt: {count} entries for {total} cases")
+
+
+@app.command()
+def check(repair: bool = typer.Option(False, "--repair", help="Re-project what is out of step.")) -> None:
+    """Compare the catalog with the database; exit 1 and list differences when they disagree."""
+    from search.consistency import check as check_catalog
+    from search.consistency import repair as repair_catalog
+
+    runtime = _runtime()
+    with runtime.sessions.scope() as session:
+        diff = repair_catalog(runtime.indexer, session) if repair else check_catalog(runtime.catalog, session)
+    runtime.close()
+    for label, ids in (("missing", diff.missing), ("stale", diff.stale), ("orphaned", diff.orphaned)):
+        for doc_id in ids:
+            typer.echo(f"catalog {label}: {doc_id}")
+    if diff.consistent:
+        typer.echo("catalog and database agree")
+    elif repair:
+        typer.echo(f"repaired {len(diff.case_uids)} case(s)")
+    else:
+        typer.echo(f"{len(diff.case_uids)} case(s) out of step; run `lightbox check --repair` or `lightbox reindex`",
+                   err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
 def schema() -> None:
     """Print the GraphQL SDL."""
     from schema.build import sdl
@@ -149,9 +223,12 @@ def demo(port: int = 8000, seed_only: bool = typer.Option(False, "--seed-only"))
     settings = Settings()
     engine = make_engine(settings)
     migrations.upgrade(engine)
-    with SessionFactory(engine, events.EventBus()).scope() as session:
+    engine.dispose()
+    runtime = _runtime(settings)
+    with runtime.sessions.scope() as session:
         for line in seed(session):
             typer.echo(line)
+    runtime.close()
     if not seed_only:
         serve(port=port)
 
