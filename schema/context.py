@@ -23,7 +23,7 @@ class Context:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.session)
+        self.loaders = Loaders(self.session, self.principal)
 
     def blinded_cases(self) -> frozenset[str]:
         """Cases whose answer the caller may not see yet (blind reporting); computed once per request."""

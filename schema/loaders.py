@@ -11,9 +11,13 @@ from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session, col, select
 
+from content.cases.models import Case
 from content.collections.models import Collection
 from content.curriculum.models import CurriculumNode
 from content.curriculum.service import nodes_by_code
+from content.imaging.models import Series
+from content.imaging.tree import thumbnail_series
+from content.principal import Principal
 from content.users.models import User
 from content.users.service import users_by_uid
 
@@ -43,13 +47,18 @@ class BatchLoader(Generic[K, V]):
 
 
 class Loaders:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, principal: Principal) -> None:
         self.users: BatchLoader[str, User] = BatchLoader(lambda keys: users_by_uid(keys, session=session))
         self.curriculum: BatchLoader[str, CurriculumNode] = BatchLoader(
             lambda keys: nodes_by_code(keys, session=session))
         self.collections: BatchLoader[str, Collection] = BatchLoader(
             lambda keys: {c.uid: c for c in session.exec(select(Collection).where(col(Collection.uid).in_(keys)))})
         self.versions = versions_loader(session)
+        # Case rows a page has loaded, for loaders whose answer depends on the case (permissions).
+        self.case_rows: dict[str, Case] = {}
+        self.thumbnails: BatchLoader[str, Series] = BatchLoader(lambda keys: {
+            k: v for k, v in thumbnail_series([self.case_rows[k] for k in keys if k in self.case_rows],
+                                              session=session, principal=principal).items() if v is not None})
 
 
 def versions_loader(session: Session) -> BatchLoader[tuple[str, int], Any]:

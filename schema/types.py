@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from sqlmodel import col, select
 from strawberry.types import Info
 
 from content.cases.fields import Difficulty as DifficultyLevel
@@ -14,11 +13,14 @@ from content.cases.models import Case as CaseRow
 from content.cases.versions import history, visible_view
 from content.collections.models import Collection as CollectionRow
 from content.curriculum.models import CurriculumNode as CurriculumRow
-from content.imaging.models import Study as StudyRow
+from content.errors import DomainError, ErrorCode
+from content.imaging.models import Instance as InstanceRow
+from content.imaging.tree import SeriesView, case_images
 from content.security.policy import may
 from content.security.roles import Permission
 from content.users.models import User as UserRow
 from content.workflow import State
+from media.urls import cine_url, preview_url, rendered_url, thumbnail_url
 from schema.context import Context
 from schema.node import to_global_id
 
@@ -105,7 +107,20 @@ class Collection(Node):
 @strawberry.type(description="One instance (image) of a series.")
 class Instance(Node):
     instance_number: int | None = strawberry.field(description="InstanceNumber.")
-    rendered_url: str | None = strawberry.field(description="URL of the rendered image.")
+    rendered_url: str | None = strawberry.field(
+        description="URL of the rendered image; add size, frame, window or preset, format (contract/HTTP.md).")
+    frame_count: int = strawberry.field(description="Frames in the instance (multi-frame images have more than 1).")
+    rows: int | None = strawberry.field(description="Rows (image height in pixels).")
+    columns: int | None = strawberry.field(description="Columns (image width in pixels).")
+    quarantined: bool = strawberry.field(
+        description="Held for a person to check for burned-in text; only editors ever see such instances.")
+    quarantine_reason: str | None = strawberry.field(description="Why the instance is held.")
+
+    @staticmethod
+    def of(row: InstanceRow) -> Instance:
+        return Instance(id=strawberry.ID(to_global_id("Instance", row.uid)), instance_number=row.instance_number,
+                        rendered_url=rendered_url(row), frame_count=row.frames, rows=row.rows, columns=row.columns,
+                        quarantined=row.quarantined, quarantine_reason=row.quarantine_reason)
 
 
 @strawberry.type(description="An edge to an instance.")
@@ -128,10 +143,30 @@ class Series(Node):
     thumbnail_url: str | None = strawberry.field(description="Thumbnail URL.")
     preview_url: str | None = strawberry.field(description="Montage URL.")
     cine_url: str | None = strawberry.field(description="Cine URL.")
+    rows: strawberry.Private[list[InstanceRow]]
 
-    @strawberry.field(description="Instances in display order.")
-    def instances(self, first: int = 100) -> InstanceConnection:
-        return InstanceConnection(edges=[])
+    @strawberry.field(description="Instances in display order (geometry, then InstanceNumber); first at most 1000.")
+    def instances(self, first: int = 100, after: str | None = None) -> InstanceConnection:
+        if not 1 <= first <= 1000:
+            raise DomainError(ErrorCode.INVALID_INPUT, "first must be between 1 and 1000", field="first")
+        start = 0
+        if after is not None:
+            try:
+                start = int(after) + 1
+            except ValueError:
+                raise DomainError(ErrorCode.INVALID_INPUT, "unknown cursor", field="after") from None
+        chosen = self.rows[start:start + first]
+        return InstanceConnection(edges=[InstanceEdge(cursor=str(start + i), node=Instance.of(r))
+                                         for i, r in enumerate(chosen)])
+
+    @staticmethod
+    def of(view: SeriesView) -> Series:
+        s = view.series
+        return Series(id=strawberry.ID(to_global_id("Series", s.uid)), description=s.description,
+                      modality=s.modality, body_part=s.body_part, instance_count=len(view.instances),
+                      thumbnail_url=thumbnail_url(s) if view.previews_visible else None,
+                      preview_url=preview_url(s) if view.previews_visible else None,
+                      cine_url=cine_url(s) if view.previews_visible else None, rows=view.instances)
 
 
 @strawberry.type(description="A DICOM study of a case (de-identified).")
@@ -187,7 +222,6 @@ class Case(Node):
     body_regions: list[str] = strawberry.field(description="Body regions.")
     tags: list[str] | None = strawberry.field(description="Free tags.")
     licence: str = strawberry.field(description="Licence.")
-    thumbnail_url: str | None = strawberry.field(description="Thumbnail of the key image.", default=None)
 
     def _get(self, name: str) -> Any:
         return self.data.get(name)
@@ -210,12 +244,21 @@ class Case(Node):
         row = info.context.loaders.users.get(self.row.creator_id)
         return Person(display_name=row.display_name) if row else None
 
-    @strawberry.field(description="DICOM studies of the case.")
+    @strawberry.field(description="DICOM studies of the case, de-identified, as the caller may see them.")
     def studies(self, info: Info[Context, None]) -> list[Study]:
-        rows = info.context.session.exec(select(StudyRow).where(col(StudyRow.case_uid) == self.row.uid))
-        return [Study(id=strawberry.ID(to_global_id("Study", s.uid)), description=s.description,
-                      modality=s.modality, study_date=s.study_date.isoformat() if s.study_date else None,
-                      series=[]) for s in rows]
+        ctx = info.context
+        views = case_images([self.row], session=ctx.session, principal=ctx.principal)[self.row.uid]
+        return [Study(id=strawberry.ID(to_global_id("Study", v.study.uid)), description=v.study.description,
+                      modality=v.study.modality,
+                      study_date=v.study.study_date.isoformat() if v.study.study_date else None,
+                      series=[Series.of(s) for s in v.series]) for v in views]
+
+    @strawberry.field(description="Thumbnail of the case's key image series (or its first series).")
+    def thumbnail_url(self, info: Info[Context, None]) -> str | None:
+        loaders = info.context.loaders
+        loaders.case_rows.setdefault(self.row.uid, self.row)
+        series = loaders.thumbnails.get(self.row.uid)
+        return thumbnail_url(series) if series is not None else None
 
     @strawberry.field(description="Saved versions, oldest first (editors only).")
     def history(self, info: Info[Context, None]) -> list[CaseVersion] | None:
@@ -282,6 +325,8 @@ class Case(Node):
 
 def prime_cases(rows: list[CaseRow], ctx: Context) -> None:
     """Tell the loaders everything a page of cases will ask for, so each relation is one query."""
+    ctx.loaders.case_rows.update((r.uid, r) for r in rows)
+    ctx.loaders.thumbnails.want(r.uid for r in rows)
     ctx.loaders.collections.want(r.collection_uid for r in rows)
     ctx.loaders.users.want(r.creator_id for r in rows)
     ctx.loaders.curriculum.want(code for r in rows for code in r.curriculum_codes)

@@ -1,0 +1,97 @@
+"""The images of cases as a caller may see them: studies, series and instances, quarantine applied.
+
+Quarantined instances (possible burned-in patient text) exist only for those who may edit the
+case; for everyone else they are left out, and so is any series preview that could show them.
+Loads whole pages of cases in three queries, whatever their number.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from content.cases.models import Case
+from content.imaging.models import Instance, Series, Study
+from content.principal import Principal
+from content.security.policy import may
+from content.security.roles import Permission
+
+
+@dataclass
+class SeriesView:
+    series: Series
+    instances: list[Instance]
+    # False when the series holds an image the caller may not see: its previews could show it.
+    previews_visible: bool
+
+
+@dataclass
+class StudyView:
+    study: Study
+    series: list[SeriesView] = field(default_factory=list)
+
+
+def case_images(cases: Iterable[Case], *, session: Session, principal: Principal) -> dict[str, list[StudyView]]:
+    by_uid = {c.uid: c for c in cases}
+    out: dict[str, list[StudyView]] = {uid: [] for uid in by_uid}
+    if not by_uid:
+        return out
+    editor = {uid: may(principal, Permission.EDIT, c) for uid, c in by_uid.items()}
+    studies = list(session.exec(select(Study).where(col(Study.case_uid).in_(by_uid))
+                                .order_by(col(Study.study_date), col(Study.created))))
+    study_views = {s.uid: StudyView(s) for s in studies}
+    series = list(session.exec(select(Series).where(col(Series.study_uid).in_(study_views))
+                               .order_by(col(Series.series_number), col(Series.uid)))) if studies else []
+    instances: dict[str, list[Instance]] = defaultdict(list)
+    if series:
+        stmt = (select(Instance).where(col(Instance.series_uid).in_([s.uid for s in series]))
+                .order_by(col(Instance.position), col(Instance.uid)))
+        for inst in session.exec(stmt):
+            instances[inst.series_uid].append(inst)
+    case_of_study = {s.uid: s.case_uid for s in studies}
+    for s in series:
+        rows = instances.get(s.uid, [])
+        if not editor[case_of_study[s.study_uid]]:
+            shown = [i for i in rows if not i.quarantined]
+            view = SeriesView(s, shown, previews_visible=len(shown) == len(rows))
+        else:
+            view = SeriesView(s, rows, previews_visible=True)
+        study_views[s.study_uid].series.append(view)
+    for sv in study_views.values():
+        out[sv.study.case_uid].append(sv)
+    return out
+
+
+def thumbnail_series(cases: Iterable[Case], *, session: Session, principal: Principal) -> dict[str, Series | None]:
+    """Per case, the series whose thumbnail stands for it: the first key image's series, else the first.
+
+    Reads series rows and quarantine flags only (no instance rows), so a search page stays cheap.
+    """
+    by_uid = {c.uid: c for c in cases}
+    out: dict[str, Series | None] = dict.fromkeys(by_uid)
+    if not by_uid:
+        return out
+    rows = list(session.exec(
+        select(Series, Study.case_uid).join(Study, col(Study.uid) == Series.study_uid)
+        .where(col(Study.case_uid).in_(by_uid), col(Series.thumbnail_key).is_not(None))
+        .order_by(col(Study.study_date), col(Study.created), col(Series.series_number), col(Series.uid))))
+    if not rows:
+        return out
+    series_uids = [s.uid for s, _ in rows]
+    quarantined = set(session.exec(select(Instance.series_uid).where(
+        col(Instance.series_uid).in_(series_uids), col(Instance.quarantined).is_(True)).distinct()))
+    keys = [k for c in by_uid.values() for k in c.key_images]
+    key_series_uids: set[str] = set()
+    if keys:
+        key_series_uids = set(session.exec(select(Instance.series_uid).where(col(Instance.uid).in_(keys))))
+    editor = {uid: may(principal, Permission.EDIT, c) for uid, c in by_uid.items()}
+    for series, case_uid in rows:
+        if series.uid in quarantined and not editor[case_uid]:
+            continue
+        current = out[case_uid]
+        if current is None or (series.uid in key_series_uids and current.uid not in key_series_uids):
+            out[case_uid] = series
+    return out
