@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,8 +39,12 @@ def _format_error(err: GraphQLError, request_id: str) -> dict[str, Any]:
             "extensions": {"code": "INVALID_QUERY"}}
 
 
-def create_app(settings: Settings, *, check_schema: bool = True) -> FastAPI:
+def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog: bool = False) -> FastAPI:
     runtime = Runtime.open(settings, check_schema=check_schema)
+    if repair_catalog:
+        # Whatever a crash left out of the catalog (a lost retry queue, a killed rebuild) is put
+        # back in the background, so a restarted service converges without an operator.
+        threading.Thread(target=runtime.repair_catalog, name="catalog-repair", daemon=True).start()
     engine, bus, sessions, catalog = runtime.engine, runtime.bus, runtime.sessions, runtime.catalog
     schema = build_schema(max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
                           max_aliases=settings.max_aliases)
@@ -119,4 +124,4 @@ def create_app(settings: Settings, *, check_schema: bool = True) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """uvicorn's factory: each worker builds its app from the environment when it starts."""
-    return create_app(Settings())
+    return create_app(Settings(), repair_catalog=True)

@@ -6,6 +6,7 @@ point reaches the catalog after its commit.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -16,6 +17,8 @@ from api.settings import Settings
 from content import events
 from search import SearchBackend, open_backend
 from search.indexer import CatalogIndexer
+
+log = logging.getLogger(__name__)
 
 
 class SchemaBehind(RuntimeError):
@@ -43,6 +46,17 @@ class Runtime:
         indexer = CatalogIndexer(catalog, sessions.scope)
         indexer.subscribe(bus)
         return cls(settings, engine, bus, sessions, catalog, indexer)
+
+    def repair_catalog(self) -> None:
+        from search.consistency import repair
+
+        try:
+            with self.sessions.scope() as session:
+                diff = repair(self.indexer, session)
+            if not diff.consistent:
+                log.warning("catalog repaired at start: %d case(s) were out of step", len(diff.case_uids))
+        except Exception:
+            log.exception("catalog repair at start failed; run `lightbox check --repair`")
 
     def close(self) -> None:
         self.indexer.close()
