@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from graphql import GraphQLError
 from strawberry.http.ides import get_graphql_ide_html
 
 from api import migrate
 from api.deps import bearer_of, domain_error_handler
+from api.observability import RequestMiddleware, metrics_response, request_id
+from api.ratelimit import Buckets, RateLimitMiddleware, login_gate
 from api.runtime import Runtime
 from api.settings import Settings
 from content.errors import DomainError, ErrorCode
@@ -24,6 +26,8 @@ from schema.build import build_schema
 from schema.context import Context
 
 log = logging.getLogger("lightbox")
+GRAPHIQL_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; "
+                "style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; frame-ancestors 'none'")
 
 
 def _format_error(err: GraphQLError, request_id: str) -> dict[str, Any]:
@@ -57,11 +61,20 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     app = FastAPI(title="Lightbox", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings, app.state.sessions, app.state.bus = settings, sessions, bus
     app.state.runtime, app.state.catalog = runtime, catalog
+    login_buckets = Buckets(settings.login_attempts_per_minute)
+    # Outermost first: ids, headers and metrics wrap everything, including rate-limit refusals.
+    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["authorization", "content-type", "x-request-id"],
+                           expose_headers=["x-request-id", "etag"], max_age=600)
+    app.add_middleware(RequestMiddleware)
+    app.add_route("/metrics", metrics_response, include_in_schema=False)
     app.state.secret = secret
     app.add_exception_handler(DomainError, domain_error_handler)
 
     def execute(request: Request, body: dict[str, Any]) -> JSONResponse:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        rid = request_id.get()
         query = body.get("query")
         variables = body.get("variables")
         if not isinstance(query, str) or (variables is not None and not isinstance(variables, dict)):
@@ -76,13 +89,14 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
                                     status_code=401)
             ctx = Context(principal=principal, session=session, secret=secret,
                           token_ttl_seconds=settings.token_ttl_seconds, catalog=catalog)
+            ctx.extra["login_gate"] = login_gate(login_buckets, request.client.host if request.client else "unknown")
             result = schema.execute_sync(query, variable_values=variables, context_value=ctx,
                                          operation_name=body.get("operationName"))
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
-            out["errors"] = [_format_error(e, request_id) for e in result.errors]
+            out["errors"] = [_format_error(e, rid) for e in result.errors]
         status = 200 if result.data is not None or not result.errors else 400
-        return JSONResponse(out, status_code=status, headers={"x-request-id": request_id})
+        return JSONResponse(out, status_code=status, headers={"x-request-id": rid})
 
     @app.post("/graphql")
     def graphql_post(request: Request, body: dict[str, Any]) -> JSONResponse:
@@ -92,7 +106,8 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     def graphql_get(request: Request) -> HTMLResponse | JSONResponse:
         params = request.query_params
         if "query" not in params:
-            return HTMLResponse(get_graphql_ide_html())
+            # GraphiQL loads its scripts from a CDN; the API's own 'none' policy would block it.
+            return HTMLResponse(get_graphql_ide_html(), headers={"content-security-policy": GRAPHIQL_CSP})
         import json
 
         try:

@@ -76,12 +76,26 @@ def migrate() -> None:
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Serve GraphQL at /graphql, health at /healthz."""
+    import os
+    import shutil
+
     import uvicorn
+
+    from api.observability import configure_logging
 
     settings = Settings()
     if not migrations.is_current(make_engine(settings)):
         _fail("the database schema is behind; run `lightbox migrate`")
-    uvicorn.run("api.app:app_from_env", host=host, port=port, workers=workers, factory=True, log_level="info")
+    if workers > 1:
+        # Each worker writes its metrics here and /metrics sums them (prometheus_client multiprocess mode).
+        metrics_dir = settings.data_dir / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
+    if settings.log_json:
+        configure_logging()
+    uvicorn.run("api.app:app_from_env", host=host, port=port, workers=workers, factory=True, log_level="info",
+                log_config=None if settings.log_json else uvicorn.config.LOGGING_CONFIG)
 
 
 @user_app.command("add")

@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     max_query_tokens: int = 3000
     max_aliases: int = 30
     sqlite_busy_timeout_ms: int = 15_000
+    # Requests per minute per API token (or per client address without one), and sign-in
+    # attempts per minute per client address. Per worker process.
+    rate_limit_per_minute: int = 1200
+    login_attempts_per_minute: int = 30
+    # Origins of partner web apps allowed to call the API from a browser (CORS); none by default.
+    cors_origins: list[str] = []
+    log_json: bool = True
 
     @field_validator("secret_key")
     @classmethod

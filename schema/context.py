@@ -28,6 +28,8 @@ class Context:
     def blinded_cases(self) -> frozenset[str]:
         """Cases whose answer the caller may not see yet (blind reporting); computed once per request."""
         if "blinded" not in self.extra:
-            self.extra["blinded"] = frozenset()
+            from content.worklists.blind import blinded_case_uids
+
+            self.extra["blinded"] = blinded_case_uids(self.session, self.principal)
         blinded: frozenset[str] = self.extra["blinded"]
         return blinded

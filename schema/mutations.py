@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from content.cases.service import create_case, update_case
 from content.collections.service import create_collection
+from content.errors import DomainError, ErrorCode
 from content.security.login import login as login_service
 from schema.context import Context
 from schema.errors import Error, payload
@@ -59,6 +60,10 @@ class Mutation:
         ctx = info.context
 
         def run() -> LoginPayload:
+            gate = ctx.extra.get("login_gate")
+            wait = gate() if gate is not None else 0
+            if wait:  # per client address, before any password work: blunts spraying many usernames
+                raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, f"too many sign-in attempts; retry in {int(wait) + 1} s")
             token, user = login_service(input.username, input.password, session=ctx.session, secret=ctx.secret,
                                         ttl_seconds=ctx.token_ttl_seconds)
             return LoginPayload(token=token, user=User.of(user), errors=[])

@@ -310,6 +310,9 @@ class Case(Node):
             if snap is None:
                 return None
             data, state, version = dict(snap.data), State.VALIDATED.value, snap.version
+        if row.uid in ctx.blinded_cases():
+            # Blind reporting: until the trainee reports it, nothing that gives the answer away.
+            data = {k: (None if k in BLIND_FIELDS else v) for k, v in data.items()}
         get = data.get
         return Case(id=strawberry.ID(to_global_id("Case", row.uid)), row=row, data=data, uid=row.uid,
                     path=row.path, state=CaseState(state), version=version,
@@ -321,6 +324,11 @@ class Case(Node):
                     patient_age_band=get("patient_age_band"), patient_sex=get("patient_sex"),
                     modalities=get("modalities") or [], body_regions=get("body_regions") or [],
                     tags=get("tags"), licence=get("licence") or row.licence)
+
+
+# Case fields withheld from a trainee until they have reported the case (content.worklists.blind).
+BLIND_FIELDS = frozenset({"title", "findings", "diagnosis", "differential_diagnoses", "discussion",
+                          "teaching_points", "curriculum_codes", "tags", "key_images"})
 
 
 def prime_cases(rows: list[CaseRow], ctx: Context) -> None:
