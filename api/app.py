@@ -16,10 +16,14 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from api import migrate
 from api.deps import bearer_of, domain_error_handler
+from api.dicomweb import dicomweb_router
+from api.imports import uploads_router
+from api.media_routes import media_router
 from api.observability import RequestMiddleware, metrics_response, request_id
 from api.ratelimit import Buckets, RateLimitMiddleware, login_gate
 from api.runtime import Runtime
 from api.settings import Settings
+from api.ui import ui_router
 from content.errors import DomainError, ErrorCode
 from content.security.authentication import authenticate
 from schema.build import build_schema
@@ -67,11 +71,13 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["authorization", "content-type", "x-request-id"],
-                           expose_headers=["x-request-id", "etag"], max_age=600)
+                           expose_headers=["x-request-id", "etag", "warning"], max_age=600)
     app.add_middleware(RequestMiddleware)
     app.add_route("/metrics", metrics_response, include_in_schema=False)
     app.state.secret = secret
     app.add_exception_handler(DomainError, domain_error_handler)
+    for router in (media_router, uploads_router, dicomweb_router, ui_router):
+        app.include_router(router)
 
     def execute(request: Request, body: dict[str, Any]) -> JSONResponse:
         rid = request_id.get()

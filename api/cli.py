@@ -8,7 +8,10 @@ from pathlib import Path
 import typer
 
 from api import migrate as migrations
+from api.backup_cli import export as export_command
+from api.backup_cli import restore as restore_command
 from api.db import SessionFactory, make_engine
+from api.imports import import_app, receive
 from api.runtime import Runtime, SchemaBehind
 from api.settings import Settings
 from content.errors import DomainError
@@ -20,6 +23,10 @@ curriculum_app = typer.Typer(help="The curriculum tree.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(curriculum_app, name="curriculum")
+app.add_typer(import_app, name="import")
+app.command("receive")(receive)
+app.command("export")(export_command)
+app.command("restore")(restore_command)
 
 
 def _fail(message: str) -> None:
@@ -176,14 +183,21 @@ def reindex() -> None:
 
 @app.command()
 def check(repair: bool = typer.Option(False, "--repair", help="Re-project what is out of step.")) -> None:
-    """Compare the catalog with the database; exit 1 and list differences when they disagree."""
+    """Check the database against itself, the media store and the catalog; exit 1 on any problem."""
+    from content.integrity import check_repository
+    from media.store import ContentStore
     from search.consistency import check as check_catalog
     from search.consistency import repair as repair_catalog
 
     runtime = _runtime()
     with runtime.sessions.scope() as session:
+        problems = check_repository(session, has_blob=ContentStore(runtime.settings.media_dir).has)
         diff = repair_catalog(runtime.indexer, session) if repair else check_catalog(runtime.catalog, session)
     runtime.close()
+    for problem in problems:
+        typer.echo(f"repository {problem.line()}")
+    if not problems:
+        typer.echo("repository is consistent")
     for label, ids in (("missing", diff.missing), ("stale", diff.stale), ("orphaned", diff.orphaned)):
         for doc_id in ids:
             typer.echo(f"catalog {label}: {doc_id}")
@@ -194,6 +208,7 @@ def check(repair: bool = typer.Option(False, "--repair", help="Re-project what i
     else:
         typer.echo(f"{len(diff.case_uids)} case(s) out of step; run `lightbox check --repair` or `lightbox reindex`",
                    err=True)
+    if problems or not (diff.consistent or repair):
         raise typer.Exit(1)
 
 
@@ -240,7 +255,7 @@ def demo(port: int = 8000, seed_only: bool = typer.Option(False, "--seed-only"))
     engine.dispose()
     runtime = _runtime(settings)
     with runtime.sessions.scope() as session:
-        for line in seed(session):
+        for line in seed(session, settings=settings):
             typer.echo(line)
     runtime.close()
     if not seed_only:

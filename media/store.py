@@ -39,7 +39,7 @@ class ContentStore:
         _check(key)
         return self.root / area / key[:2] / key[2:4] / key
 
-    def _write(self, target: Path, chunks: list[bytes] | BinaryIO) -> None:
+    def _write(self, target: Path, chunks: list[bytes] | BinaryIO, *, durable: bool = True) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
@@ -49,7 +49,8 @@ class ContentStore:
                 else:
                     shutil.copyfileobj(chunks, out, _CHUNK)
                 out.flush()
-                os.fsync(out.fileno())
+                if durable:
+                    os.fsync(out.fileno())
             os.replace(temp, target)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
@@ -97,12 +98,14 @@ class ContentStore:
         return self._path("renditions", cache_key)
 
     def put_rendition(self, cache_key: str, data: bytes) -> Path:
+        """Renditions are a cache that can be rendered again, so no fsync: it cost ~3 ms,
+        as much as a render. A crash may leave an empty file, which reads as a miss."""
         target = self.rendition_path(cache_key)
-        self._write(target, [data])
+        self._write(target, [data], durable=False)
         return target
 
     def get_rendition(self, cache_key: str) -> bytes | None:
         try:
-            return self.rendition_path(cache_key).read_bytes()
+            return self.rendition_path(cache_key).read_bytes() or None
         except FileNotFoundError:
             return None

@@ -16,15 +16,17 @@ from schema.mutations import Mutation as CoreMutation
 from schema.queries import Query as CoreQuery
 from schema.types import Case, Collection
 from schema.workflow import WorkflowMutation, WorkflowQuery
+from schema.worklists.mutations import WorklistMutation
+from schema.worklists.queries import WorklistQuery
 
 
 @strawberry.type(description="Read the repository.")
-class Query(CoreQuery, WorkflowQuery):
+class Query(CoreQuery, WorkflowQuery, WorklistQuery):
     pass
 
 
 @strawberry.type(description="Change the repository.")
-class Mutation(CoreMutation, WorkflowMutation):
+class Mutation(CoreMutation, WorkflowMutation, WorklistMutation):
     pass
 
 

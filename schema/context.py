@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from content.principal import Principal
+from content.worklists.blind import blind_labels
 from schema.loaders import Loaders
 from search.model import SearchBackend
 
@@ -27,9 +28,11 @@ class Context:
 
     def blinded_cases(self) -> frozenset[str]:
         """Cases whose answer the caller may not see yet (blind reporting); computed once per request."""
-        if "blinded" not in self.extra:
-            from content.worklists.blind import blinded_case_uids
+        return frozenset(self.blind_labels())
 
-            self.extra["blinded"] = blinded_case_uids(self.session, self.principal)
-        blinded: frozenset[str] = self.extra["blinded"]
-        return blinded
+    def blind_labels(self) -> dict[str, str]:
+        """Per blinded case, the title shown instead ("Case 3 of Chest on call")."""
+        if "blind_labels" not in self.extra:
+            self.extra["blind_labels"] = blind_labels(self.session, self.principal)
+        labels: dict[str, str] = self.extra["blind_labels"]
+        return labels

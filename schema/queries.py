@@ -24,6 +24,7 @@ from schema.inputs import CaseSearch
 from schema.node import from_global_id, to_global_id
 from schema.search import CaseConnection, CaseEdge, PageInfo, search_page
 from schema.types import Case, Cohort, Collection, CurriculumNode, Node, User, prime_cases
+from schema.worklists.nodes import WORKLIST_NODES
 
 
 @strawberry.type(description="The person behind the token.")
@@ -65,6 +66,8 @@ class Query:
             if type_name == "Collection":
                 list_collections(session=ctx.session, principal=ctx.principal)
                 return Collection.of(get_collection(uid, session=ctx.session))
+            if type_name in WORKLIST_NODES:
+                return WORKLIST_NODES[type_name](uid, ctx)
         except DomainError as exc:
             if exc.code is ErrorCode.NOT_FOUND:
                 return None

@@ -20,6 +20,7 @@ from content.security.policy import may
 from content.security.roles import Permission
 from content.users.models import User as UserRow
 from content.workflow import State
+from content.worklists.blind import ANSWER_FIELDS
 from media.urls import cine_url, preview_url, rendered_url, thumbnail_url
 from schema.context import Context
 from schema.node import to_global_id
@@ -160,9 +161,9 @@ class Series(Node):
                                          for i, r in enumerate(chosen)])
 
     @staticmethod
-    def of(view: SeriesView) -> Series:
+    def of(view: SeriesView, *, blind: bool = False) -> Series:
         s = view.series
-        return Series(id=strawberry.ID(to_global_id("Series", s.uid)), description=s.description,
+        return Series(id=strawberry.ID(to_global_id("Series", s.uid)), description="" if blind else s.description,
                       modality=s.modality, body_part=s.body_part, instance_count=len(view.instances),
                       thumbnail_url=thumbnail_url(s) if view.previews_visible else None,
                       preview_url=preview_url(s) if view.previews_visible else None,
@@ -248,10 +249,12 @@ class Case(Node):
     def studies(self, info: Info[Context, None]) -> list[Study]:
         ctx = info.context
         views = case_images([self.row], session=ctx.session, principal=ctx.principal)[self.row.uid]
-        return [Study(id=strawberry.ID(to_global_id("Study", v.study.uid)), description=v.study.description,
-                      modality=v.study.modality,
+        # A study or series description ("CT head - stroke protocol") can name the answer of a blind case.
+        blind = self.row.uid in ctx.blinded_cases()
+        return [Study(id=strawberry.ID(to_global_id("Study", v.study.uid)),
+                      description="" if blind else v.study.description, modality=v.study.modality,
                       study_date=v.study.study_date.isoformat() if v.study.study_date else None,
-                      series=[Series.of(s) for s in v.series]) for v in views]
+                      series=[Series.of(s, blind=blind) for s in v.series]) for v in views]
 
     @strawberry.field(description="Thumbnail of the case's key image series (or its first series).")
     def thumbnail_url(self, info: Info[Context, None]) -> str | None:
@@ -310,12 +313,15 @@ class Case(Node):
             if snap is None:
                 return None
             data, state, version = dict(snap.data), State.VALIDATED.value, snap.version
-        if row.uid in ctx.blinded_cases():
-            # Blind reporting: until the trainee reports it, nothing that gives the answer away.
-            data = {k: (None if k in BLIND_FIELDS else v) for k, v in data.items()}
+        path, blind_title = row.path, ctx.blind_labels().get(row.uid)
+        if blind_title is not None:
+            # Blind reporting: until the trainee reports it, nothing that gives the answer away
+            # (the path ends in a slug of the title, so it goes too).
+            data = {k: (None if k in ANSWER_FIELDS else v) for k, v in data.items()}
+            data["title"], path = blind_title, row.path.rsplit("/", 1)[0]
         get = data.get
         return Case(id=strawberry.ID(to_global_id("Case", row.uid)), row=row, data=data, uid=row.uid,
-                    path=row.path, state=CaseState(state), version=version,
+                    path=path, state=CaseState(state), version=version,
                     published_version=row.published_version, created_at=row.created, modified_at=row.modified,
                     title=get("title"), clinical_history=get("clinical_history"), findings=get("findings"),
                     diagnosis=get("diagnosis"), differential_diagnoses=get("differential_diagnoses"),
@@ -324,11 +330,6 @@ class Case(Node):
                     patient_age_band=get("patient_age_band"), patient_sex=get("patient_sex"),
                     modalities=get("modalities") or [], body_regions=get("body_regions") or [],
                     tags=get("tags"), licence=get("licence") or row.licence)
-
-
-# Case fields withheld from a trainee until they have reported the case (content.worklists.blind).
-BLIND_FIELDS = frozenset({"title", "findings", "diagnosis", "differential_diagnoses", "discussion",
-                          "teaching_points", "curriculum_codes", "tags", "key_images"})
 
 
 def prime_cases(rows: list[CaseRow], ctx: Context) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
-from search.analysis import tokens
+from search.analysis import TOKEN_RE, index_forms
 
 WINDOW = 24  # words per snippet
 
@@ -18,8 +18,15 @@ def snippet(text: str, lexemes: set[str], *, window: int = WINDOW) -> str | None
     """The best window of `text` with every word indexed under one of `lexemes` marked."""
     if not text or not lexemes:
         return None
-    toks = list(tokens(text))
-    hits = [i for i, t in enumerate(toks) if lexemes.intersection(t.lexemes)]
+    # Spans of the kept words (what analysis.tokens yields, without building a Token for each).
+    spans: list[tuple[int, int]] = []
+    hits: list[int] = []
+    for match in TOKEN_RE.finditer(text):
+        forms = index_forms(match.group(0))
+        if forms:
+            if not lexemes.isdisjoint(forms):
+                hits.append(len(spans))
+            spans.append(match.span())
     if not hits:
         return None
     # The window holding the most matches; ties go to the earliest.
@@ -29,18 +36,18 @@ def snippet(text: str, lexemes: set[str], *, window: int = WINDOW) -> str | None
             j += 1
         if j - i > best_count:
             best_start, best_count = start, j - i
-    first = max(0, min(best_start - 3, len(toks) - window))
-    last = min(len(toks), first + window) - 1
-    begin, end = toks[first].start, toks[last].end
+    first = max(0, min(best_start - 3, len(spans) - window))
+    last = min(len(spans), first + window) - 1
+    begin, end = spans[first][0], spans[last][1]
     marked = set(hits)
     out = ["…" if begin > 0 else ""]
     cursor = begin
     for i in range(first, last + 1):
         if i in marked:
-            tok = toks[i]
-            out.append(escape(text[cursor : tok.start]))
-            out.append(f"<mark>{escape(text[tok.start : tok.end])}</mark>")
-            cursor = tok.end
+            start, stop = spans[i]
+            out.append(escape(text[cursor:start]))
+            out.append(f"<mark>{escape(text[start:stop])}</mark>")
+            cursor = stop
     out.append(escape(text[cursor:end]))
     out.append("…" if end < len(text.rstrip()) else "")
     return "".join(out).strip()

@@ -69,13 +69,16 @@ class CatalogIndexer:
             self._enqueue(uids)
 
     def apply(self, case_uids: Sequence[str]) -> None:
-        with self.sessions() as session:
-            docs = documents_for(session, case_uids)
-        for uid, entries in docs.items():
-            if entries:
-                self.backend.replace_case(uid, entries)
-            else:
-                self.backend.delete_case(uid)
+        # Read and write in one turn: two commits' updates racing could otherwise land the
+        # older read last and leave a stale entry (wrong text, or worse, old permissions).
+        with self.backend.turn():
+            with self.sessions() as session:
+                docs = documents_for(session, case_uids)
+            for uid, entries in docs.items():
+                if entries:
+                    self.backend.replace_case(uid, entries)
+                else:
+                    self.backend.delete_case(uid)
 
     # -- the retry queue ---------------------------------------------------------------------
 

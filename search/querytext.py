@@ -144,13 +144,17 @@ class _Parser:
     def peek(self) -> tuple[str, str, bool] | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
 
+    def next_kind(self) -> str | None:
+        tok = self.peek()
+        return tok[0] if tok is not None else None
+
     def parse(self) -> Node | None:
         parts = []
         while self.peek() is not None:
             node = self.parse_or(None)
             if node is not None:
                 parts.append(node)
-            if self.peek() is not None and self.peek()[0] == "rp":  # stray ")"
+            if self.next_kind() == "rp":  # stray ")"
                 self.i += 1
         return _and(parts)
 
@@ -176,7 +180,7 @@ class _Parser:
         tok = self.peek()
         if tok is not None and tok[:2] == ("op", "NOT"):
             self.i += 1
-            if self.peek() is None or self.peek()[0] == "rp":
+            if self.next_kind() in (None, "rp"):
                 return None
             inner = self.parse_unary(field)
             return Not(inner) if inner is not None else None
@@ -187,7 +191,7 @@ class _Parser:
         self.i += 1
         if kind == "lp":
             node = self.parse_or(field)
-            if self.peek() is not None and self.peek()[0] == "rp":
+            if self.next_kind() == "rp":
                 self.i += 1
             return node
         if kind == "field":

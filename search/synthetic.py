@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from search.model import CatalogDocument, expand_codes
@@ -83,16 +83,18 @@ def synthetic_documents(
     seed: int = 7,
     principals: tuple[str, ...] = ("role:administrator", "role:trainee"),
     start: datetime = datetime(2020, 1, 1, tzinfo=UTC),
+    codes: Sequence[str] | None = None,
 ) -> Iterator[CatalogDocument]:
-    """`n` documents, one per case ("<case>:current"), each with 1-2 of the caller's codes."""
+    """`n` documents, one per case ("<case>:current"), each with 1-2 codes drawn from `codes`
+    (default: every code of `curriculum`, which also gives the titles of them and their ancestors)."""
     rng = random.Random(seed)
-    codes = sorted(curriculum)
+    pool = sorted(codes if codes is not None else curriculum)
     # A long tail of rare made-up words makes the vocabulary realistic in size.
     rare = [f"{rng.choice(_CORE)[:5]}{rng.choice('aeiou')}{rng.choice('lmnrst')}is" for _ in range(3000)]
     vocab = _COMMON + _ABBREV + _CORE + sorted(set(rare))
     zipf = _Zipf(vocab, rng)
     for _ in range(n):
-        own = tuple(sorted(set(rng.sample(codes, k=min(len(codes), rng.choice((1, 1, 2)))))))
+        own = tuple(sorted(set(rng.sample(pool, k=min(len(pool), rng.choice((1, 1, 2)))))))
         expanded = expand_codes(own)
         diagnosis = rng.choice(_DIAGNOSES)
         created = start + timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60))

@@ -4,7 +4,8 @@ keyset ordering.
 Whoosh's own matchers and sorting collectors walk every match in Python (about a second for a
 common word in 100,000 cases); here postings are read a block at a time into arrays (cached per
 immutable segment), the query tree becomes mask arithmetic, and only the page is touched in
-Python. Phrases still go through Whoosh's positional matcher, on one segment at a time.
+Python. Phrases intersect the documents of their words, then match (docnum, position) keys of
+each word, decoded once per segment and term and cached like the postings.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from whoosh import query as wq
+from whoosh.compat import loads
+from whoosh.system import _INT_SIZE
 
 from search.model import TEXT_FIELDS
 from search.plan import Plan
@@ -24,6 +27,8 @@ from search.whoosh_schema import BOOSTS, KEYWORD_FIELDS
 
 K1 = 1.2
 CACHE_BYTES = 256 * 1024 * 1024
+POS_BITS = 24  # (docnum << POS_BITS | position) keys; positions stay far below 2**24
+_NO_WEIGHTS = np.zeros(0, np.float64)
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ class Segment:
 
 @dataclass
 class Leaf:
-    searcher: object
+    searcher: Any
     offset: int
     segment: Segment
     mask: np.ndarray  # matched documents
@@ -52,7 +57,7 @@ class Leaf:
 class Engine:
     def __init__(self) -> None:
         self._segments: dict[str, Segment] = {}
-        self._postings: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._postings: OrderedDict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -98,6 +103,23 @@ class Engine:
                 _, (i, w) = self._postings.popitem(last=False)
                 self._bytes -= i.nbytes + w.nbytes
         return ids, weights
+
+    def positions(self, reader, field: str, term: str) -> np.ndarray:
+        """Sorted (docnum << POS_BITS | position) of every occurrence of a term in one segment."""
+        key = (reader.segment().segment_id(), field, term, "positions")
+        with self._lock:
+            hit = self._postings.get(key)
+            if hit is not None:
+                self._postings.move_to_end(key)
+                return hit[0]
+        keys = read_positions(reader, field, term)
+        with self._lock:
+            self._postings[key] = (keys, _NO_WEIGHTS)
+            self._bytes += keys.nbytes
+            while self._bytes > CACHE_BYTES and self._postings:
+                _, (i, w) = self._postings.popitem(last=False)
+                self._bytes -= i.nbytes + w.nbytes
+        return keys
 
     # -- evaluation -----------------------------------------------------------------------------
 
@@ -152,23 +174,22 @@ class Engine:
             for key in [k for k in self._segments if k not in live]:
                 del self._segments[key]
 
-    def page(self, leaves: list[Leaf], plan: Plan, limit: int) -> list[tuple[Leaf, int, object]]:
+    def page(self, leaves: list[Leaf], plan: Plan, limit: int) -> list[tuple[Leaf, int, Any]]:
         """The next `limit` (leaf, local docnum, sort key) after the cursor, in (key, doc_id) order."""
         rows = []
         for lf in leaves:
             seg = lf.segment
             cand = np.flatnonzero(lf.mask)
-            values = {"RELEVANCE": lf.score, "NEWEST": seg.created, "TITLE": seg.titles}[plan.order]
+            if plan.order == "RELEVANCE":
+                assert lf.score is not None
+                values = lf.score
+            else:
+                values = seg.created if plan.order == "NEWEST" else seg.titles
             if plan.cursor is not None and len(cand):
                 cand = cand[_after(values[cand], seg.doc_ids[cand], plan)]
             if not len(cand):
                 continue
-            if plan.order == "RELEVANCE":
-                primary = -lf.score[cand]
-            elif plan.order == "NEWEST":
-                primary = -seg.created[cand]
-            else:
-                primary = seg.title_rank[cand]
+            primary = seg.title_rank[cand] if plan.order == "TITLE" else -values[cand]
             for n in cand[np.lexsort((seg.doc_rank[cand], primary))[:limit]]:
                 rows.append((lf, int(n), values[n]))
         if plan.order == "TITLE":
@@ -192,8 +213,8 @@ def _after(values: np.ndarray, doc_ids: np.ndarray, plan: Plan) -> np.ndarray:
 @dataclass
 class _Ctx:
     engine: Engine
-    reader: object
-    searcher: object
+    reader: Any
+    searcher: Any
     seg: Segment
 
     def none(self) -> np.ndarray:
@@ -204,6 +225,26 @@ class _Ctx:
 
     def ids(self, field: str, term: str) -> np.ndarray:
         return self.engine.postings(self.reader, field, term)[0]
+
+    def phrase_docs(self, field: str, lexemes: tuple[str, ...]) -> np.ndarray:
+        """Documents with the lexemes at consecutive positions (whoosh.query.Phrase, slop 1)."""
+        docs = None
+        for lexeme in lexemes:  # only documents holding every word can hold the phrase
+            ids = self.ids(field, lexeme)
+            docs = ids if docs is None else np.intersect1d(docs, ids, assume_unique=True)
+            if not len(docs):
+                return docs
+        assert docs is not None
+        keys = None
+        for i, lexeme in enumerate(lexemes):
+            found = self.engine.positions(self.reader, field, lexeme)
+            found = found[np.isin(found >> POS_BITS, docs)]
+            # keys of phrase starts: (docnum, position of the first word)
+            keys = found - i if keys is None else keys[np.isin(keys, found - i)]
+            if not len(keys):
+                break
+        assert keys is not None
+        return np.unique(keys >> POS_BITS)
 
     def any_of(self, name: str, values) -> np.ndarray:
         out = self.none()
@@ -218,8 +259,7 @@ class _Ctx:
                 if len(node.lexemes) == 1:
                     out[self.ids(name, node.lexemes[0])] = True
                 else:
-                    phrase = wq.Phrase(name, list(node.lexemes))
-                    out[np.fromiter(phrase.docs(self.searcher), dtype=np.int64)] = True
+                    out[self.phrase_docs(name, node.lexemes)] = True
             return out
         if isinstance(node, Key):
             return self.any_of(node.field, [node.value])
@@ -254,6 +294,31 @@ class _Ctx:
                     idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
                     out[ids] += BOOSTS.get(name, 1.0) * idf * tf * (K1 + 1) / (tf + K1)
         return out
+
+
+def read_positions(reader, field: str, term: str) -> np.ndarray:
+    """Every (docnum << POS_BITS | position) of a term, decoded as formats.Positions does."""
+    if (field, term) not in reader:
+        return np.zeros(0, np.int64)
+    m = reader.postings(field, term)
+    ids: list[int] = []
+    counts: list[int] = []
+    deltas: list[int] = []
+    while m.is_active():
+        ids.append(m.id())
+        value = m.value()
+        codes = loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
+        counts.append(len(codes))
+        deltas.extend(codes)
+        m.next()
+    if not ids:
+        return np.zeros(0, np.int64)
+    n = np.asarray(counts, dtype=np.int64)
+    flat = np.cumsum(np.asarray(deltas, dtype=np.int64))
+    ends = np.cumsum(n)
+    # positions restart from 0 in each document: subtract the running sum before it
+    before = np.repeat(np.concatenate(([0], flat[ends[:-1] - 1])), n)
+    return (np.repeat(np.asarray(ids, dtype=np.int64), n) << POS_BITS) | (flat - before)
 
 
 def read_postings(reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:

@@ -25,6 +25,15 @@ class _Postings:
     values: tuple[str, ...]
     value_idx: np.ndarray  # value index per posting
     docnums: np.ndarray  # segment-local docnum per posting
+    # When no document has two values: the value index per docnum (len(values): none), so
+    # counting is one gather and a bincount over the documents instead of over the postings.
+    ordinal: np.ndarray | None = None
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        n = len(self.values)
+        if self.ordinal is not None:
+            return np.bincount(self.ordinal[mask], minlength=n + 1)[:n]
+        return np.bincount(self.value_idx[mask[self.docnums]], minlength=n)
 
 
 class FacetCache:
@@ -43,11 +52,14 @@ class FacetCache:
                 values.append(value)
                 idx.append(np.full(len(ids), i, dtype=np.int32))
                 docs.append(ids)
-            table = _Postings(
-                tuple(values),
-                np.concatenate(idx) if idx else np.zeros(0, np.int32),
-                np.concatenate(docs) if docs else np.zeros(0, np.int64),
-            )
+            value_idx = np.concatenate(idx) if idx else np.zeros(0, np.int32)
+            docnums = np.concatenate(docs) if docs else np.zeros(0, np.int64)
+            ordinal = None
+            size = reader.doc_count_all()
+            if len(np.unique(docnums)) == len(docnums) and (not len(docnums) or docnums.max() < size):
+                ordinal = np.full(size, len(values), dtype=np.int32)
+                ordinal[docnums] = value_idx
+            table = _Postings(tuple(values), value_idx, docnums, ordinal)
             with self._lock:
                 self._tables[key] = table
         return table
@@ -72,7 +84,7 @@ class FacetCache:
             for facet in facets:
                 table = self._table(reader, segment_key, KEYWORD_FIELDS[facet])
                 use = open_mask if facet in BLIND_FACETS else leaf.mask
-                counted = np.bincount(table.value_idx[use[table.docnums]], minlength=len(table.values))
+                counted = table.count(use)
                 for i in np.flatnonzero(counted):
                     totals[facet][table.values[i]] += int(counted[i])
         if live:

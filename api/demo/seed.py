@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 from sqlmodel import Session, select
 
+from api.demo.images import attach_images
+from api.settings import Settings
 from content.cases.service import create_case
 from content.cases.transitions import transition
 from content.collections.service import by_path, create_collection
@@ -18,6 +20,7 @@ from content.errors import DomainError
 from content.principal import SYSTEM
 from content.users.models import User
 from content.users.service import add_user, principal_for
+from media.store import ContentStore
 
 CASES_FILE = Path(__file__).with_name("cases.yaml")
 PEOPLE = (("admin", "administrator", "Dr A. Admin"), ("trainer", "trainer", "Dr T. Trainer"),
@@ -27,7 +30,8 @@ CASE_FIELDS = ("title", "clinical_history", "findings", "diagnosis", "differenti
                "tags")
 
 
-def seed(session: Session) -> Iterator[str]:
+def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]:
+    settings = settings or Settings()  # read when seeding, never at import time
     if session.exec(select(User)).first() is not None:
         yield "the data dir already holds a repository; nothing seeded"
         return
@@ -49,7 +53,8 @@ def seed(session: Session) -> Iterator[str]:
     validator = principal_for(users["validator"], session=session)
     steps = {"DRAFT": [], "SUBMITTED": [("SUBMIT", trainer)],
              "VALIDATED": [("SUBMIT", trainer), ("VALIDATE", validator)]}
-    count = 0
+    count = images = 0
+    store, secret = ContentStore(settings.media_dir), settings.secret()
     for spec in data.get("cases", []):
         fields = {k: spec[k] for k in CASE_FIELDS if spec.get(k) is not None}
         fields["curriculum_codes"] = spec.get("curriculum", [])
@@ -59,6 +64,8 @@ def seed(session: Session) -> Iterator[str]:
             for name, actor in steps.get(spec.get("state", "DRAFT"), []):
                 transition(case.uid, name, comment="demo", session=session, principal=actor)
             count += 1
+            if spec.get("images"):  # after the workflow steps: images are not part of a case version
+                images += attach_images(case, spec["images"], session=session, store=store, secret=secret).imported
         except DomainError as exc:
             yield f"skipped case {spec.get('title')!r}: {exc.message}"
-    yield f"cases: {count}"
+    yield f"cases: {count}, with {images} DICOM images"

@@ -40,7 +40,7 @@ def _free_path(session: Session, base: str) -> tuple[str, str]:
 
 
 def create_case(*, collection_uid: str, fields: dict[str, Any], comment: str = "",
-                session: Session, principal: Principal) -> Case:
+                session: Session, principal: Principal, commit: bool = True) -> Case:
     collection = get_collection(collection_uid, session=session)
     require(principal, Permission.ADD_CASE, collection)
     values = clean_changes(fields, session=session)
@@ -55,7 +55,8 @@ def create_case(*, collection_uid: str, fields: dict[str, Any], comment: str = "
     write_version(session, case, author=principal, comment=comment[:2000], before=None)
     audit.record(session, principal, "case.create", "case", case.uid, path=path, version=1)
     events.emit(session, events.CaseChanged(case.uid, "created"))
-    session.commit()
+    if commit:  # an import commits the case together with its studies, or neither
+        session.commit()
     return case
 
 

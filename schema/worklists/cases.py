@@ -9,14 +9,10 @@ import strawberry
 from content.cases.fields import Difficulty as DifficultyLevel
 from content.cases.models import Case as CaseRow
 from content.workflow import State
-from content.worklists.blind import blinded_case_uids
+from content.worklists.blind import ANSWER_FIELDS, blinded_case_uids
 from schema.context import Context
 from schema.node import to_global_id
 from schema.types import Case, CaseState
-
-# The fields that give the answer away (ARCHITECTURE.md, blind reporting).
-ANSWER_FIELDS = ("title", "findings", "diagnosis", "differential_diagnoses", "discussion", "teaching_points",
-                 "curriculum_codes", "tags")
 
 
 def blinded(ctx: Context) -> frozenset[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -27,6 +29,9 @@ from schema.worklists.progress_types import (
 )
 from schema.worklists.report_types import Report
 from schema.worklists.types import Assignment, Worklist
+
+# `root` is strawberry's name for the parent value, so the Python parameter takes another name.
+RootArg = Annotated[str | None, strawberry.argument(name="root", description="Only this node and its subtree.")]
 
 
 def _uid(gid: strawberry.ID | None, type_name: str, field: str) -> str | None:
@@ -71,16 +76,16 @@ class WorklistQuery:
         return Report.of(get_report(from_global_id(id, "Report")[1], session=ctx.session, principal=ctx.principal))
 
     @strawberry.field(description="Validated cases per curriculum node (rolled up) by modality, for the region.")
-    def archive_coverage(self, info: Info[Context, None], root: str | None = None) -> list[ArchiveCoverageNode]:
+    def archive_coverage(self, info: Info[Context, None], root_code: RootArg = None) -> list[ArchiveCoverageNode]:
         ctx = info.context
-        return [ArchiveCoverageNode.of(n) for n in archive_coverage(root=root, session=ctx.session,
+        return [ArchiveCoverageNode.of(n) for n in archive_coverage(root=root_code, session=ctx.session,
                                                                      principal=ctx.principal)]
 
     @strawberry.field(description="Curriculum nodes with no validated case: what the trusts should collect.")
-    def curriculum_gaps(self, info: Info[Context, None], root: str | None = None,
+    def curriculum_gaps(self, info: Info[Context, None], root_code: RootArg = None,
                         core_only: bool = False) -> list[CurriculumNode]:
         ctx = info.context
-        return [CurriculumNode.of(n, 0) for n in gap_list(root=root, core_only=core_only, session=ctx.session,
+        return [CurriculumNode.of(n, 0) for n in gap_list(root=root_code, core_only=core_only, session=ctx.session,
                                                           principal=ctx.principal)]
 
     @strawberry.field(description="Facility index per case from submitted reports, hardest first (trainers).")

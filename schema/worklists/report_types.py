@@ -8,9 +8,9 @@ import strawberry
 from strawberry.types import Info
 
 from content.cases.models import Case as CaseRow
+from content.worklists.answers import model_answer
 from content.worklists.feedback import feedback_of, moderation_of
 from content.worklists.models import Report as ReportRow
-from content.worklists.reports import model_answer
 from content.worklists.revalidation import revalidated_reports
 from schema.context import Context
 from schema.node import to_global_id
@@ -57,6 +57,7 @@ class Report(Node):
     abnormality: str = strawberry.field(description="Rapid reporting: the abnormality named.")
     site: str = strawberry.field(description="Rapid reporting: its site.")
     auto_correct: bool | None = strawberry.field(description="Rapid reporting: the automatic mark.")
+    over_time: bool = strawberry.field(description="Submitted after the worklist's time limit ran out.")
 
     @strawberry.field(description="The validated answer, once submitted.")
     def model_answer(self, info: Info[Context, None]) -> ModelAnswer | None:
@@ -118,4 +119,4 @@ class Report(Node):
                       interpretation=row.interpretation, principal_diagnosis=row.principal_diagnosis,
                       differential_diagnoses=list(row.differential_diagnoses), management=row.management,
                       abnormal=row.abnormal, abnormality=row.abnormality, site=row.site,
-                      auto_correct=row.auto_correct)
+                      auto_correct=row.auto_correct, over_time=row.over_time)

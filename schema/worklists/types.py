@@ -117,6 +117,7 @@ class Assignment(Node):
     row: strawberry.Private[AssignmentRow]
     due_at: datetime | None = strawberry.field(description="When it is due.")
     assigned_at: datetime = strawberry.field(description="When it was assigned.")
+    started_at: datetime | None = strawberry.field(description="When the trainee first saved or submitted.")
 
     @strawberry.field(description="The trainee.")
     def trainee(self, info: Info[Context, None]) -> User | None:
@@ -168,4 +169,4 @@ class Assignment(Node):
     @staticmethod
     def of(row: AssignmentRow) -> Assignment:
         return Assignment(id=strawberry.ID(to_global_id("Assignment", row.uid)), row=row, due_at=row.due_at,
-                          assigned_at=row.created)
+                          assigned_at=row.created, started_at=row.started_at)

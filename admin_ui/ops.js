@@ -1,0 +1,144 @@
+// The GraphQL operations the UI runs: the partner contract's (shared/contract/*.graphql), plus
+// a few sibling fields the schema offers (availableTransitions, tags, auditTrail).
+export const LOGIN = `mutation Login($username: String!, $password: String!) {
+  login(input: {username: $username, password: $password}) {
+    token
+    user { id username displayName roles }
+    errors { field message code }
+  }
+}`;
+
+export const ME = `query Me { me { id username displayName roles cohorts { id title } } }`;
+
+export const CASE_DETAIL = `query CaseDetail($id: ID!) {
+  node(id: $id) {
+    ... on Case {
+      id uid path title state version publishedVersion
+      clinicalHistory findings diagnosis differentialDiagnoses discussion teachingPoints
+      difficulty patientAgeBand patientSex modalities bodyRegions tags thumbnailUrl
+      availableTransitions
+      curriculum { code title }
+      collection { id title path }
+      createdAt modifiedAt creator { displayName } validator { displayName }
+      studies {
+        id description modality studyDate
+        series {
+          id description modality bodyPart instanceCount
+          thumbnailUrl previewUrl cineUrl
+          instances(first: 100) { edges { node { id instanceNumber renderedUrl frameCount quarantined quarantineReason } } }
+        }
+      }
+      history { version state author { displayName } createdAt comment changedFields }
+      auditTrail { at actor action comment }
+    }
+  }
+}`;
+
+export const CASE_DIFF = `query CaseDiff($id: ID!, $from: Int!, $to: Int!) {
+  caseDiff(id: $id, fromVersion: $from, toVersion: $to) { field before after }
+}`;
+
+export const SEARCH = `query SearchCases($search: CaseSearch, $first: Int = 20, $after: String) {
+  cases(search: $search, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    facets { field buckets { value label count } }
+    edges {
+      cursor
+      highlights { field snippet }
+      node {
+        id title state version modalities bodyRegions difficulty
+        curriculum { code title }
+        thumbnailUrl
+      }
+    }
+  }
+}`;
+
+export const CURRICULUM = `query Curriculum($root: String) {
+  curriculum(root: $root) { code title depth parentCode validatedCaseCount }
+}`;
+
+export const COLLECTIONS = `query Collections { collections { id title path parent { id } caseCount } }`;
+
+export const CREATE_COLLECTION = `mutation CreateCollection($input: CreateCollectionInput!) {
+  createCollection(input: $input) { collection { id title path } errors { field message code } }
+}`;
+
+export const CREATE_CASE = `mutation CreateCase($input: CreateCaseInput!) {
+  createCase(input: $input) { case { id state version } errors { field message code } }
+}`;
+
+export const UPDATE_CASE = `mutation UpdateCase($input: UpdateCaseInput!) {
+  updateCase(input: $input) { case { id version modifiedAt } errors { field message code } }
+}`;
+
+export const TRANSITION = `mutation TransitionCase($id: ID!, $transition: CaseTransition!, $comment: String) {
+  transitionCase(input: {id: $id, transition: $transition, comment: $comment}) {
+    case { id state version publishedVersion }
+    errors { field message code }
+  }
+}`;
+
+export const REVERT = `mutation RevertCase($id: ID!, $toVersion: Int!, $expectedVersion: Int!) {
+  revertCase(input: {id: $id, toVersion: $toVersion, expectedVersion: $expectedVersion}) {
+    case { id version }
+    errors { field message code }
+  }
+}`;
+
+export const REVIEW_QUEUE = `query ReviewQueue {
+  reviewQueue(first: 50) {
+    id title state version modifiedAt difficulty modalities availableTransitions thumbnailUrl
+    collection { title path } creator { displayName } curriculum { code title }
+  }
+}`;
+
+// contract/worklists.graphql
+export const CREATE_WORKLIST = `mutation CreateWorklist($input: CreateWorklistInput!) {
+  createWorklist(input: $input) { worklist { id title caseCount } errors { field message code } }
+}`;
+
+export const ASSIGN_WORKLIST = `mutation AssignWorklist($input: AssignWorklistInput!) {
+  assignWorklist(input: $input) { assignments { id trainee { id displayName } dueAt } errors { field message code } }
+}`;
+
+export const MY_ASSIGNMENTS = `query MyAssignments {
+  myAssignments {
+    id dueAt completedCount totalCount
+    worklist { id title }
+    items { position reported case { id clinicalHistory thumbnailUrl } }
+  }
+}`;
+
+export const SUBMIT_REPORT = `mutation SubmitReport($input: SubmitReportInput!) {
+  submitReport(input: $input) {
+    report { id submittedAt modelAnswer { diagnosis findings teachingPoints } }
+    errors { field message code }
+  }
+}`;
+
+export const PROGRESS = `query Progress($traineeId: ID) {
+  progress(traineeId: $traineeId) {
+    trainee { id displayName }
+    assignedCount reportedCount meanScore
+    coverage { code title reportedCount validatedCaseCount }
+  }
+}`;
+
+// Only the images and clinical history of a case: what a trainee reporting blind is shown.
+export const BLIND_CASE = `query BlindCase($id: ID!) {
+  node(id: $id) {
+    ... on Case {
+      id clinicalHistory patientAgeBand patientSex modalities
+      studies { id description modality series { id description modality instanceCount thumbnailUrl
+        instances(first: 100) { edges { node { id instanceNumber renderedUrl frameCount } } } } }
+    }
+  }
+}`;
+
+/** MyAssignments, with the worklist's mode and time limit when the server's Worklist has them. */
+export function myAssignmentsQuery(caps) {
+  const extra = ['mode', 'timeLimitMinutes'].filter((f) => caps.worklist.has(f)).join(' ');
+  return extra ? MY_ASSIGNMENTS.replace('worklist { id title }', `worklist { id title ${extra} }`) : MY_ASSIGNMENTS;
+}

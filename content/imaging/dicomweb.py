@@ -1,0 +1,346 @@
+"""DICOMweb over validated cases: QIDO-RS matching and WADO-RS selection, permissions inside the query.
+
+What a partner's viewer or PACS may read: studies of cases that have a published (validated)
+version, are not retired, and that the caller may view (`visible_condition`, the SQL twin of
+`may(VIEW)`, so a token narrowed to a collection narrows here too). Quarantined instances are
+never served here, not even to editors (they release them in the UI); a series or study left
+with no servable instance disappears with them, so neither existence nor quarantine leaks.
+
+Every filter, count and page is computed in SQL from one visibility condition, so counts,
+pages and retrievals agree. No HTTP here: `api/dicomweb.py` parses requests into `Query`
+and turns rows into DICOM JSON and multipart bodies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any, Final, Generic, TypeVar
+
+import sqlalchemy as sa
+from pydicom.datadict import keyword_for_tag, tag_for_keyword
+from sqlmodel import Session, col
+
+from content.cases.models import Case
+from content.errors import DomainError, ErrorCode
+from content.imaging.models import Instance, Series, Study
+from content.principal import Principal
+from content.security.policy import visible_condition
+from content.workflow import State
+
+MAX_RESULTS: Final = 1000  # one QIDO page at most; more is asked for with offset
+
+T = TypeVar("T")
+
+
+class Level(str, Enum):
+    STUDY = "study"
+    SERIES = "series"
+    INSTANCE = "instance"
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed QIDO-RS search. Empty tuples match everything."""
+
+    level: Level
+    study_uids: tuple[str, ...] = ()
+    series_uids: tuple[str, ...] = ()
+    sop_uids: tuple[str, ...] = ()
+    modalities: tuple[str, ...] = ()  # ModalitiesInStudy (study level) or Modality (series, instance)
+    date_from: date | None = None
+    date_to: date | None = None
+    limit: int = MAX_RESULTS
+    offset: int = 0
+    include_all: bool = False
+    include: frozenset[str] = frozenset()  # extra attributes asked for, as 8-hex tags
+    ignored: tuple[str, ...] = ()  # matching keys we cannot match on: the client is warned, not refused
+
+
+@dataclass(frozen=True)
+class StudyRow:
+    study: Study
+    series_count: int
+    instance_count: int
+    modalities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    series: Series
+    study: Study
+    instance_count: int
+
+
+@dataclass(frozen=True)
+class InstanceRow:
+    instance: Instance
+    series: Series
+    study: Study
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    rows: list[T] = field(default_factory=list)
+    more: bool = False  # results were cut at MAX_RESULTS (not merely at the caller's limit)
+
+
+# Query parsing -----------------------------------------------------------------------
+
+_UID = re.compile(r"[0-9]+(\.[0-9]+)*")
+_DA = re.compile(r"\d{8}")
+_NO_MATCH: Final = ("",)  # no stored UID is empty
+_CONTROL = frozenset({"limit", "offset", "includefield", "fuzzymatching", "orderby", "accept"})
+_MATCH_KEYS: Final[dict[Level, frozenset[str]]] = {
+    Level.STUDY: frozenset({"StudyInstanceUID", "StudyDate", "ModalitiesInStudy"}),
+    Level.SERIES: frozenset({"StudyInstanceUID", "StudyDate", "SeriesInstanceUID", "Modality"}),
+    Level.INSTANCE: frozenset({"StudyInstanceUID", "StudyDate", "SeriesInstanceUID", "Modality",
+                               "SOPInstanceUID"}),
+}
+
+
+def _invalid(message: str, name: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID_INPUT, message, field=name)
+
+
+def attribute_tag(name: str) -> str:
+    """A DICOM keyword or 8-hex tag as the upper-case 8-hex tag; INVALID_INPUT if neither."""
+    if re.fullmatch(r"[0-9A-Fa-f]{8}", name):
+        return name.upper()
+    tag = tag_for_keyword(name)
+    if tag is None:
+        raise _invalid(f"{name!r} is neither a DICOM keyword nor a tag", name)
+    return f"{tag:08X}"
+
+
+def _keyword(name: str) -> str | None:
+    try:
+        tag = attribute_tag(name)
+    except DomainError:
+        return None
+    return keyword_for_tag(int(tag, 16)) or tag
+
+
+def _uids(name: str, values: Iterable[str]) -> tuple[str, ...]:
+    # UID list matching: PS3.18 separates with commas, DIMSE with backslashes; accept both.
+    out = tuple(u.strip() for v in values for u in re.split(r"[,\\]", v) if u.strip())
+    for uid in out:
+        if len(uid) > 64 or not _UID.fullmatch(uid):
+            raise _invalid(f"{uid[:80]!r} is not a UID", name)
+    return out
+
+
+def _date(text: str, name: str) -> date:
+    if not _DA.fullmatch(text):
+        raise _invalid("dates are YYYYMMDD", name)
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError as exc:
+        raise _invalid(f"{text} is not a date", name) from exc
+
+
+def _date_range(text: str, name: str) -> tuple[date | None, date | None]:
+    """`YYYYMMDD`, `A-B`, `-B` or `A-` (DICOM range matching)."""
+    start, dash, end = text.strip().partition("-")
+    if not dash:
+        day = _date(start, name)
+        return day, day
+    if not start and not end:
+        raise _invalid("a date range needs at least one end", name)
+    return (_date(start, name) if start else None), (_date(end, name) if end else None)
+
+
+def _count(name: str, text: str, *, default: int) -> int:
+    if text.strip() == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise _invalid(f"{name} must be a whole number", name) from exc
+    if value < 0:
+        raise _invalid(f"{name} must not be negative", name)
+    return value
+
+
+def _narrowed(name: str, from_query: tuple[str, ...], from_path: str | None) -> tuple[str, ...]:
+    """The resource path's UID, if any; a query parameter that leaves it out matches nothing."""
+    if from_path is None:
+        return from_query
+    if from_query and from_path not in from_query:
+        return _NO_MATCH
+    return _uids(name, [from_path])
+
+
+def parse_query(level: Level, params: Sequence[tuple[str, str]], *, study_uid: str | None = None,
+                series_uid: str | None = None) -> Query:
+    """Query-string pairs into a Query; `study_uid`/`series_uid` come from the resource path."""
+    values: dict[str, list[str]] = defaultdict(list)
+    include: set[str] = set()
+    include_all, limit, offset, ignored = False, MAX_RESULTS, 0, []
+    for name, value in params:
+        if name == "limit":
+            limit = min(_count("limit", value, default=MAX_RESULTS), MAX_RESULTS)
+        elif name == "offset":
+            offset = _count("offset", value, default=0)
+        elif name == "includefield":
+            for item in filter(None, (v.strip() for v in value.split(","))):
+                if item == "all":
+                    include_all = True
+                else:
+                    include.add(attribute_tag(item))
+        elif name not in _CONTROL:
+            # Viewers add their own parameters (cache busters); those, and attributes we hold no
+            # index for, are ignored with a warning rather than refused.
+            keyword = _keyword(name)
+            if keyword in _MATCH_KEYS[level]:
+                values[keyword].append(value)
+            else:
+                ignored.append(name)
+    date_from = date_to = None
+    for text in values["StudyDate"]:
+        if text.strip():  # an empty value is universal matching: it matches everything
+            date_from, date_to = _date_range(text, "StudyDate")
+    studies = _uids("StudyInstanceUID", values["StudyInstanceUID"])
+    series = _uids("SeriesInstanceUID", values["SeriesInstanceUID"])
+    studies = _narrowed("StudyInstanceUID", studies, study_uid)
+    series = _narrowed("SeriesInstanceUID", series, series_uid)
+    modality_key = "ModalitiesInStudy" if level is Level.STUDY else "Modality"
+    modalities = tuple(m.strip().upper() for v in values[modality_key] for m in re.split(r"[,\\]", v) if m.strip())
+    return Query(level=level, study_uids=studies, series_uids=series,
+                 sop_uids=_uids("SOPInstanceUID", values["SOPInstanceUID"]), modalities=modalities,
+                 date_from=date_from, date_to=date_to, limit=limit, offset=offset, include_all=include_all,
+                 include=frozenset(include), ignored=tuple(ignored))
+
+
+# Matching ----------------------------------------------------------------------------
+
+def _servable() -> Any:
+    """Instances counted per series, quarantined ones left out: the base of every count."""
+    return (sa.select(col(Instance.series_uid).label("series_uid"), sa.func.count().label("n"))
+            .where(col(Instance.quarantined).is_(False)).group_by(col(Instance.series_uid)).subquery("servable"))
+
+
+def _visible(stmt: Any, principal: Principal) -> Any:
+    """Join the study's case and keep what the caller may read over DICOMweb."""
+    return (stmt.join(Case, col(Case.uid) == col(Study.case_uid))
+            .where(visible_condition(principal, Case), col(Case.published_version).is_not(None),
+                   col(Case.state) != State.RETIRED.value))
+
+
+def _study_filters(stmt: Any, query: Query) -> Any:
+    if query.study_uids:
+        stmt = stmt.where(col(Study.study_instance_uid).in_(query.study_uids))
+    if query.date_from is not None:
+        stmt = stmt.where(col(Study.study_date) >= query.date_from)
+    if query.date_to is not None:
+        stmt = stmt.where(col(Study.study_date) <= query.date_to)
+    return stmt
+
+
+def _series_filters(stmt: Any, query: Query) -> Any:
+    stmt = _study_filters(stmt, query)
+    if query.series_uids:
+        stmt = stmt.where(col(Series.series_instance_uid).in_(query.series_uids))
+    if query.modalities:
+        stmt = stmt.where(col(Series.modality).in_(query.modalities))
+    return stmt
+
+
+def _page(rows: list[Any], query: Query) -> tuple[list[Any], bool]:
+    # One row past the page tells whether the server cut the results (PS3.18 asks for a warning).
+    return rows[:query.limit], len(rows) > query.limit and query.limit == MAX_RESULTS
+
+
+def _require_signed_in(principal: Principal) -> None:
+    if principal.is_anonymous:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in to use DICOMweb")
+
+
+def search_studies(query: Query, *, session: Session, principal: Principal) -> Page[StudyRow]:
+    _require_signed_in(principal)
+    servable = _servable()
+    per_study = (sa.select(col(Series.study_uid).label("study_uid"), sa.func.count().label("series"),
+                           sa.func.sum(servable.c.n).label("instances"))
+                 .join(servable, servable.c.series_uid == col(Series.uid))
+                 .group_by(col(Series.study_uid)).subquery("per_study"))
+    stmt = _visible(sa.select(Study, per_study.c.series, per_study.c.instances)
+                    .join(per_study, per_study.c.study_uid == col(Study.uid)), principal)
+    stmt = _study_filters(stmt, query)
+    if query.modalities:
+        with_modality = (sa.select(col(Series.study_uid)).join(servable, servable.c.series_uid == col(Series.uid))
+                         .where(col(Series.modality).in_(query.modalities)))
+        stmt = stmt.where(col(Study.uid).in_(with_modality))
+    stmt = stmt.order_by(col(Study.study_date), col(Study.study_instance_uid))
+    rows, more = _page(list(session.execute(stmt.offset(query.offset).limit(query.limit + 1))), query)
+    modalities = _modalities(session, [row[0].uid for row in rows], servable)
+    out = [StudyRow(study, int(n_series), int(n_instances), modalities.get(study.uid, ()))
+           for study, n_series, n_instances in rows]
+    return Page(out, more)
+
+
+def _modalities(session: Session, study_uids: list[str], servable: Any) -> dict[str, tuple[str, ...]]:
+    if not study_uids:
+        return {}
+    stmt = (sa.select(col(Series.study_uid), col(Series.modality)).distinct()
+            .join(servable, servable.c.series_uid == col(Series.uid))
+            .where(col(Series.study_uid).in_(study_uids), col(Series.modality).is_not(None)))
+    found: dict[str, list[str]] = defaultdict(list)
+    for study_uid, modality in session.execute(stmt):
+        found[study_uid].append(modality)
+    return {uid: tuple(sorted(values)) for uid, values in found.items()}
+
+
+def search_series(query: Query, *, session: Session, principal: Principal) -> Page[SeriesRow]:
+    _require_signed_in(principal)
+    servable = _servable()
+    stmt = _visible(sa.select(Series, Study, servable.c.n)
+                    .join(servable, servable.c.series_uid == col(Series.uid))
+                    .join(Study, col(Study.uid) == col(Series.study_uid)), principal)
+    stmt = _series_filters(stmt, query).order_by(col(Study.study_instance_uid), col(Series.series_number),
+                                                 col(Series.series_instance_uid))
+    rows, more = _page(list(session.execute(stmt.offset(query.offset).limit(query.limit + 1))), query)
+    return Page([SeriesRow(series, study, int(n)) for series, study, n in rows], more)
+
+
+def _instances_stmt(query: Query, principal: Principal) -> Any:
+    stmt = _visible(sa.select(Instance, Series, Study)
+                    .join(Series, col(Series.uid) == col(Instance.series_uid))
+                    .join(Study, col(Study.uid) == col(Series.study_uid))
+                    .where(col(Instance.quarantined).is_(False)), principal)
+    stmt = _series_filters(stmt, query)
+    if query.sop_uids:
+        stmt = stmt.where(col(Instance.sop_instance_uid).in_(query.sop_uids))
+    return stmt.order_by(col(Study.study_instance_uid), col(Series.series_number), col(Series.series_instance_uid),
+                         col(Instance.position), col(Instance.sop_instance_uid))
+
+
+def search_instances(query: Query, *, session: Session, principal: Principal) -> Page[InstanceRow]:
+    _require_signed_in(principal)
+    stmt = _instances_stmt(query, principal).offset(query.offset).limit(query.limit + 1)
+    rows, more = _page(list(session.execute(stmt)), query)
+    return Page([InstanceRow(*row) for row in rows], more)
+
+
+# Retrieval ---------------------------------------------------------------------------
+
+def retrievable(study_uid: str, series_uid: str | None = None, sop_uid: str | None = None, *,
+                session: Session, principal: Principal) -> list[InstanceRow]:
+    """The servable instances of one study, series or instance, in display order; NOT_FOUND if none.
+
+    NOT_FOUND, never FORBIDDEN: a study the caller may not read is one they are not told exists.
+    """
+    _require_signed_in(principal)
+    try:
+        query = Query(level=Level.INSTANCE, study_uids=_uids("StudyInstanceUID", [study_uid]),
+                      series_uids=_uids("SeriesInstanceUID", [series_uid]) if series_uid else (),
+                      sop_uids=_uids("SOPInstanceUID", [sop_uid]) if sop_uid else ())
+    except DomainError as exc:  # a malformed UID names nothing we hold
+        raise DomainError(ErrorCode.NOT_FOUND, "no such study, series or instance", field="uid") from exc
+    rows = [InstanceRow(*row) for row in session.execute(_instances_stmt(query, principal))]
+    if not rows:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such study, series or instance", field="uid")
+    return rows

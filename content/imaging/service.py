@@ -1,0 +1,172 @@
+"""Imaging services: attach de-identified studies to a case, find what is already there, release quarantine.
+
+The importer (importers/) prepares everything outside the database (de-identification, blobs,
+previews) and hands this module plain records; rows are added to the caller's transaction so
+that a case and its studies commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from content import audit, events
+from content.cases.models import Case
+from content.cases.service import get_case
+from content.errors import DomainError, ErrorCode
+from content.imaging.models import Instance, Series, Study
+from content.principal import Principal
+from content.security.policy import require
+from content.security.roles import Permission
+
+_IN_CHUNK = 500  # keeps IN (...) lists well under every backend's parameter limit
+
+
+@dataclass(frozen=True)
+class NewInstance:
+    sop_instance_uid: str
+    sop_class_uid: str
+    file_key: str
+    size_bytes: int
+    position: int
+    instance_number: int | None = None
+    frames: int = 1
+    rows: int | None = None
+    columns: int | None = None
+    quarantine_reason: str | None = None  # set: possible burned-in text, hidden until released
+
+
+@dataclass
+class NewSeries:
+    series_instance_uid: str
+    description: str = ""
+    modality: str | None = None
+    body_part: str | None = None
+    series_number: int | None = None
+    thumbnail_key: str | None = None
+    montage_key: str | None = None
+    cine_key: str | None = None
+    instances: list[NewInstance] = field(default_factory=list)
+
+
+@dataclass
+class NewStudy:
+    study_instance_uid: str
+    description: str = ""
+    modality: str | None = None
+    study_date: date | None = None
+    series: list[NewSeries] = field(default_factory=list)
+
+
+def find_study(study_instance_uid: str, *, session: Session) -> Study | None:
+    return session.exec(select(Study).where(Study.study_instance_uid == study_instance_uid)).first()
+
+
+def existing_instances(sop_instance_uids: Iterable[str], *, session: Session) -> set[str]:
+    """Which of these (remapped) SOP Instance UIDs the archive already holds."""
+    wanted = list(dict.fromkeys(sop_instance_uids))
+    found: set[str] = set()
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start:start + _IN_CHUNK]
+        found.update(session.exec(select(Instance.sop_instance_uid)
+                                  .where(col(Instance.sop_instance_uid).in_(chunk))))
+    return found
+
+
+def case_for_import(case_uid: str, *, session: Session, principal: Principal) -> Case:
+    """An existing case a principal may add images to (EDIT on it); NOT_FOUND if they cannot see it."""
+    case = get_case(case_uid, session=session, principal=principal)
+    require(principal, Permission.EDIT, case)
+    return case
+
+
+def attach_study(new: NewStudy, *, case: Case, session: Session) -> Study:
+    """Add the study's rows to the session (no commit: the caller commits the whole study)."""
+    study = Study(case_uid=case.uid, study_instance_uid=new.study_instance_uid, description=new.description[:1000],
+                  modality=new.modality, study_date=new.study_date)
+    session.add(study)
+    # No ORM relationships between these tables, so the unit of work cannot order the inserts
+    # by foreign key: flush each level before the next.
+    session.flush()
+    instances: list[Instance] = []
+    for item in new.series:
+        series = Series(study_uid=study.uid, series_instance_uid=item.series_instance_uid,
+                        description=item.description[:1000], modality=item.modality, body_part=item.body_part,
+                        series_number=item.series_number, instance_count=len(item.instances),
+                        thumbnail_key=item.thumbnail_key, montage_key=item.montage_key, cine_key=item.cine_key)
+        session.add(series)
+        instances.extend(
+            Instance(series_uid=series.uid, sop_instance_uid=inst.sop_instance_uid, sop_class_uid=inst.sop_class_uid,
+                     instance_number=inst.instance_number, position=inst.position, frames=inst.frames,
+                     rows=inst.rows, columns=inst.columns, file_key=inst.file_key, size_bytes=inst.size_bytes,
+                     quarantined=inst.quarantine_reason is not None,
+                     quarantine_reason=inst.quarantine_reason[:200] if inst.quarantine_reason else None)
+            for inst in item.instances)
+    session.flush()
+    session.add_all(instances)
+    session.flush()
+    return study
+
+
+def instance_case(instance: Instance, *, session: Session) -> Case:
+    series = session.get(Series, instance.series_uid)
+    study = session.get(Study, series.study_uid) if series else None
+    case = session.get(Case, study.case_uid) if study else None
+    if case is None:  # foreign keys make this unreachable; kept as a clear refusal
+        raise DomainError(ErrorCode.NOT_FOUND, "no such instance", field="instance")
+    return case
+
+
+def release_instance(instance_uid: str, *, comment: str = "", session: Session, principal: Principal) -> Instance:
+    """A person with EDIT on the case has checked the image for burned-in text and releases it."""
+    instance = session.get(Instance, instance_uid)
+    if instance is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such instance", field="instance")
+    case = get_case(instance_case(instance, session=session).uid, session=session, principal=principal)
+    require(principal, Permission.EDIT, case)
+    if not instance.quarantined:
+        return instance  # releasing twice changes nothing and records nothing
+    audit.record(session, principal, "instance.release", "case", case.uid, instance=instance.uid,
+                 reason=instance.quarantine_reason, comment=comment[:500])
+    instance.quarantined = False
+    session.add(instance)
+    events.emit(session, events.CaseChanged(case.uid, "imaged"))
+    session.commit()
+    return instance
+
+
+def quarantined_instances(case_uid: str, *, session: Session) -> list[Instance]:
+    stmt = (select(Instance).join(Series, col(Series.uid) == col(Instance.series_uid))
+            .join(Study, col(Study.uid) == col(Series.study_uid))
+            .where(Study.case_uid == case_uid, col(Instance.quarantined).is_(True)))
+    return list(session.exec(stmt))
+
+
+def series_of_instance(instance_uid: str, *, session: Session) -> Series:
+    instance = session.get(Instance, instance_uid)
+    series = session.get(Series, instance.series_uid) if instance else None
+    if series is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such instance", field="instance")
+    return series
+
+
+def showable_instances(series_uid: str, *, session: Session) -> list[Instance]:
+    """A series' images that may be shown (with pixels, not quarantined), in display order."""
+    stmt = (select(Instance).where(Instance.series_uid == series_uid, col(Instance.quarantined).is_(False),
+                                   col(Instance.rows).is_not(None)).order_by(col(Instance.position)))
+    return list(session.exec(stmt))
+
+
+def set_series_previews(series_uid: str, *, thumbnail_key: str | None, montage_key: str | None,
+                        cine_key: str | None, session: Session) -> Series:
+    """Record re-rendered previews (after a release changed what the series may show); commits."""
+    series = session.get(Series, series_uid)
+    if series is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such series", field="series")
+    series.thumbnail_key, series.montage_key, series.cine_key = thumbnail_key, montage_key, cine_key
+    session.add(series)
+    session.commit()
+    return series

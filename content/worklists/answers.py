@@ -1,0 +1,30 @@
+"""The model answer: what a trainee sees next to their report once it is submitted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from content.cases.versions import get_version
+from content.worklists.models import Report, ReportStatus
+
+
+@dataclass(frozen=True)
+class ModelAnswer:
+    diagnosis: str
+    findings: str
+    teaching_points: str
+    differential_diagnoses: list[str]
+    discussion: str
+
+
+def model_answer(report: Report, *, session: Session) -> ModelAnswer | None:
+    """The validated answer of the version the trainee was asked, once the report is submitted."""
+    if report.status != ReportStatus.SUBMITTED.value:
+        return None
+    data = get_version(session, report.case_uid, report.case_version).data
+    return ModelAnswer(diagnosis=data.get("diagnosis") or "", findings=data.get("findings") or "",
+                       teaching_points=data.get("teaching_points") or "",
+                       differential_diagnoses=list(data.get("differential_diagnoses") or []),
+                       discussion=data.get("discussion") or "")

@@ -1,0 +1,72 @@
+"""Archive coverage: validated cases per curriculum node by modality (rolled up the tree) and the gap list."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from content.cases.models import Case, CaseVersion
+from content.curriculum.models import CurriculumNode, ancestors_and_self
+from content.curriculum.service import subtree
+from content.principal import Principal
+from content.security.policy import require
+from content.security.roles import Permission
+from content.workflow import State
+
+
+@dataclass(frozen=True)
+class NodeCount:
+    code: str
+    title: str
+    depth: int
+    validated_case_count: int
+    by_modality: dict[str, int]
+
+
+def rolled_up(codes_per_item: Iterable[Iterable[str]]) -> Counter[str]:
+    """Items per node, counting an item once under every ancestor of each of its codes."""
+    counts: Counter[str] = Counter()
+    for codes in codes_per_item:
+        counts.update({a for code in codes for a in ancestors_and_self(code)})
+    return counts
+
+
+def published_snapshots(session: Session) -> dict[str, dict[str, list[str]]]:
+    """Per validated case, the codes and modalities of its published version (what trainees see)."""
+    stmt = (select(CaseVersion.case_uid, CaseVersion.data)
+            .join(Case, (col(Case.uid) == CaseVersion.case_uid) & (col(Case.published_version) == CaseVersion.version))
+            .where(Case.state != State.RETIRED.value))
+    return {uid: {"codes": list(data.get("curriculum_codes") or []), "modalities": list(data.get("modalities") or [])}
+            for uid, data in session.exec(stmt)}
+
+
+def validated_counts(session: Session) -> Counter[str]:
+    return rolled_up(s["codes"] for s in published_snapshots(session).values())
+
+
+def archive_coverage(*, root: str | None = None, session: Session, principal: Principal) -> list[NodeCount]:
+    require(principal, Permission.VIEW)
+    snaps = published_snapshots(session)
+    total = rolled_up(s["codes"] for s in snaps.values())
+    per_modality: dict[str, Counter[str]] = defaultdict(Counter)
+    for snap in snaps.values():
+        for modality in snap["modalities"] or ["UNKNOWN"]:
+            per_modality[modality].update({a for c in snap["codes"] for a in ancestors_and_self(c)})
+    return [NodeCount(code=n.code, title=n.title, depth=n.depth, validated_case_count=total[n.code],
+                      by_modality={m: c[n.code] for m, c in sorted(per_modality.items()) if c[n.code]})
+            for n in _live_nodes(root, session)]
+
+
+def gap_list(*, root: str | None = None, core_only: bool = False, session: Session,
+             principal: Principal) -> list[CurriculumNode]:
+    """Nodes with no validated case at or under them: what the trusts should collect next."""
+    require(principal, Permission.VIEW)
+    counts = validated_counts(session)
+    return [n for n in _live_nodes(root, session) if counts[n.code] == 0 and (n.core or not core_only)]
+
+
+def _live_nodes(root: str | None, session: Session) -> list[CurriculumNode]:
+    return [n for n in subtree(root, session=session) if not n.deprecated]

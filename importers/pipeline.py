@@ -1,0 +1,257 @@
+"""The import pipeline: scan → headers → group → de-identify and store → previews → one commit per study.
+
+Idempotence comes from keyed UID remapping: the same original study always maps to the same
+new Study Instance UID, so before any work the archive is asked whether it holds the study
+(then its files are skipped, or the study is a duplicate) or the instance. A study commits
+whole (case, rows, audit, event) or not at all; blobs written before a failed commit are
+content-addressed and de-identified, and the re-run finds and reuses them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from content import audit, events
+from content.cases.models import Case
+from content.cases.service import create_case
+from content.collections.service import get_collection
+from content.errors import DomainError, ErrorCode
+from content.imaging import service as imaging
+from content.principal import Principal
+from content.security.policy import require
+from content.security.roles import Permission
+from importers.deid.uids import UidRemapper
+from importers.grouping import StudyGroup, group
+from importers.jobs import Jobs
+from importers.reading import Header
+from importers.series_previews import PreviewKeys
+from importers.sources import Found, Skipped, SourceFile, ZipLimits, iter_sources
+from importers.study_record import by_series, case_fields, new_study, showable
+from importers.summary import (
+    FileProblem,
+    ImportSummary,
+    Progress,
+    ProgressCallback,
+    StudyOutcome,
+    StudyStatus,
+    no_progress,
+)
+from importers.worker import (
+    FileJob,
+    StoredFile,
+    WorkerConfig,
+    default_workers,
+)
+from media.store import ContentStore
+
+
+def deid_secret(app_secret: bytes) -> bytes:
+    """The UID-remapping key, derived so that the token-signing secret itself is never used twice."""
+    return hmac.new(app_secret, b"lightbox/deid/v1", hashlib.sha256).digest()
+
+
+@dataclass(frozen=True)
+class ImportTarget:
+    collection_uid: str
+    case_uid: str | None = None  # add every study to this case instead of one new case per study
+
+
+class Importer:
+    def __init__(self, *, target: ImportTarget, session: Session, principal: Principal, store: ContentStore,
+                 secret: bytes, progress: ProgressCallback = no_progress, workers: int | None = None) -> None:
+        self.target, self.session, self.principal, self.store = target, session, principal, store
+        self.progress = progress
+        key = deid_secret(secret)
+        self.remapper = UidRemapper(key)
+        self.jobs = Jobs(WorkerConfig(key, str(store.root)), workers or default_workers())
+        self.summary = ImportSummary()
+        self._done = 0
+        self._total = 0
+        self._pending: deque[tuple[str, list[list[StoredFile]], Callable[[], list[PreviewKeys]]]] = deque()
+
+    def check_permission(self) -> None:
+        """Refuse before reading a byte: IMPORT and ADD_CASE on the collection, or EDIT on the case."""
+        collection = get_collection(self.target.collection_uid, session=self.session)
+        require(self.principal, Permission.IMPORT, collection)
+        if self.target.case_uid:
+            case = imaging.case_for_import(self.target.case_uid, session=self.session, principal=self.principal)
+            if case.collection_uid != collection.uid:
+                raise DomainError(ErrorCode.INVALID_INPUT, "the case is not in that collection",
+                                  field="case")
+        else:
+            require(self.principal, Permission.ADD_CASE, collection)
+
+    def run(self, found: Iterable[Found]) -> ImportSummary:
+        started = time.perf_counter()
+        self.check_permission()
+        try:
+            headers = self._scan(found)
+            self._total = len(headers) + len(self.summary.failed)
+            self._done = len(self.summary.failed)
+            for study in group(headers):
+                self._import_study(study)
+                # With a pool, one study waits for its previews while the next is de-identified;
+                # inline, each study commits before the next begins.
+                self._commit_ready(keep=1 if self.jobs.parallel else 0)
+            self._commit_ready(keep=0)
+        finally:
+            self.jobs.close()
+        self.summary.seconds = time.perf_counter() - started
+        return self.summary
+
+    # Steps ---------------------------------------------------------------------------
+
+    def _scan(self, found: Iterable[Found]) -> list[Header]:
+        sources: list[SourceFile] = []
+        for item in found:
+            if isinstance(item, Skipped):
+                self.summary.failed.append(FileProblem(item.label, item.reason))
+            else:
+                sources.append(item)
+        self.jobs.start(len(sources))
+        headers: list[Header] = []
+        for seen, (source, result) in enumerate(zip(sources, self.jobs.headers(sources), strict=True), 1):
+            if isinstance(result, FileProblem):
+                self.summary.failed.append(result)
+            elif not result.get("StudyInstanceUID") or not result.get("SeriesInstanceUID"):
+                self.summary.failed.append(FileProblem(source.label, "no Study or Series Instance UID"))
+            else:
+                headers.append(Header(source, result))
+            self.progress(Progress("scan", seen, len(sources), 0))
+        return headers
+
+    def _tick(self, size: int = 0) -> None:
+        self._done += 1
+        self.progress(Progress("import", self._done, self._total, self.summary.bytes_imported + size))
+
+    def _import_study(self, study: StudyGroup[Header]) -> None:
+        study_uid = self.remapper.remap(str(study.uid))
+        ordered = [(index, header) for index, series in enumerate(study.series) for header in series.items]
+        sop_of = {id(h): self.remapper.remap(str(h.dataset.SOPInstanceUID)) for _, h in ordered}
+        present = imaging.existing_instances(sop_of.values(), session=self.session)
+        existing = imaging.find_study(study_uid, session=self.session)
+        if existing is not None:
+            self._already_there(study_uid, existing.case_uid, ordered, sop_of, present)
+            return
+        jobs: list[FileJob] = []
+        series_of: list[int] = []
+        first_label: dict[str, str] = {}
+        for index, header in ordered:
+            sop, label = sop_of[id(header)], header.source.label
+            if sop in present:
+                self._skip(FileProblem(label, "instance already in the archive"))
+            elif sop in first_label:
+                self._skip(FileProblem(label, f"same instance as {first_label[sop]}"))
+            else:
+                first_label[sop] = label
+                jobs.append(_job(header.source))
+                series_of.append(index)
+        stored: list[tuple[int, StoredFile]] = []
+        for index, result in zip(series_of, self.jobs.run(jobs), strict=True):
+            if isinstance(result, FileProblem):
+                self.summary.failed.append(result)
+                self._tick()
+            else:
+                stored.append((index, result))
+                self._tick(result.size_bytes)
+        if not stored:
+            self.summary.studies.append(StudyOutcome(study_uid, "empty"))
+            return
+        series = by_series(stored)
+        self._pending.append((study_uid, series, self.jobs.previews([showable(files) for files in series])))
+
+    def _commit_ready(self, *, keep: int) -> None:
+        while len(self._pending) > keep:
+            study_uid, series, previews = self._pending.popleft()
+            self._commit(study_uid, series, previews())
+
+    def _already_there(self, study_uid: str, case_uid: str, ordered: list[tuple[int, Header]],
+                       sop_of: dict[int, str], present: set[str]) -> None:
+        case = self.session.get(Case, case_uid)
+        complete = all(sop_of[id(h)] in present for _, h in ordered)
+        for _, header in ordered:
+            if complete:
+                self._skip(FileProblem(header.source.label, "already imported"))
+            else:
+                self.summary.duplicates.append(FileProblem(header.source.label,
+                                                           "its study is already in the archive"))
+                self._tick()
+        self.summary.studies.append(StudyOutcome(study_uid, "skipped" if complete else "duplicate", case_uid,
+                                                 case.path if case else None, case.title if case else "",
+                                                 files=len(ordered)))
+
+    def _skip(self, problem: FileProblem) -> None:
+        self.summary.skipped.append(problem)
+        self._tick()
+
+    def _commit(self, study_uid: str, series: list[list[StoredFile]], previews: list[PreviewKeys]) -> None:
+        record = new_study(study_uid, series, previews)
+        files = [item for items in series for item in items]
+        quarantined = sum(1 for item in files if item.quarantine_reason)
+        size = sum(item.size_bytes for item in files)
+        session = self.session
+        status: StudyStatus
+        try:
+            if self.target.case_uid:
+                case = imaging.case_for_import(self.target.case_uid, session=session, principal=self.principal)
+                status = "added"
+            else:
+                case = create_case(collection_uid=self.target.collection_uid, fields=case_fields(record, files),
+                                   comment="imported from DICOM", session=session, principal=self.principal,
+                                   commit=False)
+                status = "created"
+            imaging.attach_study(record, case=case, session=session)
+            audit.record(session, self.principal, "case.import", "case", case.uid, study=study_uid,
+                         series=len(record.series), files=len(files), quarantined=quarantined, bytes=size)
+            events.emit(session, events.CaseChanged(case.uid, "imaged"))
+            session.commit()
+        except IntegrityError:
+            # Another import committed this study between our check and our commit.
+            session.rollback()
+            self.summary.duplicates.extend(FileProblem(f.label, "its study is already in the archive")
+                                           for f in files)
+            self.summary.studies.append(StudyOutcome(study_uid, "duplicate", files=len(files)))
+            return
+        except BaseException:
+            session.rollback()
+            raise
+        self.summary.imported += len(files)
+        self.summary.bytes_imported += size
+        self.summary.studies.append(StudyOutcome(study_uid, status, case.uid, case.path, case.title,
+                                                 len(record.series), len(files), quarantined))
+
+
+def _job(source: SourceFile) -> FileJob:
+    if os.path.isfile(source.label):
+        return FileJob(source.label, path=source.label)
+    with source.open() as fh:
+        return FileJob(source.label, data=fh.read())
+
+
+def import_paths(paths: Iterable[str | Path], *, target: ImportTarget, session: Session, principal: Principal,
+                 store: ContentStore, secret: bytes, progress: ProgressCallback = no_progress,
+                 workers: int | None = None, limits: ZipLimits | None = None) -> ImportSummary:
+    """Files, folders (recursively), zip files and DICOMDIRs into draft cases."""
+    importer = Importer(target=target, session=session, principal=principal, store=store, secret=secret,
+                        progress=progress, workers=workers)
+    importer.check_permission()  # before the paths are even walked
+    return importer.run(iter_sources(paths, limits=limits))
+
+
+def import_sources(sources: Iterable[Found], *, target: ImportTarget, session: Session,
+                   principal: Principal, store: ContentStore, secret: bytes,
+                   progress: ProgressCallback = no_progress, workers: int | None = None) -> ImportSummary:
+    """Objects already in memory (from a PACS, a C-STORE association or an upload)."""
+    importer = Importer(target=target, session=session, principal=principal, store=store, secret=secret,
+                        progress=progress, workers=workers)
+    return importer.run(sources)

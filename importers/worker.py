@@ -1,0 +1,193 @@
+"""One file's way into the store: read, check, de-identify, encode, hash and write.
+
+Runs in worker processes (de-identification and hashing are CPU bound and the GIL would
+serialise them), so jobs and results are small picklable records and each process keeps its
+own Deidentifier. Only de-identified bytes ever reach the store. Problems with the file itself
+come back as a FileProblem; a failing store raises, so the import stops rather than commit a
+study with a hole in it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from datetime import date
+
+import pydicom
+from pydicom.dataset import Dataset
+from pydicom.uid import AllTransferSyntaxes
+
+from content.errors import DomainError
+from importers.deid import Deidentifier
+from importers.reading import read_header
+from importers.series_previews import PreviewKeys, PreviewKind, build_preview, build_previews
+from importers.sources import SourceFile
+from importers.summary import FileProblem
+from media.store import ContentStore
+
+_KNOWN_SYNTAXES = frozenset(AllTransferSyntaxes)
+
+
+@dataclass(frozen=True)
+class FileJob:
+    label: str
+    path: str | None = None  # a plain file is read by the worker itself: no bytes through the pipe
+    data: bytes | None = None  # zip members, uploads and network objects arrive as bytes
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A stored, de-identified instance: every value here has been through the profile."""
+
+    label: str
+    file_key: str
+    size_bytes: int
+    study_uid: str
+    series_uid: str
+    sop_uid: str
+    sop_class_uid: str
+    instance_number: int | None
+    frames: int
+    rows: int | None
+    columns: int | None
+    modality: str | None
+    body_part: str | None
+    study_description: str | None
+    series_description: str
+    series_number: int | None
+    study_date: date | None
+    age_band: str | None
+    sex: str | None
+    quarantine_reason: str | None
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    secret: bytes
+    store_root: str
+
+
+_STATE: dict[str, object] = {}
+
+
+def init_worker(config: WorkerConfig) -> None:
+    _STATE["deid"] = Deidentifier(config.secret)
+    _STATE["store"] = ContentStore(config.store_root)
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value)) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value: object) -> date | None:
+    text = str(value or "").strip()
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8])) if len(text) >= 8 else None
+    except ValueError:
+        return None
+
+
+def _read(job: FileJob) -> Dataset:
+    if job.data is not None:
+        return pydicom.dcmread(io.BytesIO(job.data), force=True)
+    assert job.path is not None
+    with open(job.path, "rb") as fh:
+        return pydicom.dcmread(fh, force=True)
+
+
+def _syntax_problem(ds: Dataset) -> str | None:
+    meta = getattr(ds, "file_meta", None)
+    syntax = meta.get("TransferSyntaxUID") if meta is not None else None
+    if syntax is not None and str(syntax) not in _KNOWN_SYNTAXES:
+        return f"unsupported transfer syntax {syntax}"
+    return None
+
+
+def declared_syntax_problem(source: SourceFile) -> str | None:
+    """Why a file that failed to parse failed, when its meta names a syntax nobody can decode."""
+    try:
+        with source.open() as fh:
+            fh.seek(128 + 4)  # past the preamble and "DICM"
+            meta = pydicom.filereader._read_file_meta_info(fh)
+    except Exception:  # no readable meta: the parse error says more
+        return None
+    syntax = meta.get("TransferSyntaxUID")
+    return f"unsupported transfer syntax {syntax}" if syntax and str(syntax) not in _KNOWN_SYNTAXES else None
+
+
+GROUPING_KEYWORDS = ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "SOPClassUID", "SeriesNumber",
+                     "InstanceNumber", "ImagePositionPatient", "ImageOrientationPatient")
+
+
+def read_grouping_header(source: SourceFile) -> Dataset | FileProblem:
+    """The checked header (see reading.read_header), cut to what grouping and sorting use, so
+    that it crosses a process boundary cheaply."""
+    try:
+        ds = read_header(source)
+    except DomainError as exc:
+        reason = declared_syntax_problem(source) or exc.message.removeprefix(f"{source.label}: ")
+        return FileProblem(source.label, reason)
+    small = Dataset()
+    for keyword in GROUPING_KEYWORDS:
+        if keyword in ds:
+            small[keyword] = ds[keyword]
+    return small
+
+
+def header_task(path: str) -> Dataset | FileProblem:
+    """The header of a plain file, read in a worker."""
+    return read_grouping_header(SourceFile(path, os.path.getsize(path), lambda: open(path, "rb")))
+
+
+def process(job: FileJob) -> StoredFile | FileProblem:
+    """In a pool worker, after init_worker(config) ran there (the pool's initializer)."""
+    deid, store = _STATE["deid"], _STATE["store"]
+    assert isinstance(deid, Deidentifier) and isinstance(store, ContentStore)
+    return process_with(job, deid, store)
+
+
+def process_with(job: FileJob, deid: Deidentifier, store: ContentStore) -> StoredFile | FileProblem:
+    try:
+        ds = _read(job)
+        problem = _syntax_problem(ds)
+        if problem:
+            return FileProblem(job.label, problem)
+        result = deid.deidentify(ds)
+        buffer = io.BytesIO()
+        pydicom.dcmwrite(buffer, ds, enforce_file_format=True)
+    except Exception as exc:  # pydicom raises many types on damaged input; each means "this file"
+        return FileProblem(job.label, f"could not de-identify: {type(exc).__name__}: {exc}"[:300])
+    data = buffer.getvalue()
+    key = store.put(data)  # outside the try: a store failure must stop the import
+    return StoredFile(
+        label=job.label, file_key=key, size_bytes=len(data),
+        study_uid=result.study_uid.new, series_uid=result.series_uid.new, sop_uid=result.sop_uid.new,
+        sop_class_uid=str(ds.get("SOPClassUID", "")), instance_number=_int(ds.get("InstanceNumber")),
+        frames=_int(ds.get("NumberOfFrames")) or 1, rows=_int(ds.get("Rows")), columns=_int(ds.get("Columns")),
+        modality=result.modality, body_part=result.body_part, study_description=result.study_description,
+        series_description=str(ds.get("SeriesDescription", "") or "").strip(),
+        series_number=_int(ds.get("SeriesNumber")), study_date=_date(ds.get("StudyDate")),
+        age_band=result.age_band, sex=result.sex,
+        quarantine_reason=result.burned_in_reason if result.burned_in_risk else None,
+    )
+
+
+def previews_task(file_keys: list[str]) -> PreviewKeys:
+    """A series' previews, rendered in a worker while the main process moves on."""
+    store = _STATE["store"]
+    assert isinstance(store, ContentStore)
+    return build_previews(store, file_keys)
+
+
+def preview_part_task(file_keys: list[str], kind: PreviewKind) -> str | None:
+    store = _STATE["store"]
+    assert isinstance(store, ContentStore)
+    return build_preview(store, file_keys, kind)
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))

@@ -1,0 +1,38 @@
+"""`lightbox demo` seeds its cases with real images from pydicom-data and pydicom's test files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import select
+
+from api.db import SessionFactory
+from api.demo.images import SAMPLES, sample_for
+from api.demo.seed import seed
+from api.settings import Settings
+from content.cases.models import Case
+from content.imaging.models import Instance, Series, Study
+from tests.importers.importing import settings_with_media
+
+
+def test_every_sample_is_installed() -> None:
+    for kind, region in SAMPLES:
+        path = sample_for(kind, [region] if region else [])
+        assert path is not None and path.is_file(), (kind, region)
+
+
+def test_demo_cases_get_real_images(sessions: SessionFactory, settings: Settings, tmp_path: Path) -> None:
+    local = settings_with_media(settings, tmp_path / "data")
+    with sessions.scope() as session:
+        lines = list(seed(session, settings=local))
+    assert lines[-1].endswith("with 14 DICOM images")
+    with sessions.scope() as session:
+        studies = session.exec(select(Study)).all()
+        cases = {c.uid: c for c in session.exec(select(Case))}
+        assert len(studies) == 14 and len({s.case_uid for s in studies}) == 14
+        modalities = {s.modality for s in studies}
+        assert {"CT", "MR", "CR", "US"} <= modalities
+        assert not [i for i in session.exec(select(Instance)) if i.quarantined]  # demo samples are released
+        assert all(s.thumbnail_key for s in session.exec(select(Series)))
+        for study in studies:  # each image sits in a case of its own kind
+            assert study.modality in cases[study.case_uid].modalities
