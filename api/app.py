@@ -12,12 +12,15 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from api import migrate
 from api.deps import bearer_of, domain_error_handler
 from api.dicomweb import dicomweb_router
 from api.imports import uploads_router
+from api.inputs import contains_nul
 from api.media_routes import media_router
 from api.observability import RequestMiddleware, metrics_response, request_id
 from api.ratelimit import Buckets, RateLimitMiddleware, login_gate
@@ -38,11 +41,13 @@ def _format_error(err: GraphQLError, request_id: str) -> dict[str, Any]:
     original = err.original_error
     if isinstance(original, DomainError):
         return {"message": original.message, "path": err.path, "extensions": {"code": original.code.value}}
-    if original is not None:
+    if original is not None and not isinstance(original, GraphQLError):
         # Unexpected: log it with the request id and tell the client nothing internal.
         log.error("request %s failed", request_id, exc_info=original)
         return {"message": "internal error", "path": err.path,
                 "extensions": {"code": "INTERNAL", "requestId": request_id}}
+    # Parsing, validation and input coercion (a variable of the wrong type, an unknown enum
+    # value, an unparsable DateTime): graphql-core and strawberry refusing the request.
     return {"message": err.message, "locations": [loc._asdict() for loc in err.locations or []],
             "extensions": {"code": "INVALID_QUERY"}}
 
@@ -83,9 +88,16 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
         rid = request_id.get()
         query = body.get("query")
         variables = body.get("variables")
-        if not isinstance(query, str) or (variables is not None and not isinstance(variables, dict)):
+        operation = body.get("operationName")
+        if (not isinstance(query, str) or (variables is not None and not isinstance(variables, dict))
+                or (operation is not None and not isinstance(operation, str))):
             return JSONResponse({"errors": [{"message": "a query string is required",
                                              "extensions": {"code": "INVALID_QUERY"}}]}, status_code=400)
+        if contains_nul(query, variables):
+            # No database stores U+0000 in text (PostgreSQL refuses it even in a WHERE clause).
+            return JSONResponse({"errors": [{"message": "text may not contain NUL (U+0000) characters",
+                                             "extensions": {"code": ErrorCode.INVALID_INPUT.value}}]},
+                                status_code=400)
         bearer = bearer_of(request)
         with sessions.scope() as session:
             try:
@@ -96,8 +108,14 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
             ctx = Context(principal=principal, session=session, secret=secret,
                           token_ttl_seconds=settings.token_ttl_seconds, catalog=catalog)
             ctx.extra["login_gate"] = login_gate(login_buckets, request.client.host if request.client else "unknown")
-            result = schema.execute_sync(query, variable_values=variables, context_value=ctx,
-                                         operation_name=body.get("operationName"))
+            try:
+                result = schema.execute_sync(query, variable_values=variables, context_value=ctx,
+                                             operation_name=operation)
+            except (CannotGetOperationTypeError, MissingQueryError) as exc:
+                # An empty document, or no operation of that name in it: strawberry raises these
+                # before graphql-core can report them as errors.
+                return JSONResponse({"errors": [{"message": f"no operation to run: {exc}",
+                                                 "extensions": {"code": "INVALID_QUERY"}}]}, status_code=400)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             out["errors"] = [_format_error(e, rid) for e in result.errors]

@@ -20,9 +20,11 @@ app = typer.Typer(help="Lightbox: a teaching-case repository for schools of radi
 user_app = typer.Typer(help="People.", no_args_is_help=True)
 token_app = typer.Typer(help="Partner API tokens.", no_args_is_help=True)
 curriculum_app = typer.Typer(help="The curriculum tree.", no_args_is_help=True)
+partner_app = typer.Typer(help="Partner schools.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(curriculum_app, name="curriculum")
+app.add_typer(partner_app, name="partner")
 app.add_typer(import_app, name="import")
 app.command("receive")(receive)
 app.command("export")(export_command)
@@ -124,14 +126,24 @@ def user_add(name: str, role: list[str] = typer.Option(..., "--role", help="Repe
 
 
 @token_app.command("create")
-def token_create(name: str, scope: str = typer.Option(..., "--scope", help="read or write"),
-                 collection: str | None = typer.Option(None, "--collection", help="Limit to this path.")) -> None:
+def token_create(name: str, scope: str | None = typer.Option(None, "--scope", help="read or write"),
+                 collection: str | None = typer.Option(None, "--collection", help="Limit to this path."),
+                 partner: str | None = typer.Option(None, "--partner",
+                                                    help="A token of this partner: reads its collections.")) -> None:
     """Print a new API token for a partner system, once."""
     from content.principal import SYSTEM
     from content.security.api_tokens import create_api_token
     from content.users.models import User
     from content.users.service import add_user
 
+    if partner is not None:
+        if collection is not None or scope not in (None, "read"):
+            _fail("a partner's token is read-only and reads the partner's collections: drop --scope/--collection")
+        _partner_token(name, partner)
+        return
+    if scope is None:
+        _fail("--scope read|write is required (or --partner NAME)")
+        return
     with _sessions(Settings()).scope() as session:
         try:
             from sqlmodel import select
@@ -145,6 +157,41 @@ def token_create(name: str, scope: str = typer.Option(..., "--scope", help="read
         except DomainError as exc:
             _fail(exc.message)
     typer.echo(token)
+
+
+def _partner_token(name: str, partner_name: str) -> None:
+    from content.partners.service import create_partner_token, partner_by_name
+    from content.principal import SYSTEM
+
+    with _sessions(Settings()).scope() as session:
+        try:
+            partner = partner_by_name(partner_name, session=session, principal=SYSTEM)
+            token, _ = create_partner_token(partner.uid, name, session=session, principal=SYSTEM)
+        except DomainError as exc:
+            _fail(exc.message)
+    typer.echo(token)
+
+
+@partner_app.command("add")
+def partner_add(name: str,
+                collection: list[str] = typer.Option(..., "--collection", help="A path it reads; repeat for several."),
+                retired: bool = typer.Option(False, "--retired", help="Its tokens also read retired cases."),
+                contact: str = typer.Option("", "--contact", help="Who to contact at the partner.")) -> None:
+    """Create a partner school that reads the given collections (and everything under them)."""
+    from content.collections.service import by_path
+    from content.partners.models import PartnerCreate
+    from content.partners.service import create_partner
+    from content.principal import SYSTEM
+
+    with _sessions(Settings()).scope() as session:
+        try:
+            uids = [by_path(path, session=session).uid for path in collection]
+            partner = create_partner(PartnerCreate(name=name, contact=contact, may_see_retired=retired,
+                                                   collection_uids=uids), session=session, principal=SYSTEM)
+        except DomainError as exc:
+            _fail(exc.message)
+    typer.echo(f"added partner {partner.name} reading {', '.join(collection)}"
+               + (" (retired cases too)" if retired else ""))
 
 
 @curriculum_app.command("load")

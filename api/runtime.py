@@ -15,6 +15,8 @@ from api import migrate
 from api.db import SessionFactory, make_engine
 from api.settings import Settings
 from content import events
+from content.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
+from content.webhooks.outbox import Outbox
 from search import SearchBackend, open_backend
 from search.indexer import CatalogIndexer
 
@@ -33,6 +35,7 @@ class Runtime:
     sessions: SessionFactory
     catalog: SearchBackend
     indexer: CatalogIndexer
+    dispatcher: WebhookDispatcher
 
     @classmethod
     def open(cls, settings: Settings, *, check_schema: bool = True) -> Runtime:
@@ -45,7 +48,17 @@ class Runtime:
         catalog = open_backend(settings.db_url, settings.index_dir, engine=engine)
         indexer = CatalogIndexer(catalog, sessions.scope)
         indexer.subscribe(bus)
-        return cls(settings, engine, bus, sessions, catalog, indexer)
+        # Webhooks: deliveries are written in the transaction of the change (the outbox), then the
+        # dispatcher, woken after the commit, sends them.
+        Outbox(max_attempts=settings.webhook_max_attempts).subscribe(bus)
+        dispatcher = WebhookDispatcher(sessions.scope, server_key=settings.secret(), config=DispatchConfig(
+            timeout_seconds=settings.webhook_timeout_seconds, retry_base_seconds=settings.webhook_retry_base_seconds,
+            retry_max_seconds=settings.webhook_retry_max_seconds, poll_seconds=settings.webhook_poll_seconds,
+            allow_internal_targets=settings.webhook_allow_internal_targets))
+        dispatcher.subscribe(bus)
+        if settings.webhook_dispatch:
+            dispatcher.start()
+        return cls(settings, engine, bus, sessions, catalog, indexer, dispatcher)
 
     def repair_catalog(self) -> None:
         from search.consistency import repair
@@ -59,6 +72,7 @@ class Runtime:
             log.exception("catalog repair at start failed; run `lightbox check --repair`")
 
     def close(self) -> None:
+        self.dispatcher.close()
         self.indexer.close()
         self.catalog.close()
         self.engine.dispose()

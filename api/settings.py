@@ -30,6 +30,17 @@ class Settings(BaseSettings):
     # Origins of partner web apps allowed to call the API from a browser (CORS); none by default.
     cors_origins: list[str] = []
     log_json: bool = True
+    # Webhooks: the dispatcher thread (off for processes that should only queue), the POST timeout,
+    # attempts per delivery, exponential backoff between them (base * 2**(n-1), capped), how often
+    # the outbox is polled for rows other processes queued, and whether targets may resolve to
+    # loopback/private addresses (never in production: it would let a partner probe the network).
+    webhook_dispatch: bool = True
+    webhook_timeout_seconds: float = 5.0
+    webhook_max_attempts: int = 8
+    webhook_retry_base_seconds: float = 30.0
+    webhook_retry_max_seconds: float = 6 * 3600.0
+    webhook_poll_seconds: float = 5.0
+    webhook_allow_internal_targets: bool = False
 
     @field_validator("secret_key")
     @classmethod

@@ -1,7 +1,11 @@
 """Domain events published after a commit succeeds (the Zope event pattern).
 
-content/ emits; the composition root subscribes (the catalog, later webhooks). Handlers run only
-once the transaction is durable, and a failing handler never undoes it.
+content/ emits; the composition root subscribes (the catalog, webhooks). Two kinds of handler:
+
+- after commit (`subscribe`): run once the transaction is durable; a failing handler never undoes it.
+- in the transaction (`subscribe_in_transaction`): run just before the commit, with the session, so
+  what they write (a webhook outbox row) commits or rolls back with the change that caused it. A
+  failing one fails the commit: an event is never lost while its change is kept.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import event as sa_event
 from sqlmodel import Session
+
+from content.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +37,56 @@ class SecurityChanged:
     path: str
 
 
-Event = CaseChanged | SecurityChanged
+@dataclass(frozen=True)
+class CaseTransitioned:
+    """A workflow transition of a case (the transition and the states it moved between)."""
+
+    case_uid: str
+    transition: str
+    source: str
+    target: str
+    at: datetime = field(default_factory=utcnow, compare=False)
+
+
+@dataclass(frozen=True)
+class WorklistAssigned:
+    """One trainee's assignment of a worklist was made."""
+
+    assignment_uid: str
+    worklist_uid: str
+    trainee_uid: str
+    at: datetime = field(default_factory=utcnow, compare=False)
+
+
+@dataclass(frozen=True)
+class ReportSubmitted:
+    report_uid: str
+    assignment_uid: str
+    case_uid: str
+    trainee_uid: str
+    at: datetime = field(default_factory=utcnow, compare=False)
+
+
+@dataclass(frozen=True)
+class WebhooksDue:
+    """Webhook deliveries were queued by hand (a redelivery): the dispatcher should look now."""
+
+
+Event = CaseChanged | SecurityChanged | CaseTransitioned | WorklistAssigned | ReportSubmitted | WebhooksDue
 Handler = Callable[[Event], None]
+StageHandler = Callable[[Session, Event], None]
 
 
 @dataclass
 class EventBus:
     handlers: dict[type, list[Handler]] = field(default_factory=lambda: defaultdict(list))
+    stagers: dict[type, list[StageHandler]] = field(default_factory=lambda: defaultdict(list))
 
     def subscribe(self, event_type: type, handler: Handler) -> None:
         self.handlers[event_type].append(handler)
+
+    def subscribe_in_transaction(self, event_type: type, handler: StageHandler) -> None:
+        self.stagers[event_type].append(handler)
 
     def publish(self, event: Event) -> None:
         for handler in self.handlers.get(type(event), []):
@@ -48,27 +95,48 @@ class EventBus:
             except Exception:
                 log.exception("event handler %r failed for %r", handler, event)
 
+    def stage(self, session: Session, event: Event) -> None:
+        """Run the in-transaction handlers; their exceptions propagate and fail the commit."""
+        for handler in self.stagers.get(type(event), []):
+            handler(session, event)
+
 
 _PENDING = "lightbox.pending_events"
+_STAGED = "lightbox.staged_events"
 _BUS = "lightbox.event_bus"
 
 
 def bind(session: Session, bus: EventBus) -> None:
-    """Make `session` deliver its pending events to `bus` after each successful commit."""
+    """Make `session` stage its pending events before each commit and deliver them to `bus` after it."""
     session.info[_BUS] = bus
     if not sa_event.contains(session, "after_commit", _deliver):
+        sa_event.listen(session, "before_commit", _stage)
         sa_event.listen(session, "after_commit", _deliver)
         sa_event.listen(session, "after_rollback", _discard)
 
 
 def emit(session: Session, event: Event) -> None:
+    # Belong to a transaction, so that a rollback (which is a no-op without one) discards the event.
+    session.connection()
     pending: list[Event] = session.info.setdefault(_PENDING, [])
     if event not in pending:
         pending.append(event)
 
 
+def _stage(session: Session) -> None:
+    bus: EventBus | None = session.info.get(_BUS)
+    if bus is None:
+        return
+    staged: list[Event] = session.info.setdefault(_STAGED, [])
+    for ev in list(session.info.get(_PENDING, [])):
+        if ev not in staged:
+            staged.append(ev)
+            bus.stage(session, ev)
+
+
 def _deliver(session: Session) -> None:
     events = session.info.pop(_PENDING, [])
+    session.info.pop(_STAGED, None)
     bus: EventBus | None = session.info.get(_BUS)
     if bus is not None:
         for ev in events:
@@ -77,3 +145,4 @@ def _deliver(session: Session) -> None:
 
 def _discard(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_STAGED, None)

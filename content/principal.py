@@ -8,6 +8,25 @@ from content.security.roles import Role
 
 
 @dataclass(frozen=True)
+class PartnerScope:
+    """What a partner organisation's token may read: the subtrees of its collections.
+
+    Its catalog tokens are the ones `content.security.policy.allowed_tokens` writes on the
+    entries of cases under a partner grant, so a search filters by partner inside the index.
+    """
+
+    uid: str
+    paths: tuple[str, ...] = ()
+    sees_retired: bool = False
+
+    def tokens(self) -> frozenset[str]:
+        out = {f"partner:{self.uid}"}
+        if self.sees_retired:
+            out.add(f"partner:{self.uid}:retired")
+        return frozenset(out)
+
+
+@dataclass(frozen=True)
 class Principal:
     user_id: str | None
     username: str
@@ -20,6 +39,8 @@ class Principal:
     # authentication so every permission check after that is pure.
     local_roles: tuple[tuple[str, Role], ...] = ()
     authenticated: bool = True
+    # A partner organisation's token: reads exactly the union of the partner's collections.
+    partner: PartnerScope | None = None
 
     @property
     def is_anonymous(self) -> bool:
@@ -29,8 +50,19 @@ class Principal:
     def read_only(self) -> bool:
         return self.token_scope == "read"
 
+    def collection_limits(self) -> tuple[str, ...] | None:
+        """Containers a token confines the principal to (None: no limit; empty: nothing)."""
+        if self.partner is not None:
+            return self.partner.paths
+        if self.token_collection_path:
+            return (self.token_collection_path,)
+        return None
+
     def tokens(self) -> frozenset[str]:
         """The catalog's allowedRolesAndUsers tokens this principal matches."""
+        if self.partner is not None:
+            # Not role:partner, which every validated case carries: only the partner's own grants.
+            return self.partner.tokens()
         out = {f"role:{r.value}" for r in self.roles}
         if self.user_id:
             out.add(f"user:{self.user_id}")

@@ -27,24 +27,30 @@ R = Role
 _EDITORS = frozenset({R.ADMINISTRATOR, R.TRAINER, R.OWNER})
 _EVERYONE = frozenset(Role)
 
-# Which roles hold View and Edit on a case in each state. A role must also hold the permission
-# in content.security.roles to use it; the state only ever narrows.
+# Which roles hold View, ViewHistory and Edit on a case in each state. A role must also hold the
+# permission in content.security.roles to use it; the state only ever narrows. History follows View
+# of the working copy: its versions and comments are the working copy's, so those who see only the
+# published version (a validator while a draft is edited) must not read them.
 STATE_RULES: dict[State, dict[Permission, frozenset[Role]]] = {
     State.DRAFT: {
         Permission.VIEW: _EDITORS,
+        Permission.VIEW_HISTORY: _EDITORS,
         Permission.EDIT: _EDITORS,
     },
     State.SUBMITTED: {
         Permission.VIEW: _EDITORS | {R.VALIDATOR},
+        Permission.VIEW_HISTORY: _EDITORS | {R.VALIDATOR},
         Permission.EDIT: _EDITORS,
     },
     State.VALIDATED: {
         Permission.VIEW: _EVERYONE,
+        Permission.VIEW_HISTORY: _EVERYONE,
         # Editing a validated case starts a working copy; the published version stays visible.
         Permission.EDIT: _EDITORS | {R.VALIDATOR},
     },
     State.RETIRED: {
         Permission.VIEW: _EDITORS | {R.VALIDATOR},
+        Permission.VIEW_HISTORY: _EDITORS | {R.VALIDATOR},
         Permission.EDIT: frozenset({R.ADMINISTRATOR}),
     },
 }

@@ -9,6 +9,7 @@ are never split into a series.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -74,11 +75,11 @@ def slice_positions(datasets: Sequence[Dataset]) -> list[float] | None:
         return None
     orientations, origins = [], []
     for ds in datasets:
-        iop, ipp = ds.get("ImageOrientationPatient"), ds.get("ImagePositionPatient")
-        if iop is None or ipp is None or len(iop) != 6 or len(ipp) != 3:
+        iop, ipp = _vector(ds.get("ImageOrientationPatient"), 6), _vector(ds.get("ImagePositionPatient"), 3)
+        if iop is None or ipp is None:
             return None
-        orientations.append([float(v) for v in iop])
-        origins.append([float(v) for v in ipp])
+        orientations.append(iop)
+        origins.append(ipp)
     cosines = np.asarray(orientations)
     if np.abs(cosines - cosines[0]).max() > ORIENTATION_TOLERANCE:
         return None  # e.g. a localiser with three planes: no single axis to sort on
@@ -89,6 +90,18 @@ def slice_positions(datasets: Sequence[Dataset]) -> list[float] | None:
     if len(set(np.round(positions, 4))) != len(positions):
         return None  # coincident slices (e.g. several phases): geometry alone is ambiguous
     return positions
+
+
+def _vector(value: object, size: int) -> list[float] | None:
+    """`size` finite numbers, or None when the attribute is missing or malformed (one value
+    where three belong, "x" where a number belongs, NaN)."""
+    if value is None or isinstance(value, (str, bytes)):
+        return None
+    try:
+        numbers = [float(v) for v in value]  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return None
+    return numbers if len(numbers) == size and all(math.isfinite(n) for n in numbers) else None
 
 
 def _instance_number(ds: Dataset) -> int | None:

@@ -40,12 +40,12 @@ def read_header(source: SourceFile) -> Dataset:
     try:
         with source.open() as fh:
             ds = pydicom.dcmread(fh, stop_before_pixels=True, force=True)
-            problem = _pixel_problem(fh, ds)
+            # Elements convert when first read: a damaged UID element fails here, not later.
+            problem = _pixel_problem(fh, ds) or _identity_problem(ds)
     except DomainError:
         raise
     except Exception as exc:  # pydicom raises many exception types on damaged input
         raise _fail(source, f"unreadable DICOM: {exc}") from exc
-    problem = problem or _identity_problem(ds)
     if problem:
         raise _fail(source, problem)
     return ds
@@ -76,6 +76,10 @@ def scan(paths: Iterable[str | Path], *, limits: ZipLimits | None = None) -> Ite
 def _identity_problem(ds: Dataset) -> str | None:
     if not ds.get("SOPInstanceUID") or not ds.get("SOPClassUID"):
         return "no SOP Instance/Class UID (truncated, or not a DICOM object)"
+    for keyword in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID"):
+        value = ds.get(keyword)
+        if value is not None and (not isinstance(value, str) or len(value) > 64):
+            return f"malformed {keyword} (several values, or longer than 64 characters)"
     return None
 
 

@@ -14,7 +14,6 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 import pydicom
-from pydicom.errors import InvalidDicomError
 
 PREAMBLE = 128
 MAGIC = b"DICM"
@@ -106,9 +105,10 @@ def sniff(fh: BinaryIO) -> str | None:
 def _is_dicomdir(path: Path) -> bool:
     try:
         meta = pydicom.filereader.read_file_meta_info(path)
-    except (InvalidDicomError, OSError, ValueError):
+        # Elements convert when first read, so a damaged one fails here too.
+        return str(meta.get("MediaStorageSOPClassUID", "")) == DICOMDIR_CLASS
+    except Exception:  # a damaged meta raises many types (unknown VR, wrong length): not a DICOMDIR
         return False
-    return str(meta.get("MediaStorageSOPClassUID", "")) == DICOMDIR_CLASS
 
 
 def _from_dicomdir(path: Path, seen: set[Path], limits: ZipLimits) -> Iterator[Found]:

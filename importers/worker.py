@@ -77,10 +77,13 @@ def init_worker(config: WorkerConfig) -> None:
 
 
 def _int(value: object) -> int | None:
+    """An IS value as an int, or None when absent, malformed or outside the 32-bit range
+    DICOM allows for IS (and the database's integer columns hold)."""
     try:
-        return int(str(value)) if value not in (None, "") else None
+        number = int(str(value)) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is None or -(2**31) <= number < 2**31 else None
 
 
 def _date(value: object) -> date | None:
@@ -89,6 +92,16 @@ def _date(value: object) -> date | None:
         return date(int(text[:4]), int(text[4:6]), int(text[6:8])) if len(text) >= 8 else None
     except ValueError:
         return None
+
+
+def _text(value: object) -> str:
+    """A header value as text for the database: without NULs (padding or damage; PostgreSQL
+    refuses U+0000 in text) and surrounding blanks."""
+    return str(value or "").replace("\x00", "").strip()
+
+
+def _maybe_text(value: str | None) -> str | None:
+    return None if value is None else _text(value)
 
 
 def _read(job: FileJob) -> Dataset:
@@ -113,9 +126,9 @@ def declared_syntax_problem(source: SourceFile) -> str | None:
         with source.open() as fh:
             fh.seek(128 + 4)  # past the preamble and "DICM"
             meta = pydicom.filereader._read_file_meta_info(fh)
+            syntax = meta.get("TransferSyntaxUID")  # converted on first read: may fail too
     except Exception:  # no readable meta: the parse error says more
         return None
-    syntax = meta.get("TransferSyntaxUID")
     return f"unsupported transfer syntax {syntax}" if syntax and str(syntax) not in _KNOWN_SYNTAXES else None
 
 
@@ -128,13 +141,15 @@ def read_grouping_header(source: SourceFile) -> Dataset | FileProblem:
     that it crosses a process boundary cheaply."""
     try:
         ds = read_header(source)
+        small = Dataset()
+        for keyword in GROUPING_KEYWORDS:
+            if keyword in ds:
+                small[keyword] = ds[keyword]  # converted here: a damaged element fails here
     except DomainError as exc:
         reason = declared_syntax_problem(source) or exc.message.removeprefix(f"{source.label}: ")
         return FileProblem(source.label, reason)
-    small = Dataset()
-    for keyword in GROUPING_KEYWORDS:
-        if keyword in ds:
-            small[keyword] = ds[keyword]
+    except Exception as exc:  # pydicom raises many types on damaged input; each means "this file"
+        return FileProblem(source.label, f"unreadable DICOM: {exc}"[:300])
     return small
 
 
@@ -159,6 +174,11 @@ def process_with(job: FileJob, deid: Deidentifier, store: ContentStore) -> Store
         result = deid.deidentify(ds)
         buffer = io.BytesIO()
         pydicom.dcmwrite(buffer, ds, enforce_file_format=True)
+        # Read inside the try: an element pydicom wrote back raw converts only now, and may fail.
+        header = {"sop_class_uid": _text(ds.get("SOPClassUID", "")), "instance_number": _int(ds.get("InstanceNumber")),
+                  "frames": _int(ds.get("NumberOfFrames")) or 1, "rows": _int(ds.get("Rows")),
+                  "columns": _int(ds.get("Columns")), "series_description": _text(ds.get("SeriesDescription", "")),
+                  "series_number": _int(ds.get("SeriesNumber")), "study_date": _date(ds.get("StudyDate"))}
     except Exception as exc:  # pydicom raises many types on damaged input; each means "this file"
         return FileProblem(job.label, f"could not de-identify: {type(exc).__name__}: {exc}"[:300])
     data = buffer.getvalue()
@@ -166,13 +186,11 @@ def process_with(job: FileJob, deid: Deidentifier, store: ContentStore) -> Store
     return StoredFile(
         label=job.label, file_key=key, size_bytes=len(data),
         study_uid=result.study_uid.new, series_uid=result.series_uid.new, sop_uid=result.sop_uid.new,
-        sop_class_uid=str(ds.get("SOPClassUID", "")), instance_number=_int(ds.get("InstanceNumber")),
-        frames=_int(ds.get("NumberOfFrames")) or 1, rows=_int(ds.get("Rows")), columns=_int(ds.get("Columns")),
-        modality=result.modality, body_part=result.body_part, study_description=result.study_description,
-        series_description=str(ds.get("SeriesDescription", "") or "").strip(),
-        series_number=_int(ds.get("SeriesNumber")), study_date=_date(ds.get("StudyDate")),
-        age_band=result.age_band, sex=result.sex,
-        quarantine_reason=result.burned_in_reason if result.burned_in_risk else None,
+        modality=_maybe_text(result.modality), body_part=_maybe_text(result.body_part),
+        study_description=_maybe_text(result.study_description),
+        age_band=_maybe_text(result.age_band), sex=_maybe_text(result.sex),
+        quarantine_reason=_maybe_text(result.burned_in_reason) if result.burned_in_risk else None,
+        **header,  # type: ignore[arg-type]
     )
 
 

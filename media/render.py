@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import struct
 from dataclasses import asdict, dataclass
 from typing import Final
 
 import numpy as np
 import pydicom
 from PIL import Image
+from pydicom.errors import BytesLengthException
 
 from media.encode import Format, check_format, encode
 from media.errors import ErrorCode, RenderError
@@ -24,6 +26,10 @@ MIN_SIZE: Final = 16
 MAX_SIZE: Final = 4096
 # Bump when the pipeline's output changes, so cached renditions are not served stale.
 RENDERER_VERSION: Final = 2
+# A damaged header fails where a step first reads it, in whatever way pydicom or numpy fails
+# on it: a VR nobody knows, "abc" where a number belongs, a palette without its tables.
+_DAMAGED: Final = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
+                   NotImplementedError, BytesLengthException, struct.error)
 
 
 def _refuse(field: str, message: str) -> RenderError:
@@ -88,9 +94,13 @@ def resize(image: Image.Image, size: int | None) -> Image.Image:
 
 
 def render_dataset(ds: pydicom.Dataset, options: RenderOptions) -> Image.Image:
-    """The frame as an 8-bit L or RGB image at the requested size. Pure: ds is not changed."""
-    array = frame_to_8bit(ds, options.frame, window=options.window, preset=options.preset)
-    return resize(Image.fromarray(array), options.size)
+    """The frame as an 8-bit L or RGB image at the requested size. Pure: ds is not changed.
+    A header the pipeline cannot use is UNDECODABLE with the reason, never a crash."""
+    try:
+        array = frame_to_8bit(ds, options.frame, window=options.window, preset=options.preset)
+        return resize(Image.fromarray(array), options.size)
+    except _DAMAGED as exc:
+        raise RenderError(ErrorCode.UNDECODABLE, f"image attributes unusable: {exc}") from exc
 
 
 def read_dataset(path: str | os.PathLike[str]) -> pydicom.Dataset:

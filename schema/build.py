@@ -13,20 +13,23 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from schema.mutations import Mutation as CoreMutation
+from schema.partners import PartnerMutation, PartnerQuery
 from schema.queries import Query as CoreQuery
 from schema.types import Case, Collection
+from schema.webhooks.mutations import WebhookMutation
+from schema.webhooks.queries import WebhookQuery
 from schema.workflow import WorkflowMutation, WorkflowQuery
 from schema.worklists.mutations import WorklistMutation
 from schema.worklists.queries import WorklistQuery
 
 
 @strawberry.type(description="Read the repository.")
-class Query(CoreQuery, WorkflowQuery, WorklistQuery):
+class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery):
     pass
 
 
 @strawberry.type(description="Change the repository.")
-class Mutation(CoreMutation, WorkflowMutation, WorklistMutation):
+class Mutation(CoreMutation, WorkflowMutation, WorklistMutation, WebhookMutation, PartnerMutation):
     pass
 
 

@@ -12,9 +12,10 @@ from content.cases.listing import CaseFilter, list_cases
 from content.cases.models import Case as CaseRow
 from content.cases.models import CaseTerm
 from content.cases.service import get_case
-from content.collections.service import get_collection, list_collections, visible_case_counts
+from content.collections.service import list_collections, visible_case_counts, visible_collection
 from content.curriculum.service import subtree
 from content.errors import DomainError, ErrorCode
+from content.partners.service import get_partner
 from content.security.policy import visible_condition
 from content.users.models import User as UserRow
 from content.users.service import cohorts_of
@@ -22,6 +23,7 @@ from content.workflow import State
 from schema.context import Context
 from schema.inputs import CaseSearch
 from schema.node import from_global_id, to_global_id
+from schema.partners import Partner
 from schema.search import CaseConnection, CaseEdge, PageInfo, search_page
 from schema.types import Case, Cohort, Collection, CurriculumNode, Node, User, prime_cases
 from schema.worklists.nodes import WORKLIST_NODES
@@ -64,8 +66,9 @@ class Query:
             if type_name == "Case":
                 return Case.of(get_case(uid, session=ctx.session, principal=ctx.principal), ctx)
             if type_name == "Collection":
-                list_collections(session=ctx.session, principal=ctx.principal)
-                return Collection.of(get_collection(uid, session=ctx.session))
+                return Collection.of(visible_collection(uid, session=ctx.session, principal=ctx.principal))
+            if type_name == "Partner":
+                return Partner.of(get_partner(uid, session=ctx.session, principal=ctx.principal), ctx)
             if type_name in WORKLIST_NODES:
                 return WORKLIST_NODES[type_name](uid, ctx)
         except DomainError as exc:

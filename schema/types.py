@@ -87,7 +87,11 @@ class Collection(Node):
     @strawberry.field(description="The containing collection, if any.")
     def parent(self, info: Info[Context, None]) -> Collection | None:
         row = info.context.loaders.collections.get(self.parent_uid)
-        return Collection.of(row) if row else None
+        limits = info.context.principal.collection_limits()
+        if row is None or (limits is not None and not any(
+                row.path == p or row.path.startswith(p.rstrip("/") + "/") for p in limits)):
+            return None  # a token confined below a container does not learn what holds it
+        return Collection.of(row)
 
     @strawberry.field(description="Cases in it (and below) that the caller may see.")
     def case_count(self, info: Info[Context, None]) -> int:
@@ -196,6 +200,27 @@ class AuditEntry:
     comment: str | None = strawberry.field(description="The comment given, if any.")
 
 
+@strawberry.type(description="Where a case comes from and who vouched for it: what a partner must cite.")
+class Provenance:
+    licence: str = strawberry.field(description="Licence of the version shown, e.g. CC-BY-NC-4.0.")
+    collection: Collection | None = strawberry.field(description="The contributing collection.")
+    validated_by: str | None = strawberry.field(
+        description="Display name of whoever validated the published version; null if never validated.")
+    validated_at: datetime | None = strawberry.field(description="When the published version was validated.")
+
+
+def _prime_validators(ctx: Context) -> None:
+    """Once per request: every validator of the page's published versions, in one users query."""
+    if ctx.extra.get("validators_primed"):
+        return
+    ctx.extra["validators_primed"] = True
+    loaders = ctx.loaders
+    keys = [(r.uid, r.published_version) for r in loaders.case_rows.values() if r.published_version]
+    loaders.versions.want(keys)
+    snaps = [loaders.versions.get(k) for k in keys]  # one query for every key not loaded yet
+    loaders.users.want(s.validator_uid for s in snaps if s is not None)
+
+
 @strawberry.type(description="A teaching case, as the caller may see it.")
 class Case(Node):
     row: strawberry.Private[CaseRow]
@@ -300,6 +325,19 @@ class Case(Node):
         snap = info.context.loaders.versions.get((self.row.uid, self.row.published_version or 0))
         row = info.context.loaders.users.get(snap.validator_uid) if snap else None
         return Person(display_name=row.display_name) if row else None
+
+    @strawberry.field(description="Licence, contributing collection and validation of the published version.")
+    def provenance(self, info: Info[Context, None]) -> Provenance:
+        ctx = info.context
+        ctx.loaders.case_rows.setdefault(self.row.uid, self.row)
+        _prime_validators(ctx)
+        published = self.row.published_version
+        snap = ctx.loaders.versions.get((self.row.uid, published)) if published else None
+        validator = ctx.loaders.users.get(snap.validator_uid) if snap is not None else None
+        collection = ctx.loaders.collections.get(self.row.collection_uid)
+        return Provenance(licence=self.licence, collection=Collection.of(collection) if collection else None,
+                          validated_by=validator.display_name if validator else None,
+                          validated_at=snap.created if snap is not None and snap.validator_uid else None)
 
     @staticmethod
     def of(row: CaseRow, ctx: Context) -> Case | None:

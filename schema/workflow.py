@@ -12,6 +12,7 @@ from strawberry.types import Info
 from content.cases.history import case_diff, revert_case
 from content.cases.models import Case as CaseRow
 from content.cases.transitions import available_transitions, transition
+from content.errors import DomainError, ErrorCode
 from content.security.policy import may, visible_condition
 from content.security.roles import Permission
 from content.workflow import State
@@ -65,9 +66,11 @@ class WorkflowQuery:
     @strawberry.field(description="Submitted cases the caller may validate, oldest first.")
     def review_queue(self, info: Info[Context, None], first: int = 50) -> list[Case]:
         ctx = info.context
+        if not 1 <= first <= 100:
+            raise DomainError(ErrorCode.INVALID_INPUT, "first must be 1 to 100", field="first")
         stmt = (select(CaseRow).where(CaseRow.state == State.SUBMITTED.value, visible_condition(ctx.principal, CaseRow))
                 .order_by(col(CaseRow.modified)))
-        rows = [r for r in ctx.session.exec(stmt.limit(min(max(first, 1), 100) * 2))
+        rows = [r for r in ctx.session.exec(stmt.limit(first * 2))
                 if may(ctx.principal, Permission.VALIDATE, r)
                 and TransitionName.VALIDATE in available_transitions(r, session=ctx.session, principal=ctx.principal)]
         rows = rows[:first]

@@ -19,7 +19,12 @@ from content.curriculum.service import SAMPLE_CURRICULUM, load_tree, read_tree_f
 from content.errors import DomainError
 from content.principal import SYSTEM
 from content.users.models import User
-from content.users.service import add_user, principal_for
+from content.users.service import add_to_cohort, add_user, get_or_create_cohort, principal_for
+from content.worklists.assignments import assign_worklist
+from content.worklists.feedback import give_feedback
+from content.worklists.report_fields import ReportFields
+from content.worklists.reports import submit_report
+from content.worklists.service import WorklistSpec, create_worklist
 from media.store import ContentStore
 
 CASES_FILE = Path(__file__).with_name("cases.yaml")
@@ -54,6 +59,7 @@ def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]
     steps = {"DRAFT": [], "SUBMITTED": [("SUBMIT", trainer)],
              "VALIDATED": [("SUBMIT", trainer), ("VALIDATE", validator)]}
     count = images = 0
+    validated: list[str] = []
     store, secret = ContentStore(settings.media_dir), settings.secret()
     for spec in data.get("cases", []):
         fields = {k: spec[k] for k in CASE_FIELDS if spec.get(k) is not None}
@@ -64,8 +70,33 @@ def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]
             for name, actor in steps.get(spec.get("state", "DRAFT"), []):
                 transition(case.uid, name, comment="demo", session=session, principal=actor)
             count += 1
+            if spec.get("state") == "VALIDATED":
+                validated.append(case.uid)
             if spec.get("images"):  # after the workflow steps: images are not part of a case version
                 images += attach_images(case, spec["images"], session=session, store=store, secret=secret).imported
         except DomainError as exc:
             yield f"skipped case {spec.get('title')!r}: {exc.message}"
     yield f"cases: {count}, with {images} DICOM images"
+    yield from _reporting_round(session, users, validated)
+
+
+def _reporting_round(session: Session, users: dict[str, User], validated: list[str]) -> Iterator[str]:
+    """A worklist assigned to a cohort with one case reported and marked, so progress and coverage
+    have something to show on first start."""
+    if len(validated) < 2:
+        return
+    trainer = principal_for(users["trainer"], session=session)
+    cohort = get_or_create_cohort("ST1 2026", session=session, principal=SYSTEM)
+    add_to_cohort(cohort.uid, users["trainee"].uid, session=session, principal=SYSTEM)
+    worklist = create_worklist(WorklistSpec(title="Demo reporting list", mode="LONG_CASE",
+                                            case_uids=tuple(validated[:4]),
+                                            instructions="Report each case as you would on call."),
+                               session=session, principal=trainer)
+    [assignment] = assign_worklist(worklist.uid, cohort_uid=cohort.uid, session=session, principal=trainer)
+    trainee = principal_for(users["trainee"], session=session)
+    report = submit_report(assignment.uid, validated[0], ReportFields(
+        observations="Findings as described on the images.", principal_diagnosis="See model answer",
+        differential_diagnoses=[], management="Discuss with the on-call team."), session=session, principal=trainee)
+    give_feedback(report.uid, score=6, comment="A sound report; compare with the model answer.",
+                  session=session, principal=trainer)
+    yield f"worklist {worklist.title!r}: {len(validated[:4])} cases, assigned to cohort {cohort.title}, 1 reported"

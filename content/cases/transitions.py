@@ -87,5 +87,6 @@ def transition(uid: str, name: Transition | str, *, comment: str | None = None, 
     audit.record(session, principal, f"case.{rule.name.value.lower()}", "case", case.uid,
                  source=rule.source.value, target=rule.target.value, comment=text, version=case.version)
     events.emit(session, events.CaseChanged(case.uid, "transitioned"))
+    events.emit(session, events.CaseTransitioned(case.uid, rule.name.value, rule.source.value, rule.target.value))
     session.commit()
     return case

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import false, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -12,7 +15,7 @@ from content.collections.models import DEFAULT_LICENCE, Collection
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.security.models import LocalRoleGrant
-from content.security.policy import require, visible_condition
+from content.security.policy import is_under, require, visible_condition
 from content.security.roles import ASSIGNABLE_ROLES, Permission, Role
 from content.users.models import Cohort, User
 
@@ -68,14 +71,31 @@ def by_path(path: str, *, session: Session) -> Collection:
     return collection
 
 
+def _within(limits: tuple[str, ...]) -> Any:
+    """SQL: collections at or under one of `limits` (a token's or a partner's containers)."""
+    path = col(Collection.path)
+    return or_(false(), *(or_(path == base, path.startswith(base.rstrip("/") + "/", autoescape=True))
+                          for base in limits))
+
+
 def list_collections(*, session: Session, principal: Principal) -> list[Collection]:
-    """Every collection for a signed-in person (containers are not secret); partners see their own."""
+    """Every collection for a signed-in person (containers are not secret); tokens and partners see their own."""
     require(principal, Permission.VIEW)
     stmt = select(Collection).order_by(col(Collection.path))
-    if principal.token_collection_path:
-        base = principal.token_collection_path
-        stmt = stmt.where((col(Collection.path) == base) | col(Collection.path).startswith(base + "/"))
+    limits = principal.collection_limits()
+    if limits is not None:
+        stmt = stmt.where(_within(limits))
     return list(session.exec(stmt))
+
+
+def visible_collection(uid: str, *, session: Session, principal: Principal) -> Collection:
+    """One collection the principal may list; NOT_FOUND outside a token's or partner's containers."""
+    require(principal, Permission.VIEW)
+    collection = get_collection(uid, session=session)
+    limits = principal.collection_limits()
+    if limits is not None and not any(is_under(collection.path, base) for base in limits):
+        raise DomainError(ErrorCode.NOT_FOUND, "no such collection", field="collection")
+    return collection
 
 
 def visible_case_counts(collection_uids: list[str], *, session: Session, principal: Principal) -> dict[str, int]:

@@ -83,10 +83,15 @@ def case_for_import(case_uid: str, *, session: Session, principal: Principal) ->
     return case
 
 
+def _cut(value: str | None, size: int) -> str | None:
+    """Header text cut to its column (a damaged or odd file can carry any length)."""
+    return value[:size] if value else value
+
+
 def attach_study(new: NewStudy, *, case: Case, session: Session) -> Study:
     """Add the study's rows to the session (no commit: the caller commits the whole study)."""
     study = Study(case_uid=case.uid, study_instance_uid=new.study_instance_uid, description=new.description[:1000],
-                  modality=new.modality, study_date=new.study_date)
+                  modality=_cut(new.modality, 16), study_date=new.study_date)
     session.add(study)
     # No ORM relationships between these tables, so the unit of work cannot order the inserts
     # by foreign key: flush each level before the next.
@@ -94,13 +99,15 @@ def attach_study(new: NewStudy, *, case: Case, session: Session) -> Study:
     instances: list[Instance] = []
     for item in new.series:
         series = Series(study_uid=study.uid, series_instance_uid=item.series_instance_uid,
-                        description=item.description[:1000], modality=item.modality, body_part=item.body_part,
+                        description=item.description[:1000], modality=_cut(item.modality, 16),
+                        body_part=_cut(item.body_part, 64),
                         series_number=item.series_number, instance_count=len(item.instances),
                         thumbnail_key=item.thumbnail_key, montage_key=item.montage_key, cine_key=item.cine_key)
         session.add(series)
         instances.extend(
-            Instance(series_uid=series.uid, sop_instance_uid=inst.sop_instance_uid, sop_class_uid=inst.sop_class_uid,
-                     instance_number=inst.instance_number, position=inst.position, frames=inst.frames,
+            Instance(series_uid=series.uid, sop_instance_uid=inst.sop_instance_uid,
+                     sop_class_uid=inst.sop_class_uid[:64], instance_number=inst.instance_number,
+                     position=inst.position, frames=inst.frames,
                      rows=inst.rows, columns=inst.columns, file_key=inst.file_key, size_bytes=inst.size_bytes,
                      quarantined=inst.quarantine_reason is not None,
                      quarantine_reason=inst.quarantine_reason[:200] if inst.quarantine_reason else None)

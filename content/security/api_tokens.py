@@ -1,4 +1,4 @@
-"""Partner API tokens: random, shown once, stored as SHA-256, scoped read/write and to a collection."""
+"""API tokens: random, shown once, stored as SHA-256; scoped read/write and to a collection or a partner."""
 
 from __future__ import annotations
 
@@ -26,6 +26,20 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def mint_token(name: str, *, scope: str, user_uid: str, collection_uid: str | None = None,
+               partner_uid: str | None = None, session: Session) -> tuple[str, ApiToken]:
+    """A new token row (flushed, not committed); the caller has checked permission and input."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise DomainError(ErrorCode.INVALID_INPUT, "a token name of 1 to 200 characters", field="name")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(name=name, prefix=token[:12], token_hash=_digest(token), scope=scope,
+                   collection_uid=collection_uid, partner_uid=partner_uid, user_uid=user_uid)
+    session.add(row)
+    session.flush()
+    return token, row
+
+
 def create_api_token(name: str, *, scope: str, acting_user: User, collection_path: str | None,
                      session: Session, principal: Principal) -> tuple[str, ApiToken]:
     require(principal, Permission.MANAGE_USERS)
@@ -37,11 +51,8 @@ def create_api_token(name: str, *, scope: str, acting_user: User, collection_pat
         if collection is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"no collection at {collection_path}", field="collection")
         collection_uid = collection.uid
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(name=name, prefix=token[:12], token_hash=_digest(token), scope=scope,
-                   collection_uid=collection_uid, user_uid=acting_user.uid)
-    session.add(row)
-    session.flush()
+    token, row = mint_token(name, scope=scope, user_uid=acting_user.uid, collection_uid=collection_uid,
+                            session=session)
     audit.record(session, principal, "token.create", "api_token", row.uid, name=name, scope=scope,
                  collection=collection_path)
     session.commit()

@@ -8,15 +8,18 @@ from sqlmodel import Field, SQLModel
 
 from content.base import dt_column, new_uid, utcnow
 
+# ApiToken.partner_uid refers to the partner table: its model must be in the same metadata.
+from content.partners import models as _partners  # noqa: F401
+
 
 class LocalRoleGrant(SQLModel, table=True):
-    """A role granted to a person or a cohort on a collection and everything under it."""
+    """A role granted to a person, a cohort or a partner on a collection and everything under it."""
 
     __tablename__ = "local_role_grant"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
     collection_uid: str = Field(foreign_key="collection.uid", index=True)
-    principal_type: str = Field(max_length=10)  # "user" | "cohort"
+    principal_type: str = Field(max_length=10)  # "user" | "cohort" | "partner"
     principal_uid: str = Field(max_length=32, index=True)
     role: str = Field(max_length=30)
     created: datetime = Field(default_factory=utcnow, sa_column=dt_column())
@@ -33,6 +36,8 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     scope: str = Field(max_length=10)  # "read" | "write"
     collection_uid: str | None = Field(default=None, foreign_key="collection.uid")
+    # A partner organisation's token reads that partner's collections, whatever collection_uid says.
+    partner_uid: str | None = Field(default=None, foreign_key="partner.uid", index=True, max_length=32)
     user_uid: str = Field(foreign_key="user.uid")  # the partner account the token acts as
     created: datetime = Field(default_factory=utcnow, sa_column=dt_column())
     last_used: datetime | None = Field(default=None, sa_column=dt_column(nullable=True))

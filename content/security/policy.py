@@ -31,12 +31,25 @@ def roles_on(principal: Principal, obj: Securable | None) -> frozenset[Role]:
     return frozenset(roles)
 
 
+# What a partner allowed to see retired cases may do with one: read it, as it was last validated.
+RETIRED_READER_PERMISSIONS = frozenset({Permission.VIEW})
+PARTNER_GRANT_PREFIX = "partner:"
+RETIRED_SUFFIX = ":retired"
+
+
 def _token_allows(principal: Principal, permission: Permission, obj: Securable | None) -> bool:
     if principal.read_only and permission in WRITE_PERMISSIONS:
         return False
-    if principal.token_collection_path and obj is not None:
-        return is_under(obj.path, principal.token_collection_path)
+    limits = principal.collection_limits()
+    if limits is not None and obj is not None:
+        return any(is_under(obj.path, path) for path in limits)
     return True
+
+
+def _reads_retired(principal: Principal, permission: Permission, state: State | None) -> bool:
+    """A partner whose policy includes retired cases reads them (its paths are checked before)."""
+    return (state is State.RETIRED and principal.partner is not None and principal.partner.sees_retired
+            and permission in RETIRED_READER_PERMISSIONS)
 
 
 def _state_of(obj: Securable | None) -> State | None:
@@ -54,6 +67,8 @@ def may(principal: Principal, permission: Permission, obj: Securable | None = No
     if principal.is_anonymous or not _token_allows(principal, permission, obj):
         return False
     state = state or _state_of(obj)
+    if obj is not None and _reads_retired(principal, permission, state):
+        return True
     allowed_by_state = roles_allowed(state, permission) if state else None
     for role in roles_on(principal, obj):
         if permission in ROLE_PERMISSIONS[role] and (allowed_by_state is None or role in allowed_by_state):
@@ -104,8 +119,12 @@ def visible_condition(principal: Principal, table: Any) -> Any:
     for path, role in principal.local_roles:
         clauses.append(sa.and_(_under(table.path, path), for_roles(principal.roles | {role})))
     condition = sa.or_(*clauses) if clauses else sa.false()
-    if principal.token_collection_path:
-        condition = sa.and_(condition, _under(table.path, principal.token_collection_path))
+    limits = principal.collection_limits()
+    if limits is not None:
+        within = sa.or_(*(_under(table.path, path) for path in limits)) if limits else sa.false()
+        condition = sa.and_(condition, within)
+        if _reads_retired(principal, Permission.VIEW, State.RETIRED):
+            condition = sa.or_(condition, sa.and_(within, table.state == State.RETIRED.value))
     return condition
 
 
@@ -119,4 +138,8 @@ def allowed_tokens(obj: Securable, *, state: State, local_grants: list[tuple[str
     if Role.OWNER in viewers and obj.creator_id:
         tokens.add(f"user:{obj.creator_id}")
     tokens.update(tok for tok, role in local_grants if Role(role) in viewers)
+    if state is State.RETIRED:
+        # Partners whose policy includes retired cases carry this token (PartnerScope.tokens).
+        tokens.update(tok + RETIRED_SUFFIX for tok, role in local_grants
+                      if tok.startswith(PARTNER_GRANT_PREFIX) and role == Role.PARTNER.value)
     return tuple(sorted(tokens))

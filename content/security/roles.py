@@ -35,6 +35,7 @@ class Permission(str, Enum):
     MANAGE_USERS = "ManageUsers"
     MANAGE_CURRICULUM = "ManageCurriculum"
     MANAGE_LOCAL_ROLES = "ManageLocalRoles"
+    MANAGE_PARTNERS = "ManagePartners"
     IMPORT = "Import"
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from content import audit
+from content import audit, events
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.users.models import Cohort, CohortMember, User
@@ -63,6 +63,7 @@ def assign_worklist(worklist_uid: str, *, trainee_uids: Sequence[str] = (), coho
                                        case_version=case.published_version))
         audit.record(session, principal, "worklist.assign", "assignment", assignment.uid,
                      worklist=worklist.uid, trainee=person.uid, cohort=cohort_uid)
+        events.emit(session, events.WorklistAssigned(assignment.uid, worklist.uid, person.uid))
         out.append(assignment)
     session.commit()
     return out

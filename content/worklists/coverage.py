@@ -12,7 +12,7 @@ from content.cases.models import Case, CaseVersion
 from content.curriculum.models import CurriculumNode, ancestors_and_self
 from content.curriculum.service import subtree
 from content.principal import Principal
-from content.security.policy import require
+from content.security.policy import require, visible_condition
 from content.security.roles import Permission
 from content.workflow import State
 
@@ -34,22 +34,28 @@ def rolled_up(codes_per_item: Iterable[Iterable[str]]) -> Counter[str]:
     return counts
 
 
-def published_snapshots(session: Session) -> dict[str, dict[str, list[str]]]:
-    """Per validated case, the codes and modalities of its published version (what trainees see)."""
+def published_snapshots(session: Session, principal: Principal | None = None) -> dict[str, dict[str, list[str]]]:
+    """Per validated case, the codes and modalities of its published version (what trainees see).
+
+    With a principal, only the cases it may view: a partner or a token confined to some
+    collections learns nothing of the others, not even counts.
+    """
     stmt = (select(CaseVersion.case_uid, CaseVersion.data)
             .join(Case, (col(Case.uid) == CaseVersion.case_uid) & (col(Case.published_version) == CaseVersion.version))
             .where(Case.state != State.RETIRED.value))
+    if principal is not None:
+        stmt = stmt.where(visible_condition(principal, Case))
     return {uid: {"codes": list(data.get("curriculum_codes") or []), "modalities": list(data.get("modalities") or [])}
             for uid, data in session.exec(stmt)}
 
 
-def validated_counts(session: Session) -> Counter[str]:
-    return rolled_up(s["codes"] for s in published_snapshots(session).values())
+def validated_counts(session: Session, principal: Principal | None = None) -> Counter[str]:
+    return rolled_up(s["codes"] for s in published_snapshots(session, principal).values())
 
 
 def archive_coverage(*, root: str | None = None, session: Session, principal: Principal) -> list[NodeCount]:
     require(principal, Permission.VIEW)
-    snaps = published_snapshots(session)
+    snaps = published_snapshots(session, principal)
     total = rolled_up(s["codes"] for s in snaps.values())
     per_modality: dict[str, Counter[str]] = defaultdict(Counter)
     for snap in snaps.values():
@@ -64,7 +70,7 @@ def gap_list(*, root: str | None = None, core_only: bool = False, session: Sessi
              principal: Principal) -> list[CurriculumNode]:
     """Nodes with no validated case at or under them: what the trusts should collect next."""
     require(principal, Permission.VIEW)
-    counts = validated_counts(session)
+    counts = validated_counts(session, principal)
     return [n for n in _live_nodes(root, session) if counts[n.code] == 0 and (n.core or not core_only)]
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from content import audit
+from content import audit, events
 from content.base import utcnow
 from content.cases.versions import get_version
 from content.errors import DomainError, ErrorCode
@@ -132,6 +132,7 @@ def submit_report(assignment_uid: str, case_uid: str, values: ReportFields, *, s
         raise DomainError(ErrorCode.INVALID_TRANSITION, "this report is already submitted", field="case") from exc
     audit.record(session, principal, "report.submit", "report", report.uid, case=case_uid,
                  version=report.case_version, auto_correct=report.auto_correct)
+    events.emit(session, events.ReportSubmitted(report.uid, assignment_uid, case_uid, report.trainee_uid))
     session.commit()
     return report
 
@@ -151,3 +152,10 @@ def reports_of(session: Session, assignment_uids: list[str]) -> dict[tuple[str, 
         return {}
     stmt = select(Report).where(col(Report.assignment_uid).in_(assignment_uids))
     return {(r.assignment_uid, r.case_uid): r for r in session.exec(stmt)}
+
+
+def readable_reports(session: Session, assignment_uids: list[str], *,
+                     principal: Principal) -> dict[tuple[str, str], Report]:
+    """reports_of as `principal` may read them (the rule of get_report): a draft is its author's alone."""
+    return {key: r for key, r in reports_of(session, assignment_uids).items()
+            if r.trainee_uid == principal.user_id or r.status == ReportStatus.SUBMITTED.value}

@@ -14,7 +14,7 @@ from content.worklists.models import Assignment as AssignmentRow
 from content.worklists.models import Worklist as WorklistRow
 from content.worklists.models import WorklistItem
 from content.worklists.overlap import met_elsewhere
-from content.worklists.reports import reports_of
+from content.worklists.reports import readable_reports, reports_of
 from content.worklists.revalidation import revalidated_reports
 from content.worklists.service import worklist_versions
 from schema.context import Context
@@ -149,7 +149,7 @@ class Assignment(Node):
         if cached is not None:
             return cached
         items = items_of(ctx.session, [self.row.uid])[self.row.uid]
-        reports = reports_of(ctx.session, [self.row.uid])
+        reports = readable_reports(ctx.session, [self.row.uid], principal=ctx.principal)
         worklist = ctx.session.get(WorklistRow, self.row.worklist_uid)
         rows = {c.uid: c for c in ctx.session.exec(select(CaseRow).where(
             col(CaseRow.uid).in_([i.case_uid for i in items])))}

@@ -245,7 +245,7 @@ def test_series_previews(world: World) -> None:
         assert image.size == (4 * 128, 4 * 128)  # 16 tiles of 128 px
     with Image.open(io.BytesIO(get(world, cine).content)) as image:
         # Identical neighbouring slices of the phantom merge into one longer WebP frame.
-        assert image.format == "WEBP" and image.is_animated and image.n_frames > 1
+        assert image.format == "WEBP" and getattr(image, "n_frames", 1) > 1
     # The same URL without its version tag serves the same bytes.
     untagged = thumb.rsplit("/", 1)[0]
     assert get(world, untagged).content == get(world, thumb).content

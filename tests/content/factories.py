@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
 
 from content.collections.service import create_collection
@@ -10,7 +12,7 @@ from content.principal import SYSTEM, Principal
 from content.users.models import User
 from content.users.service import add_user, principal_for
 
-TREE = [
+TREE: list[dict[str, Any]] = [
     {"code": "NEURO", "title": "Neuroradiology"},
     {"code": "NEURO.STROKE", "title": "Stroke", "cross_sectional": True},
     {"code": "NEURO.STROKE.ISCHAEMIC", "title": "Acute ischaemic stroke", "acute": True},

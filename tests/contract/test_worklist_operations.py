@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import strawberry
 from sqlmodel import Session
 
 from content.base import utcnow
@@ -16,30 +15,6 @@ from content.users.service import add_to_cohort, get_or_create_cohort
 from schema.node import to_global_id
 from tests.content import factories as f
 from tests.contract.test_partner_operations import login, operation
-
-
-@pytest.fixture
-def worklist_schema(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until schema/build.py merges WorklistQuery/WorklistMutation, the app gets a root that does."""
-    import api.app
-    import schema.build as build
-    from schema.worklists.mutations import WorklistMutation
-    from schema.worklists.queries import WorklistQuery
-
-    if issubclass(build.Query, WorklistQuery):
-        return
-
-    @strawberry.type(description="Read the repository.")
-    class Query(build.Query, WorklistQuery):
-        pass
-
-    @strawberry.type(description="Change the repository.")
-    class Mutation(build.Mutation, WorklistMutation):
-        pass
-
-    monkeypatch.setattr(build, "Query", Query)
-    monkeypatch.setattr(build, "Mutation", Mutation)
-    monkeypatch.setattr(api.app, "build_schema", build.build_schema)
 
 
 @pytest.fixture
@@ -70,7 +45,7 @@ def school(session: Session) -> dict[str, str]:
 
 
 @pytest.fixture
-def live(worklist_schema: None, school: dict, live_server):  # type: ignore[no-untyped-def]
+def live(school: dict, live_server):  # type: ignore[no-untyped-def]
     yield live_server
 
 
@@ -145,6 +120,45 @@ def test_worklist_round_trip(live, school: dict) -> None:  # type: ignore[no-unt
     assert other["data"] is None and other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     bob = gql(progress, {"traineeId": school["bob"]}, token=trainer)["data"]["progress"]
     assert (bob["assignedCount"], bob["reportedCount"], bob["meanScore"]) == (2, 0, None)
+
+
+CASE_VIEW = """query($id: ID!) { node(id: $id) { ... on Case { title diagnosis findings teachingPoints
+  differentialDiagnoses clinicalHistory curriculum { code } } } }"""
+SEARCH = """query($text: String) { cases(search: {text: $text}) { edges { node { id title diagnosis } } } }"""
+
+
+def test_a_case_in_an_open_assignment_gives_nothing_away_anywhere(live, school: dict) -> None:  # type: ignore[no-untyped-def]
+    gql = live.gql
+    trainer, ann, bob = login(live, "trainer"), login(live, "ann"), login(live, "bob")
+    made = gql(operation("worklists.graphql", "CreateWorklist"),
+               {"input": {"title": "Chest list", "mode": "LONG_CASE", "cases": [school["ptx"]]}},
+               token=trainer)["data"]["createWorklist"]
+    assigned = gql(operation("worklists.graphql", "AssignWorklist"),
+                   {"input": {"worklist": made["worklist"]["id"], "trainees": [school["ann"]]}},
+                   token=trainer)["data"]["assignWorklist"]
+    assert assigned["errors"] == []
+
+    seen = gql(CASE_VIEW, {"id": school["ptx"]}, token=ann)["data"]["node"]
+    assert seen == {"title": "Case 1 of Chest list", "diagnosis": None, "findings": None, "teachingPoints": None,
+                    "differentialDiagnoses": None, "clinicalHistory": "History ptx", "curriculum": None}
+    # Search matches a blinded case only through what the trainee is meant to read.
+    for giveaway in ("pneumothorax", "Teach", "diagnosis:pneumothorax"):
+        hits = gql(SEARCH, {"text": giveaway}, token=ann)["data"]["cases"]
+        assert school["ptx"] not in {e["node"]["id"] for e in hits["edges"]}, giveaway
+    by_history = gql(SEARCH, {"text": "History ptx"}, token=ann)["data"]["cases"]["edges"]
+    assert [e["node"] for e in by_history if e["node"]["id"] == school["ptx"]] == [
+        {"id": school["ptx"], "title": "Case 1 of Chest list", "diagnosis": None}]
+    # Bob has no assignment: the case is an ordinary validated case to him.
+    assert gql(CASE_VIEW, {"id": school["ptx"]}, token=bob)["data"]["node"]["diagnosis"] == "Left pneumothorax"
+
+    mine = gql(operation("worklists.graphql", "MyAssignments"), token=ann)["data"]["myAssignments"]
+    report = {"assignment": mine[0]["id"], "case": school["ptx"], "observations": "Edge",
+              "principalDiagnosis": "Pneumothorax", "differentialDiagnoses": [], "management": "Drain"}
+    assert gql(operation("worklists.graphql", "SubmitReport"), {"input": report},
+               token=ann)["data"]["submitReport"]["errors"] == []
+    opened = gql(CASE_VIEW, {"id": school["ptx"]}, token=ann)["data"]["node"]
+    assert opened["title"] == "Left pneumothorax" and opened["diagnosis"] == "Left pneumothorax"
+    assert opened["teachingPoints"] == "Teach ptx"
 
 
 def test_trainer_views_coverage_and_evidence(live, school: dict) -> None:  # type: ignore[no-untyped-def]

@@ -54,7 +54,7 @@ def counts(sessions: SessionFactory) -> tuple[int, int, int]:
 
 def database_text(sessions: SessionFactory) -> str:
     """Every row of every table, as text: what a leak scan of the database reads."""
-    parts = []
+    parts: list[str] = []
     with sessions.engine.connect() as conn:
         for table in metadata.sorted_tables:
             parts.extend(repr(tuple(row)) for row in conn.execute(sa.select(table)))

@@ -92,7 +92,7 @@ def test_each_bad_file_is_reported_with_its_reason_and_skipped(sessions: Session
     (folder / "cut.dcm").write_bytes(data[: len(data) // 2])
     odd = pydicom.dcmread(good[0])
     odd.SOPInstanceUID = generate_uid()
-    odd.file_meta.TransferSyntaxUID = "1.2.826.0.1.3680043.99.1"  # a private, unknown syntax
+    odd.file_meta.TransferSyntaxUID = pydicom.uid.UID("1.2.826.0.1.3680043.99.1")  # a private, unknown syntax
     odd.save_as(folder / "odd.dcm", enforce_file_format=True)
     summary = run_import(sessions, store, [folder], make_collection(sessions))
     reasons = {Path(p.label).name: p.reason for p in summary.failed}

@@ -55,6 +55,7 @@ def test_exclusion_reason_still_holds(name: str, dcmtk) -> None:
     if exclusion.why in (Why.DCMTK_NO_CODEC, Why.DCMTK_REFUSES):
         assert ours(read(ref), RenderOptions(size=64)).size > 0  # we render what dcmtk cannot
     if exclusion.why is Why.DCMTK_WRONG:
+        assert exclusion.twin is not None
         twin = BY_NAME[exclusion.twin]
         flags, options = dcmtk_flags(twin, read(twin), 1)
         # dcmtk disagrees with itself on the twin; we render both the same.

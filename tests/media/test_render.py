@@ -68,7 +68,7 @@ def test_cache_key_is_stable_and_tells_options_apart() -> None:
 @pytest.mark.parametrize("fmt", ["png", "jpeg", "webp"])
 def test_render_file_encodes_deterministically(fmt: str) -> None:
     path = BY_NAME["693_UNCR.dcm"].path
-    options = RenderOptions(size=256, format=fmt)
+    options = RenderOptions(size=256, format=fmt)  # type: ignore[arg-type]
     first, second = render_file(path, options), render_file(path, options)
     assert first == second
     with Image.open(io.BytesIO(first)) as image:

@@ -84,6 +84,7 @@ def test_previews_are_stored_and_served_by_key(tmp_path: Path, ct_series_files: 
     assert serving.sniff(b"\x89PNG\r\n") == "image/png" and serving.sniff(b"\xff\xd8\xff") == "image/jpeg"
     with pytest.raises(StoreError):
         serving.original_path(store, "e" * 64)
+    assert keys.thumbnail is not None
     assert serving.original_path(store, keys.thumbnail) == store.path_for(keys.thumbnail)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pytest
 
@@ -56,9 +57,14 @@ def test_rendition_is_rendered_once_then_served_from_cache(tmp_path, monkeypatch
     store = ContentStore(tmp_path)
     source = store.put_file(BY_NAME["MR_small.dcm"].path)
     options = RenderOptions(size=64, format="png")
-    calls = []
+    calls: list[tuple[object, ...]] = []
     real = media.renditions.render_file
-    monkeypatch.setattr(media.renditions, "render_file", lambda *a: calls.append(a) or real(*a))
+
+    def counting(*a: Any) -> bytes:
+        calls.append(a)
+        return real(*a)
+
+    monkeypatch.setattr(media.renditions, "render_file", counting)
     first = rendition(store, source, options)
     assert rendition(store, source, options) == first
     assert len(calls) == 1

@@ -12,8 +12,8 @@ TRAINEE = "role:trainee"
 
 def doc(case: str, title: str, *, kind: str = "current", **fields: object) -> CatalogDocument:
     """A catalog document with defaults; `codes` become curriculum codes with ancestors."""
-    codes = tuple(fields.pop("codes", ()))  # type: ignore[arg-type]
-    allowed = tuple(fields.pop("allowed", (TRAINEE,)))  # type: ignore[arg-type]
+    codes: tuple[str, ...] = tuple(fields.pop("codes", ()))  # type: ignore[arg-type]
+    allowed: tuple[str, ...] = tuple(fields.pop("allowed", (TRAINEE,)))  # type: ignore[arg-type]
     created = fields.pop("created", datetime(2024, 1, 1, tzinfo=UTC))
     return CatalogDocument(
         doc_id=f"{case}:{kind}",

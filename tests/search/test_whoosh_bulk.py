@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 from whoosh import index as windex
@@ -56,7 +57,7 @@ def _files(ix: windex.Index) -> dict[str, bytes]:
     return out
 
 
-def _everything(ix: windex.Index) -> dict:
+def _everything(ix: windex.Index) -> list[dict[str, Any]]:
     """Every term's postings and stats, stored fields, lengths and columns, per segment."""
     out = []
     with ix.searcher() as s:

@@ -15,14 +15,17 @@ from content.worklists.scoring import RUBRIC, check_score, check_sections
 from tests.content.worklists.conftest import World
 
 # (answer: abnormal, abnormality, site) -> expected (normal_correct, abnormality_correct, correct)
-ABNORMAL_CASE = [
+ABNORMAL_CASE: list[tuple[tuple[bool, str, str], tuple[bool, bool | None, bool]]] = [
     ((True, "pneumothorax", "left apex"), (True, True, True)),
     ((True, "Pneumothorax", ""), (True, True, True)),
     ((True, "pneumothorax", "right"), (True, False, False)),
     ((True, "rib fracture", "left"), (True, False, False)),
     ((False, "", ""), (False, False, False)),
 ]
-NORMAL_CASE = [((False, "", ""), (True, None, True)), ((True, "pneumothorax", "left"), (False, None, False))]
+NORMAL_CASE: list[tuple[tuple[bool, str, str], tuple[bool, bool | None, bool]]] = [
+    ((False, "", ""), (True, None, True)),
+    ((True, "pneumothorax", "left"), (False, None, False)),
+]
 
 
 @pytest.mark.parametrize("answer,expected", ABNORMAL_CASE + NORMAL_CASE)

@@ -34,7 +34,8 @@ def test_create_holds_validated_cases_in_order_with_a_first_version(world: World
 def test_bad_worklists_are_refused_and_nothing_is_written(world: World, problem: str) -> None:
     good = world.case("PTX", diagnosis="Pneumothorax")
     draft = world.case("Draft", validate=False)
-    cases, who, mode = (good.uid,), world.trainer, "LONG_CASE"
+    cases: tuple[str, ...] = (good.uid,)
+    who, mode = world.trainer, "LONG_CASE"
     expected = {"unvalidated": ErrorCode.INVALID_INPUT, "duplicate": ErrorCode.DUPLICATE,
                 "trainee": ErrorCode.FORBIDDEN, "unknown": ErrorCode.NOT_FOUND, "empty": ErrorCode.INVALID_INPUT,
                 "mode": ErrorCode.INVALID_INPUT}[problem]

@@ -1,0 +1,491 @@
+"""Load test: a mixed workload from N concurrent clients against `lightbox serve --workers 2` on PostgreSQL.
+
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--cases 3000] [--baseline-seconds 10]
+
+Setup (all in a fresh PostgreSQL database `lightbox_load_<pid>` on 127.0.0.1:5432 and a temp
+data dir, both removed at the end, also on Ctrl-C or failure):
+
+* `lightbox migrate`, then `lightbox demo --seed-only`: the sample curriculum, the demo people,
+  collections and cases with real DICOM images imported (so series thumbnails exist);
+* N synthetic cases (search.synthetic: realistic text lengths, Zipf-like words, 1-2 curriculum
+  codes) created through the services (create_case, then SUBMIT / VALIDATE / RETIRE as the
+  document's state says), so every case has its versions, terms and audit rows;
+* `lightbox reindex`, so the catalog holds every case;
+* one user per client (trainer, validator and trainee in turn) with a signed token each: the
+  per-token rate limit (LIGHTBOX_RATE_LIMIT_PER_MINUTE, left at its default) applies per person.
+
+Then `lightbox serve --workers 2` runs as a subprocess; once /readyz answers, the clients
+(httpx.AsyncClient, one keep-alive connection each, no think time) run for a bounded time:
+
+* baseline: GET /healthz from the same N clients for --baseline-seconds (same concurrency,
+  same client process, same server), so machine noise and client overhead are in both;
+* mixed: each client draws, per request, a search (50 %), a case detail (25 %) or a
+  thumbnail (25 %). Searches are `cases(search: {...}, first: 20)` with varied free text,
+  curriculum codes, modality/region/difficulty filters, order and (one in three) facets.
+  Details are `node(id:)` on a case with curriculum, collection, studies and series, picked
+  from the ids that answers to clients of the same role returned (seeded by browsing the /north/*
+  collections, which hold the demo cases). Thumbnails GET the /media URLs (series thumbnails
+  and montages) that those answers carried: only the demo cases have images.
+
+Errors are non-2xx/304 answers, transport failures and GraphQL answers with `errors`.
+Per kind: count, throughput, p50/p95/p99 in ms, errors, and p50/p95 as a ratio to the
+baseline's. The load generator shares the machine with the server (and with whatever else runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import httpx
+import psycopg
+from sqlmodel import select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api.db import SessionFactory, make_engine  # noqa: E402
+from api.settings import Settings  # noqa: E402
+from content import events  # noqa: E402
+from content.cases.service import create_case  # noqa: E402
+from content.cases.transitions import transition  # noqa: E402
+from content.collections.service import by_path, create_collection  # noqa: E402
+from content.errors import DomainError  # noqa: E402
+from content.principal import SYSTEM  # noqa: E402
+from content.security import tokens  # noqa: E402
+from content.users.models import User  # noqa: E402
+from content.users.service import add_user, principal_for  # noqa: E402
+from search.projection import load_titles  # noqa: E402
+from search.synthetic import COLLECTIONS, synthetic_documents  # noqa: E402
+
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+SECRET = "load-bench-" + "k" * 40
+ROLES = ("trainer", "validator", "trainee")
+MIX = (("search", 0.50), ("detail", 0.25), ("thumbnail", 0.25))
+
+TEXTS = ("haemorrhage", "pneumothorax", "fracture stenosis", "CT aneurysm", '"pulmonary embolism"', "mass",
+         "infarct", "subdural", "appendicitis", "effusion consolidation", "stroke", "scaphoid", "MCA",
+         "lesion enhancement", "thrombus", "meningioma")
+CURRICULUM = ("NEURO", "CHEST", "MSK", "GI", "NEURO.STROKE", "CHEST.PLEURA", "TRAUMA.HEAD", "GI.ACUTE")
+MODALITIES = ("CT", "MR", "CR", "US")
+REGIONS = ("HEAD", "CHEST", "ABDOMEN", "SPINE")
+DIFFICULTIES = ("FOUNDATION", "INTERMEDIATE", "ADVANCED")
+ORDERS = ("RELEVANCE", "NEWEST", "TITLE")
+
+HIT = "id title state modalities bodyRegions difficulty thumbnailUrl curriculum { code title }"
+Q_SEARCH = ("query($s: CaseSearch!) { cases(search: $s, first: 20) { totalCount "
+            "pageInfo { hasNextPage endCursor } edges { cursor node { " + HIT + " } highlights { field snippet } } } }")
+Q_FACETED = ("query($s: CaseSearch!) { cases(search: $s, first: 20) { totalCount "
+             "pageInfo { hasNextPage endCursor } edges { cursor node { " + HIT + " } highlights { field snippet } } "
+             "facets { field buckets { value label count } } } }")
+Q_DETAIL = """query($id: ID!) { node(id: $id) { ... on Case {
+  id title state version clinicalHistory findings diagnosis differentialDiagnoses discussion teachingPoints
+  difficulty modalities bodyRegions tags licence thumbnailUrl availableTransitions
+  curriculum { code title } collection { title path } creator { displayName }
+  studies { id description modality studyDate series { id description modality instanceCount
+    thumbnailUrl previewUrl } } } } }"""
+Q_DEMO = """{ cases(first: 100, search: {orderBy: NEWEST, collection: "%s"}) { edges { node {
+  id thumbnailUrl studies { series { thumbnailUrl } } } } } }"""
+
+
+# -- cleanup on signals ---------------------------------------------------------------------------
+
+
+STOPPING = threading.Event()
+
+
+def _interrupt(signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM: clients stop at their next request (an exception raised inside a coroutine may be
+    swallowed by library cleanup), and the main thread unwinds through the cleanup."""
+    STOPPING.set()
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+# -- setup ----------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    """Run `lightbox ARGS` (the real command line) and return its output; raise on failure."""
+    done = subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"lightbox {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def _ancestors(path: str) -> Iterator[str]:
+    parts = path.strip("/").split("/")
+    for i in range(len(parts)):
+        yield "/" + "/".join(parts[: i + 1])
+
+
+def seed_synthetic(settings: Settings, n: int) -> None:
+    """n synthetic cases through the services, in the states the synthetic documents carry."""
+    engine = make_engine(settings)
+    # A bus with no indexer: `lightbox reindex` builds the catalog afterwards in one pass.
+    sessions = SessionFactory(engine, events.EventBus())
+    with sessions.scope() as s:
+        users = {u.username: u for u in s.exec(select(User)).all()}
+        trainer = principal_for(users["trainer"], session=s)
+        validator = principal_for(users["validator"], session=s)
+        admin = principal_for(users["admin"], session=s)
+        uids: dict[str, str] = {}
+        for path in sorted({p for c in COLLECTIONS for p in _ancestors(c)}):
+            try:
+                uids[path] = by_path(path, session=s).uid
+            except DomainError:
+                parent, _, slug = path.rpartition("/")
+                uids[path] = create_collection(title=slug.title(), slug=slug, parent_uid=uids.get(parent),
+                                               session=s, principal=admin).uid
+        titles = load_titles(s)
+        leaves = sorted(c for c in titles if c.count(".") == 2)
+        steps = {"DRAFT": (), "SUBMITTED": (("SUBMIT", trainer),),
+                 "VALIDATED": (("SUBMIT", trainer), ("VALIDATE", validator)),
+                 "RETIRED": (("SUBMIT", trainer), ("VALIDATE", validator), ("RETIRE", admin))}
+        started = time.perf_counter()
+        for i, d in enumerate(synthetic_documents(n, curriculum=titles, codes=leaves, seed=11)):
+            fields = {"title": d.title, "clinical_history": d.clinical_history, "findings": d.findings,
+                      "diagnosis": d.diagnosis, "differential_diagnoses": list(d.differential_diagnoses),
+                      "discussion": d.discussion, "teaching_points": d.teaching_points, "difficulty": d.difficulty,
+                      "modalities": list(d.modalities), "body_regions": list(d.body_regions),
+                      "curriculum_codes": list(d.curriculum_codes), "tags": list(d.tags)}
+            case = create_case(collection_uid=uids[d.collection_path], fields=fields, comment="synthetic",
+                               session=s, principal=trainer)
+            for name, actor in steps[d.state]:
+                transition(case.uid, name, comment="load bench", session=s, principal=actor)
+            if (i + 1) % 500 == 0:
+                rate = (i + 1) / (time.perf_counter() - started)
+                print(f"  {i + 1}/{n} synthetic cases ({rate:.0f}/s)", file=sys.stderr, flush=True)
+    engine.dispose()
+
+
+def add_clients(settings: Settings, n: int) -> list[str]:
+    """One person per client, roles in turn; a signed token for each (as `login` would issue)."""
+    engine = make_engine(settings)
+    out = []
+    with SessionFactory(engine, events.EventBus()).scope() as s:
+        for i in range(n):
+            user = add_user(f"load{i:03d}", roles=[ROLES[i % len(ROLES)]], password=None,
+                            display_name=f"Load client {i}", session=s, principal=SYSTEM)
+            out.append(tokens.issue(user.uid, secret=settings.secret(), ttl_seconds=3 * 3600))
+    engine.dispose()
+    return out
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode} before /readyz answered")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer 200 within {seconds:.0f} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the server's own process group (uvicorn's master and its workers), then SIGKILL."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+
+
+# -- workload -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, Counter[str]] = field(default_factory=dict)
+    samples: dict[str, str] = field(default_factory=dict)  # error -> the first answer that showed it
+
+    def add(self, kind: str, ms: float, error: str | None, answer: str = "") -> None:
+        self.latencies.setdefault(kind, []).append(ms)
+        counter = self.errors.setdefault(kind, Counter())
+        if error is not None:
+            counter[error] += 1
+            self.samples.setdefault(error, answer[:300])
+
+
+@dataclass
+class Shared:
+    """What clients learned from answers: case ids and /media URLs (a browser follows these)."""
+
+    case_ids: list[str] = field(default_factory=list)
+    media: list[str] = field(default_factory=list)
+    seen_media: set[str] = field(default_factory=set)
+
+    def learn_media(self, url: str | None) -> None:
+        if url and url not in self.seen_media:
+            self.seen_media.add(url)
+            self.media.append(url)
+
+
+def search_input(rng: random.Random) -> tuple[str, dict[str, Any]]:
+    s: dict[str, Any] = {}
+    if rng.random() < 0.7:
+        s["text"] = rng.choice(TEXTS)
+    if rng.random() < 0.4 or not s:
+        s["curriculum"] = [rng.choice(CURRICULUM)]
+    if rng.random() < 0.3:
+        s["modalities"] = [rng.choice(MODALITIES)]
+    if rng.random() < 0.15:
+        s["bodyRegions"] = [rng.choice(REGIONS)]
+    if rng.random() < 0.15:
+        s["difficulties"] = [rng.choice(DIFFICULTIES)]
+    if rng.random() < 0.5:
+        s["orderBy"] = rng.choice(ORDERS)
+    return (Q_FACETED if rng.random() < 1 / 3 else Q_SEARCH), s
+
+
+def _graphql_error(response: httpx.Response) -> tuple[str | None, dict[str, Any] | None]:
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}", None
+    body = response.json()
+    if body.get("errors"):
+        codes = sorted({str(e.get("extensions", {}).get("code", "?")) for e in body["errors"]})
+        return "GraphQL " + ",".join(codes), None
+    return None, body.get("data")
+
+
+async def one_request(kind: str, http: httpx.AsyncClient, rng: random.Random, shared: Shared,
+                      stats: Stats) -> None:
+    if kind == "detail" and not shared.case_ids:
+        kind = "search"
+    if kind == "thumbnail" and not shared.media:
+        kind = "search"
+    error: str | None = None
+    data: dict[str, Any] | None = None
+    answer = ""
+    started = time.perf_counter()
+    try:
+        if kind == "health":
+            response = await http.get("/healthz")
+            error = None if response.status_code == 200 else f"HTTP {response.status_code}"
+        elif kind == "search":
+            query, s = search_input(rng)
+            response = await http.post("/graphql", json={"query": query, "variables": {"s": s}})
+            error, data = _graphql_error(response)
+        elif kind == "detail":
+            response = await http.post("/graphql", json={"query": Q_DETAIL,
+                                                         "variables": {"id": rng.choice(shared.case_ids)}})
+            error, data = _graphql_error(response)
+            if error is None and (data is None or data.get("node") is None):
+                error = "detail: node is null"
+        else:
+            response = await http.get(rng.choice(shared.media))
+            await response.aread()
+            if response.status_code not in (200, 304):
+                error = f"HTTP {response.status_code}"
+            elif "x-lightbox-placeholder" in response.headers:
+                error = "placeholder " + response.headers["x-lightbox-placeholder"][:40]
+        if error is not None:
+            answer = f"{response.request.method} {response.request.url.path} -> {response.text}"
+    except httpx.HTTPError as exc:
+        error, answer = type(exc).__name__, str(exc)
+    stats.add(kind, (time.perf_counter() - started) * 1000, error, answer)
+    if data is not None:
+        learn(data, shared)
+
+
+def learn(data: dict[str, Any], shared: Shared) -> None:
+    cases = data.get("cases")
+    nodes = [e["node"] for e in cases["edges"]] if cases else []
+    if data.get("node"):
+        nodes.append(data["node"])
+    for node in nodes:
+        if len(shared.case_ids) < 5000:
+            shared.case_ids.append(node["id"])
+        shared.learn_media(node.get("thumbnailUrl"))
+        for study in node.get("studies") or []:
+            for series in study.get("series") or []:
+                shared.learn_media(series.get("thumbnailUrl"))
+                shared.learn_media(series.get("previewUrl"))
+
+
+async def client(base: str, token: str, seed: int, until: float, kinds: tuple[str, ...], weights: tuple[float, ...],
+                 shared: Shared, stats: Stats) -> None:
+    rng = random.Random(seed)
+    async with httpx.AsyncClient(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"},
+                                 limits=httpx.Limits(max_connections=1)) as http:
+        while time.monotonic() < until and not STOPPING.is_set():
+            await one_request(rng.choices(kinds, weights)[0], http, rng, shared, stats)
+
+
+async def run_phase(base: str, tokens_: list[str], seconds: float, kinds: tuple[str, ...],
+                    weights: tuple[float, ...], shared: dict[str, Shared]) -> tuple[Stats, float]:
+    """Client i has role ROLES[i % 3] and draws ids and URLs from what that role's answers carried."""
+    stats = Stats()
+    started = time.monotonic()
+    until = started + seconds
+    await asyncio.gather(*(client(base, t, 1000 + i, until, kinds, weights, shared[ROLES[i % len(ROLES)]], stats)
+                           for i, t in enumerate(tokens_)))
+    if STOPPING.is_set():
+        raise KeyboardInterrupt("stopped")
+    return stats, time.monotonic() - started
+
+
+async def harvest(base: str, token: str, shared: Shared) -> None:
+    """Case ids and thumbnails of the /north/* collections (the demo's, with its images, and three
+    synthetic ones), as the token's owner browsing them sees them."""
+    async with httpx.AsyncClient(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"}) as http:
+        response = await http.post("/graphql", json={"query": "{ collections { id path } }"})
+        error, data = _graphql_error(response)
+        if error or data is None:
+            raise RuntimeError(f"collections query failed: {error}")
+        for coll in data["collections"]:
+            if not coll["path"].startswith("/north/") or coll["path"].count("/") != 2:
+                continue
+            error, page = _graphql_error(await http.post("/graphql", json={"query": Q_DEMO % coll["id"]}))
+            if error or page is None:
+                raise RuntimeError(f"demo cases query failed: {error}")
+            learn(page, shared)
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+
+def pct(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def report(baseline: Stats, base_s: float, mixed: Stats, mixed_s: float, clients: int) -> None:
+    b = sorted(baseline.latencies.get("health", [0.0]))
+    b50, b95 = statistics.median(b), pct(b, 0.95)
+    print(f"\nload benchmark: {clients} clients, `lightbox serve --workers 2` on PostgreSQL, "
+          f"{os.cpu_count()} CPUs shared with the load generator; ratios against /healthz under the same "
+          f"concurrency, same run")
+    print(f"{'kind':<10} {'count':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
+          f"{'x p50':>7} {'x p95':>7}")
+    rows = [("healthz", baseline.latencies.get("health", []), baseline.errors.get("health", Counter()), base_s)]
+    rows += [(k, mixed.latencies.get(k, []), mixed.errors.get(k, Counter()), mixed_s) for k, _ in MIX]
+    all_mixed = [ms for k, _ in MIX for ms in mixed.latencies.get(k, [])]
+    all_errors: Counter[str] = sum((mixed.errors.get(k, Counter()) for k, _ in MIX), Counter())
+    rows.append(("all mixed", all_mixed, all_errors, mixed_s))
+    for name, samples, errors, seconds in rows:
+        if not samples:
+            print(f"{name:<10} {0:>7}")
+            continue
+        ordered = sorted(samples)
+        p50, p95, p99 = statistics.median(ordered), pct(ordered, 0.95), pct(ordered, 0.99)
+        print(f"{name:<10} {len(ordered):>7} {len(ordered) / seconds:>8.1f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} "
+              f"{sum(errors.values()):>7} {p50 / b50:>7.2f} {p95 / b95:>7.2f}")
+    for name, _, errors, _ in rows[:-1]:
+        for reason, count in errors.most_common():
+            first = mixed.samples.get(reason) or baseline.samples.get(reason)
+            print(f"  {name} error: {reason} x{count}; first: {first}")
+    search = sorted(mixed.latencies.get("search", [0.0]))
+    print(f"targets: zero errors -> {sum(all_errors.values())} errors; search p95 < 100 ms -> "
+          f"{pct(search, 0.95):.1f} ms")
+
+
+# -- main -----------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of the mixed run")
+    parser.add_argument("--baseline-seconds", type=float, default=10.0, help="length of the /healthz run")
+    parser.add_argument("--cases", type=int, default=3000, help="synthetic cases besides the demo's")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _interrupt)
+
+    db_name = f"lightbox_load_{os.getpid()}"
+    folder = Path(tempfile.mkdtemp(prefix="lightbox-load-"))
+    server: subprocess.Popen[bytes] | None = None
+    log_path = folder / "server.log"
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{db_name}"')
+        url = f"{PG_SERVER}/{db_name}"
+        settings = Settings(data_dir=folder / "data", database_url=url, secret_key=SECRET)
+        env = {**os.environ, "LIGHTBOX_DATA_DIR": str(settings.data_dir), "LIGHTBOX_DATABASE_URL": url,
+               "LIGHTBOX_SECRET_KEY": SECRET}
+        step = time.perf_counter()
+        print(f"[setup] database {db_name}, data dir {folder}", file=sys.stderr, flush=True)
+        cli(env, "migrate")
+        seeded = cli(env, "demo", "--seed-only")
+        print("[setup] demo: " + "; ".join(line for line in seeded.splitlines() if not line.startswith("user ")),
+              file=sys.stderr, flush=True)
+        seed_synthetic(settings, args.cases)
+        print("[setup] " + cli(env, "reindex").strip(), file=sys.stderr, flush=True)
+        client_tokens = add_clients(settings, args.clients)
+        with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={db_name}", autocommit=True) as conn:
+            conn.execute("ANALYZE")
+        print(f"[setup] done in {time.perf_counter() - step:.0f} s; starting the server", file=sys.stderr, flush=True)
+
+        port = free_port()
+        log = log_path.open("wb")
+        server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers",
+                                   str(args.workers)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(f"{base}/readyz", server)
+        shared = {role: Shared() for role in ROLES}
+        for i, role in enumerate(ROLES[:len(client_tokens)]):
+            asyncio.run(harvest(base, client_tokens[i], shared[role]))
+        print("[run] harvested from the /north/* collections (demo and synthetic): " + ", ".join(
+              f"{r} {len(v.case_ids)} cases/{len(v.media)} media URLs" for r, v in shared.items()) + "; "
+              f"warm-up, then /healthz baseline {args.baseline_seconds:.0f} s, then mixed {args.seconds:.0f} s",
+              file=sys.stderr, flush=True)
+        kinds = tuple(k for k, _ in MIX)
+        weights = tuple(w for _, w in MIX)
+        asyncio.run(run_phase(base, client_tokens, 3.0, kinds, weights, shared))  # warm both workers
+        baseline, base_s = asyncio.run(run_phase(base, client_tokens, args.baseline_seconds, ("health",), (1.0,),
+                                                 shared))
+        mixed, mixed_s = asyncio.run(run_phase(base, client_tokens, args.seconds, kinds, weights, shared))
+        report(baseline, base_s, mixed, mixed_s, args.clients)
+        if server.poll() is not None:
+            print(f"the server exited with {server.returncode} during the run", file=sys.stderr)
+    finally:
+        if server is not None:
+            stop(server)
+            lines = log_path.read_text(errors="replace").splitlines()
+            tracebacks = [i for i, line in enumerate(lines) if line.startswith("Traceback")]
+            if tracebacks:
+                print(f"server log: {len(tracebacks)} traceback(s); the first:", file=sys.stderr)
+                end = next((j for j in range(tracebacks[0] + 1, len(lines)) if lines[j][:1] not in (" ", "")), -1)
+                for line in lines[max(0, tracebacks[0] - 2):end + 1][-40:]:
+                    print("  " + line[:300], file=sys.stderr)
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""Partner schools: organisations that read chosen collections through API tokens."""
+
+from content.partners import models
+
+__all__ = ["models"]

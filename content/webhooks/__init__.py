@@ -1,0 +1,1 @@
+"""Webhooks: partners subscribe to domain events; deliveries go out signed, from a transactional outbox."""

@@ -1,0 +1,70 @@
+"""Webhook mutations: thin, each calling one webhook service and mapping its result."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from content.errors import DomainError, ErrorCode
+from content.webhooks.deliveries import attempts_of, redeliver
+from content.webhooks.service import create_subscription, delete_subscription
+from schema.context import Context
+from schema.errors import payload
+from schema.node import from_global_id, to_global_id
+from schema.webhooks.inputs import (
+    MAX_EVENTS,
+    CreateWebhookSubscriptionInput,
+    DeleteWebhookSubscriptionInput,
+    RedeliverWebhookInput,
+)
+from schema.webhooks.payloads import (
+    CreateWebhookSubscriptionPayload,
+    DeleteWebhookSubscriptionPayload,
+    RedeliverWebhookPayload,
+)
+from schema.webhooks.types import WebhookDelivery, WebhookSubscription
+
+
+@strawberry.type
+class WebhookMutation:
+    @strawberry.mutation(description="Subscribe to events (administrators and partners); the secret is shown once.")
+    def create_webhook_subscription(self, info: Info[Context, None],
+                                    input: CreateWebhookSubscriptionInput) -> CreateWebhookSubscriptionPayload:
+        ctx = info.context
+
+        def run() -> CreateWebhookSubscriptionPayload:
+            if len(input.events) > MAX_EVENTS:
+                raise DomainError(ErrorCode.INVALID_INPUT, f"at most {MAX_EVENTS} events", field="events")
+            names = [e.name for e in input.events]  # type: ignore[attr-defined]
+            secret, row = create_subscription(url=input.url, events=names,
+                                              description=input.description or "", server_key=ctx.secret,
+                                              session=ctx.session, principal=ctx.principal)
+            return CreateWebhookSubscriptionPayload(subscription=WebhookSubscription.of(row), secret=secret, errors=[])
+
+        return payload(run, lambda errs: CreateWebhookSubscriptionPayload(subscription=None, secret=None, errors=errs),
+                       ctx.session)
+
+    @strawberry.mutation(description="Stop a subscription of yours (any, for administrators).")
+    def delete_webhook_subscription(self, info: Info[Context, None],
+                                    input: DeleteWebhookSubscriptionInput) -> DeleteWebhookSubscriptionPayload:
+        ctx = info.context
+
+        def run() -> DeleteWebhookSubscriptionPayload:
+            uid = from_global_id(input.id, "WebhookSubscription")[1]
+            row = delete_subscription(uid, session=ctx.session, principal=ctx.principal)
+            return DeleteWebhookSubscriptionPayload(
+                deleted_id=strawberry.ID(to_global_id("WebhookSubscription", row.uid)), errors=[])
+
+        return payload(run, lambda errs: DeleteWebhookSubscriptionPayload(deleted_id=None, errors=errs), ctx.session)
+
+    @strawberry.mutation(description="Send a delivery again now (one more attempt if it had finished).")
+    def redeliver_webhook(self, info: Info[Context, None], input: RedeliverWebhookInput) -> RedeliverWebhookPayload:
+        ctx = info.context
+
+        def run() -> RedeliverWebhookPayload:
+            uid = from_global_id(input.delivery, "WebhookDelivery", field="delivery")[1]
+            row = redeliver(uid, session=ctx.session, principal=ctx.principal)
+            return RedeliverWebhookPayload(delivery=WebhookDelivery.of(row, attempts_of(ctx.session, [uid])[uid]),
+                                           errors=[])
+
+        return payload(run, lambda errs: RedeliverWebhookPayload(delivery=None, errors=errs), ctx.session)
