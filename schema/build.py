@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -34,12 +35,15 @@ class Mutation(CoreMutation, WorkflowMutation, WorklistMutation, WebhookMutation
 
 
 def build_schema(*, max_depth: int = 12, max_tokens: int = 3000, max_aliases: int = 30) -> strawberry.Schema:
+    # The limiters make a new rule class per instance; built once here, the same rule classes
+    # reach every request, so ValidationCache (keyed on the rules) hits instead of always missing.
+    rules = [*QueryDepthLimiter(max_depth=max_depth).validation_rules,
+             *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules]
     return strawberry.Schema(
         query=Query, mutation=Mutation, types=[Case, Collection],
         config=StrawberryConfig(auto_camel_case=True),
-        extensions=[lambda: QueryDepthLimiter(max_depth=max_depth),
+        extensions=[lambda: AddValidationRules(rules),
                     lambda: MaxTokensLimiter(max_token_count=max_tokens),
-                    lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
                     ParserCache, ValidationCache],
     )
 
