@@ -142,3 +142,46 @@ export function myAssignmentsQuery(caps) {
   const extra = ['mode', 'timeLimitMinutes'].filter((f) => caps.worklist.has(f)).join(' ');
   return extra ? MY_ASSIGNMENTS.replace('worklist { id title }', `worklist { id title ${extra} }`) : MY_ASSIGNMENTS;
 }
+
+// Administration: people, roles, cohorts, local roles and API tokens.
+export const USERS = `query Users($search: String, $role: String, $includeInactive: Boolean) {
+  users(search: $search, role: $role, includeInactive: $includeInactive, first: 200) {
+    id username displayName roles active cohorts { id title }
+  }
+}`;
+
+const USER_PAYLOAD = 'user { id username displayName roles active } password errors { field message code }';
+
+export const CREATE_USER = `mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { ${USER_PAYLOAD} } }`;
+
+export const UPDATE_USER = `mutation UpdateUser($input: UpdateUserInput!) { updateUser(input: $input) { ${USER_PAYLOAD} } }`;
+
+export const COHORTS = `query Cohorts { cohorts { id title members { id username displayName roles } } }`;
+
+const COHORT_PAYLOAD = 'cohort { id title members { id username displayName roles } } errors { field message code }';
+
+export const CREATE_COHORT = `mutation CreateCohort($input: CreateCohortInput!) { createCohort(input: $input) { ${COHORT_PAYLOAD} } }`;
+
+export const ADD_TO_COHORT = `mutation AddToCohort($input: CohortMemberInput!) { addToCohort(input: $input) { ${COHORT_PAYLOAD} } }`;
+
+export const REMOVE_FROM_COHORT = `mutation RemoveFromCohort($input: CohortMemberInput!) { removeFromCohort(input: $input) { ${COHORT_PAYLOAD} } }`;
+
+export const LOCAL_ROLES = `query LocalRoles($collection: ID!) {
+  localRoles(collection: $collection) { id role user { id username displayName } cohort { id title } }
+}`;
+
+const GRANT_PAYLOAD = 'grant { id role } errors { field message code }';
+
+export const GRANT_LOCAL_ROLE = `mutation GrantLocalRole($input: GrantLocalRoleInput!) { grantLocalRole(input: $input) { ${GRANT_PAYLOAD} } }`;
+
+export const REVOKE_LOCAL_ROLE = `mutation RevokeLocalRole($input: RevokeLocalRoleInput!) { revokeLocalRole(input: $input) { ${GRANT_PAYLOAD} } }`;
+
+export const API_TOKENS = `query ApiTokens($includeRevoked: Boolean) {
+  apiTokens(includeRevoked: $includeRevoked) { id name prefix scope collectionPath partner { id name } createdAt lastUsed revoked }
+}`;
+
+const TOKEN_PAYLOAD = 'token apiToken { id name prefix revoked } errors { field message code }';
+
+export const CREATE_API_TOKEN = `mutation CreateApiToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { ${TOKEN_PAYLOAD} } }`;
+
+export const REVOKE_API_TOKEN = `mutation RevokeApiToken($input: RevokeApiTokenInput!) { revokeApiToken(input: $input) { ${TOKEN_PAYLOAD} } }`;

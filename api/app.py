@@ -152,11 +152,19 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
 
     @app.get("/readyz")
     def readyz() -> JSONResponse:
+        checks = {"database": False, "catalog": False}
         try:
-            ok = migrate.is_current(engine)
+            checks["database"] = migrate.is_current(engine)
         except Exception:
-            ok = False
-        return JSONResponse({"status": "ready" if ok else "not ready"}, status_code=200 if ok else 503)
+            log.warning("readiness: the database did not answer", exc_info=True)
+        try:
+            catalog.doc_count()
+            checks["catalog"] = True
+        except Exception:
+            log.warning("readiness: the catalog did not answer", exc_info=True)
+        ok = all(checks.values())
+        return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks},
+                            status_code=200 if ok else 503)
 
     return app
 

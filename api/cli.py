@@ -11,6 +11,8 @@ from api import migrate as migrations
 from api.backup_cli import export as export_command
 from api.backup_cli import restore as restore_command
 from api.db import SessionFactory, make_engine
+from api.import_cases import HELP as IMPORT_CASES_HELP
+from api.import_cases import import_cases
 from api.imports import import_app, receive
 from api.runtime import Runtime, SchemaBehind
 from api.settings import Settings
@@ -26,6 +28,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(curriculum_app, name="curriculum")
 app.add_typer(partner_app, name="partner")
 app.add_typer(import_app, name="import")
+import_app.command("cases", help=IMPORT_CASES_HELP)(import_cases)
 app.command("receive")(receive)
 app.command("export")(export_command)
 app.command("restore")(restore_command)

@@ -45,7 +45,8 @@ class _FilesByDefault(TyperGroup):
 
 
 import_app = typer.Typer(cls=_FilesByDefault, no_args_is_help=True,
-                         help="Import DICOM (files, folders, zip, DICOMDIR or a PACS), de-identified, into cases.")
+                         help="Import DICOM (files, folders, zip, DICOMDIR or a PACS), de-identified, into cases; "
+                              "`import cases FILE` imports case metadata (JSON lines or CSV).")
 
 
 def _fail(message: str) -> None:

@@ -13,6 +13,8 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from schema.admin.mutations import AdminMutation
+from schema.admin.queries import AdminQuery
 from schema.mutations import Mutation as CoreMutation
 from schema.partners import PartnerMutation, PartnerQuery
 from schema.queries import Query as CoreQuery
@@ -25,12 +27,13 @@ from schema.worklists.queries import WorklistQuery
 
 
 @strawberry.type(description="Read the repository.")
-class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery):
+class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery, AdminQuery):
     pass
 
 
 @strawberry.type(description="Change the repository.")
-class Mutation(CoreMutation, WorkflowMutation, WorklistMutation, WebhookMutation, PartnerMutation):
+class Mutation(CoreMutation, WorkflowMutation, WorklistMutation, WebhookMutation, PartnerMutation,
+               AdminMutation):
     pass
 
 

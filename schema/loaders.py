@@ -17,9 +17,11 @@ from content.curriculum.models import CurriculumNode
 from content.curriculum.service import nodes_by_code
 from content.imaging.models import Series
 from content.imaging.tree import thumbnail_series
+from content.partners.models import Partner
 from content.principal import Principal
-from content.users.models import User
-from content.users.service import users_by_uid
+from content.users.cohorts import members_of
+from content.users.models import Cohort, User
+from content.users.service import cohorts_of, users_by_uid
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -54,6 +56,24 @@ class Loaders:
         self.collections: BatchLoader[str, Collection] = BatchLoader(
             lambda keys: {c.uid: c for c in session.exec(select(Collection).where(col(Collection.uid).in_(keys)))})
         self.versions = versions_loader(session)
+        # Administration: a page of people primes their cohorts, a page of cohorts their members.
+        # Each batch primes the next level for the whole batch, so nesting them stays one query a level.
+        def user_cohorts(keys: set[str]) -> dict[str, list[Cohort]]:
+            found = cohorts_of(keys, session=session)
+            self.cohort_members.want(c.uid for cs in found.values() for c in cs)
+            return found
+
+        def cohort_members(keys: set[str]) -> dict[str, list[User]]:
+            found = members_of(keys, session=session)
+            self.user_cohorts.want(u.uid for us in found.values() for u in us)
+            return found
+
+        self.user_cohorts: BatchLoader[str, list[Cohort]] = BatchLoader(user_cohorts)
+        self.cohort_members: BatchLoader[str, list[User]] = BatchLoader(cohort_members)
+        self.cohorts: BatchLoader[str, Cohort] = BatchLoader(
+            lambda keys: {c.uid: c for c in session.exec(select(Cohort).where(col(Cohort.uid).in_(keys)))})
+        self.partners: BatchLoader[str, Partner] = BatchLoader(
+            lambda keys: {p.uid: p for p in session.exec(select(Partner).where(col(Partner.uid).in_(keys)))})
         # Case rows a page has loaded, for loaders whose answer depends on the case (permissions).
         self.case_rows: dict[str, Case] = {}
         self.thumbnails: BatchLoader[str, Series] = BatchLoader(lambda keys: {

@@ -18,24 +18,19 @@ from content.errors import DomainError, ErrorCode
 from content.partners.service import get_partner
 from content.security.policy import visible_condition
 from content.users.models import User as UserRow
-from content.users.service import cohorts_of
 from content.workflow import State
 from schema.context import Context
 from schema.inputs import CaseSearch
-from schema.node import from_global_id, to_global_id
+from schema.node import from_global_id
 from schema.partners import Partner
 from schema.search import CaseConnection, CaseEdge, PageInfo, search_page
-from schema.types import Case, Cohort, Collection, CurriculumNode, Node, User, prime_cases
+from schema.types import Case, Collection, CurriculumNode, Node, User, prime_cases
 from schema.worklists.nodes import WORKLIST_NODES
 
 
 @strawberry.type(description="The person behind the token.")
 class Me(User):
-    @strawberry.field(description="Cohorts the person belongs to.")
-    def cohorts(self, info: Info[Context, None]) -> list[Cohort]:
-        uid = from_global_id(self.id)[1]
-        rows = cohorts_of([uid], session=info.context.session)[uid]
-        return [Cohort(id=strawberry.ID(to_global_id("Cohort", c.uid)), title=c.title) for c in rows]
+    pass
 
 
 def _auth(info: Info[Context, None]) -> Context:
@@ -55,8 +50,9 @@ class Query:
         row = ctx.session.get(UserRow, ctx.principal.user_id)
         if row is None:
             return None
-        u = User.of(row)
-        return Me(id=u.id, username=u.username, display_name=u.display_name, roles=u.roles)
+        u = User.of(row, ctx)
+        return Me(id=u.id, uid=u.uid, username=u.username, display_name=u.display_name, roles=u.roles,
+                  active=u.active)
 
     @strawberry.field(description="Any object by global id.")
     def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:

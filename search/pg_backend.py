@@ -145,6 +145,10 @@ class PostgresCatalog:
         with self.engine.connect() as conn:
             return {d: v for d, v in conn.execute(text(f"SELECT doc_id, version FROM {TABLE}"))}
 
+    def doc_count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar_one())
+
     def close(self) -> None:
         if self._owns_engine:
             self.engine.dispose()

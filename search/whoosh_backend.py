@@ -42,6 +42,7 @@ from search.whoosh_bulk import bulk_load
 from search.whoosh_engine import Engine, Leaf
 from search.whoosh_facets import FacetCache
 from search.whoosh_schema import build_schema, to_whoosh
+from search.whoosh_writing import CODEC, abandon
 
 log = logging.getLogger(__name__)
 INDEX_NAME = "catalog"
@@ -89,6 +90,7 @@ class WhooshCatalog:
         # into memory when it opens it (hundreds of MB, 0.4 s at 100,000 cases), and every
         # request thread opens its own reader, again after each commit.
         kwargs.setdefault("compound", False)
+        kwargs.setdefault("codec", CODEC)  # new segments never take the name of one on disk
         try:
             return self._ix.writer(timeout=self.lock_timeout, delay=0.05, **kwargs)
         except LockError:
@@ -98,10 +100,10 @@ class WhooshCatalog:
         writer = self._writer()
         try:
             work(writer)
+            writer.commit()
         except BaseException:
-            writer.cancel()
+            abandon(writer)  # a failed commit (or cancel) must not keep the write lock
             raise
-        writer.commit()
 
     def index(self, docs: Sequence[CatalogDocument]) -> None:
         def work(w: writing.IndexWriter) -> None:
@@ -138,7 +140,11 @@ class WhooshCatalog:
 
     def clear(self) -> None:
         writer = self._writer()
-        writer.commit(mergetype=writing.CLEAR)
+        try:
+            writer.commit(mergetype=writing.CLEAR)
+        except BaseException:
+            abandon(writer)
+            raise
 
     def rebuild(self, docs: Iterable[CatalogDocument], *, progress: Callable[[int], None] | None = None) -> int:
         """Replace the whole index in one commit; readers see the old index until it lands.
@@ -170,6 +176,9 @@ class WhooshCatalog:
             for docnum in reader.all_doc_ids():
                 out[ids[docnum]] = versions[docnum]
         return out
+
+    def doc_count(self) -> int:
+        return int(self._searcher().doc_count())
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)

@@ -32,6 +32,7 @@ from whoosh.writing import SegmentWriter
 
 from search.analysis import TOKEN_RE, index_forms
 from search.whoosh_schema import LightboxTokenizer
+from search.whoosh_writing import CODEC, abandon
 
 BATCH = 500  # documents per message to a worker
 SEGMENT_DOCS = 60_000  # a worker starts a new segment after this many documents (bounds its memory)
@@ -226,7 +227,7 @@ def _write_segments(ix: Any, batches: Iterable[list[dict[str, Any]]], segment_do
     writer = None
     for batch in batches:
         if writer is None:
-            writer = BulkWriter(ix, _lk=False, compound=False)  # see WhooshCatalog._writer
+            writer = BulkWriter(ix, _lk=False, compound=False, codec=CODEC)  # see WhooshCatalog._writer
         for fields in batch:
             writer.add_document(**fields)
         if progress:
@@ -270,10 +271,10 @@ def bulk_load(writer: SegmentWriter, docs: Iterable[dict[str, Any]], *, procs: i
             segments = _write_segments(ix, _chunks(counted(), BATCH), segment_docs, progress)
         else:
             segments = _parallel(writer, _chunks(counted(), BATCH), procs, segment_docs, progress)
+        writer.commit(mergetype=lambda _writer, _old: list(segments))
     except BaseException:
-        writer.cancel()
+        abandon(writer)
         raise
-    writer.commit(mergetype=lambda _writer, _old: list(segments))
     return count
 
 

@@ -62,7 +62,7 @@ def available_transitions(case: Case, *, session: Session, principal: Principal)
 
 
 def transition(uid: str, name: Transition | str, *, comment: str | None = None, session: Session,
-               principal: Principal) -> Case:
+               principal: Principal, commit: bool = True) -> Case:
     case = get_case(uid, session=session, principal=principal)
     try:
         rule = TRANSITIONS[Transition(name)]
@@ -88,5 +88,6 @@ def transition(uid: str, name: Transition | str, *, comment: str | None = None, 
                  source=rule.source.value, target=rule.target.value, comment=text, version=case.version)
     events.emit(session, events.CaseChanged(case.uid, "transitioned"))
     events.emit(session, events.CaseTransitioned(case.uid, rule.name.value, rule.source.value, rule.target.value))
-    session.commit()
+    if commit:  # a metadata import commits a whole file's cases and transitions together, or none
+        session.commit()
     return case

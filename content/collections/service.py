@@ -1,4 +1,4 @@
-"""Collection services: create, find by path or uid, list what a principal may see, grant local roles."""
+"""Collection services: create, find by path or uid, list what a principal may see (local roles: local_roles.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,14 @@ from sqlalchemy import false, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from content import audit, events
+from content import audit
 from content.base import slugify
 from content.cases.models import Case
 from content.collections.models import DEFAULT_LICENCE, Collection
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
-from content.security.models import LocalRoleGrant
 from content.security.policy import is_under, require, visible_condition
-from content.security.roles import ASSIGNABLE_ROLES, Permission, Role
-from content.users.models import Cohort, User
+from content.security.roles import Permission
 
 ROOT_PATH = "/"
 
@@ -107,25 +105,3 @@ def visible_case_counts(collection_uids: list[str], *, session: Session, princip
     counts.update({uid: int(n) for uid, n in session.exec(stmt)})
     return counts
 
-
-def grant_local_role(collection_uid: str, *, role: str, user_uid: str | None = None, cohort_uid: str | None = None,
-                     session: Session, principal: Principal) -> LocalRoleGrant:
-    collection = get_collection(collection_uid, session=session)
-    require(principal, Permission.MANAGE_LOCAL_ROLES, collection)
-    try:
-        granted = Role(role)
-    except ValueError:
-        granted = None
-    if granted not in ASSIGNABLE_ROLES or (user_uid is None) == (cohort_uid is None):
-        raise DomainError(ErrorCode.INVALID_INPUT, "one assignable role for one user or one cohort")
-    target_type, target_uid = ("user", user_uid) if user_uid else ("cohort", cohort_uid)
-    if session.get(User if user_uid else Cohort, target_uid) is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no such {target_type}")
-    grant = LocalRoleGrant(collection_uid=collection.uid, principal_type=target_type,
-                           principal_uid=str(target_uid), role=role)
-    session.add(grant)
-    audit.record(session, principal, "localrole.grant", "collection", collection.uid,
-                 grantee=f"{target_type}:{target_uid}", role=role)
-    events.emit(session, events.SecurityChanged(path=collection.path))
-    session.commit()
-    return grant

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from content import audit
 from content.base import utcnow
@@ -13,7 +13,7 @@ from content.collections.models import Collection
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.security.models import ApiToken
-from content.security.policy import require
+from content.security.policy import require, require_unconfined
 from content.security.roles import Permission
 from content.users.models import User
 
@@ -74,3 +74,44 @@ def resolve_api_token(token: str, *, session: Session) -> tuple[ApiToken, User, 
     session.add(row)
     session.commit()
     return row, user, path
+
+
+def list_api_tokens(*, include_revoked: bool = False, session: Session, principal: Principal) -> list[ApiToken]:
+    """Every API token, people's and partners', newest first (administrators); never a token itself."""
+    require_unconfined(principal, Permission.MANAGE_USERS)
+    stmt = select(ApiToken).order_by(col(ApiToken.created).desc(), col(ApiToken.uid))
+    if not include_revoked:
+        stmt = stmt.where(col(ApiToken.revoked).is_(False))
+    return list(session.exec(stmt))
+
+
+def issue_api_token(name: str, *, scope: str, collection_uid: str | None, session: Session,
+                    principal: Principal) -> tuple[str, ApiToken]:
+    """A token acting as the calling administrator, optionally confined to a collection; shown once."""
+    require_unconfined(principal, Permission.MANAGE_USERS)
+    acting = session.get(User, principal.user_id) if principal.user_id else None
+    if acting is None:
+        raise DomainError(ErrorCode.FORBIDDEN, "only a person may issue API tokens")
+    path = None
+    if collection_uid is not None:
+        collection = session.get(Collection, collection_uid)
+        if collection is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "no such collection", field="collection")
+        path = collection.path
+    return create_api_token(name, scope=scope, acting_user=acting, collection_path=path, session=session,
+                            principal=principal)
+
+
+def revoke_api_token(uid: str, *, session: Session, principal: Principal) -> ApiToken:
+    """Revoke a token (a person's or a partner's); it is refused from the next request on."""
+    require_unconfined(principal, Permission.MANAGE_USERS)
+    row = session.get(ApiToken, uid)
+    if row is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such API token", field="id")
+    if not row.revoked:
+        row.revoked = True
+        session.add(row)
+        audit.record(session, principal, "token.revoke", "api_token", row.uid, name=row.name,
+                     partner=row.partner_uid)
+        session.commit()
+    return row

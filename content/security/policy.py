@@ -143,3 +143,11 @@ def allowed_tokens(obj: Securable, *, state: State, local_grants: list[tuple[str
         tokens.update(tok + RETIRED_SUFFIX for tok, role in local_grants
                       if tok.startswith(PARTNER_GRANT_PREFIX) and role == Role.PARTNER.value)
     return tuple(sorted(tokens))
+
+
+def require_unconfined(principal: Principal, permission: Permission) -> None:
+    """`require`, and refuse a token confined to collections: administering people, cohorts and
+    tokens reaches beyond any collection, so a confined token could otherwise mint its way out."""
+    require(principal, permission)
+    if principal.collection_limits() is not None:
+        raise DomainError(ErrorCode.FORBIDDEN, "a token confined to collections may not administer the repository")

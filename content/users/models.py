@@ -37,3 +37,11 @@ class CohortMember(SQLModel, table=True):
 
     cohort_uid: str = Field(foreign_key="cohort.uid", primary_key=True)
     user_uid: str = Field(foreign_key="user.uid", primary_key=True, index=True)
+
+
+class UserUpdate(SQLModel):
+    """A partial change of a person: only the fields set change (`model_dump(exclude_unset=True)`)."""
+
+    display_name: str | None = None
+    roles: list[str] | None = None
+    active: bool | None = None

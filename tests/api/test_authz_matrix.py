@@ -25,15 +25,20 @@ from sqlmodel import Session, select
 from api.app import create_app
 from api.db import SessionFactory
 from api.settings import Settings
+from content.base import new_uid
 from content.cases.models import Case as CaseRow
 from content.cases.service import create_case, update_case
 from content.cases.transitions import transition
+from content.collections.local_roles import grant_local_role
 from content.imaging.models import Study
 from content.partners.models import PartnerCreate
 from content.partners.service import create_partner, create_partner_token
 from content.principal import SYSTEM, Principal
+from content.security.api_tokens import create_api_token, revoke_api_token
 from content.tables import metadata
-from content.users.service import add_to_cohort, get_or_create_cohort, principal_for
+from content.users.admin import update_user
+from content.users.models import User, UserUpdate
+from content.users.service import add_to_cohort, add_user, get_or_create_cohort, principal_for
 from content.webhooks.models import WebhookDelivery
 from content.worklists.assignments import assign_worklist
 from content.worklists.feedback import give_feedback
@@ -154,7 +159,39 @@ FRESH: dict[str, Callable[[Session, World], dict[str, Ref]]] = {
     "report_submitted": lambda s, w: {"report_submitted": ("Report", _fresh_report(s, w))},
     "report_marked": _fresh_marked,
     "sub_partner": lambda s, w: {"sub_partner": _subscribe(w, "partner_in")},
+    "person": lambda s, w: {"bea": ("User", _person(s, "trainee"))},
+    "validator_person": lambda s, w: {"val": ("User", _person(s, "validator"))},
+    "member": lambda s, w: {"mo": ("User", _person(s, "trainee", cohort=w.ids["cohort_trainer"][1]))},
+    "member_st1": lambda s, w: {"ann": ("User", _person(s, "trainee", cohort=w.ids["cohort"][1]))},
+    "collection": lambda s, w: {"east": ("Collection", f.collection(s, f"East {new_uid()[:8]}"))},
+    "grant": lambda s, w: {"grant": _grant(s, w, "ann", "trainee")},
+    "vgrant": lambda s, w: {"vgrant": _grant(s, w, "val", "validator")},
+    "api_token": lambda s, w: {"api_token": _api_token(s, w)},
+    "token_partner_out": lambda s, w: {"token_partner_out": (
+        "ApiToken", create_partner_token(w.ids["partner_out"][1], "fresh", session=s, principal=SYSTEM)[1].uid)},
 }
+
+
+def _person(s: Session, role: str, *, cohort: str | None = None) -> str:
+    """A new person without a password (nobody signs in as them), in `cohort` if given."""
+    user = add_user(f"fresh{new_uid()[:10]}", roles=[role], password=None, session=s, principal=SYSTEM)
+    if cohort is not None:
+        add_to_cohort(cohort, user.uid, session=s, principal=SYSTEM)
+    return user.uid
+
+
+def _grant(s: Session, w: World, person: str, role: str) -> Ref:
+    """`person` holds `role` on a new collection of its own, so revoking it changes nothing shared."""
+    coll = f.collection(s, f"Shared {new_uid()[:8]}")
+    return ("LocalRoleGrant", grant_local_role(coll, role=role, user_uid=w.ids[person][1], session=s,
+                                               principal=SYSTEM).uid)
+
+
+def _api_token(s: Session, w: World) -> Ref:
+    with_user = s.get(User, w.ids["adam"][1])
+    assert with_user is not None
+    return ("ApiToken", create_api_token("matrix", scope="read", acting_user=with_user, collection_path=None,
+                                         session=s, principal=SYSTEM)[1].uid)
 
 
 SUBSCRIBE = """mutation($i: CreateWebhookSubscriptionInput!) {
@@ -169,6 +206,30 @@ def _subscribe(w: World, caller: str) -> Ref:
     return ("WebhookSubscription", from_global_id(made["subscription"]["id"])[1])
 
 
+def _seed_administration(s: Session, w: World) -> None:
+    """ST2, the trainer tess's cohort (with ann and mo); bea in no cohort; gone, deactivated; grants
+    on north of roles their holders have anyway (so nothing else changes); an administrator's API
+    token and a revoked one."""
+    trainers = get_or_create_cohort("ST2", session=s, principal=SYSTEM)
+    w.ids["cohort_trainer"] = ("Cohort", trainers.uid)
+    w.ids["bea"] = ("User", _person(s, "trainee"))
+    w.ids["mo"] = ("User", _person(s, "trainee", cohort=trainers.uid))
+    for name in ("tess", "ann"):
+        add_to_cohort(trainers.uid, w.ids[name][1], session=s, principal=SYSTEM)
+    gone = _person(s, "trainee")
+    update_user(gone, UserUpdate(active=False), session=s, principal=SYSTEM)
+    w.ids["gone"] = ("User", gone)
+    north = w.ids["north"][1]
+    w.ids["grant"] = ("LocalRoleGrant", grant_local_role(north, role="trainee", user_uid=w.ids["ann"][1],
+                                                         session=s, principal=SYSTEM).uid)
+    w.ids["vgrant"] = ("LocalRoleGrant", grant_local_role(north, role="validator", user_uid=w.ids["val"][1],
+                                                          session=s, principal=SYSTEM).uid)
+    w.ids["api_token"] = _api_token(s, w)
+    revoked = _api_token(s, w)
+    revoke_api_token(revoked[1], session=s, principal=SYSTEM)
+    w.ids["revoked_token"] = revoked
+
+
 def _seed(w: World, store: ContentStore) -> None:
     with w.session() as s:
         f.curriculum(s)
@@ -179,13 +240,16 @@ def _seed(w: World, store: ContentStore) -> None:
         add_to_cohort(cohort.uid, users["ann"].uid, session=s, principal=SYSTEM)
         w.people.update({name: principal_for(user, session=s) for name, user in users.items()})
         w.ids.update({"ann": ("User", users["ann"].uid), "cohort": ("Cohort", cohort.uid)})
-        for name in ("north", "south"):
+        w.ids.update({name: ("User", users[name].uid) for name in ("tess", "val", "adam")})
+        for name in ("north", "south", "east"):
             w.ids[name] = ("Collection", f.collection(s, name.title()))
         for caller, coll in (("partner_in", "north"), ("partner_out", "south")):
             partner = create_partner(PartnerCreate(name=caller, collection_uids=[w.ids[coll][1]]),
                                      session=s, principal=SYSTEM)
-            w.tokens[caller] = create_partner_token(partner.uid, "matrix", session=s, principal=SYSTEM)[0]
+            w.tokens[caller], row = create_partner_token(partner.uid, "matrix", session=s, principal=SYSTEM)
             w.ids[caller] = ("Partner", partner.uid)
+            w.ids[f"token_{caller}"] = ("ApiToken", row.uid)
+        _seed_administration(s, w)
     for caller, (username, _) in PEOPLE.items():
         out = w.gql("anonymous", "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p})"
                     " { token } }", {"u": username, "p": PASSWORD})

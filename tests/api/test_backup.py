@@ -31,7 +31,7 @@ from api.runtime import Runtime
 from api.settings import Settings
 from content.cases.service import create_case, update_case
 from content.cases.transitions import transition
-from content.collections.service import grant_local_role
+from content.collections.local_roles import grant_local_role
 from content.imaging.models import Instance, Series, Study
 from content.principal import SYSTEM
 from content.tables import metadata

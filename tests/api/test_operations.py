@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.app import create_app
 from api.observability import JsonFormatter, request_id
 from api.settings import Settings
+from search.pg_schema import TABLE as CATALOG_TABLE
 from tests.content import factories as f
 
 LOGIN = ('mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) '
@@ -76,3 +79,25 @@ def test_json_log_lines_carry_the_request_id() -> None:
     finally:
         request_id.reset(token)
     assert line["request_id"] == "rid-42" and line["status"] == 200 and line["level"] == "info"
+
+
+def test_readyz_answers_for_the_database_and_the_catalog(app_settings: Settings) -> None:
+    with TestClient(create_app(app_settings)) as c:
+        ready = c.get("/readyz")
+        assert ready.status_code == 200 and ready.json() == {"status": "ready",
+                                                             "checks": {"database": True, "catalog": True}}
+        # The catalog taken away under a running app: not ready, and healthz still says the process is up.
+        if app_settings.is_postgres:
+            with c.app.state.runtime.engine.begin() as conn:  # type: ignore[attr-defined]
+                conn.execute(sa.text(f"ALTER TABLE {CATALOG_TABLE} RENAME TO {CATALOG_TABLE}_away"))
+        else:
+            c.app.state.catalog.close()  # type: ignore[attr-defined]
+            shutil.rmtree(app_settings.index_dir)
+        try:
+            r = c.get("/readyz")
+            assert r.status_code == 503 and r.json()["checks"] == {"database": True, "catalog": False}
+            assert c.get("/healthz").status_code == 200
+        finally:
+            if app_settings.is_postgres:
+                with c.app.state.runtime.engine.begin() as conn:  # type: ignore[attr-defined]
+                    conn.execute(sa.text(f"ALTER TABLE {CATALOG_TABLE}_away RENAME TO {CATALOG_TABLE}"))

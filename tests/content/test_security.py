@@ -7,7 +7,8 @@ from sqlmodel import Session
 
 from content.cases.listing import CaseFilter, list_cases
 from content.cases.service import create_case, update_case
-from content.collections.service import create_collection, grant_local_role
+from content.collections.local_roles import grant_local_role
+from content.collections.service import create_collection
 from content.errors import DomainError, ErrorCode
 from content.principal import SYSTEM
 from content.security import tokens

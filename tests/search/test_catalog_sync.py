@@ -11,7 +11,7 @@ from sqlmodel import Session
 from api.db import SessionFactory
 from content.cases.service import create_case, update_case
 from content.cases.transitions import transition
-from content.collections.service import grant_local_role
+from content.collections.local_roles import grant_local_role
 from content.errors import DomainError, ErrorCode
 from content.principal import SYSTEM, Principal
 from search import SearchBackend

@@ -47,21 +47,10 @@ STEPS = {"DRAFT": (), "SUBMITTED": (("SUBMIT", "trainer"),),
 
 
 def ui_app(settings: Settings) -> FastAPI:
-    """The app as api.app builds it, with the UI router included unless the app already has it."""
+    """The app exactly as `lightbox serve` builds it: GraphQL, the UI, media and uploads."""
     from api.app import create_app
-    from api.imports import uploads_router
-    from api.media_routes import media_router
-    from api.ui import ui_router
 
-    app = create_app(settings)
-    paths = {getattr(r, "path", "") for r in app.routes}
-    if not any(p.startswith("/ui") for p in paths):
-        app.include_router(ui_router)
-    if not any(p.startswith("/media/") for p in paths):  # until api.app wires the media and upload routes
-        app.include_router(media_router)
-    if "/api/uploads" not in paths:
-        app.include_router(uploads_router)
-    return app
+    return create_app(settings)
 
 
 def add_images(app: FastAPI, case_uid: str, collection_uid: str, *, session: Any, principal: Any) -> None:
@@ -180,21 +169,30 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-_ARTIFACTS: list[Path] = []
+def _artifact_folder(factory: pytest.TempPathFactory) -> Path:
+    configured = os.environ.get("LIGHTBOX_UI_ARTIFACTS")
+    if configured:
+        return Path(configured)
+    base = factory.getbasetemp()
+    # Under xdist each worker's basetemp is <run basetemp>/popen-gwN: one folder for the whole run.
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    return base / "ui-screenshots"
 
 
 @pytest.fixture(scope="session")
 def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    configured = os.environ.get("LIGHTBOX_UI_ARTIFACTS")
-    folder = Path(configured) if configured else tmp_path_factory.getbasetemp() / "ui-screenshots"
+    folder = _artifact_folder(tmp_path_factory)
     folder.mkdir(parents=True, exist_ok=True)
-    _ARTIFACTS.append(folder)
     return folder
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    for folder in _ARTIFACTS:
-        shots = sorted(folder.glob("*.png"))
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):  # the controller reports for the run
+        return
+    folder = _artifact_folder(config._tmp_path_factory)  # type: ignore[attr-defined]
+    shots = sorted(folder.glob("*.png"))
+    if shots:
         terminalreporter.write_line(f"UI screenshots ({len(shots)}): {folder}")
 
 

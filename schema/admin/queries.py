@@ -1,0 +1,47 @@
+"""Administration queries: thin resolvers, each calling one service and mapping its result."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from content.collections.local_roles import list_local_roles
+from content.security.api_tokens import list_api_tokens
+from content.users.admin import list_users
+from content.users.cohorts import list_cohorts
+from schema.admin.types import ApiToken, LocalRoleGrant
+from schema.context import Context
+from schema.node import from_global_id
+from schema.types import Cohort, User
+
+
+@strawberry.type
+class AdminQuery:
+    @strawberry.field(description="People by username (administrators; trainers see active trainees only, to add "
+                                  "them to their cohorts); search matches username or name; first at most 200.")
+    def users(self, info: Info[Context, None], search: str | None = None, role: str | None = None,
+              include_inactive: bool | None = False, first: int | None = 50) -> list[User]:
+        ctx = info.context
+        rows = list_users(search=search, role=role, include_inactive=bool(include_inactive),
+                          first=50 if first is None else first,
+                          session=ctx.session, principal=ctx.principal)
+        return [User.of(r, ctx) for r in rows]
+
+    @strawberry.field(description="Cohorts by title: every cohort for administrators, their own for trainers.")
+    def cohorts(self, info: Info[Context, None]) -> list[Cohort]:
+        ctx = info.context
+        return [Cohort.of(r, ctx) for r in list_cohorts(session=ctx.session, principal=ctx.principal)]
+
+    @strawberry.field(description="Roles granted on a collection itself to people and cohorts, oldest first "
+                                  "(whoever may manage its local roles).")
+    def local_roles(self, info: Info[Context, None], collection: strawberry.ID) -> list[LocalRoleGrant]:
+        ctx = info.context
+        uid = from_global_id(collection, "Collection", field="collection")[1]
+        rows = list_local_roles(uid, session=ctx.session, principal=ctx.principal)
+        return [LocalRoleGrant.of(r, ctx) for r in rows]
+
+    @strawberry.field(description="API tokens, people's and partners', newest first (administrators).")
+    def api_tokens(self, info: Info[Context, None], include_revoked: bool | None = False) -> list[ApiToken]:
+        ctx = info.context
+        rows = list_api_tokens(include_revoked=bool(include_revoked), session=ctx.session, principal=ctx.principal)
+        return [ApiToken.of(r, ctx) for r in rows]

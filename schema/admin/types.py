@@ -1,0 +1,83 @@
+"""Administration object types: local role grants and API tokens (never a token's hash)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from content.security.models import ApiToken as ApiTokenRow
+from content.security.models import LocalRoleGrant as GrantRow
+from schema.context import Context
+from schema.node import to_global_id
+from schema.partners import Partner
+from schema.types import Cohort, Collection, Node, User
+
+
+@strawberry.type(description="A role granted to a person or a cohort on a collection and everything under it.")
+class LocalRoleGrant:
+    row: strawberry.Private[GrantRow]
+    id: strawberry.ID = strawberry.field(description="Opaque global id.")
+    role: str = strawberry.field(description="The role granted, e.g. contributor.")
+
+    @strawberry.field(description="The collection it was granted on.")
+    def collection(self, info: Info[Context, None]) -> Collection:
+        row = info.context.loaders.collections.get(self.row.collection_uid)
+        assert row is not None  # a grant's collection is a foreign key
+        return Collection.of(row)
+
+    @strawberry.field(description="The person it was granted to (null for a cohort's grant).")
+    def user(self, info: Info[Context, None]) -> User | None:
+        if self.row.principal_type != "user":
+            return None
+        row = info.context.loaders.users.get(self.row.principal_uid)
+        return User.of(row, info.context) if row else None
+
+    @strawberry.field(description="The cohort it was granted to (null for a person's grant).")
+    def cohort(self, info: Info[Context, None]) -> Cohort | None:
+        if self.row.principal_type != "cohort":
+            return None
+        row = info.context.loaders.cohorts.get(self.row.principal_uid)
+        return Cohort.of(row, info.context) if row else None
+
+    @staticmethod
+    def of(row: GrantRow, ctx: Context) -> LocalRoleGrant:
+        ctx.loaders.collections.want([row.collection_uid])
+        if row.principal_type == "user":
+            ctx.loaders.users.want([row.principal_uid])
+        else:
+            ctx.loaders.cohorts.want([row.principal_uid])
+        return LocalRoleGrant(row=row, id=strawberry.ID(to_global_id("LocalRoleGrant", row.uid)), role=row.role)
+
+
+@strawberry.type(description="An API token: what it is called and may do. The token itself is shown once, "
+                             "when it is made; only its hash is kept, and never shown.")
+class ApiToken(Node):
+    row: strawberry.Private[ApiTokenRow]
+    name: str = strawberry.field(description="What the token is for, e.g. the system using it.")
+    prefix: str = strawberry.field(description="Its first characters, to tell tokens apart.")
+    scope: str = strawberry.field(description="read or write.")
+    created_at: datetime = strawberry.field(description="When it was made.")
+    last_used: datetime | None = strawberry.field(description="When it was last used, if ever.")
+    revoked: bool = strawberry.field(description="Whether it was revoked: a revoked token is refused.")
+
+    @strawberry.field(description="The collection it is confined to, if any (null: the account's whole reach).")
+    def collection_path(self, info: Info[Context, None]) -> str | None:
+        if self.row.collection_uid is None:
+            return None
+        row = info.context.loaders.collections.get(self.row.collection_uid)
+        return row.path if row else None
+
+    @strawberry.field(description="The partner school it reads for, if it is a partner's token.")
+    def partner(self, info: Info[Context, None]) -> Partner | None:
+        row = info.context.loaders.partners.get(self.row.partner_uid)
+        return Partner.of(row, info.context) if row else None
+
+    @staticmethod
+    def of(row: ApiTokenRow, ctx: Context) -> ApiToken:
+        ctx.loaders.collections.want([row.collection_uid])
+        ctx.loaders.partners.want([row.partner_uid])
+        return ApiToken(row=row, id=strawberry.ID(to_global_id("ApiToken", row.uid)), name=row.name,
+                        prefix=row.prefix, scope=row.scope, created_at=row.created, last_used=row.last_used,
+                        revoked=row.revoked)
