@@ -18,7 +18,7 @@ from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.security.models import LocalRoleGrant
 from content.security.policy import is_under, require, roles_on
-from content.security.roles import ASSIGNABLE_ROLES, ROLE_PERMISSIONS, Permission, Role, permissions_of
+from content.security.roles import ROLE_PERMISSIONS, Permission, Role, parse_role, permissions_of
 from content.users.models import Cohort, User
 
 GRANTEE_TYPES = ("user", "cohort")
@@ -41,17 +41,6 @@ def _require_delegable(principal: Principal, collection: Collection, role: Role)
                           "permissions you do not hold here", field="role")
 
 
-def _role(name: str) -> Role:
-    try:
-        role = Role(name.strip().lower())
-    except ValueError:
-        role = None
-    if role is None or role not in ASSIGNABLE_ROLES:
-        allowed = ", ".join(sorted(r.value for r in ASSIGNABLE_ROLES))
-        raise DomainError(ErrorCode.INVALID_INPUT, f"unknown role {name!r}; one of {allowed}", field="role")
-    return role
-
-
 def list_local_roles(collection_uid: str, *, session: Session, principal: Principal) -> list[LocalRoleGrant]:
     """Grants to people and cohorts made on this collection itself (not inherited ones), oldest first."""
     collection = _collection(collection_uid, session=session, principal=principal)
@@ -68,7 +57,7 @@ def grant_local_role(collection_uid: str, *, role: str, user_uid: str | None = N
     require(principal, Permission.MANAGE_LOCAL_ROLES, collection)
     if (user_uid is None) == (cohort_uid is None):
         raise DomainError(ErrorCode.INVALID_INPUT, "name one user or one cohort", field="user")
-    granted = _role(role)
+    granted = parse_role(role, field="role")
     _require_delegable(principal, collection, granted)
     target_type, target_uid = ("user", user_uid) if user_uid is not None else ("cohort", cohort_uid)
     assert target_uid is not None

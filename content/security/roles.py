@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from content.errors import DomainError, ErrorCode
+
 
 class Role(str, Enum):
     ADMINISTRATOR = "administrator"
@@ -17,6 +19,18 @@ class Role(str, Enum):
 
 
 ASSIGNABLE_ROLES = frozenset(r for r in Role if r is not Role.OWNER)
+
+
+def parse_role(name: str, *, field: str) -> Role:
+    """A role a person may be given, by name (any case); INVALID_INPUT naming the choices otherwise."""
+    try:
+        role = Role(name.strip().lower())
+    except ValueError:
+        role = None
+    if role is None or role not in ASSIGNABLE_ROLES:
+        allowed = ", ".join(sorted(r.value for r in ASSIGNABLE_ROLES))
+        raise DomainError(ErrorCode.INVALID_INPUT, f"unknown role {name!r}; one of {allowed}", field=field)
+    return role
 
 
 class Permission(str, Enum):

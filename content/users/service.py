@@ -14,7 +14,7 @@ from content.principal import Principal
 from content.security.models import LocalRoleGrant
 from content.security.passwords import hash_password
 from content.security.policy import require
-from content.security.roles import ASSIGNABLE_ROLES, Permission, Role
+from content.security.roles import Permission, Role, parse_role
 from content.users.models import Cohort, CohortMember, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -22,17 +22,7 @@ MIN_PASSWORD = 8
 
 
 def parse_roles(names: Iterable[str]) -> list[Role]:
-    roles: list[Role] = []
-    for name in names:
-        try:
-            role = Role(name.strip().lower())
-        except ValueError:
-            role = None
-        if role is None or role not in ASSIGNABLE_ROLES:
-            allowed = ", ".join(sorted(r.value for r in ASSIGNABLE_ROLES))
-            raise DomainError(ErrorCode.INVALID_INPUT, f"unknown role {name!r}; one of {allowed}", field="roles")
-        roles.append(role)
-    return roles
+    return [parse_role(name, field="roles") for name in names]
 
 
 def add_user(username: str, *, roles: Iterable[str], password: str | None, display_name: str | None = None,
