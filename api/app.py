@@ -101,12 +101,13 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
         bearer = bearer_of(request)
         with sessions.scope() as session:
             try:
-                principal = authenticate(bearer, session=session, secret=secret)
+                principal = authenticate(bearer, session=session, secret=secret, revocations=runtime.revocations)
             except DomainError as exc:
                 return JSONResponse({"errors": [{"message": exc.message, "extensions": {"code": exc.code.value}}]},
                                     status_code=401)
             ctx = Context(principal=principal, session=session, secret=secret,
-                          token_ttl_seconds=settings.token_ttl_seconds, catalog=catalog)
+                          token_ttl_seconds=settings.token_ttl_seconds, catalog=catalog,
+                          password_policy=runtime.password_policy)
             ctx.extra["login_gate"] = login_gate(login_buckets, request.client.host if request.client else "unknown")
             try:
                 result = schema.execute_sync(query, variable_values=variables, context_value=ctx,

@@ -116,13 +116,15 @@ def user_add(name: str, role: list[str] = typer.Option(..., "--role", help="Repe
              display_name: str | None = typer.Option(None, "--display-name")) -> None:
     """Create a person."""
     from content.principal import SYSTEM
+    from content.security.password_policy import PasswordPolicy
     from content.users.service import add_user
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    with _sessions(Settings()).scope() as session:
+    settings = Settings()
+    with _sessions(settings).scope() as session:
         try:
             user = add_user(name, roles=role, password=password, display_name=display_name, session=session,
-                            principal=SYSTEM)
+                            principal=SYSTEM, policy=PasswordPolicy(min_length=settings.password_min_length))
         except DomainError as exc:
             _fail(exc.message)
     typer.echo(f"added {user.username} ({', '.join(user.roles)})")

@@ -17,6 +17,7 @@ from api.db import SessionFactory
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.security.authentication import authenticate
+from content.security.revocation import RevocationCache
 
 SESSION_COOKIE = "lightbox_session"
 
@@ -57,14 +58,22 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def revocations(request: Request) -> RevocationCache | None:
+    """The app's cache of live sessions and tokens (None in a bare test app: every check then reads rows)."""
+    runtime = getattr(request.app.state, "runtime", None)
+    return runtime.revocations if runtime is not None else None
+
+
 def get_principal(request: Request, session: SessionDep) -> Principal:
-    """The caller from the Authorization header; anonymous without one. A bad token is 401."""
-    return authenticate(bearer_of(request), session=session, secret=request.app.state.secret)
+    """The caller from the Authorization header; anonymous without one. A bad or ended token is 401."""
+    return authenticate(bearer_of(request), session=session, secret=request.app.state.secret,
+                        revocations=revocations(request))
 
 
 def get_reader(request: Request, session: SessionDep) -> Principal:
     """As get_principal, but GET/HEAD routes (media) also accept the UI's session cookie."""
-    return authenticate(bearer_of(request, allow_cookie=True), session=session, secret=request.app.state.secret)
+    return authenticate(bearer_of(request, allow_cookie=True), session=session, secret=request.app.state.secret,
+                        revocations=revocations(request))
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

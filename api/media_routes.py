@@ -10,8 +10,10 @@ Why not `ReaderDep`/`SessionDep` parameters: a page of thumbnails is dozens of r
 and authenticating plus the access query cost ~1 ms of ORM work each, capping a worker at
 a few hundred images per second. So a successful check is remembered per (token, image)
 for GRANT_TTL_SECONDS and the session is opened only on a miss. Refusals are never cached,
-so a new grant works at once; a revoked one (case back to draft, user deactivated) lasts
-at most that long, far less than the year the browser may keep an immutable image anyway.
+so a new grant works at once; a revoked one (case back to draft) lasts at most that long, far
+less than the year the browser may keep an immutable image anyway. An ended session (logout,
+password change or reset, deactivation) is refused at once: the key carries the revocation
+cache's epoch, which moves whenever any session or token ends (content.security.revocation).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import bearer_of, error_response, get_reader
+from api.deps import bearer_of, error_response, get_reader, revocations
 from content.errors import DomainError, ErrorCode
 from content.imaging import access
 from content.principal import Principal
@@ -48,7 +50,7 @@ GRANT_TTL_SECONDS: Final = 15.0
 GRANT_CACHE_SIZE: Final = 20_000
 
 T = TypeVar("T")
-GrantKey = tuple[str, str, str]  # (sha256 of the token, kind of check, uid)
+GrantKey = tuple[str, str, str, int]  # (sha256 of the token, kind of check, uid, revocation epoch)
 
 
 def _grants(request: Request) -> TTLCache[GrantKey, object]:
@@ -69,8 +71,12 @@ def _check_now(request: Request, check: Callable[..., T], uid: str) -> T:
 async def _allowed(request: Request, kind: str, uid: str, check: Callable[..., T]) -> T:
     """`check(uid, session=, principal=)` from content.imaging.access, or its recent success."""
     token = bearer_of(request, allow_cookie=True)
+    live = revocations(request)
+    if live is not None and live.due():  # at most once a second: did another process end a session?
+        await run_in_threadpool(live.refresh_with, request.app.state.sessions.scope)
+    epoch = live.epoch if live is not None else 0
     # Keyed by the token's hash, not the token: the cache holds no credential.
-    key = (hashlib.sha256(token.encode()).hexdigest(), kind, uid) if token else None
+    key = (hashlib.sha256(token.encode()).hexdigest(), kind, uid, epoch) if token else None
     if key is not None and (hit := _grants(request).get(key)) is not None:
         return cast(T, hit)
     value = await run_in_threadpool(_check_now, request, check, uid)

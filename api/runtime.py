@@ -15,6 +15,8 @@ from api import migrate
 from api.db import SessionFactory, make_engine
 from api.settings import Settings
 from content import events
+from content.security.password_policy import PasswordPolicy
+from content.security.revocation import RevocationCache
 from content.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
 from content.webhooks.outbox import Outbox
 from search import SearchBackend, open_backend
@@ -36,6 +38,8 @@ class Runtime:
     catalog: SearchBackend
     indexer: CatalogIndexer
     dispatcher: WebhookDispatcher
+    revocations: RevocationCache
+    password_policy: PasswordPolicy
 
     @classmethod
     def open(cls, settings: Settings, *, check_schema: bool = True) -> Runtime:
@@ -58,7 +62,12 @@ class Runtime:
         dispatcher.subscribe(bus)
         if settings.webhook_dispatch:
             dispatcher.start()
-        return cls(settings, engine, bus, sessions, catalog, indexer, dispatcher)
+        # Live sessions and API tokens, known without a query; dropped when this process ends one,
+        # and when the revocation clock (read at most once a second) says another process did.
+        revocations = RevocationCache(refresh_seconds=1.0)
+        revocations.subscribe(bus)
+        return cls(settings, engine, bus, sessions, catalog, indexer, dispatcher, revocations,
+                   PasswordPolicy(min_length=settings.password_min_length))
 
     def repair_catalog(self) -> None:
         from search.consistency import repair

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     webhook_retry_max_seconds: float = 6 * 3600.0
     webhook_poll_seconds: float = 5.0
     webhook_allow_internal_targets: bool = False
+    # New passwords (own change, after a reset, new people): at least this long and not a common one.
+    password_min_length: int = 12
 
     @field_validator("secret_key")
     @classmethod

@@ -4,7 +4,8 @@ The UI is plain HTML, CSS and JavaScript modules from the `admin_ui` package, se
 strict Content-Security-Policy (no inline script or style, nothing from another origin). It
 talks to /graphql with a bearer token; `<img>` tags cannot send that header, so after signing
 in the page trades its token for an HttpOnly, SameSite=Strict cookie (POST /ui/session) that
-only the GET/HEAD media routes accept (api.deps.bearer_of).
+only the GET/HEAD media routes accept (api.deps.bearer_of). Signing out (DELETE /ui/session) ends
+the session itself (content.security.sessions.logout), so neither the token nor the cookie works after.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from typing import Final
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.deps import SESSION_COOKIE, SessionDep, bearer_of, error_response
+from api.deps import SESSION_COOKIE, SessionDep, bearer_of, error_response, revocations
 from content.errors import DomainError, ErrorCode
 from content.security.authentication import authenticate
+from content.security.sessions import logout
 
 ui_router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
 
@@ -77,7 +79,8 @@ def open_session(request: Request, session: SessionDep) -> Response:
     """Set the media cookie from the bearer token in the Authorization header (never from a cookie)."""
     token = bearer_of(request)
     try:
-        principal = authenticate(token, session=session, secret=request.app.state.secret)
+        principal = authenticate(token, session=session, secret=request.app.state.secret,
+                                 revocations=revocations(request))
     except DomainError as exc:
         return error_response(exc)
     if token is None or principal.is_anonymous:
@@ -89,7 +92,18 @@ def open_session(request: Request, session: SessionDep) -> Response:
 
 
 @ui_router.delete("/session", response_model=None)
-def close_session(request: Request) -> Response:
+def close_session(request: Request, session: SessionDep) -> Response:
+    """Sign out: end the session of the bearer token (or, without one, of the cookie) and drop the cookie.
+
+    The cookie is SameSite=Strict, so another site cannot make a browser send it here."""
+    token = bearer_of(request) or request.cookies.get(SESSION_COOKIE)
+    try:
+        principal = authenticate(token, session=session, secret=request.app.state.secret,
+                                 revocations=revocations(request))
+        if not principal.is_anonymous:
+            logout(session=session, principal=principal)
+    except DomainError:
+        pass  # already ended, expired or forged: there is nothing left to end
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict",
                            secure=request.url.scheme == "https")

@@ -69,7 +69,7 @@ from content.cases.transitions import transition  # noqa: E402
 from content.collections.service import by_path, create_collection  # noqa: E402
 from content.errors import DomainError  # noqa: E402
 from content.principal import SYSTEM  # noqa: E402
-from content.security import tokens  # noqa: E402
+from content.security.sessions import open_session  # noqa: E402
 from content.users.models import User  # noqa: E402
 from content.users.service import add_user, principal_for  # noqa: E402
 from search.projection import load_titles  # noqa: E402
@@ -191,7 +191,8 @@ def add_clients(settings: Settings, n: int) -> list[str]:
         for i in range(n):
             user = add_user(f"load{i:03d}", roles=[ROLES[i % len(ROLES)]], password=None,
                             display_name=f"Load client {i}", session=s, principal=SYSTEM)
-            out.append(tokens.issue(user.uid, secret=settings.secret(), ttl_seconds=3 * 3600))
+            out.append(open_session(user, session=s, secret=settings.secret(), ttl_seconds=3 * 3600))
+        s.commit()
     engine.dispose()
     return out
 

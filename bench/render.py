@@ -45,7 +45,7 @@ from content.cases.service import create_case
 from content.collections.service import create_collection
 from content.imaging.models import Series, Study
 from content.principal import SYSTEM
-from content.security import tokens
+from content.security.sessions import open_session
 from content.users.models import User
 from content.users.service import add_user, principal_for
 from importers.series_previews import build_previews
@@ -107,7 +107,8 @@ def start_lightbox(folder: Path) -> tuple[Lightbox, Settings, SessionFactory]:
     sessions = SessionFactory(engine, events.EventBus())
     with sessions.scope() as session:
         user = add_user("bench", roles=["trainer"], password="bench password", session=session, principal=SYSTEM)
-        token = tokens.issue(user.uid, secret=settings.secret(), ttl_seconds=3600)
+        token = open_session(user, session=session, secret=settings.secret(), ttl_seconds=3600)
+        session.commit()
     port = free_port()
     # The per-token rate limit (api.ratelimit, 1200/min by default) would turn the serving-rate
     # run into a measurement of 429s; it is lifted here, and only here.

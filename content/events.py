@@ -72,7 +72,15 @@ class WebhooksDue:
     """Webhook deliveries were queued by hand (a redelivery): the dispatcher should look now."""
 
 
-Event = CaseChanged | SecurityChanged | CaseTransitioned | WorklistAssigned | ReportSubmitted | WebhooksDue
+@dataclass(frozen=True)
+class SessionsEnded:
+    """Sign-in sessions or API tokens were revoked: caches of live credentials are stale."""
+
+    user_uid: str | None = None
+
+
+Event = (CaseChanged | SecurityChanged | CaseTransitioned | WorklistAssigned | ReportSubmitted | WebhooksDue
+         | SessionsEnded)
 Handler = Callable[[Event], None]
 StageHandler = Callable[[Session, Event], None]
 

@@ -41,6 +41,11 @@ class Principal:
     authenticated: bool = True
     # A partner organisation's token: reads exactly the union of the partner's collections.
     partner: PartnerScope | None = None
+    # The credential this request came with: a sign-in session or an API token (logout ends it).
+    session_id: str | None = None
+    api_token_id: str | None = None
+    # Signed in with a password an administrator reset: no roles until a new one is chosen.
+    must_change_password: bool = False
 
     @property
     def is_anonymous(self) -> bool:

@@ -18,6 +18,7 @@ from schema.admin.queries import AdminQuery
 from schema.mutations import Mutation as CoreMutation
 from schema.partners import PartnerMutation, PartnerQuery
 from schema.queries import Query as CoreQuery
+from schema.sessions import SessionMutation
 from schema.types import Case, Collection
 from schema.webhooks.mutations import WebhookMutation
 from schema.webhooks.queries import WebhookQuery
@@ -33,7 +34,7 @@ class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery,
 
 @strawberry.type(description="Change the repository.")
 class Mutation(CoreMutation, WorkflowMutation, WorklistMutation, WebhookMutation, PartnerMutation,
-               AdminMutation):
+               AdminMutation, SessionMutation):
     pass
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from content.principal import Principal
+from content.security.password_policy import DEFAULT_POLICY, PasswordPolicy
 from content.worklists.blind import blind_labels
 from schema.loaders import Loaders
 from search.model import SearchBackend
@@ -20,6 +21,7 @@ class Context:
     secret: bytes
     token_ttl_seconds: int
     catalog: SearchBackend | None = None
+    password_policy: PasswordPolicy = DEFAULT_POLICY
     loaders: Loaders = field(init=False)
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -20,7 +20,8 @@ from schema.types import Case, Collection, User
 
 @strawberry.type(description="Result of login.")
 class LoginPayload:
-    token: str | None = strawberry.field(description="Bearer token, when the credentials are right.")
+    token: str | None = strawberry.field(description="Bearer token, when the credentials are right. With the error "
+                                                     "PASSWORD_CHANGE_REQUIRED it serves only changePassword.")
     user: User | None = strawberry.field(description="The person signed in.")
     errors: list[Error] = strawberry.field(description="Why it failed.")
 
@@ -66,7 +67,10 @@ class Mutation:
                 raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, f"too many sign-in attempts; retry in {int(wait) + 1} s")
             token, user = login_service(input.username, input.password, session=ctx.session, secret=ctx.secret,
                                         ttl_seconds=ctx.token_ttl_seconds)
-            return LoginPayload(token=token, user=User.of(user), errors=[])
+            # After a reset the token may only change the password: the code tells the client to ask for one.
+            errors = [Error(field="password", code=ErrorCode.PASSWORD_CHANGE_REQUIRED,  # type: ignore[arg-type]
+                            message="choose a new password to finish signing in")] if user.must_change_password else []
+            return LoginPayload(token=token, user=User.of(user), errors=errors)
 
         return payload(run, lambda errs: LoginPayload(token=None, user=None, errors=errs), ctx.session)
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from sqlmodel import Session, col, select
 
 from content import audit
-from content.base import utcnow
 from content.collections.models import Collection
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.security.models import ApiToken
 from content.security.policy import require, require_unconfined
+from content.security.revocation import digest
 from content.security.roles import Permission
+from content.security.sessions import tick
 from content.users.models import User
 
 TOKEN_PREFIX = "lbx_"
@@ -22,8 +22,7 @@ SCOPES = ("read", "write")
 
 
 def _digest(token: str) -> str:
-    # A 256-bit random token needs no slow hash: nothing guessable is being protected.
-    return hashlib.sha256(token.encode()).hexdigest()
+    return digest(token)
 
 
 def mint_token(name: str, *, scope: str, user_uid: str, collection_uid: str | None = None,
@@ -57,23 +56,6 @@ def create_api_token(name: str, *, scope: str, acting_user: User, collection_pat
                  collection=collection_path)
     session.commit()
     return token, row
-
-
-def resolve_api_token(token: str, *, session: Session) -> tuple[ApiToken, User, str | None]:
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
-    if row is None or row.revoked:
-        raise DomainError(ErrorCode.UNAUTHENTICATED, "invalid or revoked API token")
-    user = session.get(User, row.user_uid)
-    if user is None or not user.active:
-        raise DomainError(ErrorCode.UNAUTHENTICATED, "the token's account is disabled")
-    path = None
-    if row.collection_uid:
-        collection = session.get(Collection, row.collection_uid)
-        path = collection.path if collection else "/nonexistent"
-    row.last_used = utcnow()
-    session.add(row)
-    session.commit()
-    return row, user, path
 
 
 def list_api_tokens(*, include_revoked: bool = False, session: Session, principal: Principal) -> list[ApiToken]:
@@ -113,5 +95,6 @@ def revoke_api_token(uid: str, *, session: Session, principal: Principal) -> Api
         session.add(row)
         audit.record(session, principal, "token.revoke", "api_token", row.uid, name=row.name,
                      partner=row.partner_uid)
+        tick(session)
         session.commit()
     return row

@@ -1,4 +1,5 @@
-"""Security tables: local role grants, partner API tokens, and the failed-login throttle."""
+"""Security tables: local role grants, API tokens, the failed-login throttle, sign-in sessions and the
+revocation clock."""
 
 from __future__ import annotations
 
@@ -53,3 +54,27 @@ class LoginThrottle(SQLModel, table=True):
     failures: int = 0
     first_failure: datetime = Field(default_factory=utcnow, sa_column=dt_column())
     blocked_until: datetime | None = Field(default=None, sa_column=dt_column(nullable=True))
+
+
+class SignInSession(SQLModel, table=True):
+    """One sign-in: its id travels in the token; ending it (revoked_at) refuses the token at once."""
+
+    __tablename__ = "sign_in_session"
+
+    uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
+    user_uid: str = Field(foreign_key="user.uid", index=True, max_length=32)
+    created: datetime = Field(default_factory=utcnow, sa_column=dt_column())
+    expires: datetime = Field(sa_column=dt_column())
+    revoked_at: datetime | None = Field(default=None, sa_column=dt_column(nullable=True))
+    # logout, password, reset, deactivated
+    ended_by: str | None = Field(default=None, max_length=20)
+
+
+class RevocationClock(SQLModel, table=True):
+    """One row whose counter moves with every revocation; each process polls it (at most once a
+    second) to learn that its cache of live sessions and API tokens has gone stale."""
+
+    __tablename__ = "revocation_clock"
+
+    id: int = Field(default=1, primary_key=True)
+    generation: int = 0

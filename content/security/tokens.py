@@ -1,4 +1,9 @@
-"""Signed, expiring bearer tokens for people (HMAC-SHA256 over a small JSON claim set)."""
+"""Signed, expiring bearer tokens for people (HMAC-SHA256 over a small JSON claim set).
+
+A token names its sign-in session (`sid`, checked against content.security.sessions) and carries a
+stamp of the password hash it was issued under (`pwd`), so any change of the hash, by whatever
+path, ends it. The signature alone never makes a token valid.
+"""
 
 from __future__ import annotations
 
@@ -27,12 +32,20 @@ def _unb64(text: str) -> bytes:
 class Claims:
     subject: str
     expires: int
+    session_id: str = ""
+    password_stamp: str = ""
 
 
-def issue(subject: str, *, secret: bytes, ttl_seconds: int, now: float | None = None) -> str:
+def password_stamp(password_hash: str | None, *, secret: bytes) -> str:
+    """A short keyed digest of the password hash: equal while the password is unchanged."""
+    return _b64(hmac.new(secret, b"pwd:" + (password_hash or "").encode(), hashlib.sha256).digest()[:12])
+
+
+def issue(subject: str, *, secret: bytes, ttl_seconds: int, session_id: str = "", password_stamp: str = "",
+          now: float | None = None) -> str:
     issued = int(now if now is not None else time.time())
-    body = _b64(json.dumps({"sub": subject, "exp": issued + ttl_seconds, "jti": secrets.token_hex(8)},
-                           separators=(",", ":")).encode())
+    body = _b64(json.dumps({"sub": subject, "exp": issued + ttl_seconds, "jti": secrets.token_hex(8),
+                            "sid": session_id, "pwd": password_stamp}, separators=(",", ":")).encode())
     sig = _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())
     return f"{_PREFIX}{body}.{sig}"
 
@@ -48,11 +61,12 @@ def verify(token: str, *, secret: bytes, now: float | None = None) -> Claims:
     try:
         claims = json.loads(_unb64(body))
         subject, expires = str(claims["sub"]), int(claims["exp"])
-    except (ValueError, KeyError, TypeError) as exc:
+        session_id, stamp = str(claims.get("sid") or ""), str(claims.get("pwd") or "")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise invalid from exc
     if expires < (now if now is not None else time.time()):
         raise invalid
-    return Claims(subject=subject, expires=expires)
+    return Claims(subject=subject, expires=expires, session_id=session_id, password_stamp=stamp)
 
 
 def looks_like_session_token(token: str) -> bool:

@@ -15,8 +15,10 @@ from sqlmodel import Session, col, select
 from content import audit
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
+from content.security.password_policy import DEFAULT_POLICY, PasswordPolicy
 from content.security.policy import may, require_unconfined
 from content.security.roles import Permission, Role
+from content.security.sessions import DEACTIVATED, end_sessions_of
 from content.users.models import User, UserUpdate
 from content.users.service import add_user, parse_roles
 
@@ -65,14 +67,15 @@ def list_users(*, search: str | None = None, role: str | None = None, include_in
 
 
 def create_user(username: str, *, roles: list[str], display_name: str | None = None, password: str | None = None,
-                session: Session, principal: Principal) -> tuple[User, str | None]:
+                session: Session, principal: Principal,
+                policy: PasswordPolicy = DEFAULT_POLICY) -> tuple[User, str | None]:
     """A new person; without a password one is generated and returned this once (None otherwise)."""
     require_unconfined(principal, Permission.MANAGE_USERS)
     generated = secrets.token_urlsafe(15) if password is None else None
     try:
         user = add_user(username, roles=roles, password=password if password is not None else generated,
                         display_name=_display_name(display_name, username.strip().lower()), session=session,
-                        principal=principal)
+                        principal=principal, policy=policy)
     except IntegrityError as exc:  # a concurrent create took the username first
         session.rollback()
         raise DomainError(ErrorCode.DUPLICATE, "that username was just taken", field="username") from exc
@@ -88,8 +91,8 @@ def get_user(uid: str, *, session: Session) -> User:
 
 def update_user(uid: str, changes: UserUpdate, *, session: Session, principal: Principal) -> User:
     """Change display name, roles or activity. Nobody may take away their own administration
-    (the lockout guard); a deactivated person's session and API tokens stop working at once,
-    because authentication reads `active` on every request."""
+    (the lockout guard). Deactivating ends the person's sessions and revokes their API tokens, so
+    reactivating them later brings none of the old tokens back."""
     require_unconfined(principal, Permission.MANAGE_USERS)
     user = get_user(uid, session=session)
     given = changes.model_dump(exclude_unset=True)
@@ -110,6 +113,8 @@ def update_user(uid: str, changes: UserUpdate, *, session: Session, principal: P
     if given.get("active") is not None:
         if uid == principal.user_id and not given["active"]:
             raise DomainError(ErrorCode.FORBIDDEN, "you may not deactivate yourself", field="active")
+        if user.active and not given["active"]:
+            end_sessions_of(user.uid, reason=DEACTIVATED, session=session, api_tokens=True)
         user.active = bool(given["active"])
         detail["active"] = user.active
     if detail:

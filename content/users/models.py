@@ -21,6 +21,9 @@ class User(SQLModel, table=True):
     # Global roles, comma-free list kept as JSON so a person may hold several.
     roles: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
     active: bool = True
+    # Set by an administrator's password reset: until a new password is chosen, a sign-in only
+    # opens a session that may change the password (content.security.sessions).
+    must_change_password: bool = False
     created: datetime = Field(default_factory=utcnow, sa_column=dt_column())
 
 

@@ -12,13 +12,13 @@ from content.collections.models import Collection
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.security.models import LocalRoleGrant
+from content.security.password_policy import DEFAULT_POLICY, PasswordPolicy
 from content.security.passwords import hash_password
 from content.security.policy import require
 from content.security.roles import Permission, Role, parse_role
 from content.users.models import Cohort, CohortMember, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-MIN_PASSWORD = 8
 
 
 def parse_roles(names: Iterable[str]) -> list[Role]:
@@ -26,7 +26,8 @@ def parse_roles(names: Iterable[str]) -> list[Role]:
 
 
 def add_user(username: str, *, roles: Iterable[str], password: str | None, display_name: str | None = None,
-             email: str | None = None, session: Session, principal: Principal) -> User:
+             email: str | None = None, session: Session, principal: Principal,
+             policy: PasswordPolicy = DEFAULT_POLICY) -> User:
     require(principal, Permission.MANAGE_USERS)
     username = username.strip().lower()
     if not USERNAME.match(username):
@@ -34,9 +35,8 @@ def add_user(username: str, *, roles: Iterable[str], password: str | None, displ
     role_list = parse_roles(roles)
     if not role_list:
         raise DomainError(ErrorCode.INVALID_INPUT, "a person needs at least one role", field="roles")
-    if password is not None and len(password) < MIN_PASSWORD:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"password: at least {MIN_PASSWORD} characters",
-                          field="password")
+    if password is not None:
+        policy.check(password, username=username)
     if session.exec(select(User).where(User.username == username)).first():
         raise DomainError(ErrorCode.DUPLICATE, f"user {username} exists", field="username")
     user = User(username=username, display_name=display_name or username, email=email,

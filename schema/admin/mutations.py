@@ -54,7 +54,8 @@ class AdminMutation:
 
         def run() -> UserPayload:
             row, generated = create_user(input.username, roles=_roles(input.roles), display_name=input.display_name,
-                                         password=input.password, session=ctx.session, principal=ctx.principal)
+                                         password=input.password, session=ctx.session, principal=ctx.principal,
+                                         policy=ctx.password_policy)
             return UserPayload(user=User.of(row, ctx), password=generated, errors=[])
 
         return payload(run, lambda errs: UserPayload(user=None, password=None, errors=errs), ctx.session)

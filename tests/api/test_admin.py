@@ -30,7 +30,7 @@ class Api:
 
     def person(self, username: str, role: str) -> str:
         user = add_user(username, roles=[role], password=None, session=self.session, principal=SYSTEM)
-        self.bearers[username] = tokens.issue(user.uid, secret=self.settings.secret(), ttl_seconds=600)
+        self.bearers[username] = f.bearer(self.session, user, secret=self.settings.secret(), ttl_seconds=600)
         self.ids[username] = to_global_id("User", user.uid)
         return user.uid
 
@@ -85,7 +85,7 @@ def test_create_a_person_sign_in_with_the_generated_password_then_deactivate(
         [("username", "DUPLICATE")]
     weak = api.mutate("adam", "createUser", CREATE_USER, i={"username": "pia", "roles": ["trainee"],
                                                             "password": "short"})
-    assert [(e["field"], e["code"]) for e in weak["errors"]] == [("password", "INVALID_INPUT")]
+    assert [(e["field"], e["code"]) for e in weak["errors"]] == [("password", "PASSWORD_TOO_SHORT")]
     many = api.mutate("adam", "createUser", CREATE_USER, i={"username": "pia", "roles": ["trainee"] * 11})
     assert [e["code"] for e in many["errors"]] == ["INVALID_INPUT"]
     refused = api.mutate("tess", "createUser", CREATE_USER, i={"username": "pia", "roles": ["trainee"]})
@@ -254,7 +254,8 @@ def _statements(client: TestClient, bearer: str, query: str) -> int:
     seen: list[str] = []
 
     def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        seen.append(statement)
+        if "revocation_clock" not in statement:  # read once a second, whenever a request falls due
+            seen.append(statement)
 
     sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
     try:
@@ -273,6 +274,7 @@ def test_people_and_cohorts_load_their_relations_in_batches(
     people = "{ users(first: 200) { username cohorts { title members { username } } } }"
     cohorts = "{ cohorts { title members { username cohorts { title } } } }"
     counts: list[tuple[int, int]] = []
+    api.raw(api.bearers["adam"], "{ me { id } }")  # the session's row is read once, then cached
     for n in (2, 12):
         for i in range(n - (0 if not counts else 2)):
             uid = add_user(f"p{n}x{i}", roles=["trainee"], password=None, session=session, principal=SYSTEM).uid

@@ -44,7 +44,6 @@ from content.imaging import dicomweb as service
 from content.imaging.models import Instance, Study
 from content.imaging.service import NewInstance, NewSeries, NewStudy, attach_study
 from content.principal import SYSTEM, Principal
-from content.security import tokens
 from content.security.api_tokens import create_api_token
 from content.users.models import User
 from content.users.service import add_user, principal_for
@@ -151,7 +150,7 @@ def archive(app_settings: Settings, sessions: SessionFactory) -> Iterator[Archiv
             # No password: hashing one costs half a second, and these people sign in by token.
             users[name] = add_user(name, roles=[role], password=None, session=session, principal=SYSTEM)
             people[name] = principal_for(users[name], session=session)
-            token[name] = tokens.issue(users[name].uid, secret=secret, ttl_seconds=3600)
+            token[name] = f.bearer(session, users[name], secret=secret)
         leeds, york = f.collection(session, "Leeds"), f.collection(session, "York")
         for name, coll in (("partner_leeds", leeds), ("partner_york", york)):
             token[name], _ = create_api_token(name, scope="read", acting_user=users["partner"],

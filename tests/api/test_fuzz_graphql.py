@@ -30,7 +30,6 @@ from content.cases.transitions import transition
 from content.errors import ErrorCode
 from content.imaging.models import Instance, Series, Study
 from content.principal import SYSTEM, Principal
-from content.security import tokens
 from content.security.api_tokens import create_api_token
 from content.users.service import add_to_cohort, add_user, get_or_create_cohort, principal_for
 from content.worklists.assignments import assign_worklist
@@ -100,7 +99,7 @@ def seed(sessions: SessionFactory, settings: Settings) -> World:
             # No password: hashing one costs half a second, and these people sign in by token.
             users[name] = add_user(name, roles=[role], password=None, session=session, principal=SYSTEM)
             people[name] = principal_for(users[name], session=session)
-            world.bearers[role] = tokens.issue(users[name].uid, secret=secret, ttl_seconds=3600)
+            world.bearers[role] = f.bearer(session, users[name], secret=secret)
             world.ids.append(to_global_id("User", users[name].uid))
         cohort = get_or_create_cohort("ST1", session=session, principal=SYSTEM)
         for name in ("trainee", "bob"):

@@ -27,7 +27,6 @@ from content.cases.service import create_case
 from content.cases.transitions import transition
 from content.imaging.models import Instance, Series
 from content.principal import Principal
-from content.security import tokens
 from content.users.models import User
 from importers.synth import synth_ct_series, write_series
 from media import urls
@@ -92,7 +91,7 @@ def world(app_settings: Settings, sessions: SessionFactory, tmp_path: Path) -> I
         for name, role in (("author", "trainer"), ("trainer", "trainer"), ("checker", "validator"),
                            ("trainee", "trainee")):
             user, people[name] = f.person(session, name, role)
-            token[name] = tokens.issue(user.uid, secret=secret, ttl_seconds=3600)
+            token[name] = f.bearer(session, user, secret=secret)
         draft_uid, case_uid = _cases(session, people)
         files = [CT, MR, MULTIFRAME, truncated_copy(CT, tmp_path)]
         validated_series, validated = add_series(session, store, case_uid=case_uid, files=files)
@@ -267,7 +266,7 @@ def test_a_revoked_grant_lasts_at_most_the_cache_ttl(world: World, sessions: Ses
         session.add(row)
         session.commit()
         trainee = session.exec(select(User).where(User.username == "trainee")).one()
-    fresh_token = tokens.issue(trainee.uid, secret=app_settings.secret(), ttl_seconds=3600)
+        fresh_token = f.bearer(session, trainee, secret=app_settings.secret())
     # Decisions are remembered per token and only when allowed: another token asks afresh.
     assert world.client.get(url, headers={"Authorization": f"Bearer {fresh_token}"}).status_code == 404
     grants = world.client.app.state.media_grants  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from content.collections.service import create_collection
 from content.curriculum.service import load_tree
 from content.principal import SYSTEM, Principal
+from content.security.sessions import open_session
 from content.users.models import User
 from content.users.service import add_user, principal_for
 
@@ -31,6 +32,13 @@ def person(session: Session, username: str, role: str) -> tuple[User, Principal]
     user = add_user(username, roles=[role], password="correct horse battery", session=session,
                     principal=SYSTEM)
     return user, principal_for(user, session=session)
+
+
+def bearer(session: Session, user: User, *, secret: bytes, ttl_seconds: int = 3600) -> str:
+    """A signed-in session's token, as `login` would issue (without hashing a password)."""
+    token = open_session(user, session=session, secret=secret, ttl_seconds=ttl_seconds)
+    session.commit()
+    return token
 
 
 def collection(session: Session, title: str = "Leeds", parent: str | None = None) -> str:

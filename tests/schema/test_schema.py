@@ -62,12 +62,15 @@ def test_statements_do_not_grow_with_page_size(client, session: Session, session
         create_case(collection_uid=coll, fields={"title": f"Case {n}", "curriculum_codes": ["NEURO.STROKE"]},
                     session=session, principal=SYSTEM)
     token = _token(client)
+    # The first request of a session reads its row; later ones find it in the revocation cache.
+    client.post("/graphql", json={"query": "{ me { id } }"}, headers={"Authorization": f"Bearer {token}"})
     counts = []
     for first in (20, 100):
         statements: list[str] = []
 
         def count(conn, cursor, statement, *args, statements=statements):  # type: ignore[no-untyped-def]
-            statements.append(statement)
+            if "revocation_clock" not in statement:  # read once a second, whenever a request falls due
+                statements.append(statement)
 
         sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
         try:

@@ -8,13 +8,13 @@ from sqlmodel import Session, select
 from content.audit import AuditEvent
 from content.errors import DomainError, ErrorCode
 from content.principal import SYSTEM, Principal
-from content.security import tokens
 from content.security.api_tokens import create_api_token
 from content.security.authentication import authenticate
 from content.security.login import login
 from content.users.admin import create_user, list_users, update_user
 from content.users.models import User, UserUpdate
 from content.users.service import add_to_cohort, add_user, get_or_create_cohort, principal_for
+from tests.content import factories as f
 
 SECRET = b"k" * 32
 
@@ -60,7 +60,9 @@ def test_create_user_refuses_duplicates_weak_passwords_bad_roles_and_non_adminis
     create_user("nina", roles=["trainee"], session=session, principal=admin)
     assert _refused(ErrorCode.DUPLICATE, create_user, "NINA", roles=["trainee"], session=session,
                     principal=admin).field == "username"
-    assert _refused(ErrorCode.INVALID_INPUT, create_user, "ola", roles=["trainee"], password="short",
+    assert _refused(ErrorCode.PASSWORD_TOO_SHORT, create_user, "ola", roles=["trainee"], password="short",
+                    session=session, principal=admin).field == "password"
+    assert _refused(ErrorCode.PASSWORD_TOO_COMMON, create_user, "ola", roles=["trainee"], password="1qaz2wsx3edc",
                     session=session, principal=admin).field == "password"
     assert _refused(ErrorCode.INVALID_INPUT, create_user, "ola", roles=["owner"], session=session,
                     principal=admin).field == "roles"
@@ -90,10 +92,11 @@ def test_the_lockout_guard_keeps_an_administrator_administering(session: Session
                        principal=other).roles == ["trainer"]
 
 
-def test_deactivating_stops_session_tokens_and_api_tokens_at_once(session: Session) -> None:
+def test_deactivating_ends_session_tokens_and_api_tokens_and_reactivating_revives_neither(
+        session: Session) -> None:
     admin = _as(session, _quick(session, "adam", "administrator"))
     user = _quick(session, "val", "validator")
-    bearer = tokens.issue(user.uid, secret=SECRET, ttl_seconds=600)
+    bearer = f.bearer(session, user, secret=SECRET, ttl_seconds=600)
     api_token, _ = create_api_token("ci", scope="read", acting_user=user, collection_path=None, session=session,
                                     principal=SYSTEM)
     assert authenticate(bearer, session=session, secret=SECRET).user_id == user.uid
@@ -102,7 +105,9 @@ def test_deactivating_stops_session_tokens_and_api_tokens_at_once(session: Sessi
     for credential in (bearer, api_token):
         _refused(ErrorCode.UNAUTHENTICATED, authenticate, credential, session=session, secret=SECRET)
     update_user(user.uid, UserUpdate(active=True), session=session, principal=admin)
-    assert authenticate(bearer, session=session, secret=SECRET).user_id == user.uid
+    for credential in (bearer, api_token):
+        _refused(ErrorCode.UNAUTHENTICATED, authenticate, credential, session=session, secret=SECRET)
+    assert authenticate(f.bearer(session, user, secret=SECRET), session=session, secret=SECRET).user_id == user.uid
     details = session.exec(select(AuditEvent.detail).where(AuditEvent.action == "user.update")).all()
     assert details == [{"active": False}, {"active": True}]
 
@@ -110,7 +115,7 @@ def test_deactivating_stops_session_tokens_and_api_tokens_at_once(session: Sessi
 def test_a_role_change_applies_from_the_next_request(session: Session) -> None:
     admin = _as(session, _quick(session, "adam", "administrator"))
     user = _quick(session, "carl", "contributor")
-    bearer = tokens.issue(user.uid, secret=SECRET, ttl_seconds=600)
+    bearer = f.bearer(session, user, secret=SECRET, ttl_seconds=600)
     update_user(user.uid, UserUpdate(roles=["trainer", "trainer"], display_name="  Carl  "), session=session,
                 principal=admin)
     principal = authenticate(bearer, session=session, secret=SECRET)

@@ -1,0 +1,135 @@
+"""Which credentials are live, known without a query in the common case.
+
+Each process keeps the sign-in sessions and API tokens it has checked, and the revocation
+clock's generation it last read (content.security.sessions.tick). It reads the clock at most
+once per `refresh_seconds`; when the generation moved, some process revoked something, so the
+whole cache is dropped and the next request of each credential reads its row again. A
+revocation in this process drops the cache at once (the SessionsEnded event), so a logout is
+refused by the very next request here and within a second on every other worker and node.
+
+Only answers that cannot change back are kept: a revoked session stays revoked, and a live
+one stays live until the clock moves. Unknown API tokens are not kept, so random guesses
+cannot fill the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from content import events
+from content.base import utcnow
+from content.errors import DomainError, ErrorCode
+from content.security.models import ApiToken, SignInSession
+from content.security.sessions import clock_generation
+
+MAX_ENTRIES = 50_000
+# How stale a cached API token's last use may get before the row is written again.
+LAST_USED_EVERY = 60.0
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """What an API token stands for, as its row said when it was last read."""
+
+    uid: str
+    user_uid: str
+    scope: str
+    collection_uid: str | None
+    partner_uid: str | None
+
+
+def digest(token: str) -> str:
+    # A 256-bit random token needs no slow hash: nothing guessable is being protected.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RevocationCache:
+    def __init__(self, *, refresh_seconds: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.refresh_seconds = refresh_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._read_at = float("-inf")
+        self._sessions: dict[str, str | None] = {}  # session id -> its user, or None when ended
+        self._tokens: dict[str, tuple[TokenGrant, float]] = {}  # digest -> grant, when last_used was written
+        self.epoch = 0  # moves whenever the cache is dropped; caches of decisions key on it
+
+    def subscribe(self, bus: events.EventBus) -> None:
+        bus.subscribe(events.SessionsEnded, lambda _event: self.drop())
+
+    def drop(self) -> None:
+        with self._lock:
+            self._sessions.clear()
+            self._tokens.clear()
+            self.epoch += 1
+
+    def due(self) -> bool:
+        return self._clock() - self._read_at >= self.refresh_seconds
+
+    def refresh(self, session: Session) -> None:
+        """Read the clock if it is due; drop everything when it moved."""
+        if not self.due():
+            return
+        generation = clock_generation(session)
+        with self._lock:
+            self._read_at = self._clock()
+            changed = generation != self._generation
+            self._generation = generation
+        if changed:
+            self.drop()
+
+    def refresh_with(self, scope: Callable[[], AbstractContextManager[Session]]) -> None:
+        """As refresh, opening a session only when the clock is due (for callers without one)."""
+        if self.due():
+            with scope() as session:
+                self.refresh(session)
+
+    def session_alive(self, session_id: str, *, user_uid: str, session: Session) -> bool:
+        self.refresh(session)
+        if session_id in self._sessions:
+            return self._sessions[session_id] == user_uid
+        epoch = self.epoch
+        row = session.get(SignInSession, session_id)
+        owner = row.user_uid if row is not None and row.revoked_at is None else None
+        self._remember(self._sessions, session_id, owner, epoch)
+        return owner == user_uid
+
+    def api_token(self, token: str, *, session: Session) -> TokenGrant:
+        """The live token's grant, or UNAUTHENTICATED; its last use is written at most once a minute."""
+        self.refresh(session)
+        key = digest(token)
+        hit = self._tokens.get(key)
+        now = self._clock()
+        if hit is not None and now - hit[1] < LAST_USED_EVERY:
+            return hit[0]
+        epoch = self.epoch
+        row = session.exec(select(ApiToken).where(ApiToken.token_hash == key)).first()
+        if row is None or row.revoked:
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "invalid or revoked API token")
+        row.last_used = utcnow()
+        session.add(row)
+        session.commit()
+        grant = TokenGrant(uid=row.uid, user_uid=row.user_uid, scope=row.scope, collection_uid=row.collection_uid,
+                           partner_uid=row.partner_uid)
+        self._remember(self._tokens, key, (grant, now), epoch)
+        return grant
+
+    def _remember(self, store: dict, key: str, value: object, epoch: int) -> None:  # type: ignore[type-arg]
+        with self._lock:
+            if epoch != self.epoch:  # dropped while the row was read: the answer may be stale already
+                return
+            if len(store) >= MAX_ENTRIES:
+                store.clear()
+            store[key] = value
+
+
+def uncached() -> RevocationCache:
+    """A cache that reads the clock on every check: for callers outside a long-lived process."""
+    return RevocationCache(refresh_seconds=0.0)
