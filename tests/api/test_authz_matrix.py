@@ -35,9 +35,11 @@ from content.partners.models import PartnerCreate
 from content.partners.service import create_partner, create_partner_token
 from content.principal import SYSTEM, Principal
 from content.security.api_tokens import create_api_token, revoke_api_token
+from content.security.passwords import verify_password
 from content.tables import metadata
 from content.users.admin import update_user
 from content.users.models import User, UserUpdate
+from content.users.passwords import set_password
 from content.users.service import add_to_cohort, add_user, get_or_create_cohort, principal_for
 from content.webhooks.models import WebhookDelivery
 from content.worklists.assignments import assign_worklist
@@ -87,8 +89,9 @@ class World:
     def session(self) -> AbstractContextManager[Session]:
         return self.sessions.scope()
 
-    def gql(self, caller: str, document: str, variables: dict[str, Any]) -> dict[str, Any]:
-        token = self.tokens[caller]
+    def gql(self, caller: str, document: str, variables: dict[str, Any], *,
+            token: str | None = None) -> dict[str, Any]:
+        token = token or self.tokens[caller]
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         body: dict[str, Any] = self.client.post("/graphql", json={"query": document, "variables": variables},
                                                 headers=headers).json()
@@ -306,6 +309,33 @@ def world(request: pytest.FixtureRequest, migrated: dict[str, Settings],
 
 # ------------------------------------------------------------------------------ running a cell
 
+SIGN_IN = "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }"
+
+
+def _own_token(w: World, caller: str) -> str | None:
+    """A credential of the caller's own for a cell that ends it (authz_matrix.yaml `own_session`)."""
+    if caller in PEOPLE:
+        token: str = w.gql("anonymous", SIGN_IN, {"u": PEOPLE[caller][0], "p": PASSWORD})["data"]["login"]["token"]
+        return token
+    if caller in ("partner_in", "partner_out"):
+        with w.session() as s:
+            return create_partner_token(w.ids[caller][1], "own", session=s, principal=SYSTEM)[0]
+    return None
+
+
+def _restore(w: World, caller: str) -> None:
+    """Put back a password a cell changed, and sign the caller in again if that ended their session."""
+    if caller not in PEOPLE:
+        return
+    with w.session() as s:
+        user = s.exec(select(User).where(User.username == PEOPLE[caller][0])).one()
+        if not verify_password(PASSWORD, user.password_hash):
+            set_password(user, PASSWORD, reason="reset", session=s)
+            s.commit()
+    if w.gql(caller, "{ me { id } }", {}).get("errors"):
+        w.tokens[caller] = _own_token(w, caller)
+
+
 def _resolve(value: Any, w: World, ids: dict[str, Ref], caller: str) -> Any:
     if isinstance(value, dict):
         return {k: _resolve(v, w, ids, caller) for k, v in value.items()}
@@ -394,9 +424,19 @@ def test_cell(world: World, name: str, caller: str) -> None:
         with world.session() as s:
             ids.update(FRESH[op["fresh"]](s, world))
     variables = _resolve(op.get("variables", {}), world, ids, caller)
+    token = _own_token(world, caller) if op.get("own_session") else None
+    try:
+        _run_cell(world, op, name, caller, expected, variables, ids, token)
+    finally:
+        if op.get("own_session"):
+            _restore(world, caller)
+
+
+def _run_cell(world: World, op: dict[str, Any], name: str, caller: str, expected: str, variables: Any,
+              ids: dict[str, Ref], token: str | None) -> None:
     watch = _is_mutation(op) and op.get("writes", True)
     before = _fingerprint(world.engine) if watch else {}
-    body = world.gql(caller, op["document"], variables)
+    body = world.gql(caller, op["document"], variables, token=token)
     got = _outcome(op, body, ids)
     assert got == expected, f"{name} as {caller}: expected {expected}, got {got}: {json.dumps(body)[:600]}"
     if watch:

@@ -273,3 +273,34 @@ def test_a_revoked_grant_lasts_at_most_the_cache_ttl(world: World, sessions: Ses
     assert GRANT_TTL_SECONDS <= 60 and len(grants) > 0
     grants.clear()  # what GRANT_TTL_SECONDS does on its own
     assert get(world, url).status_code == 404
+
+
+def test_signing_out_ends_the_cookie_and_remembered_grants_at_once(world: World) -> None:
+    """DELETE /ui/session ends the session itself: a kept copy of the cookie or the token fetches nothing,
+    even though the image was just allowed (and that decision remembered)."""
+    ct = urls.rendered_url(world.validated[0])
+    world.client.cookies.set(SESSION_COOKIE, world.token["trainee"])
+    assert world.client.get(ct).status_code == 200
+    assert world.client.delete("/ui/session").status_code == 204
+    world.client.cookies.set(SESSION_COOKIE, world.token["trainee"])  # a copy someone kept
+    assert world.client.get(ct).status_code == 401
+    world.client.cookies.clear()
+    assert get(world, ct).status_code == 401
+    me = world.client.post("/graphql", json={"query": "{ me { id } }"},
+                           headers={"Authorization": f"Bearer {world.token['trainee']}"})
+    assert me.status_code == 401 and me.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_deactivation_ends_media_access_at_once(world: World) -> None:
+    from content.principal import SYSTEM
+    from content.users.admin import update_user
+    from content.users.models import UserUpdate
+
+    ct = urls.rendered_url(world.validated[0])
+    assert get(world, ct, who="trainer").status_code == 200
+    runtime = world.client.app.state.runtime  # type: ignore[attr-defined]
+    with runtime.sessions.scope() as session:  # in this process: its cache hears of it at once
+        trainer = session.exec(select(User).where(User.username == "trainer")).one()
+        update_user(trainer.uid, UserUpdate(active=False), session=session, principal=SYSTEM)
+    assert get(world, ct, who="trainer").status_code == 401
+    assert get(world, ct).status_code == 200  # others' sessions are untouched
