@@ -18,6 +18,7 @@ route('/ui/reporting', () => import('./page_assignments.js'));
 route('/ui/reporting/:assignment', () => import('./page_reporting.js'));
 route('/ui/progress', () => import('./page_progress.js'));
 route('/ui/admin', () => import('./page_admin.js'));
+route('/ui/password', () => import('./page_password.js'));
 
 const NAV = [
   { href: '/ui/', label: 'Home' },
@@ -46,6 +47,7 @@ function renderShell(pathname) {
   nav.append(h('ul', {}, items));
   who.append(h('span', { class: 'who-name' }, me.displayName),
     h('span', { class: 'who-roles' }, me.roles.join(', ')),
+    h('a', { href: '/ui/password', class: 'who-password' }, 'Change password'),
     h('button', { type: 'button', class: 'secondary', onclick: signOut }, 'Sign out'));
 }
 

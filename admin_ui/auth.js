@@ -1,5 +1,5 @@
 // Who is signed in: the bearer token and user live in sessionStorage (per tab); the media cookie
-// (HttpOnly, for <img> tags) is set by POST /ui/session and cleared by DELETE /ui/session.
+// (HttpOnly, for <img> tags) is set by POST /ui/session; DELETE /ui/session ends the session itself.
 const TOKEN_KEY = 'lightbox.token';
 const USER_KEY = 'lightbox.user';
 let signedOutHandler = () => {};
@@ -29,10 +29,13 @@ export async function remember(bearer, person) {
   if (!response.ok) throw new Error('Signed in, but the image session could not be opened.');
 }
 
+/** Sign out: the server ends the session (the token and the media cookie stop working), then this tab forgets it. */
 export async function forget() {
+  const bearer = token();
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(USER_KEY);
-  try { await fetch('/ui/session', { method: 'DELETE', credentials: 'same-origin' }); } catch (err) { /* offline */ }
+  const headers = bearer ? { Authorization: `Bearer ${bearer}` } : {};
+  try { await fetch('/ui/session', { method: 'DELETE', credentials: 'same-origin', headers }); } catch (err) { /* offline */ }
 }
 
 export function setSignedOutHandler(fn) { signedOutHandler = fn; }

@@ -185,3 +185,22 @@ const TOKEN_PAYLOAD = 'token apiToken { id name prefix revoked } errors { field 
 export const CREATE_API_TOKEN = `mutation CreateApiToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { ${TOKEN_PAYLOAD} } }`;
 
 export const REVOKE_API_TOKEN = `mutation RevokeApiToken($input: RevokeApiTokenInput!) { revokeApiToken(input: $input) { ${TOKEN_PAYLOAD} } }`;
+
+// Sessions (contract/sessions.graphql).
+export const LOGOUT = `mutation Logout {
+  logout { ok errors { field message code } }
+}`;
+
+export const CHANGE_PASSWORD = `mutation ChangePassword($current: String!, $new: String!) {
+  changePassword(input: {currentPassword: $current, newPassword: $new}) {
+    token
+    errors { field message code }
+  }
+}`;
+
+export const RESET_PASSWORD = `mutation ResetPassword($user: ID!) {
+  resetPassword(input: {user: $user}) {
+    temporaryPassword
+    errors { field message code }
+  }
+}`;

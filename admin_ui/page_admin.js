@@ -7,6 +7,7 @@ import * as auth from './auth.js';
 import {
   COLLECTIONS, CREATE_COLLECTION, ME, USERS, CREATE_USER, UPDATE_USER, COHORTS, CREATE_COHORT, ADD_TO_COHORT,
   REMOVE_FROM_COHORT, LOCAL_ROLES, GRANT_LOCAL_ROLE, REVOKE_LOCAL_ROLE, API_TOKENS, CREATE_API_TOKEN, REVOKE_API_TOKEN,
+  RESET_PASSWORD,
 } from './ops.js';
 
 const ROLES = ['administrator', 'trainer', 'validator', 'contributor', 'trainee'];
@@ -118,6 +119,8 @@ function userRow(u, me, refresh) {
     } }, field('Display name', name), roleBoxes(`roles-${u.id}`, u.roles),
     h('label', { class: 'radio' }, active, ' Active (may sign in)'),
     h('div', { class: 'buttons' }, h('button', { type: 'submit' }, `Save ${u.username}`),
+      u.id === me.id ? null : h('button', { type: 'button', class: 'secondary', onclick: () => resetPassword(u, out) },
+        `Reset ${u.username}'s password`),
       h('button', { type: 'button', class: 'link', onclick: () => { clear(edit).append(button); } }, 'Cancel')), out);
     clear(edit).append(form);
     name.focus();
@@ -129,6 +132,18 @@ function userRow(u, me, refresh) {
     h('td', {}, u.displayName), h('td', {}, u.roles.join(', ')),
     h('td', {}, u.cohorts.map((c) => c.title).join(', ')),
     h('td', {}, u.active ? 'Active' : h('span', { class: 'warn' }, 'Deactivated')), edit);
+}
+
+/** A one-time password for someone, shown this once; their sessions and API tokens end at once. */
+function resetPassword(u, out) {
+  if (!window.confirm(`Reset ${u.username}'s password? They are signed out everywhere, their API tokens are revoked, `
+    + 'and they must choose a new password when they next sign in.')) return;
+  change(out, () => mutate(RESET_PASSWORD, { user: u.id }, 'resetPassword'), (payload) => {
+    announce(`Reset ${u.username}'s password`);
+    out.append(h('div', { class: 'notice', role: 'status' },
+      `${u.username}'s one-time password, shown this once (they choose their own when signing in): `,
+      h('code', { class: 'secret' }, payload.temporaryPassword)));
+  });
 }
 
 function usersSection(me) {

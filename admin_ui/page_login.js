@@ -19,9 +19,15 @@ export function render(view, { query, navigate }) {
     try {
       const data = await gql(LOGIN, { username: username.value.trim(), password: password.value });
       const error = payloadError(data.login);
+      const next = query.get('next');
+      if (error && error.code === 'PASSWORD_CHANGE_REQUIRED' && data.login.token) {
+        // A reset password: the session may only choose a new one, so it holds no roles until then.
+        await remember(data.login.token, { ...data.login.user, roles: [] });
+        navigate(`/ui/password?required=1${next ? `&next=${encodeURIComponent(next)}` : ''}`, { replace: true });
+        return;
+      }
       if (error) throw error;
       await remember(data.login.token, data.login.user);
-      const next = query.get('next');
       navigate(next && next.startsWith('/ui') && !next.startsWith('/ui/login') ? next : '/ui/', { replace: true });
     } catch (error) {
       const message = error.code === 'INVALID_CREDENTIALS' ? 'The username or password is not right.'
