@@ -1,0 +1,153 @@
+"""Images are versioned case content, over the real app on SQLite and PostgreSQL.
+
+A study imported into a validated case (`lightbox import --case`, the upload page, PACS pull
+and C-STORE all run this importer) starts a working copy: trainees, partners, DICOMweb and
+media URLs keep the published image set until a second person validates, and an assignment
+keeps the set it pinned even after that.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api.settings import Settings
+from content.cases.models import Case
+from content.cases.transitions import transition
+from content.imaging.models import Instance, Series, Study
+from content.partners.models import PartnerCreate
+from content.partners.service import create_partner, create_partner_token
+from content.principal import SYSTEM, Principal
+from content.users.service import add_user, principal_for
+from content.worklists.assignments import assign_worklist
+from content.worklists.service import WorklistSpec, create_worklist
+from importers.pipeline import ImportTarget, import_paths
+from media.store import ContentStore
+from media.urls import rendered_url
+from schema.node import to_global_id
+from tests.content import factories as f
+from tests.importers.conftest import _find
+
+SECRET = b"versioned-images-secret-0123456789"
+PASSWORD = "correct horse battery"
+
+CASE = """query($id: ID!) { node(id: $id) { ... on Case { version state publishedVersion
+  studies { id series { id instances(first: 10) { edges { node { id renderedUrl } } } } }
+  keyImages { id } } } }"""
+ASSIGNED = """{ myAssignments { items { caseVersion case { version studies { id } } } } }"""
+HISTORY = """query($id: ID!) { node(id: $id) { ... on Case { history { version changedFields } } } }"""
+DIFF = """query($id: ID!, $a: Int!, $b: Int!) { caseDiff(id: $id, fromVersion: $a, toVersion: $b) {
+  field before after } }"""
+
+
+class School:
+    def __init__(self, session: Session, client: TestClient, store: ContentStore) -> None:
+        self.session, self.client, self.store = session, client, store
+        f.curriculum(session)
+        self.people: dict[str, Principal] = {}
+        for name, role in (("author", "trainer"), ("checker", "validator"), ("ann", "trainee")):
+            user = add_user(name, roles=[role], password=PASSWORD, session=session, principal=SYSTEM)
+            self.people[name] = principal_for(user, session=session)
+        self.collection = f.collection(session, "Leeds")
+        partner = create_partner(PartnerCreate(name="Northern Deanery", contact="pacs@northern.example",
+                                               collection_uids=[self.collection]), session=session, principal=SYSTEM)
+        self.partner_token, _ = create_partner_token(partner.uid, "PACS", session=session, principal=SYSTEM)
+        self.tokens = {name: self.login(name) for name in self.people}
+
+    def login(self, name: str) -> str:
+        out = self.client.post("/graphql", json={"query": "mutation($u: String!, $p: String!) { login(input: "
+                                                          "{username: $u, password: $p}) { token } }",
+                                                 "variables": {"u": name, "p": PASSWORD}}).json()
+        token: str = out["data"]["login"]["token"]
+        return token
+
+    def gql(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
+        r = self.client.post("/graphql", json={"query": query, "variables": variables},
+                             headers={"Authorization": f"Bearer {token}"})
+        body: dict[str, Any] = r.json()
+        assert r.status_code == 200 and "errors" not in body, body
+        return body["data"]
+
+    def import_file(self, tmp: Path, name: str, *, case: str | None = None) -> None:
+        folder = tmp / name.replace(".", "_")
+        folder.mkdir()
+        shutil.copy(_find(name), folder / name)
+        summary = import_paths([folder], target=ImportTarget(self.collection, case), session=self.session,
+                               principal=self.people["author"], store=self.store, secret=SECRET, workers=1)
+        assert summary.imported == 1, summary
+
+    def study_uids(self, token: str, case_uid: str) -> set[str]:
+        node = self.gql(token, CASE, id=to_global_id("Case", case_uid))["node"]
+        return {s["id"] for s in node["studies"]}
+
+    def qido(self, token: str) -> set[str]:
+        r = self.client.get("/dicomweb/studies", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code in (200, 204), r.text
+        return {s["0020000D"]["Value"][0] for s in r.json()} if r.status_code == 200 else set()
+
+
+@pytest.fixture
+def school(session: Session, client: TestClient, app_settings: Settings) -> School:
+    return School(session, client, ContentStore(app_settings.media_dir))
+
+
+def _gid(study: Study) -> str:
+    return to_global_id("Study", study.uid)
+
+
+def test_a_study_added_to_a_validated_case_waits_for_validation(school: School, tmp_path: Path) -> None:
+    s, author, checker = school.session, school.people["author"], school.people["checker"]
+    school.import_file(tmp_path, "CT_small.dcm")
+    case = s.exec(select(Case)).one()
+    first = s.exec(select(Study)).one()
+    transition(case.uid, "SUBMIT", session=s, principal=author)
+    transition(case.uid, "VALIDATE", session=s, principal=checker)
+    worklist = create_worklist(WorklistSpec(title="Chest", mode="LONG_CASE", case_uids=(case.uid,)),
+                               session=s, principal=author)
+    assign_worklist(worklist.uid, trainee_uids=[school.people["ann"].user_id or ""], session=s, principal=author)
+
+    school.import_file(tmp_path, "MR_small.dcm", case=case.uid)  # `lightbox import --case`: same importer
+    s.expire_all()
+    second = s.exec(select(Study).where(Study.uid != first.uid)).one()
+    case = s.get(Case, case.uid)
+    assert case is not None and (case.state, case.version, case.published_version) == ("DRAFT", 4, 3)
+    old, both = {_gid(first)}, {_gid(first), _gid(second)}
+    old_uid, new_uid = first.study_instance_uid, second.study_instance_uid
+
+    # The editor works on the new set; trainee, partner and DICOMweb keep the published one.
+    assert school.study_uids(school.tokens["author"], case.uid) == both
+    assert school.study_uids(school.tokens["ann"], case.uid) == old
+    assert school.study_uids(school.partner_token, case.uid) == old
+    assert school.qido(school.tokens["ann"]) == school.qido(school.partner_token) == {old_uid}
+    wado = school.client.get(f"/dicomweb/studies/{new_uid}/metadata",
+                             headers={"Authorization": f"Bearer {school.partner_token}"})
+    assert wado.status_code == 404
+    added = s.exec(select(Instance).join(Series, Series.uid == Instance.series_uid)
+                   .where(Series.study_uid == second.uid)).one()
+    url = rendered_url(added)
+    for who, status in (("ann", 404), ("author", 200)):
+        r = school.client.get(url, headers={"Authorization": f"Bearer {school.tokens[who]}"})
+        assert r.status_code == status, (who, r.text)
+    history = school.gql(school.tokens["author"], HISTORY, id=to_global_id("Case", case.uid))["node"]["history"]
+    assert history[-1] == {"version": 4, "changedFields": ["studies"]}
+    diff = school.gql(school.tokens["author"], DIFF, id=to_global_id("Case", case.uid), a=3, b=4)["caseDiff"]
+    series = {d["field"]: d for d in diff}["series"]
+    assert to_global_id("Series", added.series_uid) in series["after"]
+    assert to_global_id("Series", added.series_uid) not in series["before"]
+
+    # A second person validates: everyone sees the new set, but the assignment keeps its pin.
+    transition(case.uid, "SUBMIT", session=s, principal=author)
+    transition(case.uid, "VALIDATE", session=s, principal=checker)
+    assert school.study_uids(school.tokens["ann"], case.uid) == both
+    assert school.study_uids(school.partner_token, case.uid) == both
+    assert school.qido(school.tokens["ann"]) == school.qido(school.partner_token) == {old_uid, new_uid}
+    r = school.client.get(url, headers={"Authorization": f"Bearer {school.tokens['ann']}"})
+    assert r.status_code == 200
+    items = school.gql(school.tokens["ann"], ASSIGNED)["myAssignments"][0]["items"]
+    assert items[0]["caseVersion"] == 3 and {st["id"] for st in items[0]["case"]["studies"]} == old
+
