@@ -20,6 +20,7 @@ from content.worklists.service import WorklistSpec, create_worklist
 from media.urls import rendered_url
 from schema.node import to_global_id
 from tests.content.imaging.school import School
+from tests.importers.conftest import _find
 
 ASSIGNED = """{ myAssignments { items { caseVersion case { version studies { id } } } } }"""
 HISTORY = """query($id: ID!) { node(id: $id) { ... on Case { history { version changedFields } } } }"""
@@ -82,3 +83,23 @@ def test_a_study_added_to_a_validated_case_waits_for_validation(school: School, 
     items = school.gql(school.tokens["ann"], ASSIGNED)["myAssignments"][0]["items"]
     assert items[0]["caseVersion"] == 3 and {st["id"] for st in items[0]["case"]["studies"]} == old
 
+
+
+def test_an_upload_into_a_validated_case_is_a_working_copy(school: School, tmp_path: Path) -> None:
+    """POST /api/uploads with `case` (the upload page) follows the same rule as `import --case`."""
+    s = school.session
+    school.import_file(tmp_path, "CT_small.dcm")
+    case = s.exec(select(Case)).one()
+    first = s.exec(select(Study)).one()
+    transition(case.uid, "SUBMIT", session=s, principal=school.people["author"])
+    transition(case.uid, "VALIDATE", session=s, principal=school.people["checker"])
+    with open(_find("MR_small.dcm"), "rb") as fh:
+        r = school.client.post("/api/uploads", data={"collection": "/leeds", "case": case.uid},
+                               files=[("files", ("MR_small.dcm", fh.read(), "application/dicom"))],
+                               headers={"Authorization": f"Bearer {school.tokens['author']}"})
+    assert r.status_code == 200 and r.json()["studies"][0]["status"] == "added", r.text
+    s.expire_all()
+    row = s.get(Case, case.uid)
+    assert row is not None and (row.state, row.version, row.published_version) == ("DRAFT", 4, 3)
+    assert school.study_uids(school.tokens["ann"], case.uid) == {_gid(first)}
+    assert len(school.study_uids(school.tokens["author"], case.uid)) == 2
