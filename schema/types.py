@@ -15,7 +15,8 @@ from content.collections.models import Collection as CollectionRow
 from content.curriculum.models import CurriculumNode as CurriculumRow
 from content.errors import DomainError, ErrorCode
 from content.imaging.models import Instance as InstanceRow
-from content.imaging.tree import SeriesView, case_images, key_instances
+from content.imaging.served import shown_version
+from content.imaging.tree import SeriesView, case_images, key_instances, thumbnail_series
 from content.security.policy import may
 from content.security.roles import Permission
 from content.users.cohorts import may_see_members
@@ -327,7 +328,13 @@ class Case(Node):
 
     @strawberry.field(description="Thumbnail of the case's key image series (or its first series).")
     def thumbnail_url(self, info: Info[Context, None]) -> str | None:
-        loaders = info.context.loaders
+        ctx = info.context
+        if self.version != shown_version(ctx.principal, self.row):
+            # An assignment's pinned version: the thumbnail comes from its own image set.
+            series = thumbnail_series([self.row], session=ctx.session, principal=ctx.principal,
+                                      versions={self.row.uid: self.version})[self.row.uid]
+            return thumbnail_url(series) if series is not None else None
+        loaders = ctx.loaders
         loaders.case_rows.setdefault(self.row.uid, self.row)
         series = loaders.thumbnails.get(self.row.uid)
         return thumbnail_url(series) if series is not None else None

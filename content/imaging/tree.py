@@ -84,7 +84,8 @@ def case_images(cases: Iterable[Case], *, session: Session, principal: Principal
     return out
 
 
-def thumbnail_series(cases: Iterable[Case], *, session: Session, principal: Principal) -> dict[str, Series | None]:
+def thumbnail_series(cases: Iterable[Case], *, session: Session, principal: Principal,
+                     versions: dict[str, int] | None = None) -> dict[str, Series | None]:
     """Per case, the series whose thumbnail stands for it: the first key image's series, else the first.
 
     Reads series rows and quarantine flags only (no instance rows), so a search page stays cheap.
@@ -93,7 +94,7 @@ def thumbnail_series(cases: Iterable[Case], *, session: Session, principal: Prin
     out: dict[str, Series | None] = dict.fromkeys(by_uid)
     if not by_uid:
         return out
-    shown = _shown_studies(session, principal, by_uid, None)
+    shown = _shown_studies(session, principal, by_uid, versions)
     if not shown:
         return out
     rows = list(session.exec(

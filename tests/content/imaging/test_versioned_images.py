@@ -22,7 +22,7 @@ from schema.node import to_global_id
 from tests.content.imaging.school import School
 from tests.importers.conftest import _find
 
-ASSIGNED = """{ myAssignments { items { caseVersion case { version studies { id } } } } }"""
+ASSIGNED = """{ myAssignments { items { caseVersion case { version thumbnailUrl studies { id } } } } }"""
 HISTORY = """query($id: ID!) { node(id: $id) { ... on Case { history { version changedFields } } } }"""
 DIFF = """query($id: ID!, $a: Int!, $b: Int!) { caseDiff(id: $id, fromVersion: $a, toVersion: $b) {
   field before after } }"""
@@ -82,6 +82,8 @@ def test_a_study_added_to_a_validated_case_waits_for_validation(school: School, 
     assert r.status_code == 200
     items = school.gql(school.tokens["ann"], ASSIGNED)["myAssignments"][0]["items"]
     assert items[0]["caseVersion"] == 3 and {st["id"] for st in items[0]["case"]["studies"]} == old
+    first_series = s.exec(select(Series.uid).where(Series.study_uid == first.uid)).one()
+    assert f"/series/{first_series}/" in items[0]["case"]["thumbnailUrl"]
 
 
 
