@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from content.cases.models import Case
 from content.cases.transitions import transition
+from content.imaging.image_set import detach_study
 from content.imaging.models import Instance, Series, Study
 from content.worklists.assignments import assign_worklist
 from content.worklists.service import WorklistSpec, create_worklist
@@ -105,3 +106,34 @@ def test_an_upload_into_a_validated_case_is_a_working_copy(school: School, tmp_p
     assert row is not None and (row.state, row.version, row.published_version) == ("DRAFT", 4, 3)
     assert school.study_uids(school.tokens["ann"], case.uid) == {_gid(first)}
     assert len(school.study_uids(school.tokens["author"], case.uid)) == 2
+
+
+def test_a_detached_study_stays_with_the_assignment_that_pinned_it(school: School, tmp_path: Path) -> None:
+    s, author, checker = school.session, school.people["author"], school.people["checker"]
+    school.import_file(tmp_path, "CT_small.dcm")
+    case = s.exec(select(Case)).one()
+    school.import_file(tmp_path, "MR_small.dcm", case=case.uid)
+    s.expire_all()
+    ct, mr = (s.exec(select(Study).where(Study.modality == m)).one() for m in ("CT", "MR"))
+    transition(case.uid, "SUBMIT", session=s, principal=author)
+    transition(case.uid, "VALIDATE", session=s, principal=checker)
+    worklist = create_worklist(WorklistSpec(title="Neuro", mode="LONG_CASE", case_uids=(case.uid,)),
+                               session=s, principal=author)
+    assign_worklist(worklist.uid, trainee_uids=[school.people["ann"].user_id or ""], session=s, principal=author)
+    detach_study(case.uid, mr.uid, expected_version=4, session=s, principal=author)
+    transition(case.uid, "SUBMIT", session=s, principal=author)
+    transition(case.uid, "VALIDATE", session=s, principal=checker)
+
+    # Published now: the CT alone, for the partner and for the trainee outside her assignment.
+    assert school.study_uids(school.partner_token, case.uid) == {_gid(ct)}
+    assert school.study_uids(school.tokens["ann"], case.uid) == {_gid(ct)}
+    assert school.qido(school.partner_token) == {ct.study_instance_uid}
+    # Her assignment pinned version 4: its images stay hers, in GraphQL, DICOMweb and media.
+    items = school.gql(school.tokens["ann"], ASSIGNED)["myAssignments"][0]["items"]
+    assert {st["id"] for st in items[0]["case"]["studies"]} == {_gid(ct), _gid(mr)}
+    assert school.qido(school.tokens["ann"]) == {ct.study_instance_uid, mr.study_instance_uid}
+    image = s.exec(select(Instance).join(Series, Series.uid == Instance.series_uid)
+                   .where(Series.study_uid == mr.uid)).one()
+    for token, status in ((school.tokens["ann"], 200), (school.partner_token, 404)):
+        assert school.client.get(rendered_url(image), headers={"Authorization": f"Bearer {token}"}).status_code \
+            == status
