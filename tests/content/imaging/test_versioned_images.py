@@ -24,6 +24,7 @@ from tests.content.imaging.school import School
 from tests.importers.conftest import _find
 
 ASSIGNED = """{ myAssignments { items { caseVersion case { version thumbnailUrl studies { id } } } } }"""
+LISTED = """{ cases(first: 10) { edges { node { thumbnailUrl } } } }"""
 HISTORY = """query($id: ID!) { node(id: $id) { ... on Case { history { version changedFields } } } }"""
 DIFF = """query($id: ID!, $a: Int!, $b: Int!) { caseDiff(id: $id, fromVersion: $a, toVersion: $b) {
   field before after } }"""
@@ -66,6 +67,11 @@ def test_a_study_added_to_a_validated_case_waits_for_validation(school: School, 
     for who, status in (("ann", 404), ("author", 200)):
         r = school.client.get(url, headers={"Authorization": f"Bearer {school.tokens[who]}"})
         assert r.status_code == status, (who, r.text)
+    # Lists and search hits take their thumbnail from the published set too.
+    first_series = s.exec(select(Series.uid).where(Series.study_uid == first.uid)).one()
+    for token in (school.tokens["ann"], school.partner_token):
+        hits = school.gql(token, LISTED)["cases"]["edges"]
+        assert [f"/series/{first_series}/" in h["node"]["thumbnailUrl"] for h in hits] == [True]
     history = school.gql(school.tokens["author"], HISTORY, id=to_global_id("Case", case.uid))["node"]["history"]
     assert history[-1] == {"version": 4, "changedFields": ["studies"]}
     diff = school.gql(school.tokens["author"], DIFF, id=to_global_id("Case", case.uid), a=3, b=4)["caseDiff"]
@@ -83,7 +89,6 @@ def test_a_study_added_to_a_validated_case_waits_for_validation(school: School, 
     assert r.status_code == 200
     items = school.gql(school.tokens["ann"], ASSIGNED)["myAssignments"][0]["items"]
     assert items[0]["caseVersion"] == 3 and {st["id"] for st in items[0]["case"]["studies"]} == old
-    first_series = s.exec(select(Series.uid).where(Series.study_uid == first.uid)).one()
     assert f"/series/{first_series}/" in items[0]["case"]["thumbnailUrl"]
 
 
