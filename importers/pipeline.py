@@ -26,6 +26,7 @@ from content.cases.models import Case
 from content.cases.service import create_case
 from content.collections.service import get_collection
 from content.errors import DomainError, ErrorCode
+from content.imaging import image_set
 from content.imaging import service as imaging
 from content.principal import Principal
 from content.security.policy import require
@@ -204,13 +205,17 @@ class Importer:
         try:
             if self.target.case_uid:
                 case = imaging.case_for_import(self.target.case_uid, session=session, principal=self.principal)
+                # A new version of the case: on a validated case a working copy, so trainees keep
+                # the published images until someone validates the change.
+                image_set.add_study(record, case=case, session=session, principal=self.principal,
+                                    comment="images imported")
                 status = "added"
             else:
                 case = create_case(collection_uid=self.target.collection_uid, fields=case_fields(record, files),
                                    comment="imported from DICOM", session=session, principal=self.principal,
                                    commit=False)
+                imaging.attach_study(record, case=case, session=session)
                 status = "created"
-            imaging.attach_study(record, case=case, session=session)
             audit.record(session, self.principal, "case.import", "case", case.uid, study=study_uid,
                          series=len(record.series), files=len(files), quarantined=quarantined, bytes=size)
             events.emit(session, events.CaseChanged(case.uid, "imaged"))

@@ -15,6 +15,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.admin.mutations import AdminMutation
 from schema.admin.queries import AdminQuery
+from schema.images import ImageMutation
 from schema.mutations import Mutation as CoreMutation
 from schema.partners import PartnerMutation, PartnerQuery
 from schema.queries import Query as CoreQuery
@@ -33,7 +34,7 @@ class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery,
 
 
 @strawberry.type(description="Change the repository.")
-class Mutation(CoreMutation, WorkflowMutation, WorklistMutation, WebhookMutation, PartnerMutation,
+class Mutation(CoreMutation, WorkflowMutation, ImageMutation, WorklistMutation, WebhookMutation, PartnerMutation,
                AdminMutation, SessionMutation):
     pass
 

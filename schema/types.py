@@ -15,7 +15,8 @@ from content.collections.models import Collection as CollectionRow
 from content.curriculum.models import CurriculumNode as CurriculumRow
 from content.errors import DomainError, ErrorCode
 from content.imaging.models import Instance as InstanceRow
-from content.imaging.tree import SeriesView, case_images
+from content.imaging.served import shown_version
+from content.imaging.tree import SeriesView, case_images, key_instances, thumbnail_series
 from content.security.policy import may
 from content.security.roles import Permission
 from content.users.cohorts import may_see_members
@@ -302,10 +303,22 @@ class Case(Node):
         row = info.context.loaders.users.get(self.row.creator_id)
         return Person(display_name=row.display_name) if row else None
 
-    @strawberry.field(description="DICOM studies of the case, de-identified, as the caller may see them.")
+    @strawberry.field(description="Key images of the version shown, in order; null while the case is blind "
+                                  "to the caller (they point at the answer).")
+    def key_images(self, info: Info[Context, None]) -> list[Instance] | None:
+        uids = self._get("key_images")
+        if uids is None:
+            return None
+        ctx = info.context
+        rows = key_instances(uids, session=ctx.session, principal=ctx.principal, case=self.row)
+        return [Instance.of(r) for r in rows]
+
+    @strawberry.field(description="DICOM studies of the version shown (its image set), de-identified, "
+                                  "as the caller may see them.")
     def studies(self, info: Info[Context, None]) -> list[Study]:
         ctx = info.context
-        views = case_images([self.row], session=ctx.session, principal=ctx.principal)[self.row.uid]
+        views = case_images([self.row], session=ctx.session, principal=ctx.principal,
+                            versions={self.row.uid: self.version})[self.row.uid]
         # A study or series description ("CT head - stroke protocol") can name the answer of a blind case.
         blind = self.row.uid in ctx.blinded_cases()
         return [Study(id=strawberry.ID(to_global_id("Study", v.study.uid)),
@@ -315,7 +328,13 @@ class Case(Node):
 
     @strawberry.field(description="Thumbnail of the case's key image series (or its first series).")
     def thumbnail_url(self, info: Info[Context, None]) -> str | None:
-        loaders = info.context.loaders
+        ctx = info.context
+        if self.version != shown_version(ctx.principal, self.row):
+            # An assignment's pinned version: the thumbnail comes from its own image set.
+            series = thumbnail_series([self.row], session=ctx.session, principal=ctx.principal,
+                                      versions={self.row.uid: self.version})[self.row.uid]
+            return thumbnail_url(series) if series is not None else None
+        loaders = ctx.loaders
         loaders.case_rows.setdefault(self.row.uid, self.row)
         series = loaders.thumbnails.get(self.row.uid)
         return thumbnail_url(series) if series is not None else None

@@ -20,7 +20,7 @@ from content.workflow import Transition as TransitionName
 from schema.context import Context
 from schema.errors import payload
 from schema.mutations import CasePayload
-from schema.node import from_global_id
+from schema.node import from_global_id, to_global_id
 from schema.types import Case, prime_cases
 
 CaseTransition = strawberry.enum(TransitionName, name="CaseTransition", description="A workflow transition.")
@@ -53,15 +53,26 @@ def _text(value: Any) -> str | None:
     return json.dumps(value)
 
 
+# Image-set fields hold row uids; a client knows them by their global ids.
+_ID_TYPES = {"key_images": "Instance", "studies": "Study", "series": "Series"}
+
+
+def _ids(field: str, value: Any) -> Any:
+    kind = _ID_TYPES.get(field)
+    return [to_global_id(kind, v) for v in value] if kind and isinstance(value, list) else value
+
+
 @strawberry.type
 class WorkflowQuery:
-    @strawberry.field(description="Field-level differences between two versions of a case.")
+    @strawberry.field(description="Field-level differences between two versions of a case; image changes "
+                                "appear as studies, series (added or removed) and key_images, as global ids.")
     def case_diff(self, info: Info[Context, None], id: strawberry.ID, from_version: int,
                   to_version: int) -> list[FieldDiff]:
         ctx = info.context
         uid = from_global_id(id, "Case")[1]
         changes = case_diff(uid, from_version, to_version, session=ctx.session, principal=ctx.principal)
-        return [FieldDiff(field=c.field, before=_text(c.before), after=_text(c.after)) for c in changes]
+        return [FieldDiff(field=c.field, before=_text(_ids(c.field, c.before)), after=_text(_ids(c.field, c.after)))
+                for c in changes]
 
     @strawberry.field(description="Submitted cases the caller may validate, oldest first.")
     def review_queue(self, info: Info[Context, None], first: int = 50) -> list[Case]:

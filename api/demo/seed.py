@@ -67,13 +67,13 @@ def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]
         try:
             case = create_case(collection_uid=by_path(spec["collection"], session=session).uid, fields=fields,
                                comment="demo case", session=session, principal=trainer)
+            if spec.get("images"):  # before the workflow steps: images are part of the version validated
+                images += attach_images(case, spec["images"], session=session, store=store, secret=secret).imported
             for name, actor in steps.get(spec.get("state", "DRAFT"), []):
                 transition(case.uid, name, comment="demo", session=session, principal=actor)
             count += 1
             if spec.get("state") == "VALIDATED":
                 validated.append(case.uid)
-            if spec.get("images"):  # after the workflow steps: images are not part of a case version
-                images += attach_images(case, spec["images"], session=session, store=store, secret=secret).imported
         except DomainError as exc:
             yield f"skipped case {spec.get('title')!r}: {exc.message}"
     yield f"cases: {count}, with {images} DICOM images"

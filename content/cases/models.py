@@ -92,3 +92,17 @@ class CaseTerm(SQLModel, table=True):
     case_uid: str = Field(foreign_key="case.uid", primary_key=True)
     kind: str = Field(primary_key=True, max_length=20)
     value: str = Field(primary_key=True, max_length=200)
+
+
+class CaseVersionStudy(SQLModel, table=True):
+    """One study of one version's image set.
+
+    Study rows are shared by every version that shows them; a version's image set is these
+    rows, so detaching a study from a working copy leaves the published version's set intact.
+    """
+
+    __tablename__ = "case_version_study"
+
+    case_uid: str = Field(foreign_key="case.uid", primary_key=True, max_length=32)
+    version: int = Field(primary_key=True)
+    study_uid: str = Field(foreign_key="study.uid", primary_key=True, index=True, max_length=32)

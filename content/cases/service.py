@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from sqlmodel import Session, col, delete, select
 from content import audit, events
 from content.base import slugify, utcnow
 from content.cases.fields import clean_changes
-from content.cases.models import Case, CaseTerm
+from content.cases.models import Case, CaseTerm, CaseVersion
 from content.cases.versions import visible_view, write_version
 from content.collections.service import get_collection
 from content.errors import DomainError, ErrorCode
@@ -86,27 +87,46 @@ def get_case(uid: str, *, session: Session, principal: Principal) -> Case:
 
 
 def update_case(uid: str, *, expected_version: int, changes: dict[str, Any], comment: str = "",
-                session: Session, principal: Principal) -> Case:
+                session: Session, principal: Principal, studies: Iterable[str] | None = None) -> Case:
+    """Save an edit as a new version; `studies`, when given, is the new image set (revert)."""
+    case = editable_case(uid, expected_version=expected_version, session=session, principal=principal)
+    values = clean_changes(changes, session=session)
+    save_version(case, values=values, studies=studies, expected_version=expected_version, comment=comment,
+                 action="case.update", session=session, principal=principal)
+    session.commit()
+    return case
+
+
+def editable_case(uid: str, *, expected_version: int, session: Session, principal: Principal) -> Case:
+    """The case if the principal may edit it and nobody saved since `expected_version`; nothing written."""
     case = get_case(uid, session=session, principal=principal)
     require(principal, Permission.EDIT, case)
     if case.version != expected_version:
         raise DomainError(ErrorCode.VERSION_CONFLICT,
                           f"the case is at version {case.version}; you edited version {expected_version}",
                           field="expectedVersion")
-    values = clean_changes(changes, session=session)
+    return case
+
+
+def save_version(case: Case, *, values: dict[str, Any], studies: Iterable[str] | None, expected_version: int,
+                 comment: str, action: str, session: Session, principal: Principal,
+                 **detail: Any) -> CaseVersion:
+    """Write checked field values and/or a new image set as the next version (no commit).
+
+    Text and images follow one rule: on a validated case the save starts a working copy, and
+    the published version stays what trainees, partners and DICOMweb see until it is validated.
+    """
     claim_version(session, case, expected_version)
     before = case.snapshot()
     for name, value in values.items():
         setattr(case, name, value)
     if case.state == State.VALIDATED.value:
-        # A working copy: the published version stays what trainees see until this is validated.
         case.state = State.DRAFT.value
     case.modified = utcnow()
     session.flush()
     _sync_terms(session, case)
-    row = write_version(session, case, author=principal, comment=comment[:2000], before=before)
-    audit.record(session, principal, "case.update", "case", case.uid, version=case.version,
-                 fields=row.changed_fields)
+    row = write_version(session, case, author=principal, comment=comment[:2000], before=before, studies=studies)
+    audit.record(session, principal, action, "case", case.uid, version=case.version, fields=row.changed_fields,
+                 **detail)
     events.emit(session, events.CaseChanged(case.uid, "updated"))
-    session.commit()
-    return case
+    return row

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from sqlmodel import Session, col, select
 
-from content.cases.models import CONTENT_FIELDS, SET_FIELDS, Case, CaseVersion
+from content.cases.models import CONTENT_FIELDS, SET_FIELDS, Case, CaseVersion, CaseVersionStudy
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.security.policy import may
@@ -14,6 +15,9 @@ from content.security.roles import Permission
 from content.workflow import State
 
 View = Literal["current", "published"]
+
+# The image set is version content too; it lives in case_version_study, not in `data`.
+STUDIES = "studies"
 
 
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
@@ -28,13 +32,41 @@ def same_value(field: str, a: Any, b: Any) -> bool:
     return (a or None) == (b or None)
 
 
+def version_studies(session: Session, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], set[str]]:
+    """The study uids of each (case uid, version)'s image set, in one query."""
+    wanted = set(keys)
+    out: dict[tuple[str, int], set[str]] = {k: set() for k in wanted}
+    if not wanted:
+        return out
+    stmt = select(CaseVersionStudy).where(col(CaseVersionStudy.case_uid).in_({k[0] for k in wanted}),
+                                          col(CaseVersionStudy.version).in_({k[1] for k in wanted}))
+    for row in session.exec(stmt):
+        if (row.case_uid, row.version) in out:
+            out[(row.case_uid, row.version)].add(row.study_uid)
+    return out
+
+
 def write_version(session: Session, case: Case, *, author: Principal, comment: str,
-                  before: dict[str, Any] | None, validator_uid: str | None = None) -> CaseVersion:
+                  before: dict[str, Any] | None, validator_uid: str | None = None,
+                  studies: Iterable[str] | None = None) -> CaseVersion:
+    """Snapshot the case as version `case.version`: its fields and its image set.
+
+    `studies` is the new image set; None keeps the previous version's (a text edit or a
+    transition changes no image).
+    """
     data = case.snapshot()
+    previous: set[str] = set()
+    if before is not None:
+        previous = version_studies(session, [(case.uid, case.version - 1)])[(case.uid, case.version - 1)]
+    chosen = previous if studies is None else set(studies)
+    changed = changed_fields(before, data)
+    if chosen != previous:
+        changed.append(STUDIES)
     row = CaseVersion(case_uid=case.uid, version=case.version, state=case.state, author_uid=author.user_id,
-                      comment=comment, changed_fields=changed_fields(before, data), data=data,
-                      validator_uid=validator_uid)
+                      comment=comment, changed_fields=changed, data=data, validator_uid=validator_uid)
     session.add(row)
+    session.add_all(CaseVersionStudy(case_uid=case.uid, version=case.version, study_uid=uid)
+                    for uid in sorted(chosen))
     return row
 
 

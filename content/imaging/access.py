@@ -4,7 +4,8 @@ An image is visible exactly when its case is (`visible_view`): a trainee who may
 draft case cannot fetch its pixels by URL either. Quarantined instances (possible burned-in
 patient text) are shown only to those who may edit the case, since they are the ones who
 release or mask them; everybody else is told NOT_FOUND, as for a case they may not see, so
-that neither existence nor quarantine leaks.
+that neither existence nor quarantine leaks. A study outside every image set the caller is
+served (added to a working copy, or detached from it) is NOT_FOUND for them too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from content.cases.models import Case
 from content.cases.versions import visible_view
 from content.errors import DomainError, ErrorCode
 from content.imaging.models import Instance, Series, Study
+from content.imaging.served import served_studies
 from content.principal import Principal
 from content.security.policy import may
 from content.security.roles import Permission
@@ -48,17 +50,26 @@ def instance_access(uid: str, *, session: Session, principal: Principal) -> tupl
     if principal.is_anonymous:  # before any query: an anonymous probe learns nothing and costs little
         raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in to see images")
     row = session.exec(
-        select(Instance, Case)
+        select(Instance, Case, Study.uid)
         .join(Series, col(Series.uid) == Instance.series_uid)
         .join(Study, col(Study.uid) == Series.study_uid)
         .join(Case, col(Case.uid) == Study.case_uid)
         .where(Instance.uid == uid)
     ).first()
-    instance, case = row if row is not None else (None, None)
+    instance, case, study_uid = row if row is not None else (None, None, None)
     grant = _grant(principal, case)
     if instance is None or (instance.quarantined and not grant.may_edit):
         raise _not_found()
+    _require_served(session, principal, grant, study_uid)
     return instance, grant
+
+
+def _require_served(session: Session, principal: Principal, grant: Grant, study_uid: str | None) -> None:
+    """Editors open any study the case holds or held; others only the image sets they are served."""
+    if grant.may_edit:
+        return
+    if study_uid is None or study_uid not in served_studies(session, principal, grant.case):
+        raise _not_found()
 
 
 def viewable_instance(uid: str, *, session: Session, principal: Principal) -> Instance:
@@ -95,6 +106,7 @@ def viewable_series(uid: str, *, session: Session, principal: Principal) -> Seri
     grant = _grant(principal, case)
     if series is None:
         raise _not_found()
+    _require_served(session, principal, grant, series.study_uid)
     if not grant.may_edit and _has_quarantined(session, series.uid):
         raise _not_found()
     return series

@@ -2,7 +2,9 @@
 
 What a partner's viewer or PACS may read: studies of cases that have a published (validated)
 version, are not retired, and that the caller may view (`visible_condition`, the SQL twin of
-`may(VIEW)`, so a token narrowed to a collection narrows here too). Quarantined instances are
+`may(VIEW)`, so a token narrowed to a collection narrows here too); of those, only the studies
+of the published version's image set (and of versions the caller's assignments pinned), so
+images added to a working copy wait for its validation. Quarantined instances are
 never served here, not even to editors (they release them in the UI); a series or study left
 with no servable instance disappears with them, so neither existence nor quarantine leaks.
 
@@ -28,6 +30,7 @@ from sqlmodel import Session, col
 from content.cases.models import Case
 from content.errors import DomainError, ErrorCode
 from content.imaging.models import Instance, Series, Study
+from content.imaging.served import dicomweb_condition
 from content.principal import Principal
 from content.security.policy import visible_condition
 from content.workflow import State
@@ -228,7 +231,8 @@ def _visible(stmt: Any, principal: Principal) -> Any:
     """Join the study's case and keep what the caller may read over DICOMweb."""
     return (stmt.join(Case, col(Case.uid) == col(Study.case_uid))
             .where(visible_condition(principal, Case), col(Case.published_version).is_not(None),
-                   col(Case.state) != State.RETIRED.value))
+                   col(Case.state) != State.RETIRED.value,
+                   dicomweb_condition(principal, col(Study.uid), col(Case.uid), col(Case.published_version))))
 
 
 def _study_filters(stmt: Any, query: Query) -> Any:

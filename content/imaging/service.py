@@ -14,7 +14,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from content import audit, events
-from content.cases.models import Case
+from content.cases.models import Case, CaseVersionStudy
 from content.cases.service import get_case
 from content.errors import DomainError, ErrorCode
 from content.imaging.models import Instance, Series, Study
@@ -89,7 +89,22 @@ def _cut(value: str | None, size: int) -> str | None:
 
 
 def attach_study(new: NewStudy, *, case: Case, session: Session) -> Study:
-    """Add the study's rows to the session (no commit: the caller commits the whole study)."""
+    """Store a study as part of a case that has never been validated, in its current version
+    (an import creating the case commits both together; no commit here).
+
+    Adding images to any other case is a new version of it: `image_set.add_study`.
+    """
+    if case.published_version is not None:
+        raise DomainError(ErrorCode.INVALID_INPUT, "images of a validated case change only in a new version",
+                          field="case")
+    study = insert_study(new, case=case, session=session)
+    session.add(CaseVersionStudy(case_uid=case.uid, version=case.version, study_uid=study.uid))
+    session.flush()
+    return study
+
+
+def insert_study(new: NewStudy, *, case: Case, session: Session) -> Study:
+    """Add the study's rows to the session; which versions show it is the caller's to record."""
     study = Study(case_uid=case.uid, study_instance_uid=new.study_instance_uid, description=new.description[:1000],
                   modality=_cut(new.modality, 16), study_date=new.study_date)
     session.add(study)

@@ -1,5 +1,7 @@
 """The images of cases as a caller may see them: studies, series and instances, quarantine applied.
 
+Each case shows the image set of one version (the one the caller sees, or a pinned one).
+
 Quarantined instances (possible burned-in patient text) exist only for those who may edit the
 case; for everyone else they are left out, and so is any series preview that could show them.
 Loads whole pages of cases in three queries, whatever their number.
@@ -14,7 +16,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from content.cases.models import Case
+from content.cases.versions import version_studies
 from content.imaging.models import Instance, Series, Study
+from content.imaging.served import shown_version
 from content.principal import Principal
 from content.security.policy import may
 from content.security.roles import Permission
@@ -34,14 +38,29 @@ class StudyView:
     series: list[SeriesView] = field(default_factory=list)
 
 
-def case_images(cases: Iterable[Case], *, session: Session, principal: Principal) -> dict[str, list[StudyView]]:
+def _shown_studies(session: Session, principal: Principal, cases: dict[str, Case],
+                   versions: dict[str, int] | None) -> set[str]:
+    """Study uids of the image set of the version shown of each case (or of `versions`)."""
+    chosen = dict(versions or {})
+    for uid, case in cases.items():
+        if uid not in chosen and (version := shown_version(principal, case)) is not None:
+            chosen[uid] = version
+    sets = version_studies(session, chosen.items())
+    return set().union(*sets.values()) if sets else set()
+
+
+def case_images(cases: Iterable[Case], *, session: Session, principal: Principal,
+                versions: dict[str, int] | None = None) -> dict[str, list[StudyView]]:
+    """Per case, the image set of the version the caller sees, or of `versions[case uid]` when
+    given (the pinned version of an assignment, the version a resolver shows)."""
     by_uid = {c.uid: c for c in cases}
     out: dict[str, list[StudyView]] = {uid: [] for uid in by_uid}
     if not by_uid:
         return out
     editor = {uid: may(principal, Permission.EDIT, c) for uid, c in by_uid.items()}
-    studies = list(session.exec(select(Study).where(col(Study.case_uid).in_(by_uid))
-                                .order_by(col(Study.study_date), col(Study.created))))
+    shown = _shown_studies(session, principal, by_uid, versions)
+    studies = list(session.exec(select(Study).where(col(Study.case_uid).in_(by_uid), col(Study.uid).in_(shown))
+                                .order_by(col(Study.study_date), col(Study.created)))) if shown else []
     study_views = {s.uid: StudyView(s) for s in studies}
     series = list(session.exec(select(Series).where(col(Series.study_uid).in_(study_views))
                                .order_by(col(Series.series_number), col(Series.uid)))) if studies else []
@@ -65,7 +84,8 @@ def case_images(cases: Iterable[Case], *, session: Session, principal: Principal
     return out
 
 
-def thumbnail_series(cases: Iterable[Case], *, session: Session, principal: Principal) -> dict[str, Series | None]:
+def thumbnail_series(cases: Iterable[Case], *, session: Session, principal: Principal,
+                     versions: dict[str, int] | None = None) -> dict[str, Series | None]:
     """Per case, the series whose thumbnail stands for it: the first key image's series, else the first.
 
     Reads series rows and quarantine flags only (no instance rows), so a search page stays cheap.
@@ -74,9 +94,12 @@ def thumbnail_series(cases: Iterable[Case], *, session: Session, principal: Prin
     out: dict[str, Series | None] = dict.fromkeys(by_uid)
     if not by_uid:
         return out
+    shown = _shown_studies(session, principal, by_uid, versions)
+    if not shown:
+        return out
     rows = list(session.exec(
         select(Series, Study.case_uid).join(Study, col(Study.uid) == Series.study_uid)
-        .where(col(Study.case_uid).in_(by_uid), col(Series.thumbnail_key).is_not(None))
+        .where(col(Study.case_uid).in_(by_uid), col(Study.uid).in_(shown), col(Series.thumbnail_key).is_not(None))
         .order_by(col(Study.study_date), col(Study.created), col(Series.series_number), col(Series.uid))))
     if not rows:
         return out
@@ -95,3 +118,12 @@ def thumbnail_series(cases: Iterable[Case], *, session: Session, principal: Prin
         if current is None or (series.uid in key_series_uids and current.uid not in key_series_uids):
             out[case_uid] = series
     return out
+
+
+def key_instances(uids: list[str], *, session: Session, principal: Principal, case: Case) -> list[Instance]:
+    """The key images named by a version, in its order; held ones only for those who may edit."""
+    if not uids:
+        return []
+    found = {i.uid: i for i in session.exec(select(Instance).where(col(Instance.uid).in_(uids)))}
+    editor = may(principal, Permission.EDIT, case)
+    return [found[u] for u in uids if u in found and (editor or not found[u].quarantined)]

@@ -85,6 +85,7 @@ class World:
     tokens: dict[str, str | None]
     people: dict[str, Principal] = field(default_factory=dict)
     media: dict[str, str] = field(default_factory=dict)  # name -> series uid / study instance uid
+    store: ContentStore | None = None
 
     def session(self) -> AbstractContextManager[Session]:
         return self.sessions.scope()
@@ -144,6 +145,14 @@ def _fresh_report(s: Session, w: World) -> str:
     return _report(s, w, made["assignment"][1], made["listed3"][1])
 
 
+def _fresh_imaged(s: Session, w: World) -> dict[str, Ref]:
+    """A validated case with one study, for the image-set mutations."""
+    assert w.store is not None
+    uid = _case(s, w, "VALIDATED", title="Fresh imaged")
+    series, _ = add_series(s, w.store, case_uid=uid, files=[CT])
+    return {"validated": ("Case", uid), "validated_study": ("Study", series.study_uid)}
+
+
 def _fresh_marked(s: Session, w: World) -> dict[str, Ref]:
     report = _fresh_report(s, w)
     give_feedback(report, score=5, comment="Good", session=s, principal=w.people["tom"])
@@ -156,6 +165,7 @@ FRESH: dict[str, Callable[[Session, World], dict[str, Ref]]] = {
     "own_draft": lambda s, w: {"own_draft": ("Case", _case(s, w, "DRAFT", by="carl", title="Fresh own"))},
     "submitted": lambda s, w: {"submitted": ("Case", _case(s, w, "SUBMITTED", title="Fresh submitted"))},
     "validated": lambda s, w: {"validated": ("Case", _case(s, w, "VALIDATED", title="Fresh validated"))},
+    "imaged": _fresh_imaged,
     "worklist": lambda s, w: {"worklist": ("Worklist", _worklist(
         s, w, [w.ids[k][1] for k in ("listed1", "listed2", "listed3")], title="Fresh list"))},
     "assignment": _fresh_assignment,
@@ -234,6 +244,7 @@ def _seed_administration(s: Session, w: World) -> None:
 
 
 def _seed(w: World, store: ContentStore) -> None:
+    w.store = store
     with w.session() as s:
         f.curriculum(s)
         users = {}
@@ -284,6 +295,7 @@ def _seed(w: World, store: ContentStore) -> None:
             series, _ = add_series(s, store, case_uid=w.ids[name][1], files=[CT])
             w.media[name] = series.uid
             w.media[f"{name}_study"] = series.study_uid
+            w.ids[f"{name}_study"] = ("Study", series.study_uid)
         for sub in ("sub_partner", "sub_admin"):
             delivery = s.exec(select(WebhookDelivery).where(
                 WebhookDelivery.subscription_uid == w.ids[sub][1])).first()

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pydicom
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from content.cases.models import CaseVersion, CaseVersionStudy
 from content.imaging.models import Instance, Series, Study
 from importers.series_previews import build_previews
 from media.store import ContentStore
@@ -66,5 +67,9 @@ def add_series(
     session.add(series)
     session.flush()
     session.add_all(instances)
+    # Every version of the case shows the study, as migration 0007 records studies that were
+    # attached before image sets were versioned.
+    versions = session.exec(select(CaseVersion.version).where(CaseVersion.case_uid == case_uid)).all()
+    session.add_all(CaseVersionStudy(case_uid=case_uid, version=v, study_uid=study.uid) for v in versions)
     session.commit()
     return series, instances
