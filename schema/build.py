@@ -15,6 +15,8 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.admin.mutations import AdminMutation
 from schema.admin.queries import AdminQuery
+from schema.curriculum.mutations import CurriculumMutation
+from schema.curriculum.queries import CurriculumQuery
 from schema.mutations import Mutation as CoreMutation
 from schema.partners import PartnerMutation, PartnerQuery
 from schema.queries import Query as CoreQuery
@@ -27,13 +29,13 @@ from schema.worklists.queries import WorklistQuery
 
 
 @strawberry.type(description="Read the repository.")
-class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery, AdminQuery):
+class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery, AdminQuery, CurriculumQuery):
     pass
 
 
 @strawberry.type(description="Change the repository.")
 class Mutation(CoreMutation, WorkflowMutation, WorklistMutation, WebhookMutation, PartnerMutation,
-               AdminMutation):
+               AdminMutation, CurriculumMutation):
     pass
 
 
