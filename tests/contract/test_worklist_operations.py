@@ -219,3 +219,23 @@ def test_drafts_reorder_moderation_and_trainer_views(live, school: dict) -> None
     assert seen["cohortProgress"]["total"] == {"assignedCount": 2, "reportedCount": 1, "rapidAccuracy": 1.0}
     refused = live.gql(views, {"wl": made["id"], "cohort": school["cohort"]}, token=ann)
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_create_from_search_honours_text_and_states(live, school: dict) -> None:  # type: ignore[no-untyped-def]
+    trainer, create = login(live, "trainer"), operation("worklists.graphql", "CreateWorklist")
+
+    def made(search: dict) -> dict:
+        return live.gql(create, {"input": {"title": "From search", "mode": "LONG_CASE", "cases": [],
+                                           "fromSearch": search}}, token=trainer)["data"]["createWorklist"]
+
+    by_text = made({"text": "pneumothorax"})
+    assert by_text["errors"] == [] and by_text["worklist"]["caseCount"] == 1
+    # Text that matches only the other tree, and a state no validated case is in: nothing, so refused.
+    assert made({"text": "pneumothorax", "curriculum": ["NEURO"]})["errors"][0]["code"] == "INVALID_INPUT"
+    assert made({"states": ["DRAFT"]})["errors"][0]["code"] == "INVALID_INPUT"
+    both = made({"states": ["VALIDATED"], "orderBy": "TITLE"})
+    assert both["errors"] == [] and both["worklist"]["caseCount"] == 2
+    bad = made({"curriculum": ["NEURO.NOPE"]})
+    assert bad["worklist"] is None and bad["errors"][0]["code"] == "INVALID_CURRICULUM_CODE"
+    listed = live.gql("query { worklists { title } }", token=trainer)["data"]["worklists"]
+    assert [w["title"] for w in listed] == ["From search", "From search"]
