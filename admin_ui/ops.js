@@ -138,6 +138,13 @@ export const BLIND_CASE = `query BlindCase($id: ID!) {
 }`;
 
 /** MyAssignments, with the worklist's mode and time limit when the server's Worklist has them. */
+export const START_ASSIGNMENT = `mutation StartAssignment($assignment: ID!) {
+  startAssignment(input: {assignment: $assignment}) {
+    assignment { id startedAt deadline timeLimitMinutes lateAnswers }
+    errors { field message code }
+  }
+}`;
+
 export function myAssignmentsQuery(caps) {
   const extra = ['mode', 'timeLimitMinutes'].filter((f) => caps.worklist.has(f)).join(' ');
   return extra ? MY_ASSIGNMENTS.replace('worklist { id title }', `worklist { id title ${extra} }`) : MY_ASSIGNMENTS;

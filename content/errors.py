@@ -20,6 +20,7 @@ class ErrorCode(str, Enum):
     INVALID_QUERY = "INVALID_QUERY"
     UNDECODABLE = "UNDECODABLE"
     QUARANTINED = "QUARANTINED"
+    TIME_LIMIT_EXCEEDED = "TIME_LIMIT_EXCEEDED"
 
 
 class DomainError(Exception):

@@ -54,6 +54,7 @@ class WorklistMutations:
             spec = WorklistSpec(title=input.title, mode=input.mode.value,  # type: ignore[attr-defined]
                                 case_uids=tuple(cases), instructions=input.instructions or "",
                                 time_limit_minutes=input.time_limit_minutes,
+                                late_answers=input.late_answers.value,  # type: ignore[attr-defined]
                                 cohort_uid=from_global_id(input.cohort, "Cohort", field="cohort")[1]
                                 if input.cohort else None)
             row = create_worklist(spec, session=ctx.session, principal=ctx.principal)
@@ -68,7 +69,8 @@ class WorklistMutations:
         def run() -> WorklistPayload:
             uid = from_global_id(input.id, "Worklist")[1]
             spec = WorklistSpec(title=input.title, mode="", case_uids=tuple(_uids(input.cases, "Case", "cases")),
-                                instructions=input.instructions or "", time_limit_minutes=input.time_limit_minutes)
+                                instructions=input.instructions or "", time_limit_minutes=input.time_limit_minutes,
+                                late_answers=input.late_answers.value)  # type: ignore[attr-defined]
             row = update_worklist(uid, expected_version=input.expected_version, spec=spec,
                                   comment=input.comment or "", session=ctx.session, principal=ctx.principal)
             return WorklistPayload(worklist=Worklist.of(row), errors=[])
