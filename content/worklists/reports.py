@@ -16,8 +16,8 @@ from content.principal import Principal
 from content.worklists.access import is_trainer, require_person
 from content.worklists.clock import check_in_time, start_clock
 from content.worklists.models import Assignment, AssignmentItem, Report, ReportStatus, Worklist, WorklistMode
+from content.worklists.rapid_marking import mark_rapid
 from content.worklists.report_fields import ReportFields, cleaned
-from content.worklists.scoring import mark_rapid
 
 
 def _item(session: Session, principal: Principal, assignment_uid: str, case_uid: str) -> AssignmentItem:
@@ -111,12 +111,13 @@ def submit_report(assignment_uid: str, case_uid: str, values: ReportFields, *, s
     over_time = check_in_time(session, assignment, now)
     _claim(session, report)
     _apply(report, changes)
+    over_called: tuple[str, ...] = ()
     if report.mode == WorklistMode.RAPID_REPORTING.value:
         data = get_version(session, case_uid, report.case_version).data
         mark = mark_rapid(bool(report.abnormal), report.abnormality or report.principal_diagnosis, report.site,
                           data, session=session)
         report.normal_correct, report.abnormality_correct = mark.normal_correct, mark.abnormality_correct
-        report.auto_correct = mark.correct
+        report.auto_correct, over_called = mark.correct, mark.over_calls
     report.status, report.submitted_at, report.over_time = ReportStatus.SUBMITTED.value, now, over_time
     session.add(report)
     try:
@@ -125,7 +126,7 @@ def submit_report(assignment_uid: str, case_uid: str, values: ReportFields, *, s
         session.rollback()
         raise DomainError(ErrorCode.INVALID_TRANSITION, "this report is already submitted", field="case") from exc
     audit.record(session, principal, "report.submit", "report", report.uid, case=case_uid,
-                 version=report.case_version, auto_correct=report.auto_correct)
+                 version=report.case_version, auto_correct=report.auto_correct, over_calls=list(over_called))
     events.emit(session, events.ReportSubmitted(report.uid, assignment_uid, case_uid, report.trainee_uid))
     session.commit()
     return report
