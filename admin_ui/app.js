@@ -19,6 +19,7 @@ route('/ui/reporting/:assignment', () => import('./page_reporting.js'));
 route('/ui/progress', () => import('./page_progress.js'));
 route('/ui/admin', () => import('./page_admin.js'));
 route('/ui/password', () => import('./page_password.js'));
+route('/ui/curriculum/retired', () => import('./page_retired_codes.js'));
 
 const NAV = [
   { href: '/ui/', label: 'Home' },
@@ -29,6 +30,7 @@ const NAV = [
   { href: '/ui/worklists', label: 'Worklists', when: auth.isTrainer },
   { href: '/ui/reporting', label: 'Reporting room', when: auth.isTrainee },
   { href: '/ui/progress', label: 'Progress', when: () => auth.isTrainee() || auth.isTrainer() },
+  { href: '/ui/curriculum/retired', label: 'Retired codes', when: () => auth.isTrainer() || auth.isValidator() },
   { href: '/ui/admin', label: 'Administration', when: auth.isTrainer },
 ];
 

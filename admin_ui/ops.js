@@ -56,7 +56,26 @@ export const SEARCH = `query SearchCases($search: CaseSearch, $first: Int = 20, 
 }`;
 
 export const CURRICULUM = `query Curriculum($root: String) {
-  curriculum(root: $root) { code title depth parentCode validatedCaseCount }
+  curriculum(root: $root) { code title depth parentCode validatedCaseCount deprecated replacedBy { code title } }
+}`;
+
+// Cases still tagged with retired curriculum codes, and the retag to their replacements.
+export const RETIRED_TAGS = `query RetiredCurriculumTags($first: Int = 100) {
+  retiredCurriculumTags(first: $first) {
+    totalCount
+    entries {
+      awaitingValidation
+      case { id title version state publishedVersion }
+      retired { code title replacedBy { code title deprecated } }
+    }
+  }
+}`;
+
+export const RETAG_RETIRED = `mutation RetagRetiredCurriculum($case: ID!, $expectedVersion: Int!) {
+  retagRetiredCurriculum(input: {case: $case, expectedVersion: $expectedVersion}) {
+    case { id version state curriculum { code } }
+    errors { field message code }
+  }
 }`;
 
 export const COLLECTIONS = `query Collections { collections { id title path parent { id } caseCount } }`;
@@ -138,6 +157,13 @@ export const BLIND_CASE = `query BlindCase($id: ID!) {
 }`;
 
 /** MyAssignments, with the worklist's mode and time limit when the server's Worklist has them. */
+export const START_ASSIGNMENT = `mutation StartAssignment($assignment: ID!) {
+  startAssignment(input: {assignment: $assignment}) {
+    assignment { id startedAt deadline timeLimitMinutes lateAnswers }
+    errors { field message code }
+  }
+}`;
+
 export function myAssignmentsQuery(caps) {
   const extra = ['mode', 'timeLimitMinutes'].filter((f) => caps.worklist.has(f)).join(' ');
   return extra ? MY_ASSIGNMENTS.replace('worklist { id title }', `worklist { id title ${extra} }`) : MY_ASSIGNMENTS;

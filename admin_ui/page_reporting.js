@@ -2,7 +2,7 @@
 // structured report (or, in rapid mode, normal/abnormal against a timer); then the model answer.
 import { h, clear, title, errorBox, announce } from './dom.js';
 import { gql, mutate, capabilities } from './gql.js';
-import { myAssignmentsQuery, BLIND_CASE, SUBMIT_REPORT } from './ops.js';
+import { myAssignmentsQuery, BLIND_CASE, SUBMIT_REPORT, START_ASSIGNMENT } from './ops.js';
 import { images } from './case_images.js';
 import { longForm, rapidForm, answerPanel } from './report_form.js';
 
@@ -10,17 +10,27 @@ const ANSWER = `query ModelAnswer($id: ID!) { node(id: $id) { ... on Case { diag
 const SHORTCUTS = [['N', 'Normal'], ['A', 'Abnormal (then type the abnormality)'], ['Ctrl+Enter', 'Submit the report'],
   ['J', 'Next case'], ['K', 'Previous case'], ['?', 'Show or hide these shortcuts']];
 
-function clock(assignmentId, limitMinutes) {
-  const key = `lightbox.rapidStart.${assignmentId}`;
+// The clock is the server's: startAssignment starts it once and says when the time is up; the page only
+// counts down to that deadline. A server without it falls back to a count kept in this tab.
+async function startClock(caps, assignment) {
+  if (caps.mutation.has('startAssignment')) {
+    const { assignment: a } = await mutate(START_ASSIGNMENT, { assignment: assignment.id }, 'startAssignment');
+    return { start: Date.parse(a.startedAt), deadline: a.deadline ? Date.parse(a.deadline) : null, refuses: a.lateAnswers === 'REFUSE' };
+  }
+  const key = `lightbox.rapidStart.${assignment.id}`;
   const start = Number(sessionStorage.getItem(key)) || Date.now();
   sessionStorage.setItem(key, String(start));
-  const out = h('p', { class: 'timer', role: 'timer', 'aria-label': 'Time in this rapid-reporting session' });
+  const limit = assignment.worklist.timeLimitMinutes;
+  return { start, deadline: limit ? start + limit * 60_000 : null, refuses: false };
+}
+
+function clock({ start, deadline, refuses }) {
+  const out = h('p', { class: 'timer', role: 'timer', 'aria-label': 'Time in this reporting session' });
   const mmss = (s) => `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
   const tick = () => {
-    const s = Math.floor((Date.now() - start) / 1000);
-    if (!limitMinutes) { out.textContent = mmss(s); return; }
-    const left = limitMinutes * 60 - s;
-    out.textContent = left > 0 ? `${mmss(left)} left` : 'Time is up';
+    if (!deadline) { out.textContent = mmss(Math.floor((Date.now() - start) / 1000)); return; }
+    const left = Math.floor((deadline - Date.now()) / 1000);
+    out.textContent = left > 0 ? `${mmss(left)} left` : (refuses ? 'Time is up: answers are no longer accepted' : 'Time is up: answers are marked late');
     out.classList.toggle('warn', left <= 60);
   };
   tick();
@@ -90,11 +100,15 @@ export async function render(view, { params, query, navigate }) {
   }
   side.append(out);
 
-  if (rapid) {
-    const c = clock(assignment.id, assignment.worklist.timeLimitMinutes);
+  const timed = Boolean(assignment.worklist.timeLimitMinutes);
+  if (rapid || timed) {
+    const c = clock(await startClock(caps, assignment));
     cleanups.push(c.stop);
+    head.append(c.element);
+  }
+  if (rapid) {
     const help = h('dl', { class: 'shortcuts', id: 'shortcuts' }, SHORTCUTS.map(([k, d]) => [h('dt', {}, h('kbd', {}, k)), h('dd', {}, d)]));
-    head.append(c.element, h('details', { open: true }, h('summary', {}, 'Keyboard shortcuts'), help));
+    head.append(h('details', { open: true }, h('summary', {}, 'Keyboard shortcuts'), help));
     const onKey = (e) => {
       const typing = e.target.closest('input[type=text], input:not([type]), textarea');
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { const f = side.querySelector('form'); if (f) { e.preventDefault(); f.requestSubmit(); } return; }

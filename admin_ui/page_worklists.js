@@ -124,6 +124,10 @@ export async function render(view) {
   const instructions = h('textarea', { name: 'instructions', rows: 2 });
   const mode = h('select', { name: 'mode' }, h('option', { value: 'LONG_CASE' }, 'Long cases'), h('option', { value: 'RAPID_REPORTING' }, 'Rapid reporting'));
   const limit = h('input', { type: 'number', name: 'limit', min: 1, max: 1440 });
+  // The server keeps the clock: after the limit it flags late answers or refuses them, as chosen here.
+  const late = caps.worklist.has('lateAnswers')
+    ? h('select', { name: 'lateAnswers' }, h('option', { value: 'FLAG' }, 'Accept them, marked late'), h('option', { value: 'REFUSE' }, 'Refuse them'))
+    : null;
   const count = h('p', { class: 'summary' });
   const ordered = orderedList(() => { const n = draft.draft().length; count.textContent = `${n} case${n === 1 ? '' : 's'} in order.`; });
   const out = h('div', { 'aria-live': 'polite' });
@@ -137,6 +141,7 @@ export async function render(view) {
       try {
         const input = { title: titleInput.value.trim(), instructions: instructions.value.trim() || null, mode: mode.value,
           cases: items.map((c) => c.id), timeLimitMinutes: limit.value ? Number(limit.value) : null };
+        if (late) input.lateAnswers = late.value;
         const payload = await mutate(CREATE_WORKLIST, { input }, 'createWorklist');
         draft.clearDraft();
         ordered.redraw();
@@ -146,7 +151,8 @@ export async function render(view) {
         assignBox.querySelector('select').focus();
       } catch (error) { out.append(errorBox(error)); }
     } }, field('Title', titleInput), field('Instructions', instructions), field('Mode', mode),
-    field('Time limit (minutes)', limit, 'Optional; used by rapid-reporting sessions.'), h('button', { type: 'submit' }, 'Create worklist')), out);
+    field('Time limit (minutes)', limit, 'Optional; the clock starts when the trainee opens the reporting room.'),
+    late ? field('Answers after the time limit', late) : null, h('button', { type: 'submit' }, 'Create worklist')), out);
   view.append(h('h1', {}, 'Build a worklist'), h('div', { class: 'two-col' }, finder(tree, () => ordered.redraw()), build), assignBox);
   if (caps.query.has('worklists')) {
     try { const section = await existing(me.me.cohorts, assignBox); if (section) view.append(section); } catch (error) { view.append(errorBox(error)); }

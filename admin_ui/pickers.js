@@ -1,6 +1,6 @@
 // Form widgets: a curriculum picker (search + tree) and a tag input; each exposes get()/set().
 import { h, clear, nextId, announce } from './dom.js';
-import { findNodes, treeBrowser } from './curriculum.js';
+import { findNodes, treeBrowser, retiredNote } from './curriculum.js';
 import { combobox } from './combobox.js';
 
 function chipList(label, values, onRemove, describe = (v) => v) {
@@ -13,16 +13,22 @@ export function curriculumPicker(tree, initial = []) {
   let codes = [...initial];
   const selected = h('div', {});
   const treeBox = h('div', { class: 'tree-box' });
-  const describe = (c) => (tree.byCode.get(c) ? `${c} — ${tree.byCode.get(c).title}` : c);
+  // A retired code already on the case stays visible, with what replaces it; it cannot be chosen anew.
+  const describe = (c) => {
+    const node = tree.byCode.get(c);
+    if (!node) return c;
+    const note = retiredNote(node);
+    return note ? `${c} — ${node.title} (${note})` : `${c} — ${node.title}`;
+  };
   function redraw() {
     clear(selected).append(codes.length ? chipList('Chosen curriculum codes', codes, remove, describe) : h('p', { class: 'muted' }, 'No codes chosen.'));
-    clear(treeBox).append(treeBrowser(tree, { selected: new Set(codes), counts: false, label: 'Curriculum tree', onPick: toggle }));
+    clear(treeBox).append(treeBrowser(tree, { selected: new Set(codes), counts: false, label: 'Curriculum tree', onPick: toggle, retired: false }));
   }
   function toggle(node) { if (codes.includes(node.code)) remove(node.code); else add(node.code); }
   function add(code) { if (!codes.includes(code)) { codes = [...codes, code]; announce(`Added ${code}`); redraw(); } }
   function remove(code) { codes = codes.filter((c) => c !== code); announce(`Removed ${code}`); redraw(); }
   const combo = combobox({ label: 'Find a curriculum code', name: 'curriculum-search', placeholder: 'Type a condition or a code',
-    suggest: async (text) => findNodes(tree, text).map((n) => ({ label: n.title, detail: n.code, node: n })),
+    suggest: async (text) => findNodes(tree, text, 8, { retired: false }).map((n) => ({ label: n.title, detail: n.code, node: n })),
     onChoose: (o) => { combo.input.value = ''; add(o.node.code); } });
   const browse = h('details', { class: 'browse' }, h('summary', {}, 'Browse the curriculum tree'), treeBox);
   redraw();

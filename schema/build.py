@@ -15,6 +15,8 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.admin.mutations import AdminMutation
 from schema.admin.queries import AdminQuery
+from schema.curriculum.mutations import CurriculumMutation
+from schema.curriculum.queries import CurriculumQuery
 from schema.images import ImageMutation
 from schema.mutations import Mutation as CoreMutation
 from schema.partners import PartnerMutation, PartnerQuery
@@ -29,13 +31,13 @@ from schema.worklists.queries import WorklistQuery
 
 
 @strawberry.type(description="Read the repository.")
-class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery, AdminQuery):
+class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery, AdminQuery, CurriculumQuery):
     pass
 
 
 @strawberry.type(description="Change the repository.")
 class Mutation(CoreMutation, WorkflowMutation, ImageMutation, WorklistMutation, WebhookMutation, PartnerMutation,
-               AdminMutation, SessionMutation):
+               AdminMutation, SessionMutation, CurriculumMutation):
     pass
 
 

@@ -121,4 +121,5 @@ class Query:
         own = dict(ctx.session.exec(stmt).all())
         def rolled(code: str) -> int:
             return sum(n for c, n in own.items() if c == code or c.startswith(code + "."))
+        info.context.loaders.curriculum.want(n.replaced_by for n in nodes)
         return [CurriculumNode.of(n, rolled(n.code)) for n in nodes]

@@ -80,15 +80,21 @@ def _facets(result_facets: dict, ctx: Context) -> list[Facet]:
             for name, buckets in result_facets.items()]
 
 
-def search_page(s: CaseSearch, collection_uid: str | None, *, first: int, after: str | None,
-                ctx: Context) -> CaseConnection:
-    assert ctx.catalog is not None
-    request = CaseSearchRequest(
+def search_request(s: CaseSearch, collection_uid: str | None, *, first: int = 20,
+                   after: str | None = None) -> CaseSearchRequest:
+    """The one mapping of a CaseSearch input to a catalog request (the cases field, worklists from a search)."""
+    return CaseSearchRequest(
         text=s.text, curriculum=tuple(s.curriculum or ()), modalities=tuple(s.modalities or ()),
         body_regions=tuple(s.body_regions or ()), difficulties=_enum_values(s.difficulties),
         states=_enum_values(s.states), collection_uid=collection_uid,
         order=s.order_by.value if s.order_by else None,  # type: ignore[attr-defined]
         first=first, after=after)
+
+
+def search_page(s: CaseSearch, collection_uid: str | None, *, first: int, after: str | None,
+                ctx: Context) -> CaseConnection:
+    assert ctx.catalog is not None
+    request = search_request(s, collection_uid, first=first, after=after)
     result = search_cases(request, session=ctx.session, principal=ctx.principal, catalog=ctx.catalog,
                           blinded_case_uids=ctx.blinded_cases())
     uids = [h.case_id for h in result.hits]

@@ -101,12 +101,21 @@ class CurriculumNode:
     acute: bool = strawberry.field(description="Must-not-miss.")
     core: bool = strawberry.field(description="Expected of every trainee.")
     validated_case_count: int = strawberry.field(description="Validated cases the caller can see under it.")
+    deprecated: bool = strawberry.field(
+        description="Retired: kept so old cases keep their tags, but no longer accepted on a case.")
+    replaced_by_code: strawberry.Private[str | None]
+
+    @strawberry.field(description="The code that replaces a retired one, if the curriculum names it.")
+    def replaced_by(self, info: Info[Context, None]) -> CurriculumNode | None:
+        row = info.context.loaders.curriculum.get(self.replaced_by_code)
+        return CurriculumNode.of(row) if row else None
 
     @staticmethod
     def of(row: CurriculumRow, count: int = 0) -> CurriculumNode:
         return CurriculumNode(code=row.code, title=row.title, depth=row.depth, parent_code=row.parent_code,
                               plain_film=row.plain_film, cross_sectional=row.cross_sectional, acute=row.acute,
-                              core=row.core, validated_case_count=count)
+                              core=row.core, validated_case_count=count, deprecated=row.deprecated,
+                              replaced_by_code=row.replaced_by)
 
 
 @strawberry.type(description="A container of cases: a contributing trust or a theme.")

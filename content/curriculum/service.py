@@ -66,6 +66,12 @@ def _validated(rows: Iterable[dict[str, Any]], existing: set[str]) -> list[Curri
         if node.parent_code and node.parent_code not in nodes and node.parent_code not in existing:
             raise DomainError(ErrorCode.INVALID_CURRICULUM_CODE,
                               f"{node.code}: parent {node.parent_code} is not in the tree")
+        if node.replaced_by is not None and (not node.deprecated or node.replaced_by == node.code
+                                             or (node.replaced_by not in nodes and node.replaced_by not in existing)):
+            # A retag follows replaced_by: it must name another code this tree knows, on a retired code.
+            raise DomainError(ErrorCode.INVALID_CURRICULUM_CODE,
+                              f"{node.code}: replaced_by {node.replaced_by} must name another known code, "
+                              "on a retired (deprecated) code", field="replaced_by")
     return sorted(nodes.values(), key=lambda n: n.depth)
 
 

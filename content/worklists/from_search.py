@@ -1,30 +1,37 @@
-"""Build a worklist's case list from a curriculum search (a saved search is just its filter)."""
+"""Build a worklist's case list from a case search (a saved search is just its request).
+
+The search is the one the trainer sees in `cases(search:)`: the same request, run through the same
+secured catalog, so every filter (text, curriculum, modalities, regions, difficulty, state,
+collection) and the order apply; only the cases that have a validated version are kept.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from content.cases.listing import MAX_PAGE, CaseFilter, list_cases
+from content.cases.models import Case
 from content.principal import Principal
 from content.worklists.access import require_trainer
 from content.worklists.validated import MAX_CASES, is_validated
+from search.model import MAX_FIRST, SearchBackend
+from search.service import CaseSearchRequest, search_cases
 
 
-def validated_case_uids(flt: CaseFilter, *, limit: int, session: Session, principal: Principal) -> list[str]:
-    """Up to `limit` validated cases matching the filter, in the listing's order (newest first by default)."""
+def validated_case_uids(request: CaseSearchRequest, *, limit: int, session: Session, principal: Principal,
+                        catalog: SearchBackend) -> list[str]:
+    """Up to `limit` validated cases the search finds, in the search's order."""
     require_trainer(principal)
     limit = max(1, min(limit, MAX_CASES))
-    # The listing's state filter reads the working copy; a validated case being re-edited is DRAFT
-    # but still has its published version, so filter on that here instead.
-    flt = replace(flt, states=())
+    request = replace(request, first=MAX_FIRST, after=None, facets=())
     out: list[str] = []
-    after: str | None = None
     while len(out) < limit:
-        page = list_cases(flt, first=MAX_PAGE, after=after, session=session, principal=principal)
-        out.extend(c.uid for c in page.cases if is_validated(c))
-        if not page.has_next:
+        result = search_cases(request, session=session, principal=principal, catalog=catalog)
+        uids = [h.case_id for h in result.hits if h.case_id not in out]
+        rows = {c.uid: c for c in session.exec(select(Case).where(col(Case.uid).in_(uids)))} if uids else {}
+        out.extend(uid for uid in dict.fromkeys(uids) if uid in rows and is_validated(rows[uid]))
+        if not result.has_next:
             break
-        after = page.cursors[-1]
+        request = replace(request, after=result.end_cursor)
     return out[:limit]

@@ -17,6 +17,13 @@ class WorklistMode(str, Enum):
     RAPID_REPORTING = "RAPID_REPORTING"
 
 
+class LateAnswers(str, Enum):
+    """What a timed worklist does with an answer given after its time limit."""
+
+    FLAG = "FLAG"  # accepted and marked over time, for the trainer to see
+    REFUSE = "REFUSE"  # refused: nothing is saved or submitted once the time is up
+
+
 class ReportStatus(str, Enum):
     DRAFT = "DRAFT"
     SUBMITTED = "SUBMITTED"
@@ -37,6 +44,8 @@ class Worklist(SQLModel, table=True):
     instructions: str = ""
     mode: str = Field(max_length=20)
     time_limit_minutes: int | None = None
+    late_answers: str = Field(default=LateAnswers.FLAG.value, max_length=10,
+                              sa_column_kwargs={"server_default": LateAnswers.FLAG.value})
     cohort_uid: str | None = Field(default=None, foreign_key="cohort.uid", index=True)
     # Not called `state`: the security policy reads `state` as a case workflow state.
     status: str = Field(default="ACTIVE", max_length=20)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,9 +14,10 @@ from content.cases.versions import get_version
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.worklists.access import is_trainer, require_person
+from content.worklists.clock import check_in_time, start_clock
 from content.worklists.models import Assignment, AssignmentItem, Report, ReportStatus, Worklist, WorklistMode
+from content.worklists.rapid_marking import mark_rapid
 from content.worklists.report_fields import ReportFields, cleaned
-from content.worklists.scoring import mark_rapid
 
 
 def _item(session: Session, principal: Principal, assignment_uid: str, case_uid: str) -> AssignmentItem:
@@ -47,20 +47,10 @@ def _report_for(session: Session, item: AssignmentItem, principal: Principal) ->
                   trainee_uid=principal.user_id, mode=worklist.mode)
 
 
-def _start_clock(session: Session, assignment_uid: str) -> Assignment:
+def _assignment(session: Session, assignment_uid: str) -> Assignment:
     assignment = session.get(Assignment, assignment_uid)
-    assert assignment is not None
-    if assignment.started_at is None:
-        assignment.started_at = utcnow()
-        session.add(assignment)
+    assert assignment is not None  # _item found it
     return assignment
-
-
-def _over_time(session: Session, assignment: Assignment, at: datetime) -> bool:
-    """Late against the worklist's clock: recorded, not refused, so the trainer sees what happened."""
-    worklist = session.get(Worklist, assignment.worklist_uid)
-    limit = worklist.time_limit_minutes if worklist else None
-    return bool(limit and assignment.started_at and at > assignment.started_at + timedelta(minutes=limit))
 
 
 def _apply(report: Report, changes: dict[str, Any]) -> None:
@@ -72,8 +62,10 @@ def _apply(report: Report, changes: dict[str, Any]) -> None:
 def save_draft(assignment_uid: str, case_uid: str, values: ReportFields, *, session: Session,
                principal: Principal) -> Report:
     report = _report_for(session, _item(session, principal, assignment_uid, case_uid), principal)
-    _apply(report, cleaned(values))
-    _start_clock(session, assignment_uid)
+    changes = cleaned(values)
+    assignment = start_clock(session, _assignment(session, assignment_uid))
+    check_in_time(session, assignment, utcnow())  # a worklist that refuses late answers takes no late draft
+    _apply(report, changes)
     session.add(report)
     session.flush()
     audit.record(session, principal, "report.draft", "report", report.uid, case=case_uid)
@@ -114,16 +106,19 @@ def submit_report(assignment_uid: str, case_uid: str, values: ReportFields, *, s
     report = _report_for(session, _item(session, principal, assignment_uid, case_uid), principal)
     changes = cleaned(values)
     _check_complete(report, changes)
+    assignment = start_clock(session, _assignment(session, assignment_uid))
+    now = utcnow()
+    over_time = check_in_time(session, assignment, now)
     _claim(session, report)
     _apply(report, changes)
+    over_called: tuple[str, ...] = ()
     if report.mode == WorklistMode.RAPID_REPORTING.value:
         data = get_version(session, case_uid, report.case_version).data
         mark = mark_rapid(bool(report.abnormal), report.abnormality or report.principal_diagnosis, report.site,
                           data, session=session)
         report.normal_correct, report.abnormality_correct = mark.normal_correct, mark.abnormality_correct
-        report.auto_correct = mark.correct
-    report.status, report.submitted_at = ReportStatus.SUBMITTED.value, utcnow()
-    report.over_time = _over_time(session, _start_clock(session, assignment_uid), report.submitted_at)
+        report.auto_correct, over_called = mark.correct, mark.over_calls
+    report.status, report.submitted_at, report.over_time = ReportStatus.SUBMITTED.value, now, over_time
     session.add(report)
     try:
         session.flush()
@@ -131,7 +126,7 @@ def submit_report(assignment_uid: str, case_uid: str, values: ReportFields, *, s
         session.rollback()
         raise DomainError(ErrorCode.INVALID_TRANSITION, "this report is already submitted", field="case") from exc
     audit.record(session, principal, "report.submit", "report", report.uid, case=case_uid,
-                 version=report.case_version, auto_correct=report.auto_correct)
+                 version=report.case_version, auto_correct=report.auto_correct, over_calls=list(over_called))
     events.emit(session, events.ReportSubmitted(report.uid, assignment_uid, case_uid, report.trainee_uid))
     session.commit()
     return report

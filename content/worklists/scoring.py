@@ -1,14 +1,7 @@
-"""Marking: the long-case rubric (1..8 overall and per section) and the rapid-reporting automatic mark."""
+"""Marking long cases: the rubric (1..8 overall and per section). Rapid reporting: content.worklists.rapid_marking."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Any
-
-from sqlmodel import Session
-
-from content.curriculum.service import nodes_by_code
 from content.errors import DomainError, ErrorCode
 
 # The stated long-case rubric, after the FRCR 2B long-case marking scale.
@@ -39,44 +32,3 @@ def check_sections(sections: dict[str, int]) -> dict[str, int]:
         check_score(score, field="sections")
     return dict(sections)
 
-
-# Words that say nothing about which abnormality it is.
-_STOP = frozenset({"left", "right", "bilateral", "with", "without", "the", "and", "of", "acute", "chronic",
-                   "small", "large", "from", "there", "this", "that", "is", "a", "an", "in", "on"})
-_WORD = re.compile(r"[a-z0-9]+")
-_FILLER = frozenset({"the", "and", "of", "in", "on", "a", "an", "at"})
-
-
-def _terms(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if len(w) >= 4 and w not in _STOP}
-
-
-def is_normal_case(data: dict[str, Any], *, session: Session) -> bool:
-    """Normal studies are tagged with a curriculum node flagged normal, or the tag/diagnosis 'normal'."""
-    codes = data.get("curriculum_codes") or []
-    if any(n.normal for n in nodes_by_code(codes, session=session).values()):
-        return True
-    tags = {t.lower() for t in data.get("tags") or []}
-    return "normal" in tags or (data.get("diagnosis") or "").strip().lower().startswith("normal")
-
-
-@dataclass(frozen=True)
-class RapidMark:
-    normal_correct: bool
-    abnormality_correct: bool | None  # None for a normal case
-    correct: bool
-
-
-def mark_rapid(abnormal: bool, abnormality: str, site: str, data: dict[str, Any], *, session: Session) -> RapidMark:
-    """Normal case: correct when called normal. Abnormal case: called abnormal and the abnormality named
-    (a key term of the validated diagnosis); a site, when given, must agree with the diagnosis or findings."""
-    normal = is_normal_case(data, session=session)
-    if normal:
-        return RapidMark(normal_correct=not abnormal, abnormality_correct=None, correct=not abnormal)
-    named = bool(_terms(abnormality) & _terms(data.get("diagnosis") or ""))
-    answer_text = f"{data.get('diagnosis') or ''} {data.get('findings') or ''}".lower()
-    site_words = set(_WORD.findall(site.lower())) - _FILLER
-    # Sides count for the site ("left apex"), unlike for naming the abnormality.
-    site_ok = not site_words or bool(site_words & set(_WORD.findall(answer_text)))
-    hit = abnormal and named and site_ok
-    return RapidMark(normal_correct=abnormal, abnormality_correct=hit, correct=hit)

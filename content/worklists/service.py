@@ -14,7 +14,7 @@ from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.users.models import Cohort, User
 from content.worklists.access import require_trainer
-from content.worklists.models import Worklist, WorklistItem, WorklistMode, WorklistVersion
+from content.worklists.models import LateAnswers, Worklist, WorklistItem, WorklistMode, WorklistVersion
 from content.worklists.validated import checked_cases
 
 
@@ -26,6 +26,7 @@ class WorklistSpec:
     instructions: str = ""
     time_limit_minutes: int | None = None
     cohort_uid: str | None = None
+    late_answers: str = LateAnswers.FLAG.value
 
 
 def _check(spec: WorklistSpec) -> WorklistSpec:
@@ -36,12 +37,15 @@ def _check(spec: WorklistSpec) -> WorklistSpec:
         raise DomainError(ErrorCode.INVALID_INPUT, f"unknown mode {spec.mode!r}", field="mode")
     if spec.time_limit_minutes is not None and not 1 <= spec.time_limit_minutes <= 24 * 60:
         raise DomainError(ErrorCode.INVALID_INPUT, "time limit of 1 to 1440 minutes", field="timeLimitMinutes")
+    if spec.late_answers not in {r.value for r in LateAnswers}:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"late answers are FLAG or REFUSE, not {spec.late_answers!r}",
+                          field="lateAnswers")
     if len(spec.instructions) > 20_000:
         raise DomainError(ErrorCode.INVALID_INPUT, "instructions up to 20000 characters", field="instructions")
     if not spec.case_uids:
         raise DomainError(ErrorCode.INVALID_INPUT, "a worklist needs at least one case", field="cases")
     return WorklistSpec(title, spec.mode, tuple(spec.case_uids), spec.instructions.strip(),
-                        spec.time_limit_minutes, spec.cohort_uid)
+                        spec.time_limit_minutes, spec.cohort_uid, spec.late_answers)
 
 
 def _folder(session: Session, spec: WorklistSpec, principal: Principal) -> str:
@@ -73,7 +77,8 @@ def _set_items(session: Session, worklist: Worklist, case_uids: Sequence[str]) -
 def _snapshot(session: Session, worklist: Worklist, case_uids: Sequence[str], principal: Principal,
               comment: str) -> None:
     data = {"title": worklist.title, "instructions": worklist.instructions, "mode": worklist.mode,
-            "time_limit_minutes": worklist.time_limit_minutes, "case_uids": list(case_uids)}
+            "time_limit_minutes": worklist.time_limit_minutes, "late_answers": worklist.late_answers,
+            "case_uids": list(case_uids)}
     session.add(WorklistVersion(worklist_uid=worklist.uid, version=worklist.version,
                                 author_uid=principal.user_id, comment=comment, data=data))
 
@@ -85,7 +90,7 @@ def create_worklist(spec: WorklistSpec, *, session: Session, principal: Principa
     path = _free_path(session, f"{_folder(session, spec, principal)}/{slugify(spec.title)}")
     worklist = Worklist(path=path, title=spec.title, instructions=spec.instructions, mode=spec.mode,
                         time_limit_minutes=spec.time_limit_minutes, cohort_uid=spec.cohort_uid,
-                        creator_id=principal.user_id)
+                        late_answers=spec.late_answers, creator_id=principal.user_id)
     session.add(worklist)
     session.flush()
     _set_items(session, worklist, spec.case_uids)
@@ -132,11 +137,11 @@ def update_worklist(uid: str, *, expected_version: int, spec: WorklistSpec, comm
     """Replace title, instructions, limit and cases (in order); assignments already made keep theirs."""
     worklist = get_worklist(uid, session=session, principal=principal)
     spec = _check(WorklistSpec(spec.title, worklist.mode, spec.case_uids, spec.instructions,
-                               spec.time_limit_minutes))
+                               spec.time_limit_minutes, late_answers=spec.late_answers))
     checked_cases(session, spec.case_uids)
     _claim_version(session, worklist, expected_version)
     worklist.title, worklist.instructions = spec.title, spec.instructions
-    worklist.time_limit_minutes = spec.time_limit_minutes
+    worklist.time_limit_minutes, worklist.late_answers = spec.time_limit_minutes, spec.late_answers
     worklist.modified = utcnow()
     _set_items(session, worklist, spec.case_uids)
     _snapshot(session, worklist, spec.case_uids, principal, comment[:2000])
@@ -152,7 +157,7 @@ def reorder_worklist(uid: str, *, expected_version: int, case_uids: Sequence[str
     if sorted(case_uids) != sorted(case_uids_of(session, uid)):
         raise DomainError(ErrorCode.INVALID_INPUT, "give every case of the worklist exactly once", field="cases")
     spec = WorklistSpec(worklist.title, worklist.mode, tuple(case_uids), worklist.instructions,
-                        worklist.time_limit_minutes)
+                        worklist.time_limit_minutes, late_answers=worklist.late_answers)
     return update_worklist(uid, expected_version=expected_version, spec=spec, comment="reordered",
                            session=session, principal=principal)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 
 from schema.inputs import CaseSearch
-from schema.worklists.enums import WorklistMode
+from schema.worklists.enums import LateAnswers, WorklistMode
 
 
 @strawberry.input(description="Build a worklist of validated cases, by hand and/or from a curriculum search.")
@@ -17,6 +17,8 @@ class CreateWorklistInput:
     mode: WorklistMode  # type: ignore[valid-type]
     cases: list[strawberry.ID]
     time_limit_minutes: int | None = None
+    late_answers: LateAnswers = strawberry.field(  # type: ignore[valid-type]
+        default=LateAnswers.FLAG, description="After the time limit: flag late answers, or refuse them.")
     cohort: strawberry.ID | None = strawberry.field(default=None, description="File it in a cohort's folder.")
     from_search: CaseSearch | None = strawberry.field(
         default=None, description="Append the validated cases this search finds (after `cases`).")
@@ -31,6 +33,8 @@ class UpdateWorklistInput:
     instructions: str | None = None
     cases: list[strawberry.ID]
     time_limit_minutes: int | None = None
+    late_answers: LateAnswers = strawberry.field(  # type: ignore[valid-type]
+        default=LateAnswers.FLAG, description="After the time limit: flag late answers, or refuse them.")
     comment: str | None = None
 
 
@@ -47,6 +51,11 @@ class AssignWorklistInput:
     trainees: list[strawberry.ID] | None = None
     cohort: strawberry.ID | None = None
     due_at: datetime | None = None
+
+
+@strawberry.input(description="Start the clock of one's own timed assignment.")
+class StartAssignmentInput:
+    assignment: strawberry.ID
 
 
 @strawberry.input(description="A report of one case of an assignment (a draft, or the submission).")

@@ -21,6 +21,12 @@ class AssignWorklistPayload:
     errors: list[Error] = strawberry.field(description="Why it failed.")
 
 
+@strawberry.type(description="Result of startAssignment.")
+class AssignmentPayload:
+    assignment: Assignment | None = strawberry.field(description="The assignment, its clock started.")
+    errors: list[Error] = strawberry.field(description="Why it failed.")
+
+
 @strawberry.type(description="Result of a report mutation (draft, submit, feedback, moderation).")
 class ReportPayload:
     report: Report | None = strawberry.field(description="The report after the change.")

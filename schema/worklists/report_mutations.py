@@ -5,15 +5,17 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from content.worklists.clock import start_assignment
 from content.worklists.feedback import give_feedback, moderate
 from content.worklists.report_fields import ReportFields
 from content.worklists.reports import get_report, save_draft, submit_report
 from schema.context import Context
 from schema.errors import Error, payload
 from schema.node import from_global_id
-from schema.worklists.inputs import FeedbackInput, ModerateReportInput, SubmitReportInput
-from schema.worklists.payloads import ReportPayload
+from schema.worklists.inputs import FeedbackInput, ModerateReportInput, StartAssignmentInput, SubmitReportInput
+from schema.worklists.payloads import AssignmentPayload, ReportPayload
 from schema.worklists.report_types import Report
+from schema.worklists.types import Assignment
 
 
 def _fields(i: SubmitReportInput) -> ReportFields:
@@ -28,6 +30,18 @@ def _refused(errs: list[Error]) -> ReportPayload:
 
 @strawberry.type
 class ReportMutations:
+    @strawberry.mutation(description="Start the server's clock of one's own assignment (once; later calls "
+                                     "change nothing): a timed worklist's limit runs from here.")
+    def start_assignment(self, info: Info[Context, None], input: StartAssignmentInput) -> AssignmentPayload:
+        ctx = info.context
+
+        def run() -> AssignmentPayload:
+            row = start_assignment(from_global_id(input.assignment, "Assignment", field="assignment")[1],
+                                   session=ctx.session, principal=ctx.principal)
+            return AssignmentPayload(assignment=Assignment.of(row), errors=[])
+
+        return payload(run, lambda errs: AssignmentPayload(assignment=None, errors=errs), ctx.session)
+
     @strawberry.mutation(description="Save a draft report of a case of the caller's assignment.")
     def save_report_draft(self, info: Info[Context, None], input: SubmitReportInput) -> ReportPayload:
         ctx = info.context

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from content.cases.models import Case as CaseRow
 from content.worklists.assignments import assignments_of_worklist, items_of
+from content.worklists.clock import deadline, time_limit
 from content.worklists.models import Assignment as AssignmentRow
 from content.worklists.models import Worklist as WorklistRow
 from content.worklists.models import WorklistItem
@@ -21,7 +22,7 @@ from schema.context import Context
 from schema.node import to_global_id
 from schema.types import Case, Node, Person, User, prime_cases
 from schema.worklists.cases import blinded, pinned_case
-from schema.worklists.enums import WorklistMode
+from schema.worklists.enums import LateAnswers, WorklistMode
 from schema.worklists.report_types import Report
 
 
@@ -48,6 +49,8 @@ class Worklist(Node):
     instructions: str = strawberry.field(description="Instructions to the trainee.")
     mode: WorklistMode = strawberry.field(description="Long case or rapid reporting.")  # type: ignore[valid-type]
     time_limit_minutes: int | None = strawberry.field(description="Time allowed, if any.")
+    late_answers: LateAnswers = strawberry.field(  # type: ignore[valid-type]
+        description="What happens to an answer after the time limit: flagged, or refused.")
     path: str = strawberry.field(description="Path in the trainer's or cohort's folder.")
     version: int = strawberry.field(description="Current version.")
     created_at: datetime = strawberry.field(description="Created.")
@@ -99,7 +102,8 @@ class Worklist(Node):
     def of(row: WorklistRow) -> Worklist:
         return Worklist(id=strawberry.ID(to_global_id("Worklist", row.uid)), uid=row.uid, title=row.title,
                         instructions=row.instructions, mode=WorklistMode(row.mode),
-                        time_limit_minutes=row.time_limit_minutes, path=row.path, version=row.version,
+                        time_limit_minutes=row.time_limit_minutes, late_answers=LateAnswers(row.late_answers),
+                        path=row.path, version=row.version,
                         created_at=row.created)
 
 
@@ -117,7 +121,22 @@ class Assignment(Node):
     row: strawberry.Private[AssignmentRow]
     due_at: datetime | None = strawberry.field(description="When it is due.")
     assigned_at: datetime = strawberry.field(description="When it was assigned.")
-    started_at: datetime | None = strawberry.field(description="When the trainee first saved or submitted.")
+    started_at: datetime | None = strawberry.field(
+        description="When the clock started: the trainee's startAssignment, first save or first submit.")
+
+    @strawberry.field(description="When the time limit of a started, timed assignment runs out (server clock).")
+    def deadline(self, info: Info[Context, None]) -> datetime | None:
+        return deadline(info.context.session, self.row)
+
+    @strawberry.field(description="The time limit in minutes, as the assigned worklist version set it.")
+    def time_limit_minutes(self, info: Info[Context, None]) -> int | None:
+        limit = time_limit(info.context.session, self.row)
+        return limit.minutes if limit else None
+
+    @strawberry.field(description="What happens to an answer after the time limit, as the assigned version says.")
+    def late_answers(self, info: Info[Context, None]) -> LateAnswers | None:  # type: ignore[valid-type]
+        limit = time_limit(info.context.session, self.row)
+        return LateAnswers(limit.late_answers.value) if limit else None
 
     @strawberry.field(description="The trainee.")
     def trainee(self, info: Info[Context, None]) -> User | None:

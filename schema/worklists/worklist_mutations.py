@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from content.cases.listing import CaseFilter
 from content.errors import DomainError, ErrorCode
 from content.worklists.assignments import assign_worklist
 from content.worklists.from_search import validated_case_uids
@@ -14,6 +13,7 @@ from schema.context import Context
 from schema.errors import payload
 from schema.inputs import CaseSearch
 from schema.node import from_global_id
+from schema.search import search_request
 from schema.worklists.inputs import (
     AssignWorklistInput,
     CreateWorklistInput,
@@ -32,12 +32,12 @@ def _uids(ids: list[strawberry.ID] | None, type_name: str, field: str) -> list[s
     return [from_global_id(i, type_name, field=field)[1] for i in ids or []]
 
 
-def _filter(s: CaseSearch) -> CaseFilter:
+def _from_search(s: CaseSearch, limit: int, ctx: Context) -> list[str]:
+    if ctx.catalog is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, "search is not available here", field="fromSearch")
     coll = from_global_id(s.collection, "Collection", field="collection")[1] if s.collection else None
-    return CaseFilter(curriculum=tuple(s.curriculum or ()), modalities=tuple(s.modalities or ()),
-                      body_regions=tuple(s.body_regions or ()),
-                      difficulties=tuple(d.value for d in s.difficulties or ()),  # type: ignore[attr-defined]
-                      collection_uid=coll)
+    return validated_case_uids(search_request(s, coll), limit=limit, session=ctx.session, principal=ctx.principal,
+                               catalog=ctx.catalog)
 
 
 @strawberry.type
@@ -49,12 +49,12 @@ class WorklistMutations:
         def run() -> WorklistPayload:
             cases = _uids(input.cases, "Case", "cases")
             if input.from_search is not None:
-                found = validated_case_uids(_filter(input.from_search), limit=input.search_limit,
-                                            session=ctx.session, principal=ctx.principal)
+                found = _from_search(input.from_search, input.search_limit, ctx)
                 cases += [c for c in found if c not in cases]
             spec = WorklistSpec(title=input.title, mode=input.mode.value,  # type: ignore[attr-defined]
                                 case_uids=tuple(cases), instructions=input.instructions or "",
                                 time_limit_minutes=input.time_limit_minutes,
+                                late_answers=input.late_answers.value,  # type: ignore[attr-defined]
                                 cohort_uid=from_global_id(input.cohort, "Cohort", field="cohort")[1]
                                 if input.cohort else None)
             row = create_worklist(spec, session=ctx.session, principal=ctx.principal)
@@ -69,7 +69,8 @@ class WorklistMutations:
         def run() -> WorklistPayload:
             uid = from_global_id(input.id, "Worklist")[1]
             spec = WorklistSpec(title=input.title, mode="", case_uids=tuple(_uids(input.cases, "Case", "cases")),
-                                instructions=input.instructions or "", time_limit_minutes=input.time_limit_minutes)
+                                instructions=input.instructions or "", time_limit_minutes=input.time_limit_minutes,
+                                late_answers=input.late_answers.value)  # type: ignore[attr-defined]
             row = update_worklist(uid, expected_version=input.expected_version, spec=spec,
                                   comment=input.comment or "", session=ctx.session, principal=ctx.principal)
             return WorklistPayload(worklist=Worklist.of(row), errors=[])

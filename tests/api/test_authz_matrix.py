@@ -30,6 +30,7 @@ from content.cases.models import Case as CaseRow
 from content.cases.service import create_case, update_case
 from content.cases.transitions import transition
 from content.collections.local_roles import grant_local_role
+from content.curriculum.service import load_tree
 from content.imaging.models import Study
 from content.partners.models import PartnerCreate
 from content.partners.service import create_partner, create_partner_token
@@ -159,6 +160,16 @@ def _fresh_marked(s: Session, w: World) -> dict[str, Ref]:
     return {"report_marked": ("Report", report)}
 
 
+def _retired_tag(s: Session, w: World, code: str = "") -> str:
+    """A validated north case tagged with a code that is then retired, replaced by CHEST.PLEURA.PNEUMOTHORAX."""
+    code = code or f"CHEST.PLEURA.R{new_uid()[:8].upper()}"
+    load_tree([{"code": code, "title": "Retiring"}], session=s, principal=SYSTEM)
+    case = _case(s, w, "VALIDATED", title=f"Tagged {code}", code=code)
+    load_tree([{"code": code, "title": "Retiring", "deprecated": True, "replaced_by": "CHEST.PLEURA.PNEUMOTHORAX"}],
+              session=s, principal=SYSTEM)
+    return case
+
+
 # What a mutation expected to succeed runs on instead of the shared object (authz_matrix.yaml `fresh`).
 FRESH: dict[str, Callable[[Session, World], dict[str, Ref]]] = {
     "draft": lambda s, w: {"draft": ("Case", _case(s, w, "DRAFT", title="Fresh draft"))},
@@ -169,6 +180,7 @@ FRESH: dict[str, Callable[[Session, World], dict[str, Ref]]] = {
     "worklist": lambda s, w: {"worklist": ("Worklist", _worklist(
         s, w, [w.ids[k][1] for k in ("listed1", "listed2", "listed3")], title="Fresh list"))},
     "assignment": _fresh_assignment,
+    "retired_tag": lambda s, w: {"retired_tag": ("Case", _retired_tag(s, w))},
     "report_submitted": lambda s, w: {"report_submitted": ("Report", _fresh_report(s, w))},
     "report_marked": _fresh_marked,
     "sub_partner": lambda s, w: {"sub_partner": _subscribe(w, "partner_in")},
@@ -280,6 +292,7 @@ def _seed(w: World, store: ContentStore) -> None:
         update_case(working, expected_version=4, changes={"findings": "Working copy secret"},
                     comment="Working copy secret", session=s, principal=w.people["author"])
         w.ids["working"] = ("Case", working)
+        w.ids["retired_tag"] = ("Case", _retired_tag(s, w, "CHEST.PLEURA.OLD"))
         w.ids["south_case"] = ("Case", _case(s, w, "VALIDATED", coll="south", title="South",
                                           code="NEURO.STROKE.ISCHAEMIC"))
         worklist = _worklist(s, w, [w.ids[k][1] for k in ("listed1", "listed2", "listed3")])

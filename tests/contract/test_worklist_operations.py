@@ -219,3 +219,58 @@ def test_drafts_reorder_moderation_and_trainer_views(live, school: dict) -> None
     assert seen["cohortProgress"]["total"] == {"assignedCount": 2, "reportedCount": 1, "rapidAccuracy": 1.0}
     refused = live.gql(views, {"wl": made["id"], "cohort": school["cohort"]}, token=ann)
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_create_from_search_honours_text_and_states(live, school: dict) -> None:  # type: ignore[no-untyped-def]
+    trainer, create = login(live, "trainer"), operation("worklists.graphql", "CreateWorklist")
+
+    def made(search: dict) -> dict:
+        return live.gql(create, {"input": {"title": "From search", "mode": "LONG_CASE", "cases": [],
+                                           "fromSearch": search}}, token=trainer)["data"]["createWorklist"]
+
+    by_text = made({"text": "pneumothorax"})
+    assert by_text["errors"] == [] and by_text["worklist"]["caseCount"] == 1
+    # Text that matches only the other tree, and a state no validated case is in: nothing, so refused.
+    assert made({"text": "pneumothorax", "curriculum": ["NEURO"]})["errors"][0]["code"] == "INVALID_INPUT"
+    assert made({"states": ["DRAFT"]})["errors"][0]["code"] == "INVALID_INPUT"
+    both = made({"states": ["VALIDATED"], "orderBy": "TITLE"})
+    assert both["errors"] == [] and both["worklist"]["caseCount"] == 2
+    bad = made({"curriculum": ["NEURO.NOPE"]})
+    assert bad["worklist"] is None and bad["errors"][0]["code"] == "INVALID_CURRICULUM_CODE"
+    listed = live.gql("query { worklists { title } }", token=trainer)["data"]["worklists"]
+    assert [w["title"] for w in listed] == ["From search", "From search"]
+
+
+def test_a_timed_worklist_refuses_late_answers_on_the_server_clock(live, school: dict, session: Session) -> None:  # type: ignore[no-untyped-def]
+    from content.worklists.models import Assignment as AssignmentRow
+    from schema.node import from_global_id
+
+    trainer, ann = login(live, "trainer"), login(live, "ann")
+    made = _gql_ok(live, operation("worklists.graphql", "CreateWorklist"), {"input": {
+        "title": "Timed", "mode": "RAPID_REPORTING", "cases": [school["ptx"], school["stroke"]],
+        "timeLimitMinutes": 10, "lateAnswers": "REFUSE"}}, trainer)["createWorklist"]["worklist"]
+    _gql_ok(live, operation("worklists.graphql", "AssignWorklist"),
+            {"input": {"worklist": made["id"], "trainees": [school["ann"]]}}, trainer)
+    assignment = _gql_ok(live, "query { myAssignments { id deadline } }", None, ann)["myAssignments"][0]
+    assert assignment["deadline"] is None
+    start = operation("worklists.graphql", "StartAssignment")
+    started = _gql_ok(live, start, {"assignment": assignment["id"]}, ann)["startAssignment"]
+    assert started["errors"] == [] and started["assignment"]["timeLimitMinutes"] == 10
+    assert started["assignment"]["lateAnswers"] == "REFUSE" and started["assignment"]["deadline"] is not None
+    assert _gql_ok(live, start, {"assignment": assignment["id"]}, trainer)["startAssignment"]["errors"][0][
+        "code"] == "NOT_FOUND"
+    submit = """mutation($input: SubmitReportInput!) { submitReport(input: $input) {
+      report { id overTime } errors { field code } } }"""
+    ok = _gql_ok(live, submit, {"input": {"assignment": assignment["id"], "case": school["ptx"],
+                                          "abnormal": False}}, ann)["submitReport"]
+    assert ok["errors"] == [] and ok["report"]["overTime"] is False
+    row = session.get(AssignmentRow, from_global_id(assignment["id"], "Assignment")[1])
+    assert row is not None and row.started_at is not None
+    row.started_at -= timedelta(minutes=11)  # the clock ran out, without sleeping
+    session.add(row)
+    session.commit()
+    late = _gql_ok(live, submit, {"input": {"assignment": assignment["id"], "case": school["stroke"],
+                                            "abnormal": False}}, ann)["submitReport"]
+    assert late == {"report": None, "errors": [{"field": "assignment", "code": "TIME_LIMIT_EXCEEDED"}]}
+    mine = _gql_ok(live, "query { myAssignments { completedCount } }", None, ann)["myAssignments"][0]
+    assert mine["completedCount"] == 1

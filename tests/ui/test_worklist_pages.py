@@ -130,3 +130,45 @@ def test_trainee_reports_blind_and_sees_the_model_answer(open_ui, live_ui) -> No
     expect(page.locator("svg.heatmap").first).to_be_visible()
     ui.shot("15-progress-trainee")
     assert not ui.errors, ui.errors
+
+
+def test_a_timed_session_runs_on_the_server_clock_and_refuses_late_answers(open_ui, live_ui) -> None:
+    from datetime import timedelta
+
+    from content.worklists.models import Assignment as AssignmentRow
+    from schema.node import from_global_id
+
+    trainer = live_ui.token("trainer")
+    case = to_global_id("Case", live_ui.data.cases["Right apical pneumothorax"])
+    made = live_ui.gql(CREATE, {"input": {"title": "Timed chest", "mode": "RAPID_REPORTING", "cases": [case],
+                                          "timeLimitMinutes": 10, "lateAnswers": "REFUSE"}}, token=trainer)
+    worklist = made["data"]["createWorklist"]["worklist"]["id"]
+    out = live_ui.gql(ASSIGN, {"input": {"worklist": worklist, "trainees": [to_global_id(
+        "User", live_ui.data.users["trainee"])]}}, token=trainer)
+    assignment = out["data"]["assignWorklist"]["assignments"][0]["id"]
+
+    ui = open_ui()
+    page = ui.login("trainee")
+    ui.go(f"/ui/reporting/{assignment}")
+    expect(page.get_by_role("timer")).to_have_text(re.compile(r"^(10:00|09:\d\d) left$"))
+    started = live_ui.gql("{ myAssignments { startedAt deadline } }", token=live_ui.token("trainee"))
+    assert started["data"]["myAssignments"][0]["deadline"] is not None  # the server's clock runs
+    with live_ui.app.state.sessions.scope() as session:  # ten minutes pass, without waiting
+        row = session.get(AssignmentRow, from_global_id(assignment, "Assignment")[1])
+        row.started_at -= timedelta(minutes=11)
+        session.add(row)
+        session.commit()
+    page.reload()
+    expect(page.get_by_role("timer")).to_have_text("Time is up: answers are no longer accepted")
+    page.get_by_role("radio", name="Normal (N)").check()
+    page.get_by_role("button", name="Submit report").click()
+    expect(page.get_by_role("alert")).to_contain_text("TIME_LIMIT_EXCEEDED")
+    ui.shot("15-time-is-up")
+    mine = live_ui.gql("{ myAssignments { completedCount } }", token=live_ui.token("trainee"))
+    assert mine["data"]["myAssignments"][0]["completedCount"] == 0
+
+    builder = open_ui()
+    form = builder.login("trainer")
+    builder.go("/ui/worklists")
+    expect(form.get_by_label("Answers after the time limit")).to_have_value("FLAG")
+    assert not ui.errors and not builder.errors, ui.errors + builder.errors

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
+from content.audit import AuditEvent
 from content.errors import DomainError, ErrorCode
 from content.worklists.assignments import assign_worklist
 from content.worklists.models import WorklistMode
+from content.worklists.rapid_marking import named_items, over_calls
 from content.worklists.report_fields import ReportFields
 from content.worklists.reports import submit_report
 from content.worklists.scoring import RUBRIC, check_score, check_sections
@@ -21,6 +25,18 @@ ABNORMAL_CASE: list[tuple[tuple[bool, str, str], tuple[bool, bool | None, bool]]
     ((True, "pneumothorax", "right"), (True, False, False)),
     ((True, "rib fracture", "left"), (True, False, False)),
     ((False, "", ""), (False, False, False)),
+    # Over-calling costs: a list, a hedge, or a run of condition names in one phrase scores nothing.
+    ((True, "pneumothorax, effusion, consolidation, rib fracture", ""), (True, False, False)),
+    ((True, "pneumothorax or intracerebral haemorrhage", "left"), (True, False, False)),
+    ((True, "pneumothorax ? effusion", "left"), (True, False, False)),
+    ((True, "pneumothorax intracerebral haemorrhage ischaemic stroke", ""), (True, False, False)),
+    # The first abnormality named is the one marked.
+    ((True, "effusion, pneumothorax", "left"), (True, False, False)),
+    # Describing the one abnormality the film shows is not over-calling.
+    ((True, "apical pneumothorax; pleural edge", "left"), (True, True, True)),
+    ((True, "tension pneumothorax", "left apex"), (True, True, True)),
+    # Naming every side is not a site.
+    ((True, "pneumothorax", "left and right"), (True, False, False)),
 ]
 NORMAL_CASE: list[tuple[tuple[bool, str, str], tuple[bool, bool | None, bool]]] = [
     ((False, "", ""), (True, None, True)),
@@ -40,6 +56,11 @@ def test_rapid_reporting_marks(world: World, answer: tuple, expected: tuple) -> 
     report = submit_report(a.uid, case.uid, ReportFields(abnormal=abnormal, abnormality=abnormality, site=site),
                            session=world.session, principal=world.ann)
     assert (report.normal_correct, report.abnormality_correct, report.auto_correct) == expected
+    [entry] = world.session.exec(select(AuditEvent).where(AuditEvent.action == "report.submit")).all()
+    # The audit says what was over-called: anything named on the abnormal film that it does not show.
+    named = set(re.findall(r"[a-z]+", abnormality))
+    wrong = {"effusion", "haemorrhage", "consolidation", "fracture"}
+    assert bool(entry.detail["over_calls"]) == (case is ptx and abnormal and bool(named & wrong))
 
 
 def test_rapid_mark_uses_the_pinned_version(world: World) -> None:
@@ -91,3 +112,15 @@ def test_a_timed_list_records_answers_after_the_limit_as_over_time(world: World)
     world.session.commit()
     late = submit_report(asg.uid, b.uid, ReportFields(abnormal=False), session=world.session, principal=world.ann)
     assert late.over_time is True
+
+
+def test_an_answer_names_its_abnormalities_item_by_item() -> None:
+    assert named_items("Pneumothorax, effusion or consolidation ? rib fracture / and") == [
+        {"pneumothorax"}, {"effusion"}, {"consolidation"}, {"fracture"}]
+    assert named_items("large left tension pneumothorax with mediastinal shift") == [
+        {"tension", "pneumothorax", "mediastinal", "shift"}]
+    answer, conditions = {"pneumothorax", "apical", "pleural", "edge"}, frozenset({"pneumothorax", "effusion"})
+    # Words the model answer lacks are allowed as description; names of other conditions are not.
+    assert over_calls([{"tension", "pneumothorax", "mediastinal", "shift"}], answer, conditions) == []
+    assert over_calls([{"pneumothorax", "effusion"}], answer, conditions) == ["effusion"]
+    assert over_calls([{"pneumothorax"}, {"consolidation"}], answer, conditions) == ["consolidation"]

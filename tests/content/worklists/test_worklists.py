@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from content.cases.listing import CaseFilter
 from content.cases.service import update_case
 from content.errors import DomainError, ErrorCode
 from content.worklists.from_search import validated_case_uids
@@ -18,6 +17,8 @@ from content.worklists.service import (
     update_worklist,
     worklist_versions,
 )
+from search.model import SearchBackend
+from search.service import CaseSearchRequest
 from tests.content.worklists.conftest import World, count
 
 
@@ -79,7 +80,7 @@ def test_update_and_reorder_write_versions_and_check_concurrency(world: World) -
     assert missing.value.code is ErrorCode.INVALID_INPUT
 
 
-def test_from_a_curriculum_search_takes_only_validated_cases(world: World) -> None:
+def test_from_a_curriculum_search_takes_only_validated_cases(world: World, catalog: SearchBackend) -> None:
     ptx = world.case("PTX", diagnosis="Pneumothorax", codes=("CHEST.PLEURA.PNEUMOTHORAX",))
     world.case("Draft PTX", codes=("CHEST.PLEURA.PNEUMOTHORAX",), validate=False)
     world.case("Stroke", diagnosis="Infarct", codes=("NEURO.STROKE.ISCHAEMIC",), modalities=("CT",))
@@ -88,12 +89,42 @@ def test_from_a_curriculum_search_takes_only_validated_cases(world: World) -> No
     update_case(effusion.uid, expected_version=effusion.version, changes={"findings": "edited"},
                 session=world.session, principal=world.trainer)
     assert effusion.state == "DRAFT" and effusion.published_version is not None
-    uids = validated_case_uids(CaseFilter(curriculum=("CHEST",)), limit=10, session=world.session,
-                               principal=world.trainer)
+    uids = validated_case_uids(CaseSearchRequest(curriculum=("CHEST",)), limit=10, session=world.session,
+                               principal=world.trainer, catalog=catalog)
     assert set(uids) == {ptx.uid, effusion.uid}
     with pytest.raises(DomainError) as err:
-        validated_case_uids(CaseFilter(), limit=10, session=world.session, principal=world.ann)
+        validated_case_uids(CaseSearchRequest(), limit=10, session=world.session, principal=world.ann,
+                            catalog=catalog)
     assert err.value.code is ErrorCode.FORBIDDEN
+
+
+def test_from_a_search_honours_text_states_and_order(world: World, catalog: SearchBackend) -> None:
+    """Every filter of the search applies, as `cases(search:)` shows it to the trainer."""
+    left = world.case("Left pneumothorax", diagnosis="Left pneumothorax", codes=("CHEST.PLEURA.PNEUMOTHORAX",))
+    right = world.case("Right pneumothorax", diagnosis="Right pneumothorax", codes=("CHEST.PLEURA.PNEUMOTHORAX",))
+    world.case("Pleural effusion", diagnosis="Effusion", codes=("CHEST.PLEURA",))
+    revising = world.case("Tension pneumothorax", diagnosis="Tension pneumothorax",
+                          codes=("CHEST.PLEURA.PNEUMOTHORAX",))
+    update_case(revising.uid, expected_version=revising.version, changes={"findings": "edited"},
+                session=world.session, principal=world.trainer)
+
+    def found(**request: object) -> list[str]:
+        return validated_case_uids(CaseSearchRequest(**request), limit=10,  # type: ignore[arg-type]
+                                   session=world.session, principal=world.trainer, catalog=catalog)
+
+    assert set(found(text="pneumothorax")) == {left.uid, right.uid, revising.uid}
+    assert found(text="left pneumothorax", curriculum=("CHEST",)) == [left.uid]
+    # The state filter reads the state the trainer sees: the case under revision is a DRAFT now.
+    assert set(found(text="pneumothorax", states=("VALIDATED",))) == {left.uid, right.uid}
+    assert found(text="pneumothorax", states=("DRAFT",)) == [revising.uid]
+    assert found(curriculum=("CHEST.PLEURA.PNEUMOTHORAX",), order="TITLE") == [left.uid, right.uid, revising.uid]
+    assert found(text="pneumothorax", order="TITLE")[:1] == [left.uid]
+    assert found(text="pneumothorax", order="TITLE", states=("VALIDATED",)) == [left.uid, right.uid]
+    assert len(found(curriculum=("CHEST",))) == 4
+    assert found(text="nothing-matches-this") == []
+    with pytest.raises(DomainError) as err:
+        found(curriculum=("CHEST.NOPE",))
+    assert err.value.code is ErrorCode.INVALID_CURRICULUM_CODE
 
 
 def test_trainer_sees_cases_a_cohort_met_in_other_worklists(world: World) -> None:
