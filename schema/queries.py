@@ -92,7 +92,8 @@ class Query:
                          states=tuple(st.value for st in s.states or ()),  # type: ignore[attr-defined]
                          collection_uid=coll,
                          order="TITLE" if order == "TITLE" else "NEWEST")
-        page = list_cases(flt, first=first, after=after, session=ctx.session, principal=ctx.principal)
+        page = list_cases(flt, first=first, after=after, session=ctx.session, principal=ctx.principal,
+                          cursor_secret=ctx.secret)
         prime_cases(page.cases, ctx)
         edges = []
         for row, cursor in zip(page.cases, page.cursors, strict=True):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from content.cases.visibility import blind_case_uids as blinded_case_uids
 from content.errors import DomainError, ErrorCode
 from content.worklists.answers import model_answer
 from content.worklists.assignments import assign_worklist
-from content.cases.visibility import blind_case_uids as blinded_case_uids
 from content.worklists.models import Report
 from content.worklists.report_fields import ReportFields
 from content.worklists.reports import get_report, save_draft, submit_report
