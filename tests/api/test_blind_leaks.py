@@ -24,6 +24,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -574,3 +575,27 @@ def test_the_probes_reach_every_answer_for_a_trainee_it_is_not_blind_to(world: W
         found |= http_findings(world, "bob", method, url, headers)
     assert found == set(NEEDLES), f"never shown even without blinding: {sorted(set(NEEDLES) - found)}"
     assert counted, f"no probe counts {BLIND_CODE} even for bob"
+
+
+def test_the_blind_trainee_still_gets_the_images(world: World) -> None:
+    """Withheld attributes, not withheld images: the instance, its pixels and its geometry still load."""
+    headers = {"Authorization": f"Bearer {world.tokens['ann']}"}
+    d = world.dicom
+    base = f"/dicomweb/studies/{d['study']}/series/{d['series']}/instances/{d['sop']}"
+    meta = world.client.get(f"{base}/metadata", headers=headers)
+    assert meta.status_code == 200, meta.text[:300]
+    [attrs] = meta.json()
+    assert attrs["00280010"]["Value"] == [128] and attrs["00280030"]["Value"] == [0.661468, 0.661468]
+    assert "00081030" not in attrs and "0008103E" not in attrs and "00081032" not in attrs
+    part = world.client.get(base, headers=headers)
+    assert part.status_code == 200
+    body = part.content
+    start = body.index(b"\r\n\r\n") + 4
+    ds = pydicom.dcmread(BytesIO(body[start:body.rindex(b"\r\n--")]))
+    original = pydicom.dcmread(PYDICOM / "CT_small.dcm")
+    assert (ds.pixel_array == original.pixel_array).all()
+    assert "StudyDescription" not in ds and "ProcedureCodeSequence" not in ds
+    rendered = world.client.get(f"/media/instances/{d['instance']}/rendered", headers=headers)
+    assert rendered.status_code == 200 and rendered.headers["content-type"].startswith("image/")
+    original_file = world.client.get(f"/media/instances/{d['instance']}/original", headers=headers)
+    assert original_file.status_code in (403, 404)
