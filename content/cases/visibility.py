@@ -116,18 +116,25 @@ def case_view(row: Case, principal: Principal, *, blind_label: str | None,
                     blind=True)
 
 
-def validated_snapshots(session: Session, principal: Principal | None = None) -> dict[str, dict[str, Any]]:
+def validated_snapshots(session: Session, principal: Principal | None = None,
+                        fields: tuple[str, ...] | None = None) -> dict[str, dict[str, Any]]:
     """Per validated, non-retired case the principal may see, its published version's data, leaving out
     the cases blind to them: the one set every count of validated cases (curriculum, coverage, gaps,
     progress) is computed from, so that counts agree with `cases(search: {curriculum: ...})`.
 
-    Without a principal: every validated case (system reports).
+    Without a principal: every validated case (system reports). `fields` reads only those keys of each
+    version (inside the database), which is all a count needs.
     """
-    stmt = (select(CaseVersion.case_uid, CaseVersion.data)
+    data_cols: list[Any] = [CaseVersion.data[f] for f in fields] if fields else [col(CaseVersion.data)]
+    stmt = (select(col(CaseVersion.case_uid), *data_cols)
             .join(Case, (col(Case.uid) == CaseVersion.case_uid) & (col(Case.published_version) == CaseVersion.version))
             .where(Case.state != State.RETIRED.value))
     blind: frozenset[str] = frozenset()
     if principal is not None:
         stmt = stmt.where(visible_condition(principal, Case))
         blind = blind_case_uids(session, principal)
-    return {uid: dict(data) for uid, data in session.exec(stmt) if uid not in blind}
+    out: dict[str, dict[str, Any]] = {}
+    for uid, *values in session.exec(stmt):
+        if uid not in blind:
+            out[uid] = dict(zip(fields, values, strict=True)) if fields else dict(values[0])
+    return out

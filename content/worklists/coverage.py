@@ -33,6 +33,9 @@ def rolled_up(codes_per_item: Iterable[Iterable[str]]) -> Counter[str]:
     return counts
 
 
+COUNTED_FIELDS = ("curriculum_codes", "modalities")
+
+
 def published_snapshots(session: Session, principal: Principal | None = None) -> dict[str, dict[str, list[str]]]:
     """Per validated case, the codes and modalities of its published version (what trainees see).
 
@@ -40,7 +43,7 @@ def published_snapshots(session: Session, principal: Principal | None = None) ->
     a partner learns nothing of other collections, a trainee nothing of an open assignment's codes.
     """
     return {uid: {"codes": list(data.get("curriculum_codes") or []), "modalities": list(data.get("modalities") or [])}
-            for uid, data in validated_snapshots(session, principal).items()}
+            for uid, data in validated_snapshots(session, principal, COUNTED_FIELDS).items()}
 
 
 def validated_counts(session: Session, principal: Principal | None = None) -> Counter[str]:
