@@ -15,6 +15,7 @@ from content.cases.visibility import CaseView, case_view
 from content.collections.models import Collection as CollectionRow
 from content.curriculum.models import CurriculumNode as CurriculumRow
 from content.errors import DomainError, ErrorCode
+from content.imaging.answer_attributes import shown_text
 from content.imaging.models import Instance as InstanceRow
 from content.imaging.tree import SeriesView, case_images
 from content.security.policy import may
@@ -199,7 +200,8 @@ class Series(Node):
     @staticmethod
     def of(view: SeriesView, *, blind: bool = False) -> Series:
         s = view.series
-        return Series(id=strawberry.ID(to_global_id("Series", s.uid)), description="" if blind else s.description,
+        return Series(id=strawberry.ID(to_global_id("Series", s.uid)),
+                      description=shown_text("SeriesDescription", s.description, blind=blind),
                       modality=s.modality, body_part=s.body_part, instance_count=len(view.instances),
                       thumbnail_url=thumbnail_url(s) if view.previews_visible else None,
                       preview_url=preview_url(s) if view.previews_visible else None,
@@ -309,7 +311,8 @@ class Case(Node):
         # A study or series description ("CT head - stroke protocol") can name the answer of a blind case.
         blind = self.row.uid in ctx.blinded_cases()
         return [Study(id=strawberry.ID(to_global_id("Study", v.study.uid)),
-                      description="" if blind else v.study.description, modality=v.study.modality,
+                      description=shown_text("StudyDescription", v.study.description, blind=blind),
+                      modality=v.study.modality,
                       study_date=v.study.study_date.isoformat() if v.study.study_date else None,
                       series=[Series.of(s, blind=blind) for s in v.series]) for v in views]
 

@@ -86,6 +86,13 @@ def is_answer_bearing(tag: int, vr: str | None = None) -> bool:
     return tag in ANSWER_TAGS or (vr or _vr(tag)) in LONG_TEXT_VRS
 
 
+def shown_text(keyword: str, value: str, *, blind: bool) -> str:
+    """An attribute's text as GraphQL shows it (Study.description is StudyDescription): empty when
+    the case is blind to the caller and the attribute is answer-bearing, as on DICOMweb."""
+    tag = tag_for_keyword(keyword)
+    return "" if blind and tag is not None and is_answer_bearing(tag) else value
+
+
 def strip_dataset(ds: Dataset) -> Dataset:
     """Remove answer-bearing attributes at every depth, in place; pixel data and geometry stay."""
     for elem in list(ds):
