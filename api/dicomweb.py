@@ -4,6 +4,10 @@ Thin by design: each route authenticates (bearer token, as /graphql: partners' s
 headers, so no cookie), asks content.imaging.dicomweb what the caller may read, and turns the
 rows into DICOM JSON, a multipart/related body of the stored files, or a rendered image.
 
+Blind reporting: for a caller to whom a study's case is blind (an open assignment), every route
+withholds the answer-bearing attributes (content.imaging.answer_attributes) from QIDO results,
+metadata and the instances themselves; pixels and geometry stay, so the viewer still loads them.
+
 Transfer syntaxes: the stored (de-identified) files are served as they are, each part labelled
 with its own transfer syntax; nothing is transcoded, so a client asking for one syntax may get
 another, as Orthanc and most archives do for stored objects.
@@ -15,6 +19,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from email.message import Message
+from io import BytesIO
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,6 +33,7 @@ from starlette.background import BackgroundTask
 from api.deps import PrincipalDep, SessionDep, error_response
 from content.errors import DomainError, ErrorCode
 from content.imaging import dicomweb as service
+from content.imaging.answer_attributes import Withholding, strip_dataset, withholding_for
 from content.imaging.dicomweb import InstanceRow, Level, Page, Query, SeriesRow, StudyRow
 from content.principal import Principal
 from media import serving
@@ -141,14 +147,14 @@ def _instance_attrs(request: Request, row: InstanceRow) -> tuple[Attrs, Attrs]:
     return default, optional
 
 
-def _qido(request: Request, query: Query, page: Page[Any], attrs: AttrsOf) -> Response:
+def _qido(request: Request, query: Query, page: Page[Any], attrs: AttrsOf, hold: Withholding) -> Response:
     if _accepts(request, DICOM_JSON, "application/json") is None:
         return _not_acceptable(DICOM_JSON)
     body = []
     for row in page.rows:
         default, optional = attrs(request, row)
         default.update({t: v for t, v in optional.items() if query.include_all or t in query.include})
-        body.append(dict(sorted(default.items())))
+        body.append(dict(sorted(hold.json(row.study.case_uid, default).items())))
     warnings = []
     if page.more:
         warnings.append('299 lightbox "The number of results exceeded the maximum supported by the server. '
@@ -174,9 +180,10 @@ def _search(request: Request, session: Session, principal: Principal, level: Lev
         query = service.parse_query(level, list(request.query_params.multi_items()), study_uid=study,
                                     series_uid=series)
         page = search(query, session=session, principal=principal)
+        hold = withholding_for(session=session, principal=principal)
     except DomainError as exc:
         return _refusal(exc)
-    return _qido(request, query, page, attrs)
+    return _qido(request, query, page, attrs, hold)
 
 
 @dicomweb_router.get("/studies", response_model=None)
@@ -224,15 +231,34 @@ def _selected(session: Session, principal: Principal, study: str, series: str | 
         session.close()
 
 
-def _parts(paths: Sequence[Path], boundary: str) -> Iterator[bytes]:
+def _selected_withholding(session: Session, principal: Principal, study: str, series: str | None = None,
+                          sop: str | None = None) -> tuple[list[InstanceRow] | Response, Withholding]:
+    """The selection and what to withhold from it, read before `_selected` gives the session back."""
+    hold = withholding_for(session=session, principal=principal)
+    return _selected(session, principal, study, series, sop), hold
+
+
+def _withheld_copy(path: Path) -> bytes:
+    """The stored file without its answer-bearing attributes, pixels untouched (a blind caller's copy)."""
+    ds = pydicom.dcmread(path, force=True)
+    strip_dataset(ds)
+    out = BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    return out.getvalue()
+
+
+def _parts(paths: Sequence[Path], boundary: str, withheld: Sequence[bool]) -> Iterator[bytes]:
     """The multipart/related body, streamed file by file (a study may be far larger than memory)."""
-    for path in paths:
+    for path, blind in zip(paths, withheld, strict=True):
         syntax = read_file_meta_info(path).get("TransferSyntaxUID")
         label = f"application/dicom; transfer-syntax={syntax}" if syntax else "application/dicom"
         yield f"--{boundary}\r\nContent-Type: {label}\r\n\r\n".encode("ascii")
-        with path.open("rb") as fh:
-            while chunk := fh.read(CHUNK):
-                yield chunk
+        if blind:
+            yield _withheld_copy(path)
+        else:
+            with path.open("rb") as fh:
+                while chunk := fh.read(CHUNK):
+                    yield chunk
         yield b"\r\n"
     yield f"--{boundary}--\r\n".encode("ascii")
 
@@ -248,7 +274,8 @@ def _stored(request: Request, rows: list[InstanceRow]) -> list[Path] | Response:
     return paths
 
 
-def _retrieve(request: Request, rows: list[InstanceRow] | Response) -> Response:
+def _retrieve(request: Request, selected: tuple[list[InstanceRow] | Response, Withholding]) -> Response:
+    rows, hold = selected
     if isinstance(rows, Response):
         return rows
     if _accepts(request, "application/dicom") is None:
@@ -258,24 +285,25 @@ def _retrieve(request: Request, rows: list[InstanceRow] | Response) -> Response:
         return paths
     boundary = uuid.uuid4().hex
     media_type = f'multipart/related; type="application/dicom"; boundary={boundary}'
-    return StreamingResponse(_parts(paths, boundary), media_type=media_type)
+    withheld = [hold.applies(r.study.case_uid) for r in rows]
+    return StreamingResponse(_parts(paths, boundary, withheld), media_type=media_type)
 
 
 @dicomweb_router.get("/studies/{study}", response_model=None)
 def retrieve_study(request: Request, study: str, session: SessionDep, principal: PrincipalDep) -> Response:
-    return _retrieve(request, _selected(session, principal, study))
+    return _retrieve(request, _selected_withholding(session, principal, study))
 
 
 @dicomweb_router.get("/studies/{study}/series/{series}", response_model=None)
 def retrieve_series(request: Request, study: str, series: str, session: SessionDep,
                     principal: PrincipalDep) -> Response:
-    return _retrieve(request, _selected(session, principal, study, series))
+    return _retrieve(request, _selected_withholding(session, principal, study, series))
 
 
 @dicomweb_router.get("/studies/{study}/series/{series}/instances/{sop}", response_model=None)
 def retrieve_instance(request: Request, study: str, series: str, sop: str, session: SessionDep,
                       principal: PrincipalDep) -> Response:
-    return _retrieve(request, _selected(session, principal, study, series, sop))
+    return _retrieve(request, _selected_withholding(session, principal, study, series, sop))
 
 
 def _strip_bulk(ds: pydicom.Dataset) -> None:
@@ -288,7 +316,8 @@ def _strip_bulk(ds: pydicom.Dataset) -> None:
             del ds[elem.tag]
 
 
-def _metadata(request: Request, rows: list[InstanceRow] | Response) -> Response:
+def _metadata(request: Request, selected: tuple[list[InstanceRow] | Response, Withholding]) -> Response:
+    rows, hold = selected
     if isinstance(rows, Response):
         return rows
     if _accepts(request, DICOM_JSON, "application/json") is None:
@@ -297,8 +326,8 @@ def _metadata(request: Request, rows: list[InstanceRow] | Response) -> Response:
     if isinstance(paths, Response):
         return paths
     body = []
-    for path in paths:
-        ds = pydicom.dcmread(path, stop_before_pixels=True, force=True)
+    for path, row in zip(paths, rows, strict=True):
+        ds = hold.dataset(row.study.case_uid, pydicom.dcmread(path, stop_before_pixels=True, force=True))
         _strip_bulk(ds)
         # An odd value in one element must not cost the client the whole study's metadata.
         body.append(ds.to_json_dict(suppress_invalid_tags=True))
@@ -307,19 +336,19 @@ def _metadata(request: Request, rows: list[InstanceRow] | Response) -> Response:
 
 @dicomweb_router.get("/studies/{study}/metadata", response_model=None)
 def study_metadata(request: Request, study: str, session: SessionDep, principal: PrincipalDep) -> Response:
-    return _metadata(request, _selected(session, principal, study))
+    return _metadata(request, _selected_withholding(session, principal, study))
 
 
 @dicomweb_router.get("/studies/{study}/series/{series}/metadata", response_model=None)
 def series_metadata(request: Request, study: str, series: str, session: SessionDep,
                     principal: PrincipalDep) -> Response:
-    return _metadata(request, _selected(session, principal, study, series))
+    return _metadata(request, _selected_withholding(session, principal, study, series))
 
 
 @dicomweb_router.get("/studies/{study}/series/{series}/instances/{sop}/metadata", response_model=None)
 def instance_metadata(request: Request, study: str, series: str, sop: str, session: SessionDep,
                       principal: PrincipalDep) -> Response:
-    return _metadata(request, _selected(session, principal, study, series, sop))
+    return _metadata(request, _selected_withholding(session, principal, study, series, sop))
 
 
 # Rendered ---------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from content.cases.visibility import blind_labels
 from content.principal import Principal
 from content.security.password_policy import DEFAULT_POLICY, PasswordPolicy
-from content.worklists.blind import blind_labels
 from schema.loaders import Loaders
 from search.model import SearchBackend
 

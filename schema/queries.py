@@ -5,20 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from sqlmodel import col, func, select
 from strawberry.types import Info
 
 from content.cases.listing import CaseFilter, list_cases
-from content.cases.models import Case as CaseRow
-from content.cases.models import CaseTerm
 from content.cases.service import get_case
 from content.collections.service import list_collections, visible_case_counts, visible_collection
-from content.curriculum.service import subtree
 from content.errors import DomainError, ErrorCode
 from content.partners.service import get_partner
-from content.security.policy import visible_condition
 from content.users.models import User as UserRow
-from content.workflow import State
+from content.worklists.coverage import curriculum_counts
 from schema.context import Context
 from schema.inputs import CaseSearch
 from schema.node import from_global_id
@@ -97,7 +92,8 @@ class Query:
                          states=tuple(st.value for st in s.states or ()),  # type: ignore[attr-defined]
                          collection_uid=coll,
                          order="TITLE" if order == "TITLE" else "NEWEST")
-        page = list_cases(flt, first=first, after=after, session=ctx.session, principal=ctx.principal)
+        page = list_cases(flt, first=first, after=after, session=ctx.session, principal=ctx.principal,
+                          cursor_secret=ctx.secret)
         prime_cases(page.cases, ctx)
         edges = []
         for row, cursor in zip(page.cases, page.cursors, strict=True):
@@ -112,14 +108,6 @@ class Query:
     def curriculum(self, info: Info[Context, None],
                    root_code: Annotated[str | None, strawberry.argument(name="root")] = None) -> list[CurriculumNode]:
         ctx = _auth(info)
-        nodes = subtree(root_code, session=ctx.session)
-        # Validated cases per own code, then rolled up the tree.
-        stmt = (select(CaseTerm.value, func.count()).join(CaseRow, col(CaseRow.uid) == CaseTerm.case_uid)
-                .where(CaseTerm.kind == "curriculum", CaseRow.published_version.is_not(None),  # type: ignore
-                       CaseRow.state != State.RETIRED.value, visible_condition(ctx.principal, CaseRow))
-                .group_by(CaseTerm.value))
-        own = dict(ctx.session.exec(stmt).all())
-        def rolled(code: str) -> int:
-            return sum(n for c, n in own.items() if c == code or c.startswith(code + "."))
-        info.context.loaders.curriculum.want(n.replaced_by for n in nodes)
-        return [CurriculumNode.of(n, rolled(n.code)) for n in nodes]
+        counted = curriculum_counts(root=root_code, session=ctx.session, principal=ctx.principal)
+        info.context.loaders.curriculum.want(n.replaced_by for n, _ in counted)
+        return [CurriculumNode.of(n, count) for n, count in counted]

@@ -96,7 +96,7 @@ def search_page(s: CaseSearch, collection_uid: str | None, *, first: int, after:
     assert ctx.catalog is not None
     request = search_request(s, collection_uid, first=first, after=after)
     result = search_cases(request, session=ctx.session, principal=ctx.principal, catalog=ctx.catalog,
-                          blinded_case_uids=ctx.blinded_cases())
+                          cursor_secret=ctx.secret)
     uids = [h.case_id for h in result.hits]
     rows = {r.uid: r for r in ctx.session.exec(select(CaseRow).where(col(CaseRow.uid).in_(uids)))} if uids else {}
     prime_cases(list(rows.values()), ctx)

@@ -10,10 +10,12 @@ from strawberry.types import Info
 
 from content.cases.fields import Difficulty as DifficultyLevel
 from content.cases.models import Case as CaseRow
-from content.cases.versions import history, visible_view
+from content.cases.versions import history
+from content.cases.visibility import CaseView, case_view
 from content.collections.models import Collection as CollectionRow
 from content.curriculum.models import CurriculumNode as CurriculumRow
 from content.errors import DomainError, ErrorCode
+from content.imaging.answer_attributes import shown_text
 from content.imaging.models import Instance as InstanceRow
 from content.imaging.served import shown_version
 from content.imaging.tree import SeriesView, case_images, key_instances, thumbnail_series
@@ -23,7 +25,6 @@ from content.users.cohorts import may_see_members
 from content.users.models import Cohort as CohortRow
 from content.users.models import User as UserRow
 from content.workflow import State
-from content.worklists.blind import ANSWER_FIELDS
 from media.urls import cine_url, preview_url, rendered_url, thumbnail_url
 from schema.context import Context
 from schema.node import to_global_id
@@ -209,7 +210,8 @@ class Series(Node):
     @staticmethod
     def of(view: SeriesView, *, blind: bool = False) -> Series:
         s = view.series
-        return Series(id=strawberry.ID(to_global_id("Series", s.uid)), description="" if blind else s.description,
+        return Series(id=strawberry.ID(to_global_id("Series", s.uid)),
+                      description=shown_text("SeriesDescription", s.description, blind=blind),
                       modality=s.modality, body_part=s.body_part, instance_count=len(view.instances),
                       thumbnail_url=thumbnail_url(s) if view.previews_visible else None,
                       preview_url=preview_url(s) if view.previews_visible else None,
@@ -331,7 +333,8 @@ class Case(Node):
         # A study or series description ("CT head - stroke protocol") can name the answer of a blind case.
         blind = self.row.uid in ctx.blinded_cases()
         return [Study(id=strawberry.ID(to_global_id("Study", v.study.uid)),
-                      description="" if blind else v.study.description, modality=v.study.modality,
+                      description=shown_text("StudyDescription", v.study.description, blind=blind),
+                      modality=v.study.modality,
                       study_date=v.study.study_date.isoformat() if v.study.study_date else None,
                       series=[Series.of(s, blind=blind) for s in v.series]) for v in views]
 
@@ -401,25 +404,19 @@ class Case(Node):
 
     @staticmethod
     def of(row: CaseRow, ctx: Context) -> Case | None:
-        view = visible_view(ctx.principal, row)
-        if view is None:
-            return None
-        if view == "current":
-            data, state, version = row.snapshot(), row.state, row.version
-        else:
-            snap = ctx.loaders.versions.get((row.uid, row.published_version or 0))
-            if snap is None:
-                return None
-            data, state, version = dict(snap.data), State.VALIDATED.value, snap.version
-        path, blind_title = row.path, ctx.blind_labels().get(row.uid)
-        if blind_title is not None:
-            # Blind reporting: until the trainee reports it, nothing that gives the answer away
-            # (the path ends in a slug of the title, so it goes too).
-            data = {k: (None if k in ANSWER_FIELDS else v) for k, v in data.items()}
-            data["title"], path = blind_title, row.path.rsplit("/", 1)[0]
-        get = data.get
-        return Case(id=strawberry.ID(to_global_id("Case", row.uid)), row=row, data=data, uid=row.uid,
-                    path=path, state=CaseState(state), version=version,
+        """The case as the caller may see it (content.cases.visibility): version, and answer if blind."""
+        def snapshot(version: int) -> dict[str, Any] | None:
+            snap = ctx.loaders.versions.get((row.uid, version))
+            return dict(snap.data) if snap is not None else None
+
+        view = case_view(row, ctx.principal, blind_label=ctx.blind_labels().get(row.uid), snapshot=snapshot)
+        return Case.from_view(row, view) if view is not None else None
+
+    @staticmethod
+    def from_view(row: CaseRow, view: CaseView) -> Case:
+        get = view.data.get
+        return Case(id=strawberry.ID(to_global_id("Case", row.uid)), row=row, data=view.data, uid=row.uid,
+                    path=view.path, state=CaseState(view.state), version=view.version,
                     published_version=row.published_version, created_at=row.created, modified_at=row.modified,
                     title=get("title"), clinical_history=get("clinical_history"), findings=get("findings"),
                     diagnosis=get("diagnosis"), differential_diagnoses=get("differential_diagnoses"),

@@ -1,4 +1,4 @@
-"""Opaque page cursors: the order, the last hit's sort values and doc_id, and its offset.
+"""Page cursors: the order, the last hit's sort values and doc_id, and its offset; sealed for clients.
 
 PostgreSQL resumes after the sort values (keyset); Whoosh resumes at the offset with the same
 (sort key, doc_id) total order. A cursor from another order is refused.
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from content.errors import DomainError, ErrorCode
+from content.security.sealing import seal, unseal
 
 _KEY_TYPES: dict[str, Any] = {"RELEVANCE": (int, float), "NEWEST": int, "TITLE": str}
 
@@ -47,3 +48,21 @@ def decode(token: str | None, order: str) -> Cursor | None:
     if not isinstance(key, _KEY_TYPES[order]) or isinstance(key, bool):
         raise DomainError(ErrorCode.INVALID_INPUT, "malformed cursor", field="after")
     return Cursor(o, key, doc_id, offset)
+
+
+# What clients see: the encoded cursor sealed (content/security/sealing.py), so no sort value (a
+# title) is readable in it and none can be forged. Backends only ever see the plain form.
+PURPOSE = "search-cursor"
+
+
+def seal_cursor(token: str, secret: bytes) -> str:
+    return seal(token.encode(), secret=secret, purpose=PURPOSE)
+
+
+def open_cursor(token: str | None, secret: bytes) -> str | None:
+    if not token:
+        return None
+    try:
+        return unseal(token, secret=secret, purpose=PURPOSE).decode()
+    except UnicodeDecodeError:
+        raise DomainError(ErrorCode.INVALID_INPUT, "malformed cursor", field="after") from None

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from content.cases.visibility import UNTITLED_SORT_KEY
 from search.analysis import query_form
 from search.cursor import Cursor, encode
 from search.highlight import highlights
@@ -169,9 +170,12 @@ class PostgresCatalog:
             else "SELECT NULL::json"
         )
         texts = "c.texts" if plan.text is not None else "NULL::jsonb"
+        # A case blind to the caller sorts as untitled: its place in a TITLE page must not spell its title.
+        title = (f"CASE WHEN case_id = ANY(CAST(:blind AS text[])) THEN '{UNTITLED_SORT_KEY}' COLLATE \"C\" "
+                 "ELSE title_key END" if plan.blinded else "title_key")
         statement = f"""
             WITH m AS MATERIALIZED (
-                SELECT doc_id, case_id, {sql.rank} AS rank, created_us, title_key, modalities, body_regions,
+                SELECT doc_id, case_id, {sql.rank} AS rank, created_us, {title} AS title_key, modalities, body_regions,
                        difficulty, state, curriculum, tags, diagnosis,
                        {"case_id = ANY(CAST(:blind AS text[]))" if plan.blinded else "FALSE"} AS blind
                 FROM {TABLE} WHERE {sql.where}

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session
 
+from content.cases.visibility import blind_case_uids
 from content.collections.service import get_collection
 from content.curriculum.service import nodes_by_code
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.security.policy import is_under
+from content.security.sealing import process_secret
+from search.cursor import open_cursor, seal_cursor
 from search.model import CODE_RE, DEFAULT_FACETS, Order, SearchBackend, SearchQuery, SearchResult, validate
 
 
@@ -58,14 +61,19 @@ def _scope(principal: Principal, collection_path: str | None) -> tuple[str | Non
 
 
 def search_cases(request: CaseSearchRequest, *, session: Session, principal: Principal, catalog: SearchBackend,
-                 blinded_case_uids: frozenset[str] = frozenset()) -> SearchResult:
+                 cursor_secret: bytes | None = None) -> SearchResult:
     """Cases matching the request that the principal may see, in the version they may see.
 
-    Security is applied inside the catalog (allowed/denied principal tokens, blinded cases), so
-    totals, facets and suggestions are computed over the same secured result set.
+    Security is applied inside the catalog (allowed/denied principal tokens, and the cases blind to
+    the principal, from content.cases.visibility: matched only through what a trainee may read,
+    sorted as untitled, left out of curriculum filters and answer facets), so
+    totals, facets and suggestions are computed over the same secured result set. Cursors go out
+    sealed under `cursor_secret` (the server's secret; a per-process one when not given) and come
+    back opened: a tampered or foreign `after` is INVALID_INPUT.
     """
     if principal.is_anonymous:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in first")
+    secret = cursor_secret or process_secret()
     codes = _check_codes(request.curriculum, session)
     path = get_collection(request.collection_uid, session=session).path if request.collection_uid else None
     path, empty = _scope(principal, path)
@@ -73,10 +81,15 @@ def search_cases(request: CaseSearchRequest, *, session: Session, principal: Pri
         principals=principal.tokens(), text=request.text, curriculum=codes,
         modalities=tuple(request.modalities), body_regions=tuple(request.body_regions),
         difficulties=tuple(request.difficulties), states=tuple(request.states), collection_path=path,
-        order=request.order, first=request.first, after=request.after, facets=tuple(request.facets),
-        blinded_case_ids=blinded_case_uids,
+        order=request.order, first=request.first, after=open_cursor(request.after, secret),
+        facets=tuple(request.facets), blinded_case_ids=blind_case_uids(session, principal),
     )
     if empty:
         validate(query)
         return EMPTY
-    return catalog.search(query)
+    return _sealed(catalog.search(query), secret)
+
+
+def _sealed(result: SearchResult, secret: bytes) -> SearchResult:
+    hits = tuple(replace(h, cursor=seal_cursor(h.cursor, secret)) for h in result.hits)
+    return replace(result, hits=hits, end_cursor=hits[-1].cursor if hits else None)

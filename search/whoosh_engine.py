@@ -20,6 +20,7 @@ import numpy as np
 from whoosh.compat import loads
 from whoosh.system import _INT_SIZE
 
+from content.cases.visibility import UNTITLED_SORT_KEY
 from search.model import TEXT_FIELDS
 from search.plan import Plan
 from search.querytext import And, Const, Key, Lex, Node, Not, Or, words_of
@@ -185,11 +186,17 @@ class Engine:
                 values = lf.score
             else:
                 values = seg.created if plan.order == "NEWEST" else seg.titles
+            title_rank = seg.title_rank
+            if plan.order == "TITLE" and lf.blind.any():
+                # A case blind to the caller sorts as untitled: its place must not spell its title.
+                values, title_rank = values.copy(), title_rank.copy()
+                values[lf.blind] = UNTITLED_SORT_KEY
+                title_rank[lf.blind] = -1
             if plan.cursor is not None and len(cand):
                 cand = cand[_after(values[cand], seg.doc_ids[cand], plan)]
             if not len(cand):
                 continue
-            primary = seg.title_rank[cand] if plan.order == "TITLE" else -values[cand]
+            primary = title_rank[cand] if plan.order == "TITLE" else -values[cand]
             for n in cand[np.lexsort((seg.doc_rank[cand], primary))[:limit]]:
                 rows.append((lf, int(n), values[n]))
         if plan.order == "TITLE":

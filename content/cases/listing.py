@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,12 +11,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from content.cases.models import Case, CaseTerm
+from content.cases.visibility import UNTITLED_SORT_KEY, blind_case_uids
 from content.collections.service import get_collection
 from content.curriculum.service import check_codes
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.security.policy import require, visible_condition
 from content.security.roles import Permission
+from content.security.sealing import process_secret, seal, unseal
 
 MAX_PAGE = 100
 
@@ -66,13 +67,17 @@ def _conditions(flt: CaseFilter, *, session: Session, principal: Principal) -> l
     return conds
 
 
-def encode_cursor(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
+CURSOR_PURPOSE = "listing-cursor"
 
 
-def decode_cursor(cursor: str) -> list[Any]:
+def encode_cursor(values: list[Any], secret: bytes) -> str:
+    """Sealed (content/security/sealing.py): a title inside must be neither readable nor forgeable."""
+    return seal(json.dumps(values, default=str).encode(), secret=secret, purpose=CURSOR_PURPOSE)
+
+
+def decode_cursor(cursor: str, secret: bytes) -> list[Any]:
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        values = json.loads(unseal(cursor, secret=secret, purpose=CURSOR_PURPOSE))
     except (ValueError, TypeError) as exc:
         raise DomainError(ErrorCode.INVALID_INPUT, "malformed cursor", field="after") from exc
     if not isinstance(values, list) or len(values) != 2:
@@ -80,23 +85,29 @@ def decode_cursor(cursor: str) -> list[Any]:
     return values
 
 
-def _sort(order: str) -> tuple[Any, Any]:
+def _sort(order: str, blind: frozenset[str]) -> tuple[Any, Any]:
     if order == "TITLE":
+        if blind:  # a case blind to the caller sorts as untitled: its place must not spell its title
+            return sa.case((col(Case.uid).in_(sorted(blind)), UNTITLED_SORT_KEY), else_=col(Case.title)), False
         return col(Case.title), False
     return col(Case.created), True
 
 
 def list_cases(flt: CaseFilter, *, first: int, after: str | None, session: Session,
-               principal: Principal) -> CasePage:
+               principal: Principal, cursor_secret: bytes | None = None) -> CasePage:
+    """A page of the cases the principal may see; cursors sealed under `cursor_secret` (the server's
+    secret; a per-process one when not given)."""
     require(principal, Permission.VIEW)
+    secret = cursor_secret or process_secret()
+    blind = blind_case_uids(session, principal)
     if not 1 <= first <= MAX_PAGE:
         raise DomainError(ErrorCode.INVALID_INPUT, f"first must be 1 to {MAX_PAGE}", field="first")
     conds = _conditions(flt, session=session, principal=principal)
     total = session.exec(select(func.count()).select_from(Case).where(*conds)).one()
-    key, descending = _sort(flt.order)
+    key, descending = _sort(flt.order, blind)
     stmt = select(Case).where(*conds)
     if after:
-        value, uid = decode_cursor(after)
+        value, uid = decode_cursor(after, secret)
         if flt.order != "TITLE":
             value = _parse_time(value)
         # Keyset, written out rather than as a row-value comparison so each side binds with its column type.
@@ -108,8 +119,8 @@ def list_cases(flt: CaseFilter, *, first: int, after: str | None, session: Sessi
     rows = list(session.exec(stmt.order_by(*order).limit(first + 1)))
     page = rows[:first]
     sort_attr = "title" if flt.order == "TITLE" else "created"
-    cursors = [encode_cursor([getattr(c, sort_attr).isoformat() if sort_attr == "created" else c.title, c.uid])
-               for c in page]
+    cursors = [encode_cursor([c.created.isoformat() if sort_attr == "created"
+                              else (UNTITLED_SORT_KEY if c.uid in blind else c.title), c.uid], secret) for c in page]
     return CasePage(cases=page, total=int(total), has_next=len(rows) > first, cursors=cursors)
 
 

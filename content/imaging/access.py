@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from content.cases.models import Case
 from content.cases.versions import visible_view
+from content.cases.visibility import is_blind
 from content.errors import DomainError, ErrorCode
 from content.imaging.models import Instance, Series, Study
 from content.imaging.served import served_studies
@@ -85,6 +86,9 @@ def original_instance(uid: str, *, session: Session, principal: Principal) -> In
     instance, grant = instance_access(uid, session=session, principal=principal)
     if not grant.may_edit:
         raise DomainError(ErrorCode.FORBIDDEN, "only those who may edit the case may download originals")
+    if is_blind(grant.case.uid, session=session, principal=principal):
+        # The original carries the study's descriptions; rendered images (pixels only) stay viewable.
+        raise DomainError(ErrorCode.FORBIDDEN, "report the case before downloading its originals")
     return instance
 
 

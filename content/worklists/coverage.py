@@ -6,15 +6,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from content.cases.models import Case, CaseVersion
+from content.cases.visibility import validated_snapshots
 from content.curriculum.models import CurriculumNode, ancestors_and_self
 from content.curriculum.service import subtree
 from content.principal import Principal
-from content.security.policy import require, visible_condition
+from content.security.policy import require
 from content.security.roles import Permission
-from content.workflow import State
 
 
 @dataclass(frozen=True)
@@ -34,19 +33,17 @@ def rolled_up(codes_per_item: Iterable[Iterable[str]]) -> Counter[str]:
     return counts
 
 
+COUNTED_FIELDS = ("curriculum_codes", "modalities")
+
+
 def published_snapshots(session: Session, principal: Principal | None = None) -> dict[str, dict[str, list[str]]]:
     """Per validated case, the codes and modalities of its published version (what trainees see).
 
-    With a principal, only the cases it may view: a partner or a token confined to some
-    collections learns nothing of the others, not even counts.
+    With a principal, only those it may see and that are not blind to it (`validated_snapshots`):
+    a partner learns nothing of other collections, a trainee nothing of an open assignment's codes.
     """
-    stmt = (select(CaseVersion.case_uid, CaseVersion.data)
-            .join(Case, (col(Case.uid) == CaseVersion.case_uid) & (col(Case.published_version) == CaseVersion.version))
-            .where(Case.state != State.RETIRED.value))
-    if principal is not None:
-        stmt = stmt.where(visible_condition(principal, Case))
     return {uid: {"codes": list(data.get("curriculum_codes") or []), "modalities": list(data.get("modalities") or [])}
-            for uid, data in session.exec(stmt)}
+            for uid, data in validated_snapshots(session, principal, COUNTED_FIELDS).items()}
 
 
 def validated_counts(session: Session, principal: Principal | None = None) -> Counter[str]:
@@ -64,6 +61,15 @@ def archive_coverage(*, root: str | None = None, session: Session, principal: Pr
     return [NodeCount(code=n.code, title=n.title, depth=n.depth, validated_case_count=total[n.code],
                       by_modality={m: c[n.code] for m, c in sorted(per_modality.items()) if c[n.code]})
             for n in _live_nodes(root, session)]
+
+
+def curriculum_counts(*, root: str | None = None, session: Session,
+                      principal: Principal) -> list[tuple[CurriculumNode, int]]:
+    """The curriculum tree (or the subtree under root) with validated cases the caller may see at or under
+    each node: `curriculum { validatedCaseCount }`, from the same set as coverage and gaps."""
+    nodes = subtree(root, session=session)
+    counts = validated_counts(session, principal)
+    return [(n, counts[n.code]) for n in nodes]
 
 
 def gap_list(*, root: str | None = None, core_only: bool = False, session: Session,

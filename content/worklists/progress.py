@@ -94,7 +94,8 @@ def trainee_progress(trainee_uid: str | None = None, *, root: str | None = None,
         raise DomainError(ErrorCode.FORBIDDEN, "only trainers see other trainees' progress", field="traineeId")
     if session.get(User, uid) is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such person", field="traineeId")
-    return compute(session, [uid], root=root)
+    # Validated counts as the caller may see them, blind cases left out (content.cases.visibility).
+    return compute(session, [uid], root=root, validated=validated_counts(session, principal))
 
 
 def cohort_progress(cohort_uid: str, *, root: str | None = None, session: Session,
@@ -106,6 +107,6 @@ def cohort_progress(cohort_uid: str, *, root: str | None = None, session: Sessio
     members = session.exec(select(User).join(CohortMember, col(CohortMember.user_uid) == User.uid)
                            .where(CohortMember.cohort_uid == cohort_uid).order_by(col(User.username)))
     uids = [u.uid for u in members if is_trainee_user(u)]
-    validated = validated_counts(session)  # once, not once per trainee
+    validated = validated_counts(session, principal)  # once, not once per trainee; as the caller sees
     return (compute(session, uids, root=root, validated=validated),
             [compute(session, [u], root=root, validated=validated) for u in uids])

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from content.cases.visibility import blind_case_uids as blinded_case_uids
 from content.errors import DomainError, ErrorCode
 from content.worklists.answers import model_answer
 from content.worklists.assignments import assign_worklist
-from content.worklists.blind import blinded_case_uids
 from content.worklists.models import Report
 from content.worklists.report_fields import ReportFields
 from content.worklists.reports import get_report, save_draft, submit_report
@@ -92,7 +92,7 @@ def test_a_case_revalidated_after_a_report_flags_it(world: World) -> None:
 
 
 def test_blind_labels_name_the_case_by_its_place(world: World) -> None:
-    from content.worklists.blind import blind_labels
+    from content.cases.visibility import blind_labels
 
     ptx, _, mine = _setup(world)
     assert blind_labels(world.session, world.ann) == {ptx.uid: "Case 1 of Chest list"}
