@@ -130,11 +130,18 @@ MUTATION_INPUTS: dict[str, list[dict[str, Any]]] = {
     "createWorklist": [{"title": "Mine", "mode": "LONG_CASE", "cases": ["@blind"], "searchLimit": 10}],
     "giveFeedback": [{"report": "@report", "score": 5, "feedback": "Good"}],
     "moderateReport": [{"report": "@report", "agreed": True}],
+    "detachStudy": [{"case": "@blind", "study": "@study", "expectedVersion": 3}],
+    "setKeyImages": [{"case": "@blind", "instances": ["@instance_id"], "expectedVersion": 3}],
+    "retagRetiredCurriculum": [{"case": "@blind", "expectedVersion": 3}],
+    "startAssignment": [{"assignment": "@assignment"}],
 }
 # Mutations not probed, with the reason. Each is refused to a trainee before any case is read
 # (tests/api/authz_matrix.yaml runs every mutation as a trainee and checks the refusal).
 MUTATIONS_ALLOWED = {
     "submitReport": "a valid submit opens the answer by design (the report ends blindness); probed refused",
+    "logout": "ends the caller's own session and answers ok or an error: reads no case",
+    "changePassword": "the caller's own password; answers a token or an error: reads no case",
+    "resetPassword": "administration, refused to a trainee before any case is read (authz matrix)",
     **{name: "administration or authoring, refused to a trainee before any case is read (authz matrix)"
        for name in ("createCollection", "createCase", "updateWorklist", "reorderWorklist", "assignWorklist",
                     "createWebhookSubscription", "deleteWebhookSubscription", "redeliverWebhook", "createPartner",
@@ -361,15 +368,20 @@ def _seed(w: World, sessions: Any, store: ContentStore, tmp: Path) -> None:
         w.ids.update(blind=to_global_id("Case", blind.uid), other=to_global_id("Case", other.uid),
                      collection=to_global_id("Collection", coll), worklist=to_global_id("Worklist", wl.uid),
                      assignment=to_global_id("Assignment", assignment.uid), report=to_global_id("Report", report.uid),
-                     ann=to_global_id("User", people["ann"].uid), cohort=to_global_id("Cohort", cohort.uid))
+                     ann=to_global_id("User", people["ann"].uid), cohort=to_global_id("Cohort", cohort.uid),
+                     study=to_global_id("Study", study.uid), instance_id=to_global_id("Instance", instance.uid))
         w.dicom.update(study=study.study_instance_uid, series=series.series_instance_uid,
                        sop=instance.sop_instance_uid, instance=instance.uid, series_id=series.uid,
                        blind_id=w.ids["blind"])
     for name in ("ann", "bob"):
-        out = w.client.post("/graphql", json={"query": "mutation($u: String!, $p: String!) { login(input: "
-                                              "{username: $u, password: $p}) { token } }",
-                                              "variables": {"u": name, "p": PASSWORD}}).json()
-        w.tokens[name] = out["data"]["login"]["token"]
+        _sign_in(w, name)
+
+
+def _sign_in(w: World, name: str) -> None:
+    out = w.client.post("/graphql", json={"query": "mutation($u: String!, $p: String!) { login(input: "
+                                          "{username: $u, password: $p}) { token } }",
+                                          "variables": {"u": name, "p": PASSWORD}}).json()
+    w.tokens[name] = out["data"]["login"]["token"]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -496,6 +508,8 @@ def http_findings(w: World, caller: str, method: str, url: str, headers: dict[st
     response = w.client.request(method, url.format(**values),
                                 headers={"Authorization": f"Bearer {w.tokens[caller]}", **headers})
     assert response.status_code < 500, f"{method} {url}: {response.status_code} {response.text[:300]}"
+    if (method, url) == ("DELETE", "/ui/session"):  # signing out ends the token: the next probes need a new one
+        _sign_in(w, caller)
     blob = response.content + "\n".join(f"{k}: {v}" for k, v in response.headers.items()).encode()
     found = needles_in(blob)
     if response.headers.get("content-type", "").startswith(("application/json", "application/dicom+json")):
