@@ -22,6 +22,17 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_query_tokens: int = 3000
     max_aliases: int = 30
+    # A GraphQL request body (or a GET's variables) is refused above this size or nesting before
+    # it is decoded; inputs nest a few levels, so 32 leaves room without inviting a RecursionError.
+    max_graphql_bytes: int = 1_000_000
+    max_json_depth: int = 32
+    # Introspection for signed-in callers (anonymous callers never get it); False turns it off for all.
+    graphql_introspection: bool = True
+    # Uploads (POST /api/uploads) above this many bytes are refused with 413, on Content-Length
+    # and while the body streams in.
+    upload_max_bytes: int = 2 * 1024**3
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For names the real client.
+    trusted_proxies: list[str] = []
     sqlite_busy_timeout_ms: int = 15_000
     # Requests per minute per API token (or per client address without one), and sign-in
     # attempts per minute per client address. Per worker process.
