@@ -122,6 +122,7 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
                 return _refusal(f"introspection is not available: {why}", "INVALID_QUERY", 400)
             ctx = Context(principal=principal, session=session, secret=secret,
                           token_ttl_seconds=settings.token_ttl_seconds, catalog=catalog)
+            ctx.extra["webhook_targets"] = runtime.dispatcher.config.targets
             ctx.extra["login_gate"] = login_gate(login_buckets, request.client.host if request.client else "unknown")
             try:
                 result = schema.execute_sync(query, variable_values=variables, context_value=ctx,

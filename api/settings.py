@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     webhook_retry_max_seconds: float = 6 * 3600.0
     webhook_poll_seconds: float = 5.0
     webhook_allow_internal_targets: bool = False
+    # Subscriptions and sends only to https URLs (payloads and signatures never cross in clear).
+    webhook_https_only: bool = False
 
     @field_validator("secret_key")
     @classmethod
