@@ -17,6 +17,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import migrate
 from api.deps import bearer_of, domain_error_handler
@@ -87,6 +88,10 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
                            allow_headers=["authorization", "content-type", "x-request-id"],
                            expose_headers=["x-request-id", "etag", "warning"], max_age=600)
     app.add_middleware(RequestMiddleware)
+    if settings.trusted_proxies:
+        # Outermost, so rate limits, the sign-in throttle and logs see the client a trusted proxy
+        # names; from any other peer X-Forwarded-For is ignored (`lightbox serve` turns off uvicorn's own).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.add_route("/metrics", metrics_response, include_in_schema=False)
     app.state.secret = secret
     app.add_exception_handler(DomainError, domain_error_handler)

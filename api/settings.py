@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import os
 import secrets
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _WEAK_SECRETS = {"changeme", "change-me", "secret", "lightbox", "password", "changethis"}
 
@@ -32,7 +35,9 @@ class Settings(BaseSettings):
     # and while the body streams in.
     upload_max_bytes: int = 2 * 1024**3
     # Addresses (or networks) of reverse proxies whose X-Forwarded-For names the real client.
-    trusted_proxies: list[str] = []
+    # Empty: X-Forwarded-For is ignored and the peer address is the client. A comma-separated list
+    # or a JSON array in LIGHTBOX_TRUSTED_PROXIES.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
     sqlite_busy_timeout_ms: int = 15_000
     # Requests per minute per API token (or per client address without one), and sign-in
     # attempts per minute per client address. Per worker process.
@@ -54,6 +59,23 @@ class Settings(BaseSettings):
     webhook_allow_internal_targets: bool = False
     # Subscriptions and sends only to https URLs (payloads and signatures never cross in clear).
     webhook_https_only: bool = False
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> list[str]:
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else [p for p in text.split(",") if p.strip()]
+        if not isinstance(value, list):
+            raise ValueError("LIGHTBOX_TRUSTED_PROXIES is a list of addresses or networks")
+        out = []
+        for item in value:
+            try:
+                out.append(str(ipaddress.ip_network(str(item).strip(), strict=False)))
+            except ValueError as exc:
+                # Not "*" or a host name: trusting a header is a decision about exact addresses.
+                raise ValueError(f"LIGHTBOX_TRUSTED_PROXIES: {item!r} is not an IP address or network") from exc
+        return out
 
     @field_validator("secret_key")
     @classmethod
