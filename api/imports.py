@@ -220,12 +220,22 @@ def receive(
     stable_age: float = typer.Option(60.0, "--stable-age", help="Seconds without a new instance before a "
                                                                  "study is imported (as Orthanc's StableAge)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    ae_title: str = typer.Option("LIGHTBOX", "--ae-title"),
+    ae_title: str = typer.Option("LIGHTBOX", "--ae-title", help="Our AE title; associations called otherwise "
+                                                                  "are rejected."),
+    allow_calling_ae: list[str] = typer.Option([], "--allow-calling-ae", help="A calling AE title that may send; "
+                                               "repeat for several. Default: the peers in LIGHTBOX_PACS_PEERS."),
     as_user: str | None = typer.Option(None, "--as-user"),
 ) -> None:
     """Receive studies pushed by a PACS (DICOM C-STORE) and import each once it is stable."""
-    from importers.receiver import Receiver
+    from importers.receiver import CallingPeer, Receiver
 
+    settings = Settings()
+    try:
+        peers = [CallingPeer.parse(entry) for entry in (allow_calling_ae or settings.pacs_peers)]
+    except ValueError as exc:
+        _fail(str(exc))
+    if not peers:
+        _fail("no peer may send: pass --allow-calling-ae AE (repeatable) or set LIGHTBOX_PACS_PEERS")
     runtime = _runtime()
     with runtime.sessions.scope() as session:
         try:
@@ -233,11 +243,17 @@ def receive(
             collection_uid = _collection_uid(session, collection)
         except DomainError as exc:
             _fail(exc.message)
-    receiver = Receiver(port=port, host=host, ae_title=ae_title, stable_age=stable_age,
+    receiver = Receiver(port=port, host=host, ae_title=ae_title, stable_age=stable_age, peers=peers,
+                        spool_dir=settings.receiver_spool_dir, max_object_bytes=settings.receiver_max_object_bytes,
+                        max_spool_bytes=settings.receiver_max_spool_bytes,
                         on_study=study_importer(runtime.sessions, runtime.store, runtime.secret, principal,
                                                 collection_uid, echo=typer.echo))
-    typer.echo(f"listening on {host}:{port} as {ae_title}; a study is imported {stable_age:g} s after its last image")
-    receiver.serve_forever()
+    typer.echo(f"listening on {host}:{port} as {ae_title} for {', '.join(sorted({p.ae_title for p in peers}))}; "
+               f"a study is imported {stable_age:g} s after its last image")
+    try:
+        receiver.serve_forever()
+    finally:
+        _finish(runtime)
 
 
 def study_importer(sessions: SessionFactory, store: ContentStore, secret: bytes, principal: Principal,

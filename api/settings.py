@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     # Uploads (POST /api/uploads) above this many bytes are refused with 413, on Content-Length
     # and while the body streams in.
     upload_max_bytes: int = 2 * 1024**3
+    # `lightbox receive`: the PACS allowed to push (AE_TITLE or AE_TITLE@address, comma-separated)
+    # when no --allow-calling-ae is given, the largest object, and the most the spool may hold.
+    pacs_peers: Annotated[list[str], NoDecode] = []
+    receiver_max_object_bytes: int = 2 * 1024**3
+    receiver_max_spool_bytes: int = 20 * 1024**3
     # Addresses (or networks) of reverse proxies whose X-Forwarded-For names the real client.
     # Empty: X-Forwarded-For is ignored and the peer address is the client. A comma-separated list
     # or a JSON array in LIGHTBOX_TRUSTED_PROXIES.
@@ -59,6 +64,18 @@ class Settings(BaseSettings):
     webhook_allow_internal_targets: bool = False
     # Subscriptions and sends only to https URLs (payloads and signatures never cross in clear).
     webhook_https_only: bool = False
+
+    @field_validator("pacs_peers", mode="before")
+    @classmethod
+    def _peer_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [p.strip() for p in text.split(",") if p.strip()]
+        return value
+
+    @property
+    def receiver_spool_dir(self) -> Path:
+        return self.data_dir / "receiving"
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
