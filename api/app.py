@@ -10,11 +10,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse, Response
 from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
 from strawberry.exceptions import MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -23,6 +22,8 @@ from api import migrate
 from api.deps import bearer_of, domain_error_handler
 from api.dicomweb import dicomweb_router
 from api.exposure import introspects, without_suggestions
+from api.graphiql import graphiql_router
+from api.graphiql import page as graphiql_page
 from api.imports import uploads_router
 from api.inputs import contains_nul, load_json
 from api.limits import read_body
@@ -38,8 +39,6 @@ from schema.build import build_schema
 from schema.context import Context
 
 log = logging.getLogger("lightbox")
-GRAPHIQL_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; "
-                "style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; frame-ancestors 'none'")
 
 
 def _refusal(message: str, code: str, status: int) -> JSONResponse:
@@ -95,7 +94,7 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     app.add_route("/metrics", metrics_response, include_in_schema=False)
     app.state.secret = secret
     app.add_exception_handler(DomainError, domain_error_handler)
-    for router in (media_router, uploads_router, dicomweb_router, ui_router):
+    for router in (media_router, uploads_router, dicomweb_router, ui_router, graphiql_router):
         app.include_router(router)
 
     def execute(request: Request, body: dict[str, Any],
@@ -160,11 +159,10 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
         return await run_in_threadpool(execute, request, body)
 
     @app.get("/graphql", response_model=None)
-    def graphql_get(request: Request) -> HTMLResponse | JSONResponse:
+    def graphql_get(request: Request) -> Response:
         params = request.query_params
         if "query" not in params:
-            # GraphiQL loads its scripts from a CDN; the API's own 'none' policy would block it.
-            return HTMLResponse(get_graphql_ide_html(), headers={"content-security-policy": GRAPHIQL_CSP})
+            return graphiql_page()  # a browser: GraphiQL, from our own files
         try:
             variables = load_json(params["variables"], max_bytes=settings.max_graphql_bytes,
                                   max_depth=settings.max_json_depth - 1,  # as nested in a POST body
