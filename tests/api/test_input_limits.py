@@ -161,3 +161,23 @@ def test_a_setting_turns_introspection_off_for_everyone(sessions: SessionFactory
             assert refused.status_code == 400 and "turned off" in refused.text, caller
         assert api.post("/graphql", json={"query": "{ me { username } }"},
                         headers=bearers["administrator"]).json()["data"]["me"]["username"] == "admin"
+
+
+def test_odd_bodies_and_deeply_nested_documents_are_coded_not_500(api: TestClient) -> None:
+    raw = {
+        "a 5000-digit number": b'{"query": "{__typename}", "variables": {"a": ' + b"1" * 5000 + b"}}",
+        "bytes that are not UTF-8": b'{"query": "\xff\xfe"}',
+        "an empty body": b"",
+    }
+    for name, body in raw.items():
+        response = api.post("/graphql", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 400 and _code(response) == "INVALID_QUERY", name
+    documents = {
+        "a nested list literal": "{ __typename(a: " + "[" * 1400 + "]" * 1400 + ") }",
+        "a nested object literal": "{ __typename(a: " + "{a: " * 900 + "1" + "}" * 900 + ") }",
+        "nested selections": "{" + "a{" * 1400 + "b" + "}" * 1401,
+    }
+    for name, document in documents.items():
+        posted, got = api.post("/graphql", json={"query": document}), api.get("/graphql", params={"query": document})
+        for response in (posted, got):
+            assert response.status_code == 400 and _code(response) == "INVALID_QUERY", (name, response.text[:200])
