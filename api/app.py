@@ -10,17 +10,23 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse, Response
 from graphql import GraphQLError
+from starlette.concurrency import run_in_threadpool
 from strawberry.exceptions import MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
-from strawberry.schema.exceptions import CannotGetOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import migrate
 from api.deps import bearer_of, domain_error_handler
 from api.dicomweb import dicomweb_router
+from api.exposure import introspects, without_suggestions
+from api.graphiql import graphiql_router
+from api.graphiql import page as graphiql_page
 from api.imports import uploads_router
-from api.inputs import contains_nul
+from api.inputs import contains_nul, load_json
+from api.limits import read_body
 from api.media_routes import media_router
 from api.observability import RequestMiddleware, metrics_response, request_id
 from api.ratelimit import Buckets, RateLimitMiddleware, login_gate
@@ -33,11 +39,13 @@ from schema.build import build_schema
 from schema.context import Context
 
 log = logging.getLogger("lightbox")
-GRAPHIQL_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; "
-                "style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; frame-ancestors 'none'")
 
 
-def _format_error(err: GraphQLError, request_id: str) -> dict[str, Any]:
+def _refusal(message: str, code: str, status: int) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+
+
+def _format_error(err: GraphQLError, request_id: str, *, suggestions: bool = True) -> dict[str, Any]:
     original = err.original_error
     if isinstance(original, DomainError):
         return {"message": original.message, "path": err.path, "extensions": {"code": original.code.value}}
@@ -48,7 +56,8 @@ def _format_error(err: GraphQLError, request_id: str) -> dict[str, Any]:
                 "extensions": {"code": "INTERNAL", "requestId": request_id}}
     # Parsing, validation and input coercion (a variable of the wrong type, an unknown enum
     # value, an unparsable DateTime): graphql-core and strawberry refusing the request.
-    return {"message": err.message, "locations": [loc._asdict() for loc in err.locations or []],
+    message = err.message if suggestions else without_suggestions(err.message)
+    return {"message": message, "locations": [loc._asdict() for loc in err.locations or []],
             "extensions": {"code": "INVALID_QUERY"}}
 
 
@@ -78,13 +87,18 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
                            allow_headers=["authorization", "content-type", "x-request-id"],
                            expose_headers=["x-request-id", "etag", "warning"], max_age=600)
     app.add_middleware(RequestMiddleware)
+    if settings.trusted_proxies:
+        # Outermost, so rate limits, the sign-in throttle and logs see the client a trusted proxy
+        # names; from any other peer X-Forwarded-For is ignored (`lightbox serve` turns off uvicorn's own).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.add_route("/metrics", metrics_response, include_in_schema=False)
     app.state.secret = secret
     app.add_exception_handler(DomainError, domain_error_handler)
-    for router in (media_router, uploads_router, dicomweb_router, ui_router):
+    for router in (media_router, uploads_router, dicomweb_router, ui_router, graphiql_router):
         app.include_router(router)
 
-    def execute(request: Request, body: dict[str, Any]) -> JSONResponse:
+    def execute(request: Request, body: dict[str, Any],
+                allowed: tuple[OperationType, ...] = (OperationType.QUERY, OperationType.MUTATION)) -> JSONResponse:
         rid = request_id.get()
         query = body.get("query")
         variables = body.get("variables")
@@ -105,13 +119,23 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
             except DomainError as exc:
                 return JSONResponse({"errors": [{"message": exc.message, "extensions": {"code": exc.code.value}}]},
                                     status_code=401)
+            signed_in = not principal.is_anonymous
+            if (not (signed_in and settings.graphql_introspection)
+                    and introspects(query, max_tokens=settings.max_query_tokens)):
+                why = "sign in first" if settings.graphql_introspection else "it is turned off on this server"
+                return _refusal(f"introspection is not available: {why}", "INVALID_QUERY", 400)
             ctx = Context(principal=principal, session=session, secret=secret,
                           token_ttl_seconds=settings.token_ttl_seconds, catalog=catalog,
                           password_policy=runtime.password_policy)
+            ctx.extra["webhook_targets"] = runtime.dispatcher.config.targets
             ctx.extra["login_gate"] = login_gate(login_buckets, request.client.host if request.client else "unknown")
             try:
                 result = schema.execute_sync(query, variable_values=variables, context_value=ctx,
-                                             operation_name=operation)
+                                             operation_name=operation, allowed_operation_types=allowed)
+            except InvalidOperationTypeError:
+                # Decided from the parsed operation that would run, whatever comments precede it.
+                return _refusal("only queries run over GET; send mutations with POST",
+                                ErrorCode.INVALID_INPUT.value, 405)
             except (CannotGetOperationTypeError, MissingQueryError) as exc:
                 # An empty document, or no operation of that name in it: strawberry raises these
                 # before graphql-core can report them as errors.
@@ -119,33 +143,35 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
                                                  "extensions": {"code": "INVALID_QUERY"}}]}, status_code=400)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
-            out["errors"] = [_format_error(e, rid) for e in result.errors]
+            out["errors"] = [_format_error(e, rid, suggestions=signed_in) for e in result.errors]
         status = 200 if result.data is not None or not result.errors else 400
         return JSONResponse(out, status_code=status, headers={"x-request-id": rid})
 
     @app.post("/graphql")
-    def graphql_post(request: Request, body: dict[str, Any]) -> JSONResponse:
-        return execute(request, body)
+    async def graphql_post(request: Request) -> JSONResponse:
+        # Size and nesting are measured on the bytes, before json.loads builds Python objects.
+        try:
+            body = load_json(await read_body(request, settings.max_graphql_bytes),
+                             max_bytes=settings.max_graphql_bytes, max_depth=settings.max_json_depth)
+        except DomainError as exc:
+            return _refusal(exc.message, exc.code.value, 413 if exc.code is ErrorCode.TOO_LARGE else 400)
+        if not isinstance(body, dict):
+            return _refusal("the body must be a JSON object with a query", "INVALID_QUERY", 400)
+        return await run_in_threadpool(execute, request, body)
 
     @app.get("/graphql", response_model=None)
-    def graphql_get(request: Request) -> HTMLResponse | JSONResponse:
+    def graphql_get(request: Request) -> Response:
         params = request.query_params
         if "query" not in params:
-            # GraphiQL loads its scripts from a CDN; the API's own 'none' policy would block it.
-            return HTMLResponse(get_graphql_ide_html(), headers={"content-security-policy": GRAPHIQL_CSP})
-        import json
-
+            return graphiql_page()  # a browser: GraphiQL, from our own files
         try:
-            variables = json.loads(params["variables"]) if params.get("variables") else None
-        except ValueError:
-            variables = "invalid"
-        query = params["query"]
-        body = {"query": query, "variables": variables, "operationName": params.get("operationName")}
-        if query.lstrip().startswith("mutation"):
-            return JSONResponse({"errors": [{"message": "mutations need POST",
-                                             "extensions": {"code": ErrorCode.INVALID_INPUT.value}}]},
-                                status_code=405)
-        return execute(request, body)
+            variables = load_json(params["variables"], max_bytes=settings.max_graphql_bytes,
+                                  max_depth=settings.max_json_depth - 1,  # as nested in a POST body
+                                  what="variables") if params.get("variables") else None
+        except DomainError as exc:
+            return _refusal(exc.message, exc.code.value, 413 if exc.code is ErrorCode.TOO_LARGE else 400)
+        body = {"query": params["query"], "variables": variables, "operationName": params.get("operationName")}
+        return execute(request, body, allowed=(OperationType.QUERY,))
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

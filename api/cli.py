@@ -106,7 +106,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
     if settings.log_json:
         configure_logging()
+    # proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from any local peer; the app
+    # trusts it only from LIGHTBOX_TRUSTED_PROXIES.
     uvicorn.run("api.app:app_from_env", host=host, port=port, workers=workers, factory=True, log_level="info",
+                proxy_headers=False,
                 log_config=None if settings.log_json else uvicorn.config.LOGGING_CONFIG)
 
 

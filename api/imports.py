@@ -7,6 +7,7 @@ importer service; the summary it gets back is printed or answered as JSON.
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -14,16 +15,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUpload
 from typer.core import TyperGroup
 
 from api.db import SessionFactory
-from api.deps import PrincipalDep, SessionDep, error_response
+from api.deps import error_response, get_principal
+from api.limits import capped_receive, check_announced
 from api.runtime import Runtime, SchemaBehind
 from api.settings import Settings
 from content.collections.service import by_path
@@ -215,12 +220,22 @@ def receive(
     stable_age: float = typer.Option(60.0, "--stable-age", help="Seconds without a new instance before a "
                                                                  "study is imported (as Orthanc's StableAge)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    ae_title: str = typer.Option("LIGHTBOX", "--ae-title"),
+    ae_title: str = typer.Option("LIGHTBOX", "--ae-title", help="Our AE title; associations called otherwise "
+                                                                  "are rejected."),
+    allow_calling_ae: list[str] = typer.Option([], "--allow-calling-ae", help="A calling AE title that may send; "
+                                               "repeat for several. Default: the peers in LIGHTBOX_PACS_PEERS."),
     as_user: str | None = typer.Option(None, "--as-user"),
 ) -> None:
     """Receive studies pushed by a PACS (DICOM C-STORE) and import each once it is stable."""
-    from importers.receiver import Receiver
+    from importers.receiver import CallingPeer, Receiver
 
+    settings = Settings()
+    try:
+        peers = [CallingPeer.parse(entry) for entry in (allow_calling_ae or settings.pacs_peers)]
+    except ValueError as exc:
+        _fail(str(exc))
+    if not peers:
+        _fail("no peer may send: pass --allow-calling-ae AE (repeatable) or set LIGHTBOX_PACS_PEERS")
     runtime = _runtime()
     with runtime.sessions.scope() as session:
         try:
@@ -228,11 +243,17 @@ def receive(
             collection_uid = _collection_uid(session, collection)
         except DomainError as exc:
             _fail(exc.message)
-    receiver = Receiver(port=port, host=host, ae_title=ae_title, stable_age=stable_age,
+    receiver = Receiver(port=port, host=host, ae_title=ae_title, stable_age=stable_age, peers=peers,
+                        spool_dir=settings.receiver_spool_dir, max_object_bytes=settings.receiver_max_object_bytes,
+                        max_spool_bytes=settings.receiver_max_spool_bytes,
                         on_study=study_importer(runtime.sessions, runtime.store, runtime.secret, principal,
                                                 collection_uid, echo=typer.echo))
-    typer.echo(f"listening on {host}:{port} as {ae_title}; a study is imported {stable_age:g} s after its last image")
-    receiver.serve_forever()
+    typer.echo(f"listening on {host}:{port} as {ae_title} for {', '.join(sorted({p.ae_title for p in peers}))}; "
+               f"a study is imported {stable_age:g} s after its last image")
+    try:
+        receiver.serve_forever()
+    finally:
+        _finish(runtime)
 
 
 def study_importer(sessions: SessionFactory, store: ContentStore, secret: bytes, principal: Principal,
@@ -257,34 +278,77 @@ uploads_router = APIRouter()
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+MAX_UPLOAD_FILES = 1000
+
+
+def _uploader(request: Request) -> Principal:
+    """The caller, from the headers alone, refused unless some role of theirs imports somewhere."""
+    from importers.pipeline import require_may_import
+
+    sessions: SessionFactory = request.app.state.sessions
+    with sessions.scope() as session:
+        principal = get_principal(request, session)
+    require_may_import(principal)
+    return principal
+
+
 @uploads_router.post("/api/uploads")
-def upload(request: Request, session: SessionDep, principal: PrincipalDep,
-           collection: Annotated[str, Form(description="Collection path or global id")],
-           files: Annotated[list[UploadFile], File(description="DICOM files or zip files")],
-           case: Annotated[str | None, Form(description="Add to this existing case (uid)")] = None) -> JSONResponse:
-    """Multipart upload of DICOM files or a zip into a collection; answers the import summary."""
+async def upload(request: Request) -> JSONResponse:
+    """Multipart upload of DICOM files or a zip into a collection; answers the import summary.
+
+    Form fields: `collection` (path or global id), `files` (repeated), `case` (optional uid).
+    Who may upload is decided from the headers before a byte of the body is read, and the body
+    is refused (413) past the configured cap, announced or streamed.
+    """
+    settings: Settings = request.app.state.settings
+    cap = settings.upload_max_bytes
+    try:
+        principal = await run_in_threadpool(_uploader, request)
+        check_announced(request, cap, "upload")
+        capped = Request(request.scope, capped_receive(request, cap, "upload"))
+        try:
+            form = await capped.form(max_files=MAX_UPLOAD_FILES, max_fields=20)
+        except HTTPException as exc:  # a malformed multipart body, or too many parts
+            raise DomainError(ErrorCode.INVALID_INPUT, f"not a usable multipart upload: {exc.detail}",
+                              field="files") from exc
+        try:
+            return await run_in_threadpool(_import_upload, request, principal, form)
+        finally:
+            await form.close()
+    except DomainError as exc:
+        return error_response(exc)
+
+
+def _import_upload(request: Request, principal: Principal, form: FormData) -> JSONResponse:
     from importers.pipeline import ImportTarget, import_paths
 
     settings: Settings = request.app.state.settings
-    try:
+    collection, case = form.get("collection"), form.get("case") or None
+    files = [item for item in form.getlist("files") if isinstance(item, StarletteUpload)]
+    if not isinstance(collection, str) or not collection:
+        raise DomainError(ErrorCode.INVALID_INPUT, "name the collection to import into", field="collection")
+    if case is not None and not isinstance(case, str):
+        raise DomainError(ErrorCode.INVALID_INPUT, "the case is a uid", field="case")
+    if not files:
+        raise DomainError(ErrorCode.INVALID_INPUT, "the upload holds no files", field="files")
+    sessions: SessionFactory = request.app.state.sessions
+    with sessions.scope() as session:
         collection_uid = _collection_uid(session, collection)
-        # Uploads are spooled to a private temporary folder (removed at the end) so zip members
+        # Uploads are copied to a private temporary folder (removed at the end) so zip members
         # and large files are read as the file importer reads them, never all in memory.
         with tempfile.TemporaryDirectory(prefix="lightbox-upload-") as folder:
             names = []
             for number, item in enumerate(files):
                 name = f"{number:05d}-{_UNSAFE.sub('_', Path(item.filename or 'upload').name)[:80]}"
                 with open(Path(folder) / name, "wb") as out:
-                    while chunk := item.file.read(1 << 20):
-                        out.write(chunk)
+                    item.file.seek(0)
+                    shutil.copyfileobj(item.file, out, 1 << 20)
                 names.append(name)
             summary = import_paths([Path(folder) / n for n in names], target=ImportTarget(collection_uid, case),
                                    session=session, principal=principal, store=ContentStore(settings.media_dir),
                                    secret=request.app.state.secret)
             body = summary.as_dict()
             prefix = str(folder) + "/"
-    except DomainError as exc:
-        return error_response(exc)
     return JSONResponse(_strip_prefix(body, prefix))
 
 

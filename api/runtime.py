@@ -58,7 +58,7 @@ class Runtime:
         dispatcher = WebhookDispatcher(sessions.scope, server_key=settings.secret(), config=DispatchConfig(
             timeout_seconds=settings.webhook_timeout_seconds, retry_base_seconds=settings.webhook_retry_base_seconds,
             retry_max_seconds=settings.webhook_retry_max_seconds, poll_seconds=settings.webhook_poll_seconds,
-            allow_internal_targets=settings.webhook_allow_internal_targets))
+            allow_internal_targets=settings.webhook_allow_internal_targets, https_only=settings.webhook_https_only))
         dispatcher.subscribe(bus)
         if settings.webhook_dispatch:
             dispatcher.start()

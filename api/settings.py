@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import os
 import secrets
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _WEAK_SECRETS = {"changeme", "change-me", "secret", "lightbox", "password", "changethis"}
 
@@ -22,6 +25,24 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_query_tokens: int = 3000
     max_aliases: int = 30
+    # A GraphQL request body (or a GET's variables) is refused above this size or nesting before
+    # it is decoded; inputs nest a few levels, so 32 leaves room without inviting a RecursionError.
+    max_graphql_bytes: int = 1_000_000
+    max_json_depth: int = 32
+    # Introspection for signed-in callers (anonymous callers never get it); False turns it off for all.
+    graphql_introspection: bool = True
+    # Uploads (POST /api/uploads) above this many bytes are refused with 413, on Content-Length
+    # and while the body streams in.
+    upload_max_bytes: int = 2 * 1024**3
+    # `lightbox receive`: the PACS allowed to push (AE_TITLE or AE_TITLE@address, comma-separated)
+    # when no --allow-calling-ae is given, the largest object, and the most the spool may hold.
+    pacs_peers: Annotated[list[str], NoDecode] = []
+    receiver_max_object_bytes: int = 2 * 1024**3
+    receiver_max_spool_bytes: int = 20 * 1024**3
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For names the real client.
+    # Empty: X-Forwarded-For is ignored and the peer address is the client. A comma-separated list
+    # or a JSON array in LIGHTBOX_TRUSTED_PROXIES.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
     sqlite_busy_timeout_ms: int = 15_000
     # Requests per minute per API token (or per client address without one), and sign-in
     # attempts per minute per client address. Per worker process.
@@ -43,6 +64,37 @@ class Settings(BaseSettings):
     webhook_allow_internal_targets: bool = False
     # New passwords (own change, after a reset, new people): at least this long and not a common one.
     password_min_length: int = 12
+    # Subscriptions and sends only to https URLs (payloads and signatures never cross in clear).
+    webhook_https_only: bool = False
+
+    @field_validator("pacs_peers", mode="before")
+    @classmethod
+    def _peer_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [p.strip() for p in text.split(",") if p.strip()]
+        return value
+
+    @property
+    def receiver_spool_dir(self) -> Path:
+        return self.data_dir / "receiving"
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> list[str]:
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else [p for p in text.split(",") if p.strip()]
+        if not isinstance(value, list):
+            raise ValueError("LIGHTBOX_TRUSTED_PROXIES is a list of addresses or networks")
+        out = []
+        for item in value:
+            try:
+                out.append(str(ipaddress.ip_network(str(item).strip(), strict=False)))
+            except ValueError as exc:
+                # Not "*" or a host name: trusting a header is a decision about exact addresses.
+                raise ValueError(f"LIGHTBOX_TRUSTED_PROXIES: {item!r} is not an IP address or network") from exc
+        return out
 
     @field_validator("secret_key")
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import os
 import time
 from collections import deque
@@ -29,7 +30,7 @@ from content.errors import DomainError, ErrorCode
 from content.imaging import image_set
 from content.imaging import service as imaging
 from content.principal import Principal
-from content.security.policy import require
+from content.security.policy import require, require_somewhere
 from content.security.roles import Permission
 from importers.deid.uids import UidRemapper
 from importers.grouping import StudyGroup, group
@@ -250,7 +251,17 @@ def import_paths(paths: Iterable[str | Path], *, target: ImportTarget, session: 
     importer = Importer(target=target, session=session, principal=principal, store=store, secret=secret,
                         progress=progress, workers=workers)
     importer.check_permission()  # before the paths are even walked
-    return importer.run(iter_sources(paths, limits=limits))
+    found = iter_sources(paths, limits=limits)
+    first = next(found, None)
+    if first is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, "nothing to import: no files were found (an empty zip or folder?)",
+                          field="files")
+    return importer.run(itertools.chain([first], found))
+
+
+def require_may_import(principal: Principal) -> None:
+    """The refusal an upload can get from its headers alone: no role of the caller imports anywhere."""
+    require_somewhere(principal, Permission.IMPORT)
 
 
 def import_sources(sources: Iterable[Found], *, target: ImportTarget, session: Session,

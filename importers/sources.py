@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -162,14 +163,20 @@ def _from_zip(path: Path, limits: ZipLimits) -> Iterator[Found]:
             return
         opener = _zip_opener(path, info.filename, limits.max_member_bytes)
         try:
-            with opener() as fh:
-                reason = sniff(fh)
-        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            reason = _sniff_member(path, info.filename)
+        except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError) as exc:
             reason = f"unreadable zip member: {exc}"
         if reason:
             yield Skipped(label, reason)
         else:
             yield SourceFile(label, info.file_size, opener)
+
+
+def _sniff_member(path: Path, name: str) -> str | None:
+    """`sniff` on a member's first bytes only: a large member is never inflated whole to be typed."""
+    with zipfile.ZipFile(path) as archive, archive.open(name) as member:
+        head = member.read(FORCE_SNIFF_BYTES)
+    return sniff(io.BytesIO(head))
 
 
 def _zip_opener(path: Path, name: str, cap: int) -> Callable[[], BinaryIO]:

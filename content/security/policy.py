@@ -76,6 +76,25 @@ def may(principal: Principal, permission: Permission, obj: Securable | None = No
     return False
 
 
+def may_somewhere(principal: Principal, permission: Permission) -> bool:
+    """True when some role P holds, globally or on any container, grants the permission.
+
+    The question that can be answered before the object is known (an upload's collection is in
+    its body): False here means `may` is False on every object, so the body need not be read.
+    """
+    if principal.is_anonymous or (principal.read_only and permission in WRITE_PERMISSIONS):
+        return False
+    roles = set(principal.roles) | {role for _, role in principal.local_roles}
+    return any(permission in ROLE_PERMISSIONS[role] for role in roles)
+
+
+def require_somewhere(principal: Principal, permission: Permission) -> None:
+    if principal.is_anonymous:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in first")
+    if not may_somewhere(principal, permission):
+        raise DomainError(ErrorCode.FORBIDDEN, f"you may not {permission.value} anywhere")
+
+
 def require(principal: Principal, permission: Permission, obj: Securable | None = None,
             *, state: State | None = None) -> None:
     if principal.is_anonymous:

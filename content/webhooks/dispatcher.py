@@ -25,6 +25,7 @@ from content.base import utcnow
 from content.webhooks import claims, keys, sender, signing
 from content.webhooks.models import DeliveryState, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from content.webhooks.payloads import global_id
+from content.webhooks.targets import TargetPolicy
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,11 @@ class DispatchConfig:
     poll_seconds: float = 5.0
     batch: int = 10
     allow_internal_targets: bool = False
+    https_only: bool = False
+
+    @property
+    def targets(self) -> TargetPolicy:
+        return TargetPolicy(allow_internal=self.allow_internal_targets, https_only=self.https_only)
 
     def backoff(self, attempts: int) -> float:
         """Seconds before the next try after `attempts` failed ones: base, 2*base, 4*base... capped."""
@@ -124,7 +130,7 @@ class WebhookDispatcher:
                    "Lightbox-Delivery": global_id("WebhookDelivery", delivery.uid),
                    "Lightbox-Attempt": str(number)}
         return sender.post(self._client, sub.url, body, headers,
-                           allow_internal=self.config.allow_internal_targets)
+                           policy=self.config.targets)
 
     # -- the thread ----------------------------------------------------------------------------
 

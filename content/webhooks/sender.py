@@ -1,19 +1,18 @@
 """One POST of a signed body: the outcome (status, error, duration), never an exception.
 
-Where the request may go is checked here, at send time, on the addresses the host resolves to:
-by default no loopback, private, link-local or otherwise internal address (server-side request
-forgery); redirects are not followed.
+Where the request may go is checked here, at send time, on the addresses the host resolves to
+(content.webhooks.targets: by default no internal address, against server-side request
+forgery), and the connection goes to the checked address; redirects are not followed.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import httpx
+
+from content.webhooks.targets import TargetPolicy, TargetRefused, resolve
 
 MAX_ERROR = 500
 BODY_EXCERPT = 200
@@ -30,32 +29,25 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def refused_address(url: str) -> str | None:
-    """Why the URL's host may not be called (it resolves to an internal address), or None."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as exc:
-        return f"cannot resolve {host}: {exc}"
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if not address.is_global or address.is_multicast:
-            return f"{host} resolves to {address}, an internal address"
-    return None
-
-
 def post(client: httpx.Client, url: str, body: bytes, headers: dict[str, str], *,
-         allow_internal: bool) -> Outcome:
+         policy: TargetPolicy) -> Outcome:
     start = time.monotonic()
 
     def elapsed() -> int:
         return int((time.monotonic() - start) * 1000)
 
-    refusal = None if allow_internal else refused_address(url)
-    if refusal:
-        return Outcome(None, f"not sent: {refusal}"[:MAX_ERROR], elapsed())
     try:
-        with client.stream("POST", url, content=body, headers=headers) as response:
+        target = resolve(url, policy)
+    except TargetRefused as exc:
+        return Outcome(None, f"not sent: {exc}"[:MAX_ERROR], elapsed())
+    # To the checked address, not the name: the Host header and TLS (SNI and the certificate
+    # check) still use the name, so virtual hosts and verification work as before.
+    original = httpx.URL(url)
+    pinned = original.copy_with(host=str(target.address))
+    headers = {**headers, "host": original.netloc.decode("ascii")}
+    extensions = {} if target.is_ip_literal else {"sni_hostname": target.host}
+    try:
+        with client.stream("POST", pinned, content=body, headers=headers, extensions=extensions) as response:
             excerpt = b""
             if not 200 <= response.status_code < 300:
                 for chunk in response.iter_bytes():

@@ -15,13 +15,14 @@ from content.webhooks.access import owned_by, partner_of, require_manager
 from content.webhooks.event_types import WebhookEventType
 from content.webhooks.keys import derive_secret, key_id, new_salt
 from content.webhooks.models import DeliveryState, WebhookDelivery, WebhookSubscription
+from content.webhooks.targets import TargetPolicy, TargetRefused, Unresolvable, resolve
 
 MAX_SUBSCRIPTIONS = 25  # active subscriptions per account
 MAX_URL = 2000
 
 
 def check_url(url: str) -> str:
-    """An absolute http(s) URL without credentials; where it may point is the dispatcher's check."""
+    """An absolute http(s) URL without credentials; where it may point is `check_target`'s question."""
     url = url.strip()
     parts = urlsplit(url)
     if len(url) > MAX_URL or parts.scheme not in {"http", "https"} or not parts.hostname:
@@ -44,11 +45,28 @@ def check_events(names: Sequence[str]) -> list[str]:
     return [t.value for t in WebhookEventType if t.value in values]
 
 
+def check_target(url: str, policy: TargetPolicy) -> None:
+    """Refuse at subscription what the dispatcher would refuse at send, so a partner learns now.
+
+    A name that does not resolve yet is accepted (the partner may still be setting it up); every
+    send checks again, on the address it connects to.
+    """
+    try:
+        resolve(url, policy)
+    except Unresolvable:
+        return
+    except TargetRefused as exc:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"this URL may not receive webhooks: {exc}",
+                          field="url") from exc
+
+
 def create_subscription(*, url: str, events: Sequence[str], description: str = "", server_key: bytes,
-                        session: Session, principal: Principal) -> tuple[str, WebhookSubscription]:
+                        targets: TargetPolicy, session: Session,
+                        principal: Principal) -> tuple[str, WebhookSubscription]:
     """Subscribe the caller's account; returns the signing secret, which is never shown again."""
     owner = require_manager(principal)
     clean_url, types = check_url(url), check_events(events)
+    check_target(clean_url, targets)
     if len(description) > 300:
         raise DomainError(ErrorCode.INVALID_INPUT, "a description of at most 300 characters", field="description")
     held = session.exec(select(func.count()).select_from(WebhookSubscription).where(

@@ -8,6 +8,7 @@ from strawberry.types import Info
 from content.errors import DomainError, ErrorCode
 from content.webhooks.deliveries import attempts_of, redeliver
 from content.webhooks.service import create_subscription, delete_subscription
+from content.webhooks.targets import TargetPolicy
 from schema.context import Context
 from schema.errors import payload
 from schema.node import from_global_id, to_global_id
@@ -38,6 +39,7 @@ class WebhookMutation:
             names = [e.name for e in input.events]  # type: ignore[attr-defined]
             secret, row = create_subscription(url=input.url, events=names,
                                               description=input.description or "", server_key=ctx.secret,
+                                              targets=ctx.extra.get("webhook_targets", TargetPolicy()),
                                               session=ctx.session, principal=ctx.principal)
             return CreateWebhookSubscriptionPayload(subscription=WebhookSubscription.of(row), secret=secret, errors=[])
 

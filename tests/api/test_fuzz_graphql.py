@@ -289,3 +289,71 @@ def test_hand_written_invalid_requests_are_coded(fuzz_app: tuple[TestClient, Wor
     assert _codes(forged) == ["UNAUTHENTICATED"]
     get = client.get("/graphql", params={"query": "{ me { username } }", "variables": "{not json"})
     assert _codes(check(get)) == ["INVALID_QUERY"]
+
+
+def _nested(levels: int, leaf: Any) -> Any:
+    value = leaf
+    for level in range(levels):
+        value = [value] if level % 2 else {"k": value}
+    return value
+
+
+def test_deeply_nested_variables_are_refused_before_decoding(fuzz_app: tuple[TestClient, World]) -> None:
+    """Variables nested past the limit, as arrays, objects or both, in POST bodies and GET parameters,
+    from every caller: a coded 400, never a RecursionError behind a 500."""
+    client, world = fuzz_app
+    import json
+
+    @hsettings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(levels=st.integers(min_value=40, max_value=5000), leaf=st.one_of(st.integers(), st.text(max_size=5)),
+           role=st.sampled_from(ROLES), over_get=st.booleans())
+    def send(levels: int, leaf: Any, role: str, over_get: bool) -> None:
+        bearer = world.bearers[role]
+        headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+        # Built as text: json.dumps itself would recurse past Python's limit on the deepest values.
+        opened = "".join("[" if level % 2 else '{"k":' for level in range(levels))
+        closed = "".join("]" if level % 2 else "}" for level in reversed(range(levels)))
+        variables = '{"a":' + opened + json.dumps(leaf) + closed + "}"
+        if over_get:
+            response = client.get("/graphql", params={"query": "{ __typename }", "variables": variables},
+                                  headers=headers)
+        else:
+            response = client.post("/graphql", content='{"query": "{ __typename }", "variables": ' + variables + "}",
+                                   headers={**headers, "content-type": "application/json"})
+        assert response.status_code == 400, (levels, response.status_code, response.text[:300])
+        assert _codes(check(response)) == ["INVALID_INPUT"]
+
+    send()
+    shallow = client.post("/graphql", json={"query": "{ __typename }", "variables": {"a": _nested(6, 1)}})
+    assert check(shallow)["data"] == {"__typename": "Query"}
+
+
+def test_generated_queries_over_get_never_fail_and_mutations_never_run(fuzz_app: tuple[TestClient, World],
+                                                                       settings: Settings) -> None:
+    """Generated documents over GET, each behind a comment or a query-shaped prefix: queries answer as over
+    POST, mutations are refused with 405 whatever precedes them, and nothing leaks."""
+    client, world = fuzz_app
+    generated = operations(world)
+    budget = EXAMPLES["postgresql" if settings.is_postgres else "sqlite"] // 5
+    headers = {"Authorization": f"Bearer {world.bearers['administrator']}"}
+    seen = {"query": 0, "mutation": 0}
+
+    @hsettings(max_examples=budget, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(query=generated, prefix=st.sampled_from(["", "#x\n", "  # mutation\n\n", "\ufeff", ",,"]))
+    def send(query: str, prefix: str) -> None:
+        document = graphql.parse(query)
+        kind = document.definitions[0].operation.value  # type: ignore[attr-defined]
+        response = client.get("/graphql", params={"query": prefix + query}, headers=headers)
+        if kind == "mutation":
+            # 405, or 400 when the request is refused even earlier (a NUL in a literal): never run.
+            assert response.status_code in (400, 405), (query, response.text[:500])
+            assert response.json().get("data") is None and _codes(response.json()) == ["INVALID_INPUT"]
+            refused[response.status_code] += 1
+        else:
+            check(response)
+        seen[kind] += 1
+
+    refused = {400: 0, 405: 0}
+    send()
+    assert seen["query"] and seen["mutation"], seen
+    assert refused[405] > refused[400], refused

@@ -179,3 +179,27 @@ def test_invalid_input_is_a_payload_error(app: App) -> None:
     assert many["data"]["createWebhookSubscription"]["errors"] == [{"field": "events", "code": "INVALID_INPUT"}]
     assert _deliveries(app, "acme", first=101)["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
     assert _deliveries(app, "ann")["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_the_app_refuses_internal_and_plain_http_targets_at_subscription(app_settings: Settings,
+                                                                         session: Session) -> None:
+    """As configured in production: internal targets off (the default) and `webhook_https_only`."""
+    from content.security import tokens
+    from content.users.service import add_user
+
+    partner = add_user("acme", roles=["partner"], password=None, session=session, principal=SYSTEM)
+    bearer = tokens.issue(partner.uid, secret=app_settings.secret(), ttl_seconds=600)
+    strict = app_settings.model_copy(update={"webhook_dispatch": False, "webhook_https_only": True})
+    with TestClient(create_app(strict)) as client:
+        def subscribe(url: str) -> dict[str, Any]:
+            r = client.post("/graphql", json={"query": CREATE, "variables": {"url": url, "events": ["CASE_VALIDATED"]}},
+                            headers={"Authorization": f"Bearer {bearer}"})
+            return r.json()["data"]["createWebhookSubscription"]  # type: ignore[no-any-return]
+
+        for url in ("https://[::127.0.0.1]/h", "https://[64:ff9b::7f00:1]/h", "https://[2002:7f00:1::]/h",
+                    "https://127.0.0.1/h", "http://93.184.216.34/h"):
+            refused = subscribe(url)
+            assert refused["subscription"] is None and refused["secret"] is None, url
+            assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID_INPUT", "url")], url
+        made = subscribe("https://93.184.216.34/h")
+        assert made["errors"] == [] and made["secret"]

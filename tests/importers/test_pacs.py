@@ -21,7 +21,7 @@ from content.imaging.models import Study
 from content.principal import SYSTEM
 from importers.dicomweb import DicomWebClient, pacs_sources, parse_multipart
 from importers.pipeline import ImportTarget, import_sources
-from importers.receiver import Receiver
+from importers.receiver import CallingPeer, Receiver
 from importers.synth import SynthPatient, SynthStudy, synth_ct_series, write_series
 from media.store import ContentStore
 from tests.importers.importing import SECRET, copy_real, counts, make_collection, settings_with_media
@@ -97,7 +97,8 @@ def test_c_store_receiver_imports_a_study_once_it_is_stable(sessions: SessionFac
     collection = make_collection(sessions)
     store = ContentStore(tmp_path / "media")
     port = free_port()
-    receiver = Receiver(port=port, stable_age=1.0, on_study=study_importer(
+    receiver = Receiver(port=port, stable_age=1.0, peers=[CallingPeer("STORESCU")], spool_dir=tmp_path / "spool",
+                        on_study=study_importer(
         sessions, store, b"receiver-secret-0123456789abcdef", SYSTEM, collection, echo=lambda _: None))
     receiver.start()
     try:

@@ -73,6 +73,7 @@ class School:
     def subscribe(self, who: Principal, url: str,
                   events: Sequence[str] = ALL_EVENTS) -> tuple[str, WebhookSubscription]:
         return create_subscription(url=url, events=list(events), server_key=self.runtime.settings.secret(),
+                                   targets=self.dispatcher.config.targets,
                                    session=self.session, principal=who)
 
     def token_principal(self, name: str, *, collection: str | None = None) -> Principal:
