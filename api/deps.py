@@ -32,6 +32,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.PATH_CLASH: 409,
     ErrorCode.INVALID_TRANSITION: 409,
     ErrorCode.QUARANTINED: 403,
+    ErrorCode.PASSWORD_CHANGE_REQUIRED: 403,
 }
 
 
