@@ -66,6 +66,11 @@ auth.setSignedOutHandler(async (message) => {
   showError({ message });
 });
 
+auth.setPasswordRequiredHandler(() => {
+  if (location.pathname === '/ui/password') return;
+  navigate(`/ui/password?required=1&next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+});
+
 setRenderer(async (pathname, query, alive) => {
   const main = document.getElementById('main');
   const found = match(pathname);

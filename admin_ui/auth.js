@@ -39,4 +39,8 @@ export async function forget() {
 }
 
 export function setSignedOutHandler(fn) { signedOutHandler = fn; }
+let passwordRequiredHandler = () => {};
+/** After an administrator's reset, every request but changing the password answers PASSWORD_CHANGE_REQUIRED. */
+export function setPasswordRequiredHandler(fn) { passwordRequiredHandler = fn; }
+export function onPasswordRequired() { if (token()) passwordRequiredHandler(); }
 export function onSignedOut(message) { if (token()) signedOutHandler(message); }

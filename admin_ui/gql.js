@@ -1,5 +1,5 @@
 // A small GraphQL client: POST /graphql with the bearer token, coded errors, payload errors.
-import { token, onSignedOut } from './auth.js';
+import { token, onSignedOut, onPasswordRequired } from './auth.js';
 
 export class ApiError extends Error {
   constructor(message, code, details = []) {
@@ -30,6 +30,8 @@ export async function gql(query, variables = {}) {
   const errors = body.errors || [];
   if (response.status === 401 || errors.some((e) => e.extensions && e.extensions.code === 'UNAUTHENTICATED')) {
     onSignedOut('Your session has ended. Please sign in again.');
+  } else if (errors.some((e) => e.extensions && e.extensions.code === 'PASSWORD_CHANGE_REQUIRED')) {
+    onPasswordRequired();
   }
   if (errors.length) {
     const first = errors[0];

@@ -33,6 +33,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVALID_TRANSITION: 409,
     ErrorCode.QUARANTINED: 403,
     ErrorCode.TOO_LARGE: 413,
+    ErrorCode.PASSWORD_CHANGE_REQUIRED: 403,
 }
 
 

@@ -65,6 +65,8 @@ class Principal:
 
     def tokens(self) -> frozenset[str]:
         """The catalog's allowedRolesAndUsers tokens this principal matches."""
+        if self.must_change_password:  # not even its own drafts until a new password is chosen
+            return frozenset()
         if self.partner is not None:
             # Not role:partner, which every validated case carries: only the partner's own grants.
             return self.partner.tokens()

@@ -64,7 +64,7 @@ def may(principal: Principal, permission: Permission, obj: Securable | None = No
     `state` overrides the object's own state, to ask about a published version of a case
     whose working copy is in another state.
     """
-    if principal.is_anonymous or not _token_allows(principal, permission, obj):
+    if principal.is_anonymous or principal.must_change_password or not _token_allows(principal, permission, obj):
         return False
     state = state or _state_of(obj)
     if obj is not None and _reads_retired(principal, permission, state):
@@ -99,6 +99,8 @@ def require(principal: Principal, permission: Permission, obj: Securable | None 
             *, state: State | None = None) -> None:
     if principal.is_anonymous:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in first")
+    if principal.must_change_password:  # signed in with a password an administrator reset
+        raise DomainError(ErrorCode.PASSWORD_CHANGE_REQUIRED, "choose a new password first")
     if not may(principal, permission, obj, state=state):
         raise DomainError(ErrorCode.FORBIDDEN, f"you may not {permission.value} here")
 
@@ -120,7 +122,7 @@ def visible_condition(principal: Principal, table: Any) -> Any:
 
     Mirrors `may(VIEW)`: same role tables, evaluated inside the query so that counts and pages agree.
     """
-    if principal.is_anonymous:
+    if principal.is_anonymous or principal.must_change_password:
         return sa.false()
 
     def for_roles(roles: frozenset[Role]) -> Any:

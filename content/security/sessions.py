@@ -55,11 +55,11 @@ def end_sessions_of(user_uid: str, *, reason: str, session: Session, api_tokens:
     ended = session.execute(
         sa.update(SignInSession).where(col(SignInSession.user_uid) == user_uid,
                                        col(SignInSession.revoked_at).is_(None))
-        .values(revoked_at=utcnow(), ended_by=reason)).rowcount
+        .values(revoked_at=utcnow(), ended_by=reason)).rowcount  # type: ignore[attr-defined]
     if api_tokens:
         ended += session.execute(
             sa.update(ApiToken).where(col(ApiToken.user_uid) == user_uid, col(ApiToken.revoked).is_(False))
-            .values(revoked=True)).rowcount
+            .values(revoked=True)).rowcount  # type: ignore[attr-defined]
     tick(session)
     return int(ended or 0)
 

@@ -74,7 +74,7 @@ def test_reset_password_is_one_time_and_forces_a_new_password(live_server, peopl
                             {"username": "trainer", "password": out["temporaryPassword"]})["data"]["login"]
     assert [(e["code"], e["field"]) for e in first["errors"]] == [("PASSWORD_CHANGE_REQUIRED", "password")]
     limited = first["token"]
-    assert _code(live_server.gql(trainees, token=limited)) == "FORBIDDEN"  # no role until the change
+    assert _code(live_server.gql(trainees, token=limited)) == "PASSWORD_CHANGE_REQUIRED"  # nothing until then
     change = operation("sessions.graphql", "ChangePassword")
     done = live_server.gql(change, {"current": out["temporaryPassword"], "new": NEW},
                            token=limited)["data"]["changePassword"]

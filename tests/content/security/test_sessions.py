@@ -13,6 +13,9 @@ from sqlmodel import Session, select
 from api.db import SessionFactory
 from content import events
 from content.audit import AuditEvent
+from content.cases.listing import CaseFilter, list_cases
+from content.cases.models import Case
+from content.cases.service import create_case
 from content.errors import DomainError, ErrorCode
 from content.principal import SYSTEM, Principal
 from content.security import tokens
@@ -21,6 +24,7 @@ from content.security.authentication import authenticate
 from content.security.login import login
 from content.security.models import SignInSession
 from content.security.passwords import hash_password
+from content.security.policy import visible_condition
 from content.security.revocation import RevocationCache
 from content.security.sessions import logout
 from content.users.admin import update_user
@@ -231,3 +235,23 @@ def test_a_forged_or_sessionless_token_is_refused(session: Session) -> None:
     for bearer in (tokens.issue(user.uid, secret=SECRET, ttl_seconds=60, password_stamp=stamp),
                    tokens.issue(user.uid, secret=SECRET, ttl_seconds=60, session_id="0" * 32, password_stamp=stamp)):
         assert _code(_me, bearer, session).code is ErrorCode.UNAUTHENTICATED
+
+
+def test_until_a_new_password_is_chosen_not_even_ones_own_draft_shows(session: Session) -> None:
+    admin = principal_for(add_user("adam", roles=["administrator"], password=None, session=session,
+                                   principal=SYSTEM), session=session)
+    user, tess = f.person(session, "tess", "trainer")
+    coll = f.collection(session)
+    create_case(collection_uid=coll, fields={"title": "My draft"}, session=session, principal=tess)
+    temporary = reset_password(user.uid, session=session, principal=admin)
+    limited = _me(login("tess", temporary, session=session, secret=SECRET, ttl_seconds=600)[0], session)
+    assert limited.tokens() == frozenset()
+    listing = _code(list_cases, CaseFilter(), first=10, after=None, session=session, principal=limited)
+    assert listing.code is ErrorCode.PASSWORD_CHANGE_REQUIRED
+    assert session.exec(select(Case).where(visible_condition(limited, Case))).all() == []  # the SQL twin agrees
+    refused = _code(create_case, collection_uid=coll, fields={"title": "Another"}, session=session, principal=limited)
+    assert refused.code is ErrorCode.PASSWORD_CHANGE_REQUIRED
+    full = _me(change_password(temporary, NEW, session=session, principal=limited, secret=SECRET, ttl_seconds=600),
+               session)
+    assert [c.title for c in list_cases(CaseFilter(), first=10, after=None, session=session, principal=full).cases] \
+        == ["My draft"]
