@@ -17,6 +17,8 @@ from schema.admin.mutations import AdminMutation
 from schema.admin.queries import AdminQuery
 from schema.mutations import Mutation as CoreMutation
 from schema.partners import PartnerMutation, PartnerQuery
+from schema.quarantine.mutations import QuarantineMutation
+from schema.quarantine.queries import QuarantineQuery
 from schema.queries import Query as CoreQuery
 from schema.types import Case, Collection
 from schema.webhooks.mutations import WebhookMutation
@@ -27,13 +29,13 @@ from schema.worklists.queries import WorklistQuery
 
 
 @strawberry.type(description="Read the repository.")
-class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery, AdminQuery):
+class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery, AdminQuery, QuarantineQuery):
     pass
 
 
 @strawberry.type(description="Change the repository.")
 class Mutation(CoreMutation, WorkflowMutation, WorklistMutation, WebhookMutation, PartnerMutation,
-               AdminMutation):
+               AdminMutation, QuarantineMutation):
     pass
 
 

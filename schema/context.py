@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from content.principal import Principal
 from content.worklists.blind import blind_labels
+from media.store import ContentStore
 from schema.loaders import Loaders
 from search.model import SearchBackend
 
@@ -20,6 +21,7 @@ class Context:
     secret: bytes
     token_ttl_seconds: int
     catalog: SearchBackend | None = None
+    store: ContentStore | None = None  # the media store, for mutations that change pixels
     loaders: Loaders = field(init=False)
     extra: dict[str, Any] = field(default_factory=dict)
 
