@@ -185,3 +185,21 @@ const TOKEN_PAYLOAD = 'token apiToken { id name prefix revoked } errors { field 
 export const CREATE_API_TOKEN = `mutation CreateApiToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { ${TOKEN_PAYLOAD} } }`;
 
 export const REVOKE_API_TOKEN = `mutation RevokeApiToken($input: RevokeApiTokenInput!) { revokeApiToken(input: $input) { ${TOKEN_PAYLOAD} } }`;
+
+// Quarantine review (contract: trust.graphql).
+export const QUARANTINED_IMAGES = `query QuarantinedImages($first: Int = 20, $after: String) {
+  quarantinedImages(first: $first, after: $after) {
+    totalCount
+    edges { node { id quarantineReason renderedUrl rows columns frameCount
+                   proposedRegions { x y width height }
+                   case { id title } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const REVIEW_QUARANTINED_IMAGE = `mutation ReviewQuarantinedImage($instance: ID!, $action: QuarantineAction!, $regions: [RegionInput!]) {
+  reviewQuarantinedImage(input: {instance: $instance, action: $action, regions: $regions}) {
+    instance { id quarantined }
+    errors { field message code }
+  }
+}`;
