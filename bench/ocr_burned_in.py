@@ -20,10 +20,10 @@ import pydicom
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from importers.burned_in import OCR_HELD_MODALITIES, assess  # noqa: E402
-from importers.deid.risk import burned_in_risk  # noqa: E402
-from media import ocr  # noqa: E402
-from tests.media.reference import REFERENCE  # noqa: E402
+from importers.burned_in import OCR_HELD_MODALITIES, assess
+from importers.deid.risk import burned_in_risk
+from media import ocr
+from tests.media.reference import REFERENCE
 
 # Read by a person from the first frame (several names are one image in other encodings).
 US1 = ("US1_J2KI.dcm", "US1_J2KR.dcm", "US1_UNCI.dcm", "US1_UNCR.dcm", "examples_jpeg2k.dcm",
