@@ -47,6 +47,16 @@ def blank(pixels: np.ndarray, regions: Sequence[Rect], value: int | float, *, fr
     return out
 
 
+def _set_wide_pixels(ds: Dataset, pixels: np.ndarray, photometric: str) -> None:
+    """32-bit samples (dose grids, deep RGB), which pydicom's set_pixel_data does not take:
+    native little-endian, colour samples interleaved as pixel_array returns them."""
+    ds.PixelData = np.ascontiguousarray(pixels.astype(pixels.dtype.newbyteorder("<"))).tobytes()
+    ds["PixelData"].VR = "OW"
+    ds.PhotometricInterpretation = photometric
+    if int(ds.get("SamplesPerPixel") or 1) > 1:
+        ds.PlanarConfiguration = 0
+
+
 def redact(ds: Dataset, regions: Sequence[Rect], *, sop_instance_uid: str) -> Dataset:
     """Change `ds` in place: regions blanked in every frame, a new identity, uncompressed."""
     try:
@@ -62,8 +72,21 @@ def redact(ds: Dataset, regions: Sequence[Rect], *, sop_instance_uid: str) -> Da
     for tag in [elem.tag for elem in ds if elem.tag.group & 0xFF00 == 0x6000]:  # overlay planes (60xx)
         del ds[tag]
     ds.pop("IconImageSequence", None)
-    ds.set_pixel_data(blanked, photometric, bits_stored)
+    # Written little endian whatever it was read as (pydicom writes no new big-endian pixel data):
+    # the samples are converted by value, and other 16-bit words (palette tables) are swapped.
+    if not ds.original_encoding[1] and ds.original_encoding[1] is not None:
+        for elem in ds.iterall():
+            if elem.VR == "OW" and isinstance(elem.value, bytes) and elem.tag != 0x7FE00010:
+                elem.value = np.frombuffer(elem.value, ">u2").astype("<u2").tobytes()
+    blanked = blanked.astype(blanked.dtype.newbyteorder("<"))
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    try:
+        if blanked.dtype.itemsize > 2:
+            _set_wide_pixels(ds, blanked, photometric)
+        else:
+            ds.set_pixel_data(blanked, photometric, bits_stored)
+    except (ValueError, NotImplementedError, AttributeError, TypeError) as exc:
+        raise RenderError(ErrorCode.UNDECODABLE, f"the blanked pixels cannot be written: {exc}") from exc
     ds.SOPInstanceUID = sop_instance_uid
     ds.file_meta.MediaStorageSOPInstanceUID = sop_instance_uid
     ds.BurnedInAnnotation = "NO"
@@ -82,5 +105,8 @@ def redacted_bytes(data: bytes, regions: Sequence[Rect], *, sop_instance_uid: st
         raise RenderError(ErrorCode.UNDECODABLE, f"not readable as DICOM: {exc}") from exc
     redact(ds, regions, sop_instance_uid=sop_instance_uid)
     out = io.BytesIO()
-    pydicom.dcmwrite(out, ds, enforce_file_format=True)
+    try:
+        pydicom.dcmwrite(out, ds, enforce_file_format=True)
+    except Exception as exc:  # an element read from a damaged file may refuse to be written back
+        raise RenderError(ErrorCode.UNDECODABLE, f"the redacted object cannot be written: {exc}") from exc
     return out.getvalue()
