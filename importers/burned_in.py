@@ -1,8 +1,9 @@
 """Burned-in text: the header's word (deid.risk) and the pixels' (OCR), one decision per image.
 
-Ultrasound and secondary capture are held by their header as before; CR, DX, XA and MG are held
-when OCR reads text in the first frame, whatever the header says (a producer's
-BurnedInAnnotation NO is a claim, and the overlays of these modalities carry names and dates).
+Ultrasound and secondary capture are held by their header as before (unless it says
+BurnedInAnnotation NO); CR, DX, XA and MG, and ultrasound or secondary capture whose header says
+NO, are held when OCR reads text in the first frame. A producer's NO is a claim: pydicom-data's
+echo (JPGLosslessP14SV1) says NO and shows "Adult Echo" and the heart rate.
 Every held image also gets OCR's regions as proposals for the person who reviews it. Only the
 first frame is read: overlays are drawn on every frame alike, and a 120-frame clip would
 otherwise cost two minutes.
@@ -16,7 +17,7 @@ from typing import Final
 
 from pydicom.dataset import Dataset
 
-from importers.deid.risk import burned_in_risk
+from importers.deid.risk import burned_in_risk, is_secondary_capture
 from media import ocr
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,9 @@ def assess(ds: Dataset) -> BurnedIn:
     """Whether a de-identified dataset (with pixels) is held, and the regions to propose."""
     at_risk, reason = burned_in_risk(ds)
     modality = str(ds.get("Modality", "") or "").strip().upper()
-    if "PixelData" not in ds or not (at_risk or modality in OCR_HELD_MODALITIES):
+    ocr_decides = (modality in OCR_HELD_MODALITIES or modality == "US"
+                   or is_secondary_capture(str(ds.get("SOPClassUID", "") or "")))
+    if "PixelData" not in ds or not (at_risk or ocr_decides):
         return BurnedIn(reason if at_risk else None)
     found = _read_text(ds)
     if at_risk:

@@ -279,9 +279,23 @@ def test_ocr_holds_a_radiograph_with_burned_in_text_and_not_one_without(sessions
     with sessions.scope() as session:
         rows = session.exec(select(Instance)).all()
         held = [i for i in rows if i.quarantined]
+        # RG3's lone "R" marker and the letters OCR imagines in RG1's lungs hold nothing.
         assert len(rows) == 3 and len(held) == 1
         assert held[0].quarantine_reason and held[0].quarantine_reason.startswith("text found in the pixels by OCR")
         boxes = held[0].proposed_regions
         assert boxes and all(b["x"] >= 50 and b["x"] + b["width"] <= 980 and 50 <= b["y"] <= 190 for b in boxes)
         ds = pydicom.dcmread(io.BytesIO(store.get(held[0].file_key)))
         assert ds.Modality == "CR"
+
+
+def test_an_ultrasound_whose_header_says_no_is_held_when_ocr_reads_text(sessions: SessionFactory,
+                                                                         store: ContentStore, tmp_path: Path) -> None:
+    """pydicom-data's echo says BurnedInAnnotation NO, and shows "Adult Echo" and the heart rate."""
+    trainer, _, _ = _people(sessions)
+    source = copy_real(tmp_path / "in", "JPGLosslessP14SV1_1s_1f_8b.dcm")
+    assert pydicom.dcmread(source[0], stop_before_pixels=True).BurnedInAnnotation == "NO"
+    run_import(sessions, store, source, make_collection(sessions), principal=trainer)
+    with sessions.scope() as session:
+        held = _held(session)
+        assert held.quarantine_reason and held.quarantine_reason.startswith("text found in the pixels by OCR")
+        assert any(r["y"] < 60 for r in held.proposed_regions)  # the top-left label block
