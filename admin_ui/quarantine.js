@@ -18,7 +18,7 @@ function rectAttrs(r, cls) {
 }
 
 /** One held image: the full-size picture, an SVG layer to draw on, the regions and the three actions. */
-function reviewer(image, reload) {
+export function reviewer(image, reload, { withCase = false } = {}) {
   const { columns, rows } = image;
   const proposed = image.proposedRegions.map((r) => ({ ...r, use: true }));
   const drawn = [];
@@ -99,6 +99,7 @@ function reviewer(image, reload) {
     } })) : null;
   paint();
   return h('li', { class: 'q-item', dataset: { instance: image.id } },
+    withCase && image.case ? h('h2', {}, h('a', { href: `/ui/cases/${encodeURIComponent(image.case.id)}` }, image.case.title || 'Untitled case')) : null,
     h('p', {}, h('strong', {}, image.quarantineReason || 'Held for review'), ` · ${columns} × ${rows} pixels`,
       image.frameCount > 1 ? ` · ${image.frameCount} frames` : ''),
     frames,
@@ -113,13 +114,14 @@ function reviewer(image, reload) {
     out);
 }
 
-async function heldImages(kase) {
+/** Every held image the caller may review (of one case, when given); the queue is short, so all pages are read. */
+export async function heldImages(kase = null) {
   const out = [];
   let after = null;
-  for (;;) { // the queue is short; every page is read so no held image of this case is missed
+  for (;;) {
     const data = await gql(QUARANTINED_IMAGES, { first: 100, after });
     const page = data.quarantinedImages;
-    out.push(...page.edges.map((e) => e.node).filter((n) => n.case && n.case.id === kase.id));
+    out.push(...page.edges.map((e) => e.node).filter((n) => !kase || (n.case && n.case.id === kase.id)));
     if (!page.pageInfo.hasNextPage) return out;
     after = page.pageInfo.endCursor;
   }

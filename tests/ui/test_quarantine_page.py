@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 
-import numpy as np
 import pydicom
 import pytest
 from playwright.sync_api import expect
@@ -23,6 +22,7 @@ from tests.importers.conftest import _find
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr: scripts/setup.sh")
 
 DRAFT = "Draft chest film"
+TIMES = " \u00d7 "  # the multiplication sign the UI writes sizes with
 LOADED = "(img) => img.complete && img.naturalWidth > 0"
 
 
@@ -46,15 +46,29 @@ def _import_ultrasounds(live_ui) -> None:
 
 def test_trainer_redacts_and_releases_held_ultrasound_then_submits(open_ui, live_ui) -> None:
     _import_ultrasounds(live_ui)
+    learner = open_ui()
+    other = learner.login("trainee")  # two images are held, none of them the trainee's to review
+    expect(other.get_by_role("navigation", name="Main").get_by_role("link", name="Quarantine")).to_have_count(0)
+    learner.go("/ui/quarantine")
+    expect(other.locator(".summary")).to_have_text("No image is held.")
+    assert not learner.errors, learner.errors
+
     ui = open_ui()
     page = ui.login("trainer")
     case_id = to_global_id("Case", live_ui.data.cases[DRAFT])
-    ui.go(f"/ui/cases/{case_id}")
+    # The queue of every held image the trainer may review, each with its case.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Quarantine").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quarantine")
+    expect(page.locator(".summary")).to_have_text("2 images held.")
+    expect(page.locator(".q-item h2 a", has_text=DRAFT)).to_have_count(2)
+    ui.shot("quarantine-queue")
+    page.locator(".q-item h2 a").first.click()
+    expect(page).to_have_url(f"{live_ui.url}/ui/cases/{case_id}")
     section = page.locator("section.quarantine")
     expect(section.get_by_role("heading", level=2)).to_have_text("Quarantine review: 2 images held")
     expect(page.locator("[data-transition=SUBMIT]")).to_have_count(0)  # held images block SUBMIT
 
-    item = section.locator(".q-item", has_text="800 × 600 pixels")
+    item = section.locator(".q-item", has_text=f"800{TIMES}600 pixels")
     image = item.locator(".q-canvas img")
     image.wait_for()
     page.wait_for_function(f"() => ({LOADED})(document.querySelector('.q-item[data-instance] .q-canvas img'))")
@@ -75,14 +89,14 @@ def test_trainer_redacts_and_releases_held_ultrasound_then_submits(open_ui, live
     page.mouse.move(box["x"] + 396, box["y"] + 58, steps=5)
     page.mouse.up()
     expect(item.locator(".q-layer rect.drawn")).to_have_count(1)
-    expect(item.locator(".q-regions li.drawn")).to_contain_text("Drawn: 4, 2 (392 × 56)")
+    expect(item.locator(".q-regions li.drawn")).to_contain_text(f"Drawn: 4, 2 (392{TIMES}56)")
     ui.shot("quarantine-review-drawn")
     item.locator("[data-action=REDACT]").click()
 
     expect(section.get_by_role("heading", level=2)).to_have_text("Quarantine review: 1 image held")
     remaining = section.locator(".q-item")
     expect(remaining).to_have_count(1)
-    expect(remaining).to_contain_text("256 × 120 pixels")
+    expect(remaining).to_contain_text(f"256{TIMES}120 pixels")
     remaining.locator("[data-action=RELEASE]").click()
     expect(page.locator("section.quarantine")).to_have_count(0)
 
@@ -90,6 +104,7 @@ def test_trainer_redacts_and_releases_held_ultrasound_then_submits(open_ui, live
     expect(page.locator(".case-head .badge")).to_have_text("Submitted")
     ui.shot("quarantine-reviewed-submitted")
     assert not ui.errors, ui.errors
+
 
     with live_ui.app.state.sessions.scope() as session:
         events = {e.action: e for e in session.exec(select(AuditEvent)) if e.action.startswith("instance.")}
