@@ -9,6 +9,7 @@ from content.imaging.quarantine import held_page
 from schema.context import Context
 from schema.quarantine.types import QuarantinedImage, QuarantinedImageConnection, QuarantinedImageEdge
 from schema.search import PageInfo
+from schema.types import prime_cases
 
 
 @strawberry.type
@@ -19,6 +20,7 @@ class QuarantineQuery:
                            after: str | None = None) -> QuarantinedImageConnection:
         ctx = info.context
         page = held_page(first=first, after=after, session=ctx.session, principal=ctx.principal)
+        prime_cases(list({i.case.uid: i.case for i in page.images}.values()), ctx)  # one query per relation
         edges = [QuarantinedImageEdge(cursor=cursor, node=QuarantinedImage.of(image))
                  for image, cursor in zip(page.images, page.cursors, strict=True)]
         return QuarantinedImageConnection(total_count=page.total, edges=edges, page_info=PageInfo(
