@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -28,9 +29,7 @@ from tests.content.factories import person
 from tests.importers.conftest import _find
 from tests.importers.importing import copy_real, make_collection, run_import
 
-pytestmark = pytest.mark.skipif(
-    subprocess.run(["which", "tesseract"], capture_output=True).returncode != 0,
-    reason="tesseract-ocr is installed by scripts/setup.sh")
+pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr: scripts/setup.sh")
 
 
 @pytest.fixture
