@@ -6,5 +6,5 @@ router.js, dom.js (element helpers, safe <mark> snippets), ops.js (the contract'
 curriculum.js, combobox.js, pickers.js, viewer.js (stack viewer), charts.js (SVG). One module per
 page: page_login, page_home, page_search, page_case (+ case_images, case_history, quarantine),
 page_edit (+ case_fields, merge), page_upload, page_review, page_worklists, page_worklist,
-page_assignments, page_reporting (+ report_form), page_progress, page_admin.
+page_assignments, page_reporting (+ report_form), page_progress, page_admin, page_quarantine (+ quarantine).
 """

@@ -12,6 +12,7 @@ route('/ui/cases/:id', () => import('./page_case.js'));
 route('/ui/cases/:id/edit', () => import('./page_edit.js'));
 route('/ui/review', () => import('./page_review.js'));
 route('/ui/upload', () => import('./page_upload.js'));
+route('/ui/quarantine', () => import('./page_quarantine.js'));
 route('/ui/worklists', () => import('./page_worklists.js'));
 route('/ui/worklists/:id', () => import('./page_worklist.js'));
 route('/ui/reporting', () => import('./page_assignments.js'));
@@ -27,6 +28,7 @@ const NAV = [
   { href: '/ui/review', label: 'Review queue', when: auth.isValidator },
   { href: '/ui/cases/new', label: 'New case', when: auth.isEditor },
   { href: '/ui/upload', label: 'Upload', when: auth.isEditor },
+  { href: '/ui/quarantine', label: 'Quarantine', when: auth.isEditor },
   { href: '/ui/worklists', label: 'Worklists', when: auth.isTrainer },
   { href: '/ui/reporting', label: 'Reporting room', when: auth.isTrainee },
   { href: '/ui/progress', label: 'Progress', when: () => auth.isTrainee() || auth.isTrainer() },

@@ -230,3 +230,21 @@ export const RESET_PASSWORD = `mutation ResetPassword($user: ID!) {
     errors { field message code }
   }
 }`;
+
+// Quarantine review (contract: trust.graphql).
+export const QUARANTINED_IMAGES = `query QuarantinedImages($first: Int = 20, $after: String) {
+  quarantinedImages(first: $first, after: $after) {
+    totalCount
+    edges { node { id quarantineReason renderedUrl rows columns frameCount
+                   proposedRegions { x y width height }
+                   case { id title } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const REVIEW_QUARANTINED_IMAGE = `mutation ReviewQuarantinedImage($instance: ID!, $action: QuarantineAction!, $regions: [RegionInput!]) {
+  reviewQuarantinedImage(input: {instance: $instance, action: $action, regions: $regions}) {
+    instance { id quarantined }
+    errors { field message code }
+  }
+}`;

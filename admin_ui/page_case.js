@@ -1,6 +1,6 @@
 // The case page: fields, images (thumbnails and a stack viewer), workflow buttons, history, comments.
 import { h, append, clear, title, stateBadge, errorBox, announce, fmtDate, field } from './dom.js';
-import { gql, mutate, capabilities } from './gql.js';
+import { gql, mutate } from './gql.js';
 import { CASE_DETAIL, TRANSITION } from './ops.js';
 import { images } from './case_images.js';
 import { historySection, commentsSection } from './case_history.js';
@@ -47,7 +47,7 @@ function workflow(kase, reload) {
 
 export async function render(view, { params, navigate }) {
   const viewers = [];
-  const [data, caps] = await Promise.all([gql(CASE_DETAIL, { id: params.id }), capabilities()]);
+  const data = await gql(CASE_DETAIL, { id: params.id });
   const kase = data.node;
   if (!kase) {
     title('Case not found');
@@ -70,6 +70,6 @@ export async function render(view, { params, navigate }) {
     h('div', { class: 'case-images' }, images(kase, viewers)),
     h('div', { class: 'case-text' }, workflow(kase, reload),
       h('section', { class: 'card', 'aria-labelledby': 'fields-h' }, h('h2', { id: 'fields-h' }, 'Case'), fields(kase)))),
-  canEdit ? quarantineSection(kase, caps) : null, canEdit ? historySection(kase, { canEdit, reload }) : null, commentsSection(kase)]);
+  canEdit ? quarantineSection(kase, { reload }) : null, canEdit ? historySection(kase, { canEdit, reload }) : null, commentsSection(kase)]);
   return () => viewers.forEach((v) => v.destroy());
 }

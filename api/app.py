@@ -35,6 +35,7 @@ from api.settings import Settings
 from api.ui import ui_router
 from content.errors import DomainError, ErrorCode
 from content.security.authentication import authenticate
+from media.store import ContentStore
 from schema.build import build_schema
 from schema.context import Context
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     schema = build_schema(max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
                           max_aliases=settings.max_aliases)
     secret = settings.secret()
+    media_store = ContentStore(settings.media_dir)
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
@@ -126,7 +128,7 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
                 return _refusal(f"introspection is not available: {why}", "INVALID_QUERY", 400)
             ctx = Context(principal=principal, session=session, secret=secret,
                           token_ttl_seconds=settings.token_ttl_seconds, catalog=catalog,
-                          password_policy=runtime.password_policy)
+                          password_policy=runtime.password_policy, store=media_store)
             ctx.extra["webhook_targets"] = runtime.dispatcher.config.targets
             ctx.extra["login_gate"] = login_gate(login_buckets, request.client.host if request.client else "unknown")
             try:

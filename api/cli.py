@@ -14,6 +14,7 @@ from api.db import SessionFactory, make_engine
 from api.import_cases import HELP as IMPORT_CASES_HELP
 from api.import_cases import import_cases
 from api.imports import import_app, receive
+from api.quarantine_cli import quarantine_app
 from api.runtime import Runtime, SchemaBehind
 from api.settings import Settings
 from content.errors import DomainError
@@ -28,6 +29,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(curriculum_app, name="curriculum")
 app.add_typer(partner_app, name="partner")
 app.add_typer(import_app, name="import")
+app.add_typer(quarantine_app, name="quarantine")
 import_app.command("cases", help=IMPORT_CASES_HELP)(import_cases)
 app.command("receive")(receive)
 app.command("export")(export_command)

@@ -150,13 +150,19 @@ async def rendered(
                                    longest_edge=max(instance.rows or 0, instance.columns or 0), options=options)
     except DomainError as exc:
         return _refusal(exc)
-    if _fresh(request, plan.etag):  # revalidation answered without touching the store
+    if not instance.quarantined and _fresh(request, plan.etag):  # revalidation without touching the store
         return Response(status_code=304, headers=_headers(plan.etag, IMMUTABLE))
     store = _store(request)
     try:
         served = await run_in_threadpool(serving.render, store, plan)  # CPU-bound
     except DomainError as exc:  # a frame the file itself lacks, found only when reading it
         return _refusal(exc)
+    if instance.quarantined:
+        # A held image may show burned-in text that a review is about to blank: no copy of it
+        # is kept, neither as a stored rendition nor in the reviewer's browser cache.
+        response = _send(request, serving.Served(served.body, served.media_type, None, served.placeholder_reason))
+        response.headers["Cache-Control"] = "no-store"
+        return response
     response = _send(request, served)
     # Written after the answer is sent: the client does not wait for the cache.
     response.background = BackgroundTask(serving.store_rendition, store, plan, served)

@@ -38,7 +38,8 @@ def new_study(study_uid: str, series: list[list[StoredFile]], previews: list[Pre
             instances=[NewInstance(sop_instance_uid=f.sop_uid, sop_class_uid=f.sop_class_uid, file_key=f.file_key,
                                    size_bytes=f.size_bytes, position=position, instance_number=f.instance_number,
                                    frames=f.frames, rows=f.rows, columns=f.columns,
-                                   quarantine_reason=f.quarantine_reason)
+                                   quarantine_reason=f.quarantine_reason,
+                                   proposed_regions=f.proposed_regions if f.quarantine_reason else ())
                        for position, f in enumerate(files)]))
     return study
 

@@ -19,6 +19,7 @@ from pydicom.dataset import Dataset
 from pydicom.uid import AllTransferSyntaxes
 
 from content.errors import DomainError
+from importers.burned_in import assess
 from importers.deid import Deidentifier
 from importers.reading import read_header
 from importers.series_previews import PreviewKeys, PreviewKind, build_preview, build_previews
@@ -60,6 +61,7 @@ class StoredFile:
     age_band: str | None
     sex: str | None
     quarantine_reason: str | None
+    proposed_regions: tuple[dict[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,7 @@ def process_with(job: FileJob, deid: Deidentifier, store: ContentStore) -> Store
                   "frames": _int(ds.get("NumberOfFrames")) or 1, "rows": _int(ds.get("Rows")),
                   "columns": _int(ds.get("Columns")), "series_description": _text(ds.get("SeriesDescription", "")),
                   "series_number": _int(ds.get("SeriesNumber")), "study_date": _date(ds.get("StudyDate"))}
+        burned_in = assess(ds)  # after the write: OCR decodes pixels, which may change ds in place
     except Exception as exc:  # pydicom raises many types on damaged input; each means "this file"
         return FileProblem(job.label, f"could not de-identify: {type(exc).__name__}: {exc}"[:300])
     data = buffer.getvalue()
@@ -189,7 +192,8 @@ def process_with(job: FileJob, deid: Deidentifier, store: ContentStore) -> Store
         modality=_maybe_text(result.modality), body_part=_maybe_text(result.body_part),
         study_description=_maybe_text(result.study_description),
         age_band=_maybe_text(result.age_band), sex=_maybe_text(result.sex),
-        quarantine_reason=_maybe_text(result.burned_in_reason) if result.burned_in_risk else None,
+        quarantine_reason=_maybe_text(burned_in.reason),
+        proposed_regions=tuple(r.as_dict() for r in burned_in.regions),
         **header,  # type: ignore[arg-type]
     )
 

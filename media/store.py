@@ -79,6 +79,15 @@ class ContentStore:
                 self._write(self.path_for(key), source)
         return key
 
+    def discard(self, key: str) -> bool:
+        """Delete a blob (a redacted or rejected original); True if it was there."""
+        path = self.path_for(key)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
     def has(self, key: str) -> bool:
         return self.path_for(key).is_file()
 

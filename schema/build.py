@@ -20,6 +20,8 @@ from schema.curriculum.queries import CurriculumQuery
 from schema.images import ImageMutation
 from schema.mutations import Mutation as CoreMutation
 from schema.partners import PartnerMutation, PartnerQuery
+from schema.quarantine.mutations import QuarantineMutation
+from schema.quarantine.queries import QuarantineQuery
 from schema.queries import Query as CoreQuery
 from schema.sessions import SessionMutation
 from schema.types import Case, Collection
@@ -31,13 +33,14 @@ from schema.worklists.queries import WorklistQuery
 
 
 @strawberry.type(description="Read the repository.")
-class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery, AdminQuery, CurriculumQuery):
+class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery, AdminQuery, CurriculumQuery,
+            QuarantineQuery):
     pass
 
 
 @strawberry.type(description="Change the repository.")
 class Mutation(CoreMutation, WorkflowMutation, ImageMutation, WorklistMutation, WebhookMutation, PartnerMutation,
-               AdminMutation, SessionMutation, CurriculumMutation):
+               AdminMutation, SessionMutation, CurriculumMutation, QuarantineMutation):
     pass
 
 

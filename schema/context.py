@@ -10,6 +10,7 @@ from sqlmodel import Session
 from content.cases.visibility import blind_labels
 from content.principal import Principal
 from content.security.password_policy import DEFAULT_POLICY, PasswordPolicy
+from media.store import ContentStore
 from schema.loaders import Loaders
 from search.model import SearchBackend
 
@@ -22,6 +23,7 @@ class Context:
     token_ttl_seconds: int
     catalog: SearchBackend | None = None
     password_policy: PasswordPolicy = DEFAULT_POLICY
+    store: ContentStore | None = None  # the media store, for mutations that change pixels
     loaders: Loaders = field(init=False)
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -2,7 +2,7 @@
 # Idempotent setup on a fresh machine: Debian packages the tests need, a venv, the project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-APT_PACKAGES="dcmtk orthanc orthanc-dicomweb chromium chromium-driver"
+APT_PACKAGES="dcmtk orthanc orthanc-dicomweb chromium chromium-driver tesseract-ocr"
 missing=""
 for pkg in $APT_PACKAGES; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"

@@ -17,10 +17,11 @@ from pydicom.uid import generate_uid
 from sqlmodel import Session
 
 from content.cases.models import Case
+from content.imaging.quarantine import Action, Region
 from content.imaging.service import quarantined_instances
 from content.principal import SYSTEM
 from importers.pipeline import ImportTarget, import_sources
-from importers.quarantine import release
+from importers.quarantine import review
 from importers.sources import SourceFile
 from importers.summary import ImportSummary
 from media.store import ContentStore
@@ -67,13 +68,15 @@ def _copy_for(path: Path, slug: str) -> SourceFile:
 
 
 def attach_images(case: Case, kind: str, *, session: Session, store: ContentStore, secret: bytes) -> ImportSummary:
-    """Import the case's sample, then release it from quarantine: the samples carry no burned-in text."""
+    """Import the case's sample, then end its quarantine: the text OCR found (the ultrasound
+    sample's hospital name and clock) is blanked, and a sample without any is released."""
     path = sample_for(kind, case.body_regions)
     if path is None:
         return ImportSummary()
     summary = import_sources([_copy_for(path, case.slug)], target=ImportTarget(case.collection_uid, case.uid),
                              session=session, principal=SYSTEM, store=store, secret=secret, workers=1)
     for instance in quarantined_instances(case.uid, session=session):
-        release(instance.uid, comment="demo sample checked: no burned-in text", session=session, principal=SYSTEM,
-                store=store)
+        regions = tuple(Region(**r) for r in instance.proposed_regions or [])
+        review(instance.uid, Action.REDACT if regions else Action.RELEASE, regions,
+               comment="demo sample: the text OCR found is blanked", session=session, principal=SYSTEM, store=store)
     return summary

@@ -10,7 +10,7 @@ from content import audit, events
 from content.base import utcnow
 from content.cases.models import Case, CaseVersion
 from content.cases.service import claim_version, get_case
-from content.cases.versions import write_version
+from content.cases.versions import version_studies, write_version
 from content.errors import DomainError, ErrorCode
 from content.imaging.models import Instance, Series, Study
 from content.principal import Principal
@@ -33,9 +33,11 @@ def _four_eyes(session: Session, case: Case, principal: Principal) -> str | None
 
 
 def _no_quarantined_images(session: Session, case: Case, principal: Principal) -> str | None:
+    # Only the image set being submitted counts: a detached study's held image is not published.
+    studies = version_studies(session, [(case.uid, case.version)])[(case.uid, case.version)]
     stmt = (select(Instance.uid).join(Series, col(Series.uid) == Instance.series_uid)
             .join(Study, col(Study.uid) == Series.study_uid)
-            .where(Study.case_uid == case.uid, col(Instance.quarantined).is_(True)).limit(1))
+            .where(col(Study.uid).in_(studies), col(Instance.quarantined).is_(True)).limit(1))
     if session.exec(stmt).first() is not None:
         return "an image may carry burned-in text; release or mask it before submitting"
     return None

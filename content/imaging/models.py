@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from content.base import dt_column, new_uid, utcnow
@@ -54,3 +55,7 @@ class Instance(SQLModel, table=True):
     # Possible burned-in text: hidden from trainees and blocks SUBMIT until a person releases it.
     quarantined: bool = False
     quarantine_reason: str | None = Field(default=None, max_length=200)
+    # Rectangles where OCR read text ({x, y, width, height} in stored pixels): proposals for the
+    # reviewer, never the words themselves (they may be a patient's name).
+    proposed_regions: list[dict[str, int]] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]"))

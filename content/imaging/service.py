@@ -1,4 +1,6 @@
-"""Imaging services: attach de-identified studies to a case, find what is already there, release quarantine.
+"""Imaging services: attach de-identified studies to a case, find what is already there.
+
+Ending a quarantine is content.imaging.quarantine.
 
 The importer (importers/) prepares everything outside the database (de-identification, blobs,
 previews) and hands this module plain records; rows are added to the caller's transaction so
@@ -13,7 +15,6 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from content import audit, events
 from content.cases.models import Case, CaseVersionStudy
 from content.cases.service import get_case
 from content.errors import DomainError, ErrorCode
@@ -37,6 +38,7 @@ class NewInstance:
     rows: int | None = None
     columns: int | None = None
     quarantine_reason: str | None = None  # set: possible burned-in text, hidden until released
+    proposed_regions: tuple[dict[str, int], ...] = ()  # where OCR read text, for the reviewer
 
 
 @dataclass
@@ -125,7 +127,8 @@ def insert_study(new: NewStudy, *, case: Case, session: Session) -> Study:
                      position=inst.position, frames=inst.frames,
                      rows=inst.rows, columns=inst.columns, file_key=inst.file_key, size_bytes=inst.size_bytes,
                      quarantined=inst.quarantine_reason is not None,
-                     quarantine_reason=inst.quarantine_reason[:200] if inst.quarantine_reason else None)
+                     quarantine_reason=inst.quarantine_reason[:200] if inst.quarantine_reason else None,
+                     proposed_regions=[dict(r) for r in inst.proposed_regions])
             for inst in item.instances)
     session.flush()
     session.add_all(instances)
@@ -140,24 +143,6 @@ def instance_case(instance: Instance, *, session: Session) -> Case:
     if case is None:  # foreign keys make this unreachable; kept as a clear refusal
         raise DomainError(ErrorCode.NOT_FOUND, "no such instance", field="instance")
     return case
-
-
-def release_instance(instance_uid: str, *, comment: str = "", session: Session, principal: Principal) -> Instance:
-    """A person with EDIT on the case has checked the image for burned-in text and releases it."""
-    instance = session.get(Instance, instance_uid)
-    if instance is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such instance", field="instance")
-    case = get_case(instance_case(instance, session=session).uid, session=session, principal=principal)
-    require(principal, Permission.EDIT, case)
-    if not instance.quarantined:
-        return instance  # releasing twice changes nothing and records nothing
-    audit.record(session, principal, "instance.release", "case", case.uid, instance=instance.uid,
-                 reason=instance.quarantine_reason, comment=comment[:500])
-    instance.quarantined = False
-    session.add(instance)
-    events.emit(session, events.CaseChanged(case.uid, "imaged"))
-    session.commit()
-    return instance
 
 
 def quarantined_instances(case_uid: str, *, session: Session) -> list[Instance]:

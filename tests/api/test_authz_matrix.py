@@ -192,9 +192,18 @@ FRESH: dict[str, Callable[[Session, World], dict[str, Ref]]] = {
     "grant": lambda s, w: {"grant": _grant(s, w, "ann", "trainee")},
     "vgrant": lambda s, w: {"vgrant": _grant(s, w, "val", "validator")},
     "api_token": lambda s, w: {"api_token": _api_token(s, w)},
+    "held": lambda s, w: {"held": _held(s, w)},
     "token_partner_out": lambda s, w: {"token_partner_out": (
         "ApiToken", create_partner_token(w.ids["partner_out"][1], "fresh", session=s, principal=SYSTEM)[1].uid)},
 }
+
+
+def _held(s: Session, w: World) -> Ref:
+    """A draft by the author with one image held for burned-in text."""
+    case = _case(s, w, "DRAFT", title="Held image")
+    store = ContentStore(w.client.app.state.settings.media_dir)  # type: ignore[attr-defined]
+    _, rows = add_series(s, store, case_uid=case, files=[CT], quarantined=[0])
+    return ("Instance", rows[0].uid)
 
 
 def _person(s: Session, role: str, *, cohort: str | None = None) -> str:
@@ -304,6 +313,7 @@ def _seed(w: World, store: ContentStore) -> None:
         w.ids.update({"worklist": ("Worklist", worklist), "assignment": ("Assignment", assignment),
                       "report_submitted": ("Report", _report(s, w, assignment, w.ids["listed1"][1])),
                       "report_marked": ("Report", marked), "report_draft": ("Report", draft.uid)})
+        w.ids["held"] = _held(s, w)
         for name in ("draft", "validated"):
             series, _ = add_series(s, store, case_uid=w.ids[name][1], files=[CT])
             w.media[name] = series.uid

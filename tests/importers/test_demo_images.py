@@ -10,6 +10,7 @@ from api.db import SessionFactory
 from api.demo.images import SAMPLES, sample_for
 from api.demo.seed import seed
 from api.settings import Settings
+from content.audit import AuditEvent
 from content.cases.models import Case
 from content.imaging.models import Instance, Series, Study
 from tests.importers.importing import settings_with_media
@@ -32,7 +33,10 @@ def test_demo_cases_get_real_images(sessions: SessionFactory, settings: Settings
         assert len(studies) == 14 and len({s.case_uid for s in studies}) == 14
         modalities = {s.modality for s in studies}
         assert {"CT", "MR", "CR", "US"} <= modalities
-        assert not [i for i in session.exec(select(Instance)) if i.quarantined]  # demo samples are released
+        assert not [i for i in session.exec(select(Instance)) if i.quarantined]  # demo samples are reviewed
+        # The ultrasound sample's burned-in hospital name and clock, found by OCR, are blanked.
+        redacted = [e for e in session.exec(select(AuditEvent)) if e.action == "instance.redact"]
+        assert redacted and all(e.detail["regions"] for e in redacted)
         assert all(s.thumbnail_key for s in session.exec(select(Series)))
         for study in studies:  # each image sits in a case of its own kind
             assert study.modality in cases[study.case_uid].modalities

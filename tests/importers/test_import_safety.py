@@ -14,7 +14,7 @@ from content.audit import AuditEvent
 from content.cases.models import Case
 from content.errors import DomainError
 from content.imaging.models import Instance, Series, Study
-from content.imaging.service import quarantined_instances, release_instance
+from content.imaging.service import quarantined_instances
 from importers.quarantine import release
 from importers.synth import SynthPatient, SynthStudy, synth_ct_series, write_series
 from media.store import ContentStore
@@ -93,7 +93,7 @@ def test_ultrasound_secondary_capture_and_burned_in_are_quarantined(sessions: Se
         us = next(i for i in held if i.quarantine_reason and "ultrasound" in i.quarantine_reason)
         case_uid = session.get(Study, session.get(Series, us.series_uid).study_uid).case_uid  # type: ignore[union-attr]
         with pytest.raises(DomainError):
-            release_instance(us.uid, session=session, principal=trainee)
+            release(us.uid, session=session, principal=trainee, store=store)
         released = release(us.uid, comment="checked: no text", session=session, principal=trainer, store=store)
         assert not released.quarantined
         shown = session.get(Series, us.series_uid)  # the released image now reaches its series' previews

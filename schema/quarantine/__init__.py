@@ -1,0 +1,1 @@
+"""Quarantine review in GraphQL: the held images a caller may review, and the review mutation."""

@@ -1,0 +1,27 @@
+"""Quarantine queries: the review queue, from one content service."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from content.imaging.quarantine import held_page
+from schema.context import Context
+from schema.quarantine.types import QuarantinedImage, QuarantinedImageConnection, QuarantinedImageEdge
+from schema.search import PageInfo
+from schema.types import prime_cases
+
+
+@strawberry.type
+class QuarantineQuery:
+    @strawberry.field(description="Images held for burned-in text that the caller may review (Edit on the case); "
+                                  "first at most 100.")
+    def quarantined_images(self, info: Info[Context, None], first: int = 20,
+                           after: str | None = None) -> QuarantinedImageConnection:
+        ctx = info.context
+        page = held_page(first=first, after=after, session=ctx.session, principal=ctx.principal)
+        prime_cases(list({i.case.uid: i.case for i in page.images}.values()), ctx)  # one query per relation
+        edges = [QuarantinedImageEdge(cursor=cursor, node=QuarantinedImage.of(image))
+                 for image, cursor in zip(page.images, page.cursors, strict=True)]
+        return QuarantinedImageConnection(total_count=page.total, edges=edges, page_info=PageInfo(
+            has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None))
