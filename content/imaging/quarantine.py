@@ -19,7 +19,7 @@ from typing import Final
 from sqlmodel import Session, col, select
 
 from content import audit, events
-from content.cases.models import Case
+from content.cases.models import Case, CaseVersionStudy
 from content.cases.service import get_case
 from content.errors import DomainError, ErrorCode
 from content.imaging.models import Instance, Series, Study
@@ -159,15 +159,28 @@ def reject(review: Review, *, comment: str = "", session: Session, principal: Pr
         session.delete(series)
         session.flush()
         if session.exec(select(Series.uid).where(Series.study_uid == study_uid).limit(1)).first() is None:
-            study = session.get(Study, study_uid)
-            if study is not None:
-                session.delete(study)
+            _forget_empty_study(session, review.case, study_uid)
     else:
         series.instance_count = max(0, series.instance_count - 1)
         session.add(series)
     events.emit(session, events.CaseChanged(review.case.uid, "imaged"))
     session.commit()
     return old_key, kept
+
+
+def _forget_empty_study(session: Session, case: Case, study_uid: str) -> None:
+    # Unpublished versions (a held image never reaches a published one) drop the emptied study
+    # from their image sets; a study some published version still lists keeps its row.
+    published = case.published_version or 0
+    rows = session.exec(select(CaseVersionStudy).where(CaseVersionStudy.study_uid == study_uid)).all()
+    kept = [r for r in rows if r.case_uid == case.uid and r.version <= published]
+    for row in rows:
+        if row not in kept:
+            session.delete(row)
+    session.flush()
+    study = session.get(Study, study_uid)
+    if study is not None and not kept:
+        session.delete(study)
 
 
 def file_key_in_use(file_key: str, *, session: Session) -> bool:
