@@ -67,7 +67,7 @@ def main() -> None:
         print(f"{truth:>6}: held {counts.get((truth, 'held'), 0):>3}, not held {counts.get((truth, 'not held'), 0):>3}")
     for key, (reads, files) in ocr_reads.items():
         print(f"OCR reads text (would hold) in {reads}/{files} files {'with' if key == 'text' else 'without'} text")
-    print(f"OCR-held modalities: {sorted(OCR_HELD_MODALITIES)}; OCR seconds per file: median "
+    print(f"OCR holds: {sorted(OCR_HELD_MODALITIES)}, and US/SC whose header says NO; OCR seconds per file: median "
           f"{sorted(seconds)[len(seconds) // 2]:.2f}, max {max(seconds):.2f}")
 
 
