@@ -134,6 +134,7 @@ MUTATION_INPUTS: dict[str, list[dict[str, Any]]] = {
     "setKeyImages": [{"case": "@blind", "instances": ["@instance_id"], "expectedVersion": 3}],
     "retagRetiredCurriculum": [{"case": "@blind", "expectedVersion": 3}],
     "startAssignment": [{"assignment": "@assignment"}],
+    "reviewQuarantinedImage": [{"instance": "@instance_id", "action": "RELEASE"}],
 }
 # Mutations not probed, with the reason. Each is refused to a trainee before any case is read
 # (tests/api/authz_matrix.yaml runs every mutation as a trainee and checks the refusal).
@@ -192,6 +193,7 @@ ROUTE_PROBES: dict[tuple[str, str], list[tuple[str, dict[str, str]]]] = {
     ("GET", "/ui/{route:path}"): [("/ui/cases/{blind_id}", {}), ("/ui/assignments", {})],
     ("GET", "/ui/static/{name}"): [("/ui/static/app.js", {}), ("/ui/static/case_images.js", {})],
     ("DELETE", "/ui/session"): [("/ui/session", {})],
+    ("GET", "/graphiql/static/{name}"): [("/graphiql/static/start.js", {}), ("/graphiql/static/graphiql.min.js", {})],
 }
 # Routes probed elsewhere in this file, or not probed, with the reason.
 ROUTES_ALLOWED = {

@@ -15,7 +15,6 @@ from api.app import create_app
 from api.db import SessionFactory
 from api.settings import Settings
 from content.principal import SYSTEM
-from content.security import tokens
 from content.security.api_tokens import create_api_token
 from content.users.models import Cohort
 from content.users.service import add_user
@@ -39,7 +38,7 @@ def bearers(sessions: SessionFactory, settings: Settings) -> dict[str, dict[str,
         f.collection(session, "Leeds")
         api_token, _ = create_api_token("school", scope="read", acting_user=partner, collection_path="/leeds",
                                         session=session, principal=SYSTEM)
-        admin_token = tokens.issue(admin.uid, secret=settings.secret(), ttl_seconds=600)
+        admin_token = f.bearer(session, admin, secret=settings.secret(), ttl_seconds=600)
     return {"anonymous": {}, "administrator": {"Authorization": f"Bearer {admin_token}"},
             "partner": {"Authorization": f"Bearer {api_token}"}}
 

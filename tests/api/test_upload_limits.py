@@ -22,7 +22,6 @@ import pytest
 from api.db import SessionFactory
 from api.settings import Settings
 from content.principal import SYSTEM
-from content.security import tokens
 from content.users.service import add_user
 from importers.sources import SourceFile, iter_sources
 from tests.conftest import LiveServer
@@ -46,7 +45,7 @@ def bearers(sessions: SessionFactory, settings: Settings) -> dict[str, str]:
         out = {}
         for name, role in (("trainer", "trainer"), ("registrar", "trainee")):
             user = add_user(name, roles=[role], password=None, session=session, principal=SYSTEM)
-            out[role] = tokens.issue(user.uid, secret=settings.secret(), ttl_seconds=600)
+            out[role] = f.bearer(session, user, secret=settings.secret(), ttl_seconds=600)
     return out
 
 

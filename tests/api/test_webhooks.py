@@ -184,11 +184,11 @@ def test_invalid_input_is_a_payload_error(app: App) -> None:
 def test_the_app_refuses_internal_and_plain_http_targets_at_subscription(app_settings: Settings,
                                                                          session: Session) -> None:
     """As configured in production: internal targets off (the default) and `webhook_https_only`."""
-    from content.security import tokens
     from content.users.service import add_user
+    from tests.content.factories import bearer as signed_in
 
     partner = add_user("acme", roles=["partner"], password=None, session=session, principal=SYSTEM)
-    bearer = tokens.issue(partner.uid, secret=app_settings.secret(), ttl_seconds=600)
+    bearer = signed_in(session, partner, secret=app_settings.secret(), ttl_seconds=600)
     strict = app_settings.model_copy(update={"webhook_dispatch": False, "webhook_https_only": True})
     with TestClient(create_app(strict)) as client:
         def subscribe(url: str) -> dict[str, Any]:
