@@ -17,8 +17,8 @@ from api.settings import Settings
 from content import events
 from content.security.password_policy import PasswordPolicy
 from content.security.revocation import RevocationCache
-from content.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
 from content.webhooks.outbox import Outbox
+from integrations.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
 from search import SearchBackend, open_backend
 from search.indexer import CatalogIndexer
 

@@ -22,10 +22,11 @@ from sqlmodel import Session
 
 from content import events
 from content.base import utcnow
-from content.webhooks import claims, keys, sender, signing
+from content.webhooks import claims, keys, signing
 from content.webhooks.models import DeliveryState, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from content.webhooks.payloads import global_id
 from content.webhooks.targets import TargetPolicy
+from integrations.webhooks import sender
 
 log = logging.getLogger(__name__)
 
