@@ -41,6 +41,7 @@ T = TypeVar("T")
 
 
 class Level(str, Enum):
+    """The QIDO-RS level searched: studies, series or instances."""
     STUDY = "study"
     SERIES = "series"
     INSTANCE = "instance"
@@ -66,6 +67,7 @@ class Query:
 
 @dataclass(frozen=True)
 class StudyRow:
+    """A study found, with its servable series and instance counts and modalities."""
     study: Study
     series_count: int
     instance_count: int
@@ -74,6 +76,7 @@ class StudyRow:
 
 @dataclass(frozen=True)
 class SeriesRow:
+    """A series found, with its study and its servable instance count."""
     series: Series
     study: Study
     instance_count: int
@@ -81,6 +84,7 @@ class SeriesRow:
 
 @dataclass(frozen=True)
 class InstanceRow:
+    """An instance found, with its series and study."""
     instance: Instance
     series: Series
     study: Study
@@ -88,6 +92,7 @@ class InstanceRow:
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
+    """One page of results, and whether the server cut them at MAX_RESULTS."""
     rows: list[T] = field(default_factory=list)
     more: bool = False  # results were cut at MAX_RESULTS (not merely at the caller's limit)
 
@@ -157,6 +162,7 @@ def _require_signed_in(principal: Principal) -> None:
 
 
 def search_studies(query: Query, *, session: Session, principal: Principal) -> Page[StudyRow]:
+    """The studies matching `query` that `principal` may read over DICOMweb, one page."""
     _require_signed_in(principal)
     servable = _servable()
     per_study = (sa.select(col(Series.study_uid).label("study_uid"), sa.func.count().label("series"),
@@ -191,6 +197,7 @@ def _modalities(session: Session, study_uids: list[str], servable: Any) -> dict[
 
 
 def search_series(query: Query, *, session: Session, principal: Principal) -> Page[SeriesRow]:
+    """The series matching `query` that `principal` may read over DICOMweb, one page."""
     _require_signed_in(principal)
     servable = _servable()
     stmt = _visible(sa.select(Series, Study, servable.c.n)
@@ -215,6 +222,7 @@ def _instances_stmt(query: Query, principal: Principal) -> Any:
 
 
 def search_instances(query: Query, *, session: Session, principal: Principal) -> Page[InstanceRow]:
+    """The instances matching `query` that `principal` may read over DICOMweb, one page."""
     _require_signed_in(principal)
     stmt = _instances_stmt(query, principal).offset(query.offset).limit(query.limit + 1)
     rows, more = _page(list(session.execute(stmt)), query)

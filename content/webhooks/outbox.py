@@ -54,6 +54,7 @@ class Outbox:
         self.ids = ids
 
     def subscribe(self, bus: events.EventBus) -> None:
+        """Stage deliveries inside the transaction of every event partners may be told of."""
         for event_type in EVENT_TYPES:
             bus.subscribe_in_transaction(event_type, self._stage)
 

@@ -28,12 +28,14 @@ GlobalIds = Callable[[str, str], str]
 
 @dataclass(frozen=True)
 class Described:
+    """An event as partners see it: type, data, time and who may be told."""
     type: WebhookEventType
     data: dict[str, Any]
     at: datetime
     audience: Audience
 
     def body(self, event_id: str) -> dict[str, Any]:
+        """The JSON body of a delivery of this event."""
         return {"id": event_id, "type": self.type.value, "occurredAt": self.at.isoformat(), "data": self.data}
 
 
