@@ -1,4 +1,4 @@
-"""`lightbox export DIR` and `lightbox restore DIR`: thin commands over content.backup.
+"""`lightbox export DIR` and `lightbox restore DIR`: thin commands over integrations.backup.
 
 Registered on the main Typer app by api/cli.py (`app.command("export")(export)` ...). The
 catalog is rebuilt here after a restore, because content/ knows no catalog.
@@ -37,7 +37,7 @@ def _key_id(settings: Settings) -> str:
 
 def export(directory: Path = typer.Argument(..., metavar="DIR", help="A new or empty folder.")) -> None:
     """Write the whole repository (rows, versions, audit, media) to DIR."""
-    from content.backup import export_repository
+    from integrations.backup import export_repository
 
     settings = Settings()
     engine = make_engine(settings)
@@ -60,8 +60,8 @@ def restore(directory: Path = typer.Argument(..., metavar="DIR", help="A folder 
             force: bool = typer.Option(False, "--force", help="Replace the content of a non-empty database.")) -> None:
     """Load an export into an empty database (migrating a new one first), copy its media, rebuild the catalog."""
     from api.runtime import Runtime
-    from content.backup import restore_repository, verify_export
     from content.integrity import check_repository
+    from integrations.backup import restore_repository, verify_export
     from media.store import ContentStore
     from search.consistency import rebuild
 

@@ -36,6 +36,7 @@ from content.imaging import dicomweb as service
 from content.imaging.answer_attributes import Withholding, strip_dataset, withholding_for
 from content.imaging.dicomweb import InstanceRow, Level, Page, Query, SeriesRow, StudyRow
 from content.principal import Principal
+from integrations.dicomweb import parse_query
 from media import serving
 from media.encode import MEDIA_TYPES, Format
 from media.render import MAX_SIZE, MIN_SIZE, RenderOptions
@@ -177,8 +178,7 @@ def _search(request: Request, session: Session, principal: Principal, level: Lev
             series: str | None = None) -> Response:
     search, attrs = SEARCHES[level]
     try:
-        query = service.parse_query(level, list(request.query_params.multi_items()), study_uid=study,
-                                    series_uid=series)
+        query = parse_query(level, list(request.query_params.multi_items()), study_uid=study, series_uid=series)
         page = search(query, session=session, principal=principal)
         hold = withholding_for(session=session, principal=principal)
     except DomainError as exc:

@@ -17,8 +17,9 @@ from api.settings import Settings
 from content import events
 from content.security.password_policy import PasswordPolicy
 from content.security.revocation import RevocationCache
-from content.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
 from content.webhooks.outbox import Outbox
+from integrations.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
+from schema.node import to_global_id
 from search import SearchBackend, open_backend
 from search.indexer import CatalogIndexer
 
@@ -54,7 +55,7 @@ class Runtime:
         indexer.subscribe(bus)
         # Webhooks: deliveries are written in the transaction of the change (the outbox), then the
         # dispatcher, woken after the commit, sends them.
-        Outbox(max_attempts=settings.webhook_max_attempts).subscribe(bus)
+        Outbox(max_attempts=settings.webhook_max_attempts, ids=to_global_id).subscribe(bus)
         dispatcher = WebhookDispatcher(sessions.scope, server_key=settings.secret(), config=DispatchConfig(
             timeout_seconds=settings.webhook_timeout_seconds, retry_base_seconds=settings.webhook_retry_base_seconds,
             retry_max_seconds=settings.webhook_retry_max_seconds, poll_seconds=settings.webhook_poll_seconds,

@@ -13,6 +13,7 @@ from content.principal import Principal
 
 
 class AuditEvent(SQLModel, table=True):
+    """One row of the audit trail: who did what to which object, and when."""
     __tablename__ = "audit_event"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -33,5 +34,6 @@ def record(session: Session, principal: Principal, action: str, object_type: str
 
 
 def trail(session: Session, object_uid: str) -> list[AuditEvent]:
+    """The audit events of one object, oldest first."""
     stmt = select(AuditEvent).where(AuditEvent.object_uid == object_uid).order_by(col(AuditEvent.id))
     return list(session.exec(stmt))

@@ -11,10 +11,12 @@ from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (the only clock rows are stamped with)."""
     return datetime.now(UTC)
 
 
 def new_uid() -> str:
+    """A new random 32-hex-digit uid for a row."""
     return uuid.uuid4().hex
 
 
@@ -25,17 +27,20 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """Refuse a naive datetime on the way into the database."""
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime stored; use content.base.utcnow()")
         return value
 
     def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """Read a stored datetime back as UTC (SQLite drops the zone)."""
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
 
 
 def dt_column(*, nullable: bool = False, index: bool = False) -> sa.Column[datetime]:
+    """A UTC datetime column (UTCDateTime), for SQLModel fields' `sa_column`."""
     return sa.Column(UTCDateTime(), nullable=nullable, index=index)
 
 
@@ -43,5 +48,6 @@ _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(title: str) -> str:
+    """A title as a lower-case path segment of letters, digits and dashes (at most 80; `item` if empty)."""
     slug = _SLUG_STRIP.sub("-", title.lower()).strip("-")
     return slug[:80] or "item"

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CaseChanged:
+    """A case was created, edited, transitioned, reverted, deleted or given images."""
     case_uid: str
     action: str  # created, updated, transitioned, reverted, deleted, imaged
 
@@ -60,6 +61,7 @@ class WorklistAssigned:
 
 @dataclass(frozen=True)
 class ReportSubmitted:
+    """A trainee submitted a report on a case of an assignment."""
     report_uid: str
     assignment_uid: str
     case_uid: str
@@ -87,16 +89,20 @@ StageHandler = Callable[[Session, Event], None]
 
 @dataclass
 class EventBus:
+    """Domain events to handlers: in-transaction stagers, and handlers run after the commit."""
     handlers: dict[type, list[Handler]] = field(default_factory=lambda: defaultdict(list))
     stagers: dict[type, list[StageHandler]] = field(default_factory=lambda: defaultdict(list))
 
     def subscribe(self, event_type: type, handler: Handler) -> None:
+        """Call `handler` after each commit that emitted an event of this type."""
         self.handlers[event_type].append(handler)
 
     def subscribe_in_transaction(self, event_type: type, handler: StageHandler) -> None:
+        """Call `handler` inside the transaction that emits an event of this type."""
         self.stagers[event_type].append(handler)
 
     def publish(self, event: Event) -> None:
+        """Run the after-commit handlers of one event; a failing handler is logged, not raised."""
         for handler in self.handlers.get(type(event), []):
             try:
                 handler(event)
@@ -124,6 +130,7 @@ def bind(session: Session, bus: EventBus) -> None:
 
 
 def emit(session: Session, event: Event) -> None:
+    """Queue an event on the session's transaction, to be published if (and when) it commits."""
     # Belong to a transaction, so that a rollback (which is a no-op without one) discards the event.
     session.connection()
     pending: list[Event] = session.info.setdefault(_PENDING, [])

@@ -25,11 +25,13 @@ HasBlob = Callable[[str], bool]
 
 @dataclass(frozen=True)
 class Problem:
+    """One inconsistency found in the repository: its kind, the object concerned and a detail."""
     kind: str        # a stable label: "version-gap", "missing-blob", ...
     object_uid: str  # the case, study, series or instance concerned
     detail: str
 
     def line(self) -> str:
+        """The problem as one line of a report."""
         return f"{self.kind}: {self.object_uid}: {self.detail}"
 
 
@@ -78,6 +80,7 @@ def referenced_blobs(session: Session) -> Iterator[tuple[str, str, str]]:
 
 
 def check_media(session: Session, *, has_blob: HasBlob) -> Iterator[Problem]:
+    """A problem for each blob the database refers to that the media store does not hold."""
     for uid, role, key in referenced_blobs(session):
         if not has_blob(key):
             yield Problem("missing-blob", uid, f"its {role} blob {key} is not in the media store")

@@ -20,6 +20,7 @@ class PartnerScope:
     sees_retired: bool = False
 
     def tokens(self) -> frozenset[str]:
+        """The catalog security tokens this partner scope may read."""
         out = {f"partner:{self.uid}"}
         if self.sees_retired:
             out.add(f"partner:{self.uid}:retired")
@@ -28,6 +29,7 @@ class PartnerScope:
 
 @dataclass(frozen=True)
 class Principal:
+    """Who is calling: the user, roles, cohorts, local role grants and any API token or partner scope."""
     user_id: str | None
     username: str
     roles: frozenset[Role] = frozenset()
@@ -49,10 +51,12 @@ class Principal:
 
     @property
     def is_anonymous(self) -> bool:
+        """Whether the caller is not signed in."""
         return not self.authenticated
 
     @property
     def read_only(self) -> bool:
+        """Whether the caller acts through a read-only API token."""
         return self.token_scope == "read"
 
     def collection_limits(self) -> tuple[str, ...] | None:

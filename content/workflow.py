@@ -9,6 +9,7 @@ from content.security.roles import Permission, Role
 
 
 class State(str, Enum):
+    """The workflow states of a case."""
     DRAFT = "DRAFT"
     SUBMITTED = "SUBMITTED"
     VALIDATED = "VALIDATED"
@@ -16,6 +17,7 @@ class State(str, Enum):
 
 
 class Transition(str, Enum):
+    """The workflow transitions between states."""
     SUBMIT = "SUBMIT"
     REQUEST_CHANGES = "REQUEST_CHANGES"
     VALIDATE = "VALIDATE"
@@ -58,6 +60,7 @@ STATE_RULES: dict[State, dict[Permission, frozenset[Role]]] = {
 
 @dataclass(frozen=True)
 class TransitionRule:
+    """One transition as data: its source and target states, permission and guards."""
     name: Transition
     source: State
     target: State
@@ -88,4 +91,5 @@ def roles_allowed(state: State, permission: Permission) -> frozenset[Role] | Non
 
 
 def published_viewers() -> frozenset[Role]:
+    """The roles that may view a validated (published) case."""
     return STATE_RULES[State.VALIDATED][Permission.VIEW]

@@ -12,6 +12,7 @@ from content.errors import DomainError, ErrorCode
 
 
 class Difficulty(str, Enum):
+    """How hard a case is."""
     FOUNDATION = "FOUNDATION"
     INTERMEDIATE = "INTERMEDIATE"
     ADVANCED = "ADVANCED"

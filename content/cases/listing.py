@@ -25,6 +25,7 @@ MAX_PAGE = 100
 
 @dataclass(frozen=True)
 class CaseFilter:
+    """The filters of a case listing; empty tuples filter nothing."""
     curriculum: tuple[str, ...] = ()
     modalities: tuple[str, ...] = ()
     body_regions: tuple[str, ...] = ()
@@ -36,6 +37,7 @@ class CaseFilter:
 
 @dataclass(frozen=True)
 class CasePage:
+    """One page of a case listing: the cases, the total, whether more follow and each row's cursor."""
     cases: list[Case]
     total: int
     has_next: bool
@@ -76,6 +78,7 @@ def encode_cursor(values: list[Any], secret: bytes) -> str:
 
 
 def decode_cursor(cursor: str, secret: bytes) -> list[Any]:
+    """The sort values sealed in a listing cursor; INVALID_INPUT (field `after`) if it was not ours."""
     try:
         values = json.loads(unseal(cursor, secret=secret, purpose=CURSOR_PURPOSE))
     except (ValueError, TypeError) as exc:

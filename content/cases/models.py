@@ -25,6 +25,7 @@ def _json_list() -> Any:
 
 
 class Case(SQLModel, table=True):
+    """A teaching case: its working copy, workflow state and published version."""
     __tablename__ = "case"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
@@ -55,6 +56,7 @@ class Case(SQLModel, table=True):
     modified: datetime = Field(default_factory=utcnow, sa_column=dt_column())
 
     def snapshot(self) -> dict[str, Any]:
+        """A copy of the case's content fields, as a version stores them."""
         return {name: _copy(getattr(self, name)) for name in CONTENT_FIELDS}
 
 

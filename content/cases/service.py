@@ -42,6 +42,7 @@ def _free_path(session: Session, base: str) -> tuple[str, str]:
 
 def create_case(*, collection_uid: str, fields: dict[str, Any], comment: str = "",
                 session: Session, principal: Principal, commit: bool = True) -> Case:
+    """Add a DRAFT case to a collection, with its first version and audit row."""
     collection = get_collection(collection_uid, session=session)
     require(principal, Permission.ADD_CASE, collection)
     values = clean_changes(fields, session=session)

@@ -47,6 +47,7 @@ GUARDS: dict[str, Guard] = {"four_eyes": _four_eyes, "no_quarantined_images": _n
 
 
 def refusal(session: Session, case: Case, rule: TransitionRule, principal: Principal) -> DomainError | None:
+    """Why `principal` may not apply `rule` to `case` now (a coded error), or None if they may."""
     if case.state != rule.source.value:
         return DomainError(ErrorCode.INVALID_TRANSITION, f"{rule.name.value} is not possible from {case.state}",
                            field="transition")
@@ -60,11 +61,13 @@ def refusal(session: Session, case: Case, rule: TransitionRule, principal: Princ
 
 
 def available_transitions(case: Case, *, session: Session, principal: Principal) -> list[Transition]:
+    """The transitions `principal` may apply to `case` in its current state."""
     return [t for t, rule in TRANSITIONS.items() if refusal(session, case, rule, principal) is None]
 
 
 def transition(uid: str, name: Transition | str, *, comment: str | None = None, session: Session,
                principal: Principal, commit: bool = True) -> Case:
+    """Apply a workflow transition: check permission and guards, change state, record it, emit the event."""
     case = get_case(uid, session=session, principal=principal)
     try:
         rule = TRANSITIONS[Transition(name)]

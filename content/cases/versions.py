@@ -21,12 +21,14 @@ STUDIES = "studies"
 
 
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    """The content fields that differ between two snapshots (all filled ones when there is no before)."""
     if before is None:
         return [f for f in CONTENT_FIELDS if after.get(f) not in (None, "", [])]
     return [f for f in CONTENT_FIELDS if not same_value(f, before.get(f), after.get(f))]
 
 
 def same_value(field: str, a: Any, b: Any) -> bool:
+    """Whether two values of a field are equal (as sets for list fields; empty counts as unset)."""
     if field in SET_FIELDS:
         return set(a or []) == set(b or [])
     return (a or None) == (b or None)
@@ -71,11 +73,13 @@ def write_version(session: Session, case: Case, *, author: Principal, comment: s
 
 
 def history(session: Session, case_uid: str) -> list[CaseVersion]:
+    """Every stored version of a case, oldest first."""
     stmt = select(CaseVersion).where(CaseVersion.case_uid == case_uid).order_by(col(CaseVersion.version))
     return list(session.exec(stmt))
 
 
 def get_version(session: Session, case_uid: str, version: int) -> CaseVersion:
+    """One stored version of a case; NOT_FOUND (field `version`) if there is none."""
     row = session.exec(select(CaseVersion).where(CaseVersion.case_uid == case_uid,
                                                  CaseVersion.version == version)).first()
     if row is None:

@@ -63,10 +63,12 @@ def blind_labels(session: Session, principal: Principal) -> dict[str, str]:
 
 
 def blind_case_uids(session: Session, principal: Principal) -> frozenset[str]:
+    """The cases `principal` must see blind (unanswered in an assignment): no answer shown."""
     return frozenset(blind_labels(session, principal))
 
 
 def is_blind(case_uid: str, *, session: Session, principal: Principal) -> bool:
+    """Whether `principal` must see this case blind."""
     return case_uid in blind_case_uids(session, principal)
 
 
@@ -89,6 +91,7 @@ def withheld(data: dict[str, Any], label: str) -> dict[str, Any]:
 
 
 def blind_path(path: str) -> str:
+    """A case path with its title slug removed: what a blind viewer may see of where it lives."""
     # The path's last segment is the slug of the title: only the containing collection is shown.
     return path.rsplit("/", 1)[0] or "/"
 

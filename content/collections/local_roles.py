@@ -53,6 +53,7 @@ def list_local_roles(collection_uid: str, *, session: Session, principal: Princi
 
 def grant_local_role(collection_uid: str, *, role: str, user_uid: str | None = None, cohort_uid: str | None = None,
                      session: Session, principal: Principal) -> LocalRoleGrant:
+    """Grant a role on one collection (and what it contains) to a user or a cohort."""
     collection = _collection(collection_uid, session=session, principal=principal)
     require(principal, Permission.MANAGE_LOCAL_ROLES, collection)
     if (user_uid is None) == (cohort_uid is None):

@@ -29,6 +29,7 @@ class RegionRoot:
 
 def create_collection(*, title: str, parent_uid: str | None, slug: str | None, licence: str | None = None,
                       description: str = "", session: Session, principal: Principal) -> Collection:
+    """Add a collection, at the top or under a parent, for a caller who may add one there."""
     parent = get_collection(parent_uid, session=session) if parent_uid else None
     require(principal, Permission.ADD_COLLECTION, parent or RegionRoot())
     title = title.strip()
@@ -56,6 +57,7 @@ def create_collection(*, title: str, parent_uid: str | None, slug: str | None, l
 
 
 def get_collection(uid: str, *, session: Session) -> Collection:
+    """A collection by uid; NOT_FOUND (field `collection`) if there is none."""
     collection = session.get(Collection, uid)
     if collection is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such collection", field="collection")
@@ -63,6 +65,7 @@ def get_collection(uid: str, *, session: Session) -> Collection:
 
 
 def by_path(path: str, *, session: Session) -> Collection:
+    """A collection by its path; NOT_FOUND (field `collection`) if none is there."""
     collection = session.exec(select(Collection).where(Collection.path == path.rstrip("/"))).first()
     if collection is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"no collection at {path}", field="collection")
@@ -97,6 +100,7 @@ def visible_collection(uid: str, *, session: Session, principal: Principal) -> C
 
 
 def visible_case_counts(collection_uids: list[str], *, session: Session, principal: Principal) -> dict[str, int]:
+    """How many cases of each collection `principal` may view."""
     if not collection_uids:
         return {}
     stmt = (select(Case.collection_uid, func.count()).where(col(Case.collection_uid).in_(collection_uids))

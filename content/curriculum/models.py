@@ -6,6 +6,7 @@ from sqlmodel import Field, SQLModel
 
 
 class CurriculumNode(SQLModel, table=True):
+    """One node of the curriculum tree, keyed by its dotted code."""
     __tablename__ = "curriculum_node"
 
     code: str = Field(primary_key=True, max_length=120)
@@ -23,10 +24,12 @@ class CurriculumNode(SQLModel, table=True):
 
 
 def parent_of(code: str) -> str | None:
+    """The parent's code of a dotted curriculum code, or None at the top."""
     head, _, _ = code.rpartition(".")
     return head or None
 
 
 def ancestors_and_self(code: str) -> list[str]:
+    """A dotted code and every ancestor's code, from the top down."""
     parts = code.split(".")
     return [".".join(parts[: i + 1]) for i in range(len(parts))]

@@ -35,11 +35,13 @@ class RetiredTags:
 
 @dataclass(frozen=True)
 class RetiredReport:
+    """Cases still tagged with retired curriculum codes: how many, and which."""
     total: int
     entries: list[RetiredTags]
 
 
 def retired_codes(session: Session) -> dict[str, CurriculumNode]:
+    """The retired (deprecated) curriculum nodes, by code."""
     return {n.code: n for n in session.exec(select(CurriculumNode).where(col(CurriculumNode.deprecated)))}
 
 

@@ -121,6 +121,7 @@ def check_codes(codes: Iterable[str], *, session: Session) -> list[str]:
 
 
 def subtree(root: str | None, *, session: Session) -> list[CurriculumNode]:
+    """The curriculum under `root` (all of it without one); INVALID_CURRICULUM_CODE for an unknown root."""
     stmt = select(CurriculumNode)
     if root:
         if session.get(CurriculumNode, root) is None:
@@ -131,6 +132,7 @@ def subtree(root: str | None, *, session: Session) -> list[CurriculumNode]:
 
 
 def nodes_by_code(codes: Iterable[str], *, session: Session) -> dict[str, CurriculumNode]:
+    """The curriculum nodes with these codes, by code (unknown codes are left out)."""
     wanted = set(codes)
     if not wanted:
         return {}

@@ -83,6 +83,7 @@ ANSWER_TAGS: frozenset[int] = _from_profile() | _named(NOT_IN_PROFILE)
 
 
 def is_answer_bearing(tag: int, vr: str | None = None) -> bool:
+    """Whether a DICOM attribute may carry the answer (a listed tag or a long-text VR)."""
     return tag in ANSWER_TAGS or (vr or _vr(tag)) in LONG_TEXT_VRS
 
 
@@ -123,14 +124,18 @@ class Withholding:
     blind_cases: frozenset[str]
 
     def applies(self, case_uid: str) -> bool:
+        """Whether this case's answer-bearing attributes are withheld."""
         return case_uid in self.blind_cases
 
     def json(self, case_uid: str, attrs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """DICOM JSON attributes, stripped of answer-bearing ones if the case is withheld."""
         return strip_json(attrs) if self.applies(case_uid) else attrs
 
     def dataset(self, case_uid: str, ds: Dataset) -> Dataset:
+        """A dataset, stripped of answer-bearing attributes if the case is withheld."""
         return strip_dataset(ds) if self.applies(case_uid) else ds
 
 
 def withholding_for(*, session: Session, principal: Principal) -> Withholding:
+    """What to withhold from `principal`: the answers of the cases they see blind."""
     return Withholding(blind_case_uids(session, principal))

@@ -9,22 +9,22 @@ never served here, not even to editors (they release them in the UI); a series o
 with no servable instance disappears with them, so neither existence nor quarantine leaks.
 
 Every filter, count and page is computed in SQL from one visibility condition, so counts,
-pages and retrievals agree. No HTTP here: `api/dicomweb.py` parses requests into `Query`
-and turns rows into DICOM JSON and multipart bodies.
+pages and retrievals agree. No HTTP and no query-string parsing here: integrations.dicomweb
+parses QIDO-RS parameters into `Query`, and `api/dicomweb.py` turns rows into DICOM JSON and
+multipart bodies.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from typing import Any, Final, Generic, TypeVar
 
 import sqlalchemy as sa
-from pydicom.datadict import keyword_for_tag, tag_for_keyword
 from sqlmodel import Session, col
 
 from content.cases.models import Case
@@ -41,6 +41,7 @@ T = TypeVar("T")
 
 
 class Level(str, Enum):
+    """The QIDO-RS level searched: studies, series or instances."""
     STUDY = "study"
     SERIES = "series"
     INSTANCE = "instance"
@@ -66,6 +67,7 @@ class Query:
 
 @dataclass(frozen=True)
 class StudyRow:
+    """A study found, with its servable series and instance counts and modalities."""
     study: Study
     series_count: int
     instance_count: int
@@ -74,6 +76,7 @@ class StudyRow:
 
 @dataclass(frozen=True)
 class SeriesRow:
+    """A series found, with its study and its servable instance count."""
     series: Series
     study: Study
     instance_count: int
@@ -81,6 +84,7 @@ class SeriesRow:
 
 @dataclass(frozen=True)
 class InstanceRow:
+    """An instance found, with its series and study."""
     instance: Instance
     series: Series
     study: Study
@@ -88,135 +92,28 @@ class InstanceRow:
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
+    """One page of results, and whether the server cut them at MAX_RESULTS."""
     rows: list[T] = field(default_factory=list)
     more: bool = False  # results were cut at MAX_RESULTS (not merely at the caller's limit)
 
 
-# Query parsing -----------------------------------------------------------------------
+# UIDs --------------------------------------------------------------------------------
 
 _UID = re.compile(r"[0-9]+(\.[0-9]+)*")
-_DA = re.compile(r"\d{8}")
-_NO_MATCH: Final = ("",)  # no stored UID is empty
-_CONTROL = frozenset({"limit", "offset", "includefield", "fuzzymatching", "orderby", "accept"})
-_MATCH_KEYS: Final[dict[Level, frozenset[str]]] = {
-    Level.STUDY: frozenset({"StudyInstanceUID", "StudyDate", "ModalitiesInStudy"}),
-    Level.SERIES: frozenset({"StudyInstanceUID", "StudyDate", "SeriesInstanceUID", "Modality"}),
-    Level.INSTANCE: frozenset({"StudyInstanceUID", "StudyDate", "SeriesInstanceUID", "Modality",
-                               "SOPInstanceUID"}),
-}
 
 
 def _invalid(message: str, name: str) -> DomainError:
     return DomainError(ErrorCode.INVALID_INPUT, message, field=name)
 
 
-def attribute_tag(name: str) -> str:
-    """A DICOM keyword or 8-hex tag as the upper-case 8-hex tag; INVALID_INPUT if neither."""
-    if re.fullmatch(r"[0-9A-Fa-f]{8}", name):
-        return name.upper()
-    tag = tag_for_keyword(name)
-    if tag is None:
-        raise _invalid(f"{name!r} is neither a DICOM keyword nor a tag", name)
-    return f"{tag:08X}"
-
-
-def _keyword(name: str) -> str | None:
-    try:
-        tag = attribute_tag(name)
-    except DomainError:
-        return None
-    return keyword_for_tag(int(tag, 16)) or tag
-
-
-def _uids(name: str, values: Iterable[str]) -> tuple[str, ...]:
+def uid_list(name: str, values: Iterable[str]) -> tuple[str, ...]:
+    """UIDs from list-matching values; INVALID_INPUT (field `name`) for one that is not a UID."""
     # UID list matching: PS3.18 separates with commas, DIMSE with backslashes; accept both.
     out = tuple(u.strip() for v in values for u in re.split(r"[,\\]", v) if u.strip())
     for uid in out:
         if len(uid) > 64 or not _UID.fullmatch(uid):
             raise _invalid(f"{uid[:80]!r} is not a UID", name)
     return out
-
-
-def _date(text: str, name: str) -> date:
-    if not _DA.fullmatch(text):
-        raise _invalid("dates are YYYYMMDD", name)
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError as exc:
-        raise _invalid(f"{text} is not a date", name) from exc
-
-
-def _date_range(text: str, name: str) -> tuple[date | None, date | None]:
-    """`YYYYMMDD`, `A-B`, `-B` or `A-` (DICOM range matching)."""
-    start, dash, end = text.strip().partition("-")
-    if not dash:
-        day = _date(start, name)
-        return day, day
-    if not start and not end:
-        raise _invalid("a date range needs at least one end", name)
-    return (_date(start, name) if start else None), (_date(end, name) if end else None)
-
-
-def _count(name: str, text: str, *, default: int) -> int:
-    if text.strip() == "":
-        return default
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise _invalid(f"{name} must be a whole number", name) from exc
-    if value < 0:
-        raise _invalid(f"{name} must not be negative", name)
-    return value
-
-
-def _narrowed(name: str, from_query: tuple[str, ...], from_path: str | None) -> tuple[str, ...]:
-    """The resource path's UID, if any; a query parameter that leaves it out matches nothing."""
-    if from_path is None:
-        return from_query
-    if from_query and from_path not in from_query:
-        return _NO_MATCH
-    return _uids(name, [from_path])
-
-
-def parse_query(level: Level, params: Sequence[tuple[str, str]], *, study_uid: str | None = None,
-                series_uid: str | None = None) -> Query:
-    """Query-string pairs into a Query; `study_uid`/`series_uid` come from the resource path."""
-    values: dict[str, list[str]] = defaultdict(list)
-    include: set[str] = set()
-    include_all, limit, offset, ignored = False, MAX_RESULTS, 0, []
-    for name, value in params:
-        if name == "limit":
-            limit = min(_count("limit", value, default=MAX_RESULTS), MAX_RESULTS)
-        elif name == "offset":
-            offset = _count("offset", value, default=0)
-        elif name == "includefield":
-            for item in filter(None, (v.strip() for v in value.split(","))):
-                if item == "all":
-                    include_all = True
-                else:
-                    include.add(attribute_tag(item))
-        elif name not in _CONTROL:
-            # Viewers add their own parameters (cache busters); those, and attributes we hold no
-            # index for, are ignored with a warning rather than refused.
-            keyword = _keyword(name)
-            if keyword in _MATCH_KEYS[level]:
-                values[keyword].append(value)
-            else:
-                ignored.append(name)
-    date_from = date_to = None
-    for text in values["StudyDate"]:
-        if text.strip():  # an empty value is universal matching: it matches everything
-            date_from, date_to = _date_range(text, "StudyDate")
-    studies = _uids("StudyInstanceUID", values["StudyInstanceUID"])
-    series = _uids("SeriesInstanceUID", values["SeriesInstanceUID"])
-    studies = _narrowed("StudyInstanceUID", studies, study_uid)
-    series = _narrowed("SeriesInstanceUID", series, series_uid)
-    modality_key = "ModalitiesInStudy" if level is Level.STUDY else "Modality"
-    modalities = tuple(m.strip().upper() for v in values[modality_key] for m in re.split(r"[,\\]", v) if m.strip())
-    return Query(level=level, study_uids=studies, series_uids=series,
-                 sop_uids=_uids("SOPInstanceUID", values["SOPInstanceUID"]), modalities=modalities,
-                 date_from=date_from, date_to=date_to, limit=limit, offset=offset, include_all=include_all,
-                 include=frozenset(include), ignored=tuple(ignored))
 
 
 # Matching ----------------------------------------------------------------------------
@@ -265,6 +162,7 @@ def _require_signed_in(principal: Principal) -> None:
 
 
 def search_studies(query: Query, *, session: Session, principal: Principal) -> Page[StudyRow]:
+    """The studies matching `query` that `principal` may read over DICOMweb, one page."""
     _require_signed_in(principal)
     servable = _servable()
     per_study = (sa.select(col(Series.study_uid).label("study_uid"), sa.func.count().label("series"),
@@ -299,6 +197,7 @@ def _modalities(session: Session, study_uids: list[str], servable: Any) -> dict[
 
 
 def search_series(query: Query, *, session: Session, principal: Principal) -> Page[SeriesRow]:
+    """The series matching `query` that `principal` may read over DICOMweb, one page."""
     _require_signed_in(principal)
     servable = _servable()
     stmt = _visible(sa.select(Series, Study, servable.c.n)
@@ -323,6 +222,7 @@ def _instances_stmt(query: Query, principal: Principal) -> Any:
 
 
 def search_instances(query: Query, *, session: Session, principal: Principal) -> Page[InstanceRow]:
+    """The instances matching `query` that `principal` may read over DICOMweb, one page."""
     _require_signed_in(principal)
     stmt = _instances_stmt(query, principal).offset(query.offset).limit(query.limit + 1)
     rows, more = _page(list(session.execute(stmt)), query)
@@ -339,9 +239,9 @@ def retrievable(study_uid: str, series_uid: str | None = None, sop_uid: str | No
     """
     _require_signed_in(principal)
     try:
-        query = Query(level=Level.INSTANCE, study_uids=_uids("StudyInstanceUID", [study_uid]),
-                      series_uids=_uids("SeriesInstanceUID", [series_uid]) if series_uid else (),
-                      sop_uids=_uids("SOPInstanceUID", [sop_uid]) if sop_uid else ())
+        query = Query(level=Level.INSTANCE, study_uids=uid_list("StudyInstanceUID", [study_uid]),
+                      series_uids=uid_list("SeriesInstanceUID", [series_uid]) if series_uid else (),
+                      sop_uids=uid_list("SOPInstanceUID", [sop_uid]) if sop_uid else ())
     except DomainError as exc:  # a malformed UID names nothing we hold
         raise DomainError(ErrorCode.NOT_FOUND, "no such study, series or instance", field="uid") from exc
     rows = [InstanceRow(*row) for row in session.execute(_instances_stmt(query, principal))]

@@ -11,6 +11,7 @@ from content.base import dt_column, new_uid, utcnow
 
 
 class Study(SQLModel, table=True):
+    """A DICOM study attached to a case."""
     __tablename__ = "study"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
@@ -23,6 +24,7 @@ class Study(SQLModel, table=True):
 
 
 class Series(SQLModel, table=True):
+    """A DICOM series of a study."""
     __tablename__ = "series"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
@@ -39,6 +41,7 @@ class Series(SQLModel, table=True):
 
 
 class Instance(SQLModel, table=True):
+    """A DICOM instance (one stored file) of a series; quarantined ones are never served."""
     __tablename__ = "instance"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)

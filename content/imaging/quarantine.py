@@ -34,6 +34,7 @@ _CURSOR = re.compile(r"([0-9a-f]{32})\.([0-9a-f]{32})")
 
 
 class Action(str, Enum):
+    """What a reviewer does with a quarantined image: release, redact or reject it."""
     RELEASE = "RELEASE"
     REDACT = "REDACT"
     REJECT = "REJECT"
@@ -49,6 +50,7 @@ class Region:
     height: int
 
     def as_dict(self) -> dict[str, int]:
+        """The region as a JSON-ready dict of x, y, width and height."""
         return {"x": self.x, "y": self.y, "width": self.width, "height": self.height}
 
 
@@ -64,6 +66,7 @@ class Review:
 
 @dataclass(frozen=True)
 class HeldImage:
+    """A quarantined instance and the case it belongs to."""
     instance: Instance
     case: Case
 
@@ -209,6 +212,7 @@ def held_images(*, session: Session, principal: Principal) -> list[HeldImage]:
 
 @dataclass(frozen=True)
 class HeldPage:
+    """One page of quarantined images, with cursors, the total and whether more follow."""
     images: list[HeldImage]
     cursors: list[str]
     total: int

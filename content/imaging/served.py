@@ -47,6 +47,7 @@ def pinned_versions(session: Session, principal: Principal, case_uids: Iterable[
 
 
 def served_versions(session: Session, principal: Principal, cases: Iterable[Case]) -> dict[str, set[int]]:
+    """Per case, the versions whose images `principal` may be served."""
     by_uid = {c.uid: c for c in cases}
     out: dict[str, set[int]] = {uid: set() for uid in by_uid}
     visible = {uid: shown_version(principal, c) for uid, c in by_uid.items()}

@@ -28,6 +28,7 @@ _IN_CHUNK = 500  # keeps IN (...) lists well under every backend's parameter lim
 
 @dataclass(frozen=True)
 class NewInstance:
+    """An instance to attach: its DICOM UIDs and the stored file."""
     sop_instance_uid: str
     sop_class_uid: str
     file_key: str
@@ -43,6 +44,7 @@ class NewInstance:
 
 @dataclass
 class NewSeries:
+    """A series to attach, with its instances."""
     series_instance_uid: str
     description: str = ""
     modality: str | None = None
@@ -56,6 +58,7 @@ class NewSeries:
 
 @dataclass
 class NewStudy:
+    """A study to attach to a case, with its series."""
     study_instance_uid: str
     description: str = ""
     modality: str | None = None
@@ -64,6 +67,7 @@ class NewStudy:
 
 
 def find_study(study_instance_uid: str, *, session: Session) -> Study | None:
+    """The study with this StudyInstanceUID, or None."""
     return session.exec(select(Study).where(Study.study_instance_uid == study_instance_uid)).first()
 
 
@@ -137,6 +141,7 @@ def insert_study(new: NewStudy, *, case: Case, session: Session) -> Study:
 
 
 def instance_case(instance: Instance, *, session: Session) -> Case:
+    """The case an instance belongs to."""
     series = session.get(Series, instance.series_uid)
     study = session.get(Study, series.study_uid) if series else None
     case = session.get(Case, study.case_uid) if study else None
@@ -146,6 +151,7 @@ def instance_case(instance: Instance, *, session: Session) -> Case:
 
 
 def quarantined_instances(case_uid: str, *, session: Session) -> list[Instance]:
+    """The quarantined instances of a case's studies."""
     stmt = (select(Instance).join(Series, col(Series.uid) == col(Instance.series_uid))
             .join(Study, col(Study.uid) == col(Series.study_uid))
             .where(Study.case_uid == case_uid, col(Instance.quarantined).is_(True)))
@@ -153,6 +159,7 @@ def quarantined_instances(case_uid: str, *, session: Session) -> list[Instance]:
 
 
 def series_of_instance(instance_uid: str, *, session: Session) -> Series:
+    """The series holding an instance; NOT_FOUND (field `instance`) if there is none."""
     instance = session.get(Instance, instance_uid)
     series = session.get(Series, instance.series_uid) if instance else None
     if series is None:

@@ -26,6 +26,7 @@ from content.security.roles import Permission
 
 @dataclass
 class SeriesView:
+    """A series as a caller sees it: its instances and whether its previews may be shown."""
     series: Series
     instances: list[Instance]
     # False when the series holds an image the caller may not see: its previews could show it.
@@ -34,6 +35,7 @@ class SeriesView:
 
 @dataclass
 class StudyView:
+    """A study as a caller sees it, with its series."""
     study: Study
     series: list[SeriesView] = field(default_factory=list)
 

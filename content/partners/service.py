@@ -98,6 +98,7 @@ def _revoke(session: Session, partner: Partner, collection: Collection, principa
 
 
 def create_partner(data: PartnerCreate, *, session: Session, principal: Principal) -> Partner:
+    """Add a partner organisation with the collections it may read (administrators only)."""
     require(principal, Permission.MANAGE_PARTNERS)
     name = _name(data.name, session=session)
     contact = _contact(data.contact)
@@ -154,6 +155,7 @@ def update_partner(uid: str, changes: PartnerUpdate, *, session: Session, princi
 
 
 def add_collection(partner_uid: str, collection_uid: str, *, session: Session, principal: Principal) -> Partner:
+    """Let a partner read one more collection."""
     partner = _managed(partner_uid, session=session, principal=principal)
     _grant(session, partner, _collections([collection_uid], session=session)[0], principal)
     session.commit()
@@ -162,6 +164,7 @@ def add_collection(partner_uid: str, collection_uid: str, *, session: Session, p
 
 def remove_collection(partner_uid: str, collection_uid: str, *, session: Session,
                       principal: Principal) -> Partner:
+    """Stop a partner reading a collection."""
     partner = _managed(partner_uid, session=session, principal=principal)
     _revoke(session, partner, _collections([collection_uid], session=session)[0], principal)
     session.commit()
@@ -169,6 +172,7 @@ def remove_collection(partner_uid: str, collection_uid: str, *, session: Session
 
 
 def list_partners(*, session: Session, principal: Principal) -> list[Partner]:
+    """Every partner organisation, by name (administrators only)."""
     require(principal, Permission.MANAGE_PARTNERS)
     return list(session.exec(select(Partner).order_by(col(Partner.name))))
 
@@ -189,6 +193,7 @@ def get_partner(uid: str | None, *, session: Session, principal: Principal) -> P
 
 
 def partner_by_name(name: str, *, session: Session, principal: Principal) -> Partner:
+    """A partner by name, ignoring case; NOT_FOUND (field `partner`) if there is none."""
     require(principal, Permission.MANAGE_PARTNERS)
     partner = session.exec(select(Partner).where(func.lower(Partner.name) == name.strip().lower())).first()
     if partner is None:

@@ -41,6 +41,7 @@ def mint_token(name: str, *, scope: str, user_uid: str, collection_uid: str | No
 
 def create_api_token(name: str, *, scope: str, acting_user: User, collection_path: str | None,
                      session: Session, principal: Principal) -> tuple[str, ApiToken]:
+    """Issue an API token acting as a user, optionally narrowed to a collection: its secret (shown once) and row."""
     require(principal, Permission.MANAGE_USERS)
     if scope not in SCOPES:
         raise DomainError(ErrorCode.INVALID_INPUT, "scope must be read or write", field="scope")

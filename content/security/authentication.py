@@ -26,6 +26,7 @@ from content.users.service import principal_for
 
 def authenticate(bearer: str | None, *, session: Session, secret: bytes,
                  revocations: RevocationCache | None = None) -> Principal:
+    """The principal a bearer token (session or API token) stands for; ANONYMOUS without one."""
     if not bearer:
         return ANONYMOUS
     live = revocations if revocations is not None else uncached()

@@ -26,6 +26,7 @@ def _block_for(failures: int) -> timedelta:
 
 
 def refuse_if_throttled(name: str, *, session: Session, now: datetime) -> LoginThrottle | None:
+    """TOO_MANY_ATTEMPTS while this name is blocked after failed logins; else its throttle row."""
     throttle = session.get(LoginThrottle, name)
     if throttle and throttle.blocked_until and throttle.blocked_until > now:
         wait = int((throttle.blocked_until - now).total_seconds()) + 1

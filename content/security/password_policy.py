@@ -20,12 +20,14 @@ MAX_LENGTH = 1024
 
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
+    """The bundled list of common passwords, lower-cased."""
     data = resources.files("content.security").joinpath("common-passwords.txt.gz").read_bytes()
     return frozenset(line.strip().lower() for line in gzip.decompress(data).decode().splitlines() if line.strip())
 
 
 @dataclass(frozen=True)
 class PasswordPolicy:
+    """The rules a new password must pass: length, not common, not the username."""
     min_length: int = 12
 
     def check(self, password: str, *, username: str = "", field: str = "password") -> None:

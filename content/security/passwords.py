@@ -11,10 +11,12 @@ _DUMMY_HASH = _context.hash("lightbox-dummy-password")
 
 
 def hash_password(password: str) -> str:
+    """A password's hash for storage."""
     return _context.hash(password)
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
+    """Whether a password matches a stored hash (as slow when there is no hash)."""
     if not password_hash:
         _context.verify(password, _DUMMY_HASH)
         return False

@@ -13,11 +13,13 @@ from content.workflow import STATE_RULES, State, published_viewers, roles_allowe
 
 
 class Securable(Protocol):
+    """What permissions are checked on: an object with a path and a creator."""
     path: str
     creator_id: str | None
 
 
 def is_under(path: str, container: str) -> bool:
+    """Whether `path` is `container` or lies inside it."""
     return container == "/" or path == container or path.startswith(container.rstrip("/") + "/")
 
 
@@ -89,6 +91,7 @@ def may_somewhere(principal: Principal, permission: Permission) -> bool:
 
 
 def require_somewhere(principal: Principal, permission: Permission) -> None:
+    """UNAUTHENTICATED or FORBIDDEN unless `principal` has `permission` somewhere."""
     if principal.is_anonymous:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in first")
     if not may_somewhere(principal, permission):
@@ -97,6 +100,7 @@ def require_somewhere(principal: Principal, permission: Permission) -> None:
 
 def require(principal: Principal, permission: Permission, obj: Securable | None = None,
             *, state: State | None = None) -> None:
+    """UNAUTHENTICATED or FORBIDDEN unless `principal` has `permission` on `obj` (the check that counts)."""
     if principal.is_anonymous:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in first")
     if principal.must_change_password:  # signed in with a password an administrator reset

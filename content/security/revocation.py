@@ -46,11 +46,13 @@ class TokenGrant:
 
 
 def digest(token: str) -> str:
+    """The stored form of a token: its SHA-256, in hex."""
     # A 256-bit random token needs no slow hash: nothing guessable is being protected.
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 class RevocationCache:
+    """Which sessions and API tokens are still alive, re-read from the database when due."""
     def __init__(self, *, refresh_seconds: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.refresh_seconds = refresh_seconds
         self._clock = clock
@@ -62,15 +64,18 @@ class RevocationCache:
         self.epoch = 0  # moves whenever the cache is dropped; caches of decisions key on it
 
     def subscribe(self, bus: events.EventBus) -> None:
+        """Forget the cache whenever sessions are ended."""
         bus.subscribe(events.SessionsEnded, lambda _event: self.drop())
 
     def drop(self) -> None:
+        """Forget every cached answer, so the next check reads the database."""
         with self._lock:
             self._sessions.clear()
             self._tokens.clear()
             self.epoch += 1
 
     def due(self) -> bool:
+        """Whether the cache is old enough to re-read."""
         return self._clock() - self._read_at >= self.refresh_seconds
 
     def refresh(self, session: Session) -> None:
@@ -92,6 +97,7 @@ class RevocationCache:
                 self.refresh(session)
 
     def session_alive(self, session_id: str, *, user_uid: str, session: Session) -> bool:
+        """Whether a sign-in session is open and belongs to `user_uid`."""
         self.refresh(session)
         if session_id in self._sessions:
             return self._sessions[session_id] == user_uid

@@ -8,6 +8,7 @@ from content.errors import DomainError, ErrorCode
 
 
 class Role(str, Enum):
+    """The global roles a user may hold."""
     ADMINISTRATOR = "administrator"
     TRAINER = "trainer"
     VALIDATOR = "validator"
@@ -34,6 +35,7 @@ def parse_role(name: str, *, field: str) -> Role:
 
 
 class Permission(str, Enum):
+    """What a caller may do; roles grant permissions, per workflow state (content.workflow)."""
     VIEW = "View"
     ADD_COLLECTION = "AddCollection"
     ADD_CASE = "AddCase"
@@ -79,6 +81,7 @@ WRITE_PERMISSIONS = frozenset(_ALL - {P.VIEW, P.VIEW_MODEL_ANSWER, P.VIEW_HISTOR
 
 
 def permissions_of(roles: frozenset[Role]) -> frozenset[Permission]:
+    """Every permission the given roles grant."""
     out: set[Permission] = set()
     for role in roles:
         out |= ROLE_PERMISSIONS[role]

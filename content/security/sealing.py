@@ -27,6 +27,7 @@ _ephemeral_lock = threading.Lock()
 
 
 def derive_key(secret: bytes, purpose: str) -> bytes:
+    """A 32-byte key for one purpose, derived from the server secret (HKDF-SHA256)."""
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                 info=f"lightbox/{purpose}/v1".encode()).derive(secret)
 
@@ -42,6 +43,7 @@ def process_secret() -> bytes:
 
 
 def seal(payload: bytes, *, secret: bytes, purpose: str) -> str:
+    """Encrypt and authenticate a payload for one purpose (AES-GCM), as URL-safe text."""
     nonce = os.urandom(NONCE_BYTES)
     sealed = AESGCM(derive_key(secret, purpose)).encrypt(nonce, payload, purpose.encode())
     return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")

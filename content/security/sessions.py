@@ -47,6 +47,7 @@ def tick(session: Session) -> None:
 
 
 def clock_generation(session: Session) -> int:
+    """The revocation clock's generation, bumped whenever sessions are ended (0 before the first)."""
     return session.exec(select(RevocationClock.generation).where(RevocationClock.id == 1)).first() or 0
 
 

@@ -30,6 +30,7 @@ def _unb64(text: str) -> bytes:
 
 @dataclass(frozen=True)
 class Claims:
+    """What a verified session token says: subject, expiry, session and password stamp."""
     subject: str
     expires: int
     session_id: str = ""
@@ -43,6 +44,7 @@ def password_stamp(password_hash: str | None, *, secret: bytes) -> str:
 
 def issue(subject: str, *, secret: bytes, ttl_seconds: int, session_id: str = "", password_stamp: str = "",
           now: float | None = None) -> str:
+    """A signed session token for `subject`, valid for `ttl_seconds`."""
     issued = int(now if now is not None else time.time())
     body = _b64(json.dumps({"sub": subject, "exp": issued + ttl_seconds, "jti": secrets.token_hex(8),
                             "sid": session_id, "pwd": password_stamp}, separators=(",", ":")).encode())
@@ -51,6 +53,7 @@ def issue(subject: str, *, secret: bytes, ttl_seconds: int, session_id: str = ""
 
 
 def verify(token: str, *, secret: bytes, now: float | None = None) -> Claims:
+    """The claims of a session token; UNAUTHENTICATED if malformed, forged or expired."""
     invalid = DomainError(ErrorCode.UNAUTHENTICATED, "invalid or expired token")
     if not token.startswith(_PREFIX) or token.count(".") != 2:
         raise invalid
@@ -70,4 +73,5 @@ def verify(token: str, *, secret: bytes, now: float | None = None) -> Claims:
 
 
 def looks_like_session_token(token: str) -> bool:
+    """Whether a bearer has the session token prefix (rather than an API token's)."""
     return token.startswith(_PREFIX)

@@ -83,6 +83,7 @@ def create_user(username: str, *, roles: list[str], display_name: str | None = N
 
 
 def get_user(uid: str, *, session: Session) -> User:
+    """A user by uid; NOT_FOUND (field `id`) if there is none."""
     user = session.get(User, uid)
     if user is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such user", field="id")

@@ -49,6 +49,7 @@ def _require_cohort_manager(principal: Principal) -> None:
 
 
 def get_cohort(uid: str, *, session: Session, field: str = "cohort") -> Cohort:
+    """A cohort by uid; NOT_FOUND (on `field`) if there is none."""
     cohort = session.get(Cohort, uid)
     if cohort is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such cohort", field=field)
@@ -65,6 +66,7 @@ def list_cohorts(*, session: Session, principal: Principal) -> list[Cohort]:
 
 
 def create_cohort(title: str, *, session: Session, principal: Principal) -> Cohort:
+    """Add a cohort with a unique title."""
     _require_cohort_manager(principal)
     title = title.strip()
     if not title or len(title) > MAX_TITLE:
@@ -102,6 +104,7 @@ def _member_target(cohort_uid: str, user_uid: str, *, session: Session, principa
 
 
 def add_member(cohort_uid: str, user_uid: str, *, session: Session, principal: Principal) -> Cohort:
+    """Add a user to a cohort (adding one already there changes nothing)."""
     cohort, user = _member_target(cohort_uid, user_uid, session=session, principal=principal)
     if not user.active and not _administers(principal):
         raise DomainError(ErrorCode.INVALID_INPUT, f"{user.username} is not active", field="user")
@@ -117,6 +120,7 @@ def add_member(cohort_uid: str, user_uid: str, *, session: Session, principal: P
 
 
 def remove_member(cohort_uid: str, user_uid: str, *, session: Session, principal: Principal) -> Cohort:
+    """Take a user out of a cohort; NOT_FOUND if they are not in it."""
     cohort, user = _member_target(cohort_uid, user_uid, session=session, principal=principal)
     membership = session.get(CohortMember, (cohort.uid, user.uid))
     if membership is None:

@@ -22,12 +22,14 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
 def parse_roles(names: Iterable[str]) -> list[Role]:
+    """Role names as Roles; INVALID_INPUT (field `roles`) for an unknown one."""
     return [parse_role(name, field="roles") for name in names]
 
 
 def add_user(username: str, *, roles: Iterable[str], password: str | None, display_name: str | None = None,
              email: str | None = None, session: Session, principal: Principal,
              policy: PasswordPolicy = DEFAULT_POLICY) -> User:
+    """Add a user with roles and an optional password checked against `policy`."""
     require(principal, Permission.MANAGE_USERS)
     username = username.strip().lower()
     if not USERNAME.match(username):
@@ -50,6 +52,7 @@ def add_user(username: str, *, roles: Iterable[str], password: str | None, displ
 
 
 def get_or_create_cohort(title: str, *, session: Session, principal: Principal) -> Cohort:
+    """The cohort with this title, added if there is none."""
     require(principal, Permission.MANAGE_USERS)
     cohort = session.exec(select(Cohort).where(Cohort.title == title)).first()
     if cohort is None:
@@ -62,6 +65,7 @@ def get_or_create_cohort(title: str, *, session: Session, principal: Principal) 
 
 
 def add_to_cohort(cohort_uid: str, user_uid: str, *, session: Session, principal: Principal) -> None:
+    """Add a user to a cohort (user managers); adding one already there changes nothing."""
     require(principal, Permission.MANAGE_USERS)
     if session.get(Cohort, cohort_uid) is None or session.get(User, user_uid) is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such cohort or user")
@@ -72,6 +76,7 @@ def add_to_cohort(cohort_uid: str, user_uid: str, *, session: Session, principal
 
 
 def cohorts_of(user_uids: Iterable[str], *, session: Session) -> dict[str, list[Cohort]]:
+    """Each user's cohorts, by user uid."""
     wanted = list(set(user_uids))
     out: dict[str, list[Cohort]] = {uid: [] for uid in wanted}
     if not wanted:
@@ -102,6 +107,7 @@ def principal_for(user: User, *, session: Session, token_scope: str | None = Non
 
 
 def users_by_uid(uids: Iterable[str], *, session: Session) -> dict[str, User]:
+    """The users with these uids, by uid (unknown ones are left out)."""
     wanted = list(set(uids))
     if not wanted:
         return {}

@@ -31,6 +31,7 @@ def partner_of(principal: Principal) -> str | None:
 
 
 def sees_all(principal: Principal) -> bool:
+    """Whether the caller sees every subscription and delivery (administrators)."""
     return Role.ADMINISTRATOR in principal.roles
 
 

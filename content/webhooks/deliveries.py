@@ -25,6 +25,7 @@ MAX_PAGE = 100
 
 @dataclass(frozen=True)
 class DeliveryPage:
+    """One page of deliveries with their attempts, the total and whether more follow."""
     deliveries: list[WebhookDelivery]
     attempts: dict[str, list[WebhookAttempt]]
     total: int
@@ -50,6 +51,7 @@ def _visible(principal: Principal) -> Any:
 
 
 def attempts_of(session: Session, delivery_uids: Sequence[str]) -> dict[str, list[WebhookAttempt]]:
+    """The attempts of each delivery, in order, by delivery uid."""
     out: dict[str, list[WebhookAttempt]] = {uid: [] for uid in delivery_uids}
     if delivery_uids:
         stmt = (select(WebhookAttempt).where(col(WebhookAttempt.delivery_uid).in_(list(delivery_uids)))
@@ -86,6 +88,7 @@ def list_deliveries(*, subscription_uid: str | None = None, state: str | None = 
 
 
 def get_delivery(uid: str, *, session: Session, principal: Principal) -> WebhookDelivery:
+    """A delivery the caller may see; NOT_FOUND (field `id`) otherwise."""
     row = session.exec(select(WebhookDelivery).where(col(WebhookDelivery.uid) == uid, _visible(principal))).first()
     if row is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such webhook delivery", field="id")

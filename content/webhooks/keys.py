@@ -16,14 +16,17 @@ SECRET_PREFIX = "whsec_"
 
 
 def new_salt() -> str:
+    """A fresh random salt for a subscription's secret."""
     return secrets.token_hex(32)
 
 
 def key_id(server_key: bytes) -> str:
+    """A fingerprint of the server key, so a changed key can be detected."""
     return hmac.new(server_key, b"lightbox-webhook-key-id", hashlib.sha256).hexdigest()[:16]
 
 
 def derive_secret(server_key: bytes, subscription_uid: str, salt: str) -> str:
+    """A subscription's signing secret, derived from the server key, its uid and salt."""
     mac = hmac.new(server_key, f"lightbox-webhook-secret\x00{subscription_uid}\x00{salt}".encode(),
                    hashlib.sha256).digest()
     return SECRET_PREFIX + base64.urlsafe_b64encode(mac).decode().rstrip("=")

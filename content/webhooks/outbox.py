@@ -13,14 +13,14 @@ from content.base import new_uid
 from content.principal import Principal
 from content.webhooks.audience import subscriber
 from content.webhooks.models import WebhookDelivery, WebhookSubscription
-from content.webhooks.payloads import describe
+from content.webhooks.payloads import GlobalIds, describe
 
 EVENT_TYPES: tuple[type, ...] = (events.CaseTransitioned, events.WorklistAssigned, events.ReportSubmitted)
 
 
-def record(session: Session, event: events.Event, *, max_attempts: int) -> list[WebhookDelivery]:
+def record(session: Session, event: events.Event, *, max_attempts: int, ids: GlobalIds) -> list[WebhookDelivery]:
     """Add one pending delivery per active subscription that wants this event and may know of it."""
-    described = describe(session, event)
+    described = describe(session, event, ids=ids)
     if described is None:
         return []
     subs = session.exec(select(WebhookSubscription).where(col(WebhookSubscription.active).is_(True))
@@ -49,12 +49,14 @@ def record(session: Session, event: events.Event, *, max_attempts: int) -> list[
 class Outbox:
     """The bus wiring: stage deliveries in the transaction, then wake whoever dispatches them."""
 
-    def __init__(self, *, max_attempts: int) -> None:
+    def __init__(self, *, max_attempts: int, ids: GlobalIds) -> None:
         self.max_attempts = max_attempts
+        self.ids = ids
 
     def subscribe(self, bus: events.EventBus) -> None:
+        """Stage deliveries inside the transaction of every event partners may be told of."""
         for event_type in EVENT_TYPES:
             bus.subscribe_in_transaction(event_type, self._stage)
 
     def _stage(self, session: Session, event: events.Event) -> None:
-        record(session, event, max_attempts=self.max_attempts)
+        record(session, event, max_attempts=self.max_attempts, ids=self.ids)

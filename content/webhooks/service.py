@@ -37,6 +37,7 @@ def check_url(url: str) -> str:
 
 
 def check_events(names: Sequence[str]) -> list[str]:
+    """The event names asked for, known ones only; INVALID_INPUT (field `events`) otherwise."""
     known = {t.value for t in WebhookEventType} | {t.name for t in WebhookEventType}
     if not names or any(n not in known for n in names):
         raise DomainError(ErrorCode.INVALID_INPUT, "one or more of " + ", ".join(t.name for t in WebhookEventType),
@@ -99,6 +100,7 @@ def get_subscription(uid: str, *, session: Session, principal: Principal) -> Web
 
 
 def list_subscriptions(*, session: Session, principal: Principal) -> list[WebhookSubscription]:
+    """The caller's active subscriptions (every one for an administrator), oldest first."""
     stmt = (select(WebhookSubscription).where(col(WebhookSubscription.active).is_(True), owned_by(principal))
             .order_by(col(WebhookSubscription.created), col(WebhookSubscription.uid)))
     return list(session.exec(stmt))

@@ -16,10 +16,12 @@ TOLERANCE_SECONDS = 300
 
 
 def mac(secret: str, timestamp: int, body: bytes) -> str:
+    """The HMAC-SHA256 of `timestamp.body` under a subscription's secret, in hex."""
     return hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
 def signature_header(secret: str, body: bytes, *, timestamp: int) -> str:
+    """The signature header value: `t=<timestamp>,v1=<mac>`."""
     return f"t={timestamp},v1={mac(secret, timestamp, body)}"
 
 

@@ -41,6 +41,7 @@ class Unresolvable(TargetRefused):
 
 @dataclass(frozen=True)
 class TargetPolicy:
+    """Where webhooks may be sent: internal addresses and plain HTTP allowed or not."""
     allow_internal: bool = False  # tests and closed networks only: lets a partner reach the LAN
     https_only: bool = False
 
@@ -55,6 +56,7 @@ class Target:
 
     @property
     def is_ip_literal(self) -> bool:
+        """Whether the URL named an IP address rather than a host name."""
         try:
             ipaddress.ip_address(self.host)
         except ValueError:

@@ -22,6 +22,7 @@ def require_trainer(principal: Principal) -> None:
 
 
 def is_trainer(principal: Principal) -> bool:
+    """Whether the caller may manage worklists."""
     return may(principal, Permission.MANAGE_WORKLISTS)
 
 
@@ -35,10 +36,12 @@ def require_person(principal: Principal) -> str:
 
 
 def is_trainee_user(user: User | None) -> bool:
+    """Whether a user is an active trainee."""
     return user is not None and user.active and Role.TRAINEE.value in user.roles
 
 
 def get_trainee(session: Session, uid: str, *, field: str = "trainees") -> User:
+    """An active trainee by uid; NOT_FOUND or INVALID_INPUT (on `field`) otherwise."""
     user = session.get(User, uid)
     if user is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such person", field=field)

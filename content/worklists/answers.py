@@ -12,6 +12,7 @@ from content.worklists.models import Report, ReportStatus
 
 @dataclass(frozen=True)
 class ModelAnswer:
+    """The validated answer to a case: diagnosis, findings, teaching points and differentials."""
     diagnosis: str
     findings: str
     teaching_points: str

@@ -70,6 +70,7 @@ def assign_worklist(worklist_uid: str, *, trainee_uids: Sequence[str] = (), coho
 
 
 def items_of(session: Session, assignment_uids: Sequence[str]) -> dict[str, list[AssignmentItem]]:
+    """The cases of each assignment, in worklist order, by assignment uid."""
     out: dict[str, list[AssignmentItem]] = {uid: [] for uid in assignment_uids}
     if not assignment_uids:
         return out
@@ -81,16 +82,19 @@ def items_of(session: Session, assignment_uids: Sequence[str]) -> dict[str, list
 
 
 def assignments_of(session: Session, trainee_uid: str) -> list[Assignment]:
+    """A trainee's assignments, oldest first."""
     stmt = (select(Assignment).where(Assignment.trainee_uid == trainee_uid)
             .order_by(col(Assignment.created), col(Assignment.uid)))
     return list(session.exec(stmt))
 
 
 def my_assignments(*, session: Session, principal: Principal) -> list[Assignment]:
+    """The signed-in caller's own assignments."""
     return assignments_of(session, require_person(principal))
 
 
 def assignments_of_worklist(worklist_uid: str, *, session: Session, principal: Principal) -> list[Assignment]:
+    """The assignments of a worklist, for a trainer."""
     get_worklist(worklist_uid, session=session, principal=principal)
     stmt = select(Assignment).where(Assignment.worklist_uid == worklist_uid).order_by(col(Assignment.created))
     return list(session.exec(stmt))

@@ -21,6 +21,7 @@ from content.worklists.models import Assignment, LateAnswers, Worklist, Worklist
 
 @dataclass(frozen=True)
 class TimeLimit:
+    """A worklist's time limit and what happens to answers given late."""
     minutes: int
     late_answers: LateAnswers
 
@@ -41,6 +42,7 @@ def time_limit(session: Session, assignment: Assignment) -> TimeLimit | None:
 
 
 def deadline(session: Session, assignment: Assignment) -> datetime | None:
+    """When a timed assignment runs out, or None if untimed or not started."""
     limit = time_limit(session, assignment)
     if limit is None or assignment.started_at is None:
         return None

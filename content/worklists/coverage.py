@@ -18,6 +18,7 @@ from content.security.roles import Permission
 
 @dataclass(frozen=True)
 class NodeCount:
+    """A curriculum node with the number of validated cases under it."""
     code: str
     title: str
     depth: int
@@ -47,10 +48,12 @@ def published_snapshots(session: Session, principal: Principal | None = None) ->
 
 
 def validated_counts(session: Session, principal: Principal | None = None) -> Counter[str]:
+    """Validated cases per curriculum code, rolled up to ancestors (as `principal` sees them)."""
     return rolled_up(s["codes"] for s in published_snapshots(session, principal).values())
 
 
 def archive_coverage(*, root: str | None = None, session: Session, principal: Principal) -> list[NodeCount]:
+    """The curriculum with validated case counts (overall and per modality) under each node."""
     require(principal, Permission.VIEW)
     snaps = published_snapshots(session, principal)
     total = rolled_up(s["codes"] for s in snaps.values())

@@ -23,6 +23,7 @@ COLUMNS = ("worklist", "mode", "assigned", "completed", "position", "case", "cur
 
 @dataclass(frozen=True)
 class EvidenceRow:
+    """One reported case of a trainee's completed worklists, with its marks."""
     worklist: str
     mode: str
     assigned: datetime
@@ -37,6 +38,7 @@ class EvidenceRow:
 
 @dataclass(frozen=True)
 class Evidence:
+    """A trainee's evidence: the reported cases and their progress summary."""
     trainee: User
     rows: list[EvidenceRow]
     progress: Progress
@@ -75,6 +77,7 @@ def evidence(trainee_uid: str | None = None, *, session: Session, principal: Pri
 
 
 def to_csv(ev: Evidence) -> str:
+    """The evidence rows as CSV, one line per reported case."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)

@@ -15,6 +15,7 @@ from content.worklists.scoring import PASS_SCORE
 
 @dataclass(frozen=True)
 class CaseFacility:
+    """How trainees did on one case: reports, judged and correct counts."""
     case_uid: str
     report_count: int
     judged_count: int  # rapid reports, and long-case reports with a score
@@ -23,6 +24,7 @@ class CaseFacility:
 
     @property
     def facility_index(self) -> float | None:
+        """The share of judged reports that were correct, or None if none were judged."""
         return round(self.correct_count / self.judged_count, 3) if self.judged_count else None
 
 

@@ -45,6 +45,7 @@ def _insert(session: Session, row: Feedback | Moderation, what: str) -> None:
 
 def give_feedback(report_uid: str, *, score: int, comment: str, sections: dict[str, int] | None = None,
                   session: Session, principal: Principal) -> Feedback:
+    """A trainer's score and comment on a submitted report."""
     require_trainer(principal)
     user_id = require_person(principal)
     report = _markable(session, report_uid)
@@ -80,6 +81,7 @@ def moderate(report_uid: str, *, agreed: bool, score: int | None, comment: str, 
 
 
 def feedback_of(session: Session, report_uids: Sequence[str]) -> dict[str, Feedback]:
+    """The feedback on each report, by report uid."""
     if not report_uids:
         return {}
     stmt = select(Feedback).where(col(Feedback.report_uid).in_(list(report_uids)))
@@ -87,6 +89,7 @@ def feedback_of(session: Session, report_uids: Sequence[str]) -> dict[str, Feedb
 
 
 def moderation_of(session: Session, feedback_uids: Sequence[str]) -> dict[str, Moderation]:
+    """The moderation of each feedback, by feedback uid."""
     if not feedback_uids:
         return {}
     stmt = select(Moderation).where(col(Moderation.feedback_uid).in_(list(feedback_uids)))

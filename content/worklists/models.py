@@ -13,6 +13,7 @@ from content.base import dt_column, new_uid, utcnow
 
 
 class WorklistMode(str, Enum):
+    """How a worklist is reported: long cases or rapid reporting."""
     LONG_CASE = "LONG_CASE"
     RAPID_REPORTING = "RAPID_REPORTING"
 
@@ -25,6 +26,7 @@ class LateAnswers(str, Enum):
 
 
 class ReportStatus(str, Enum):
+    """Where a report stands: draft or submitted."""
     DRAFT = "DRAFT"
     SUBMITTED = "SUBMITTED"
 
@@ -56,6 +58,7 @@ class Worklist(SQLModel, table=True):
 
 
 class WorklistItem(SQLModel, table=True):
+    """One case of a worklist, at its position."""
     __tablename__ = "worklist_item"
     # The primary key is what makes "the same case twice" impossible, even under a race.
 
@@ -97,6 +100,7 @@ class Assignment(SQLModel, table=True):
 
 
 class AssignmentItem(SQLModel, table=True):
+    """One case of an assignment, pinned to the version published when it was assigned."""
     __tablename__ = "assignment_item"
 
     assignment_uid: str = Field(foreign_key="assignment.uid", primary_key=True)

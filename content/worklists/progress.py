@@ -23,6 +23,7 @@ from content.worklists.models import Assignment, Report, ReportStatus
 
 @dataclass(frozen=True)
 class NodeProgress:
+    """A curriculum node with the cases reported under it and those validated in the archive."""
     code: str
     title: str
     depth: int
@@ -32,6 +33,7 @@ class NodeProgress:
 
 @dataclass(frozen=True)
 class Progress:
+    """Trainees' progress: assigned, reported and overdue counts, scores and coverage."""
     trainee_uids: tuple[str, ...]
     assigned_count: int
     reported_count: int
@@ -44,6 +46,7 @@ class Progress:
 
 
 def submitted_reports(session: Session, trainee_uids: Sequence[str]) -> list[Report]:
+    """The submitted reports of these trainees, oldest first."""
     stmt = (select(Report).where(col(Report.trainee_uid).in_(list(trainee_uids)),
                                  Report.status == ReportStatus.SUBMITTED.value)
             .order_by(col(Report.submitted_at), col(Report.uid)))
@@ -62,6 +65,7 @@ def pinned_codes(session: Session, reports: Sequence[Report]) -> dict[tuple[str,
 
 def compute(session: Session, trainee_uids: Sequence[str], *, root: str | None = None,
             validated: Counter[str] | None = None) -> Progress:
+    """The progress of these trainees, with curriculum coverage under `root`."""
     assignments = list(session.exec(select(Assignment).where(col(Assignment.trainee_uid).in_(list(trainee_uids)))))
     items = items_of(session, [a.uid for a in assignments])
     reports = submitted_reports(session, trainee_uids)

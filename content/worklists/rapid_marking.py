@@ -97,6 +97,7 @@ def _site_ok(site: str, answer_text: str) -> bool:
 
 @dataclass(frozen=True)
 class RapidMark:
+    """How a rapid report was marked: normal/abnormal call, abnormality, over-calls."""
     normal_correct: bool
     abnormality_correct: bool | None  # None for a normal case
     correct: bool

@@ -29,6 +29,7 @@ _FIELD_NAMES = {"principal_diagnosis": "principalDiagnosis", "differential_diagn
 
 
 def cleaned(values: ReportFields) -> dict[str, Any]:
+    """The report fields that were set, trimmed and checked, as stored."""
     out: dict[str, Any] = {}
     for f in fields(values):
         value = getattr(values, f.name)

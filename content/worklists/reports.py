@@ -61,6 +61,7 @@ def _apply(report: Report, changes: dict[str, Any]) -> None:
 
 def save_draft(assignment_uid: str, case_uid: str, values: ReportFields, *, session: Session,
                principal: Principal) -> Report:
+    """Save a trainee's draft report on a case of their assignment (starting its clock)."""
     report = _report_for(session, _item(session, principal, assignment_uid, case_uid), principal)
     changes = cleaned(values)
     assignment = start_clock(session, _assignment(session, assignment_uid))
@@ -143,6 +144,7 @@ def get_report(uid: str, *, session: Session, principal: Principal) -> Report:
 
 
 def reports_of(session: Session, assignment_uids: list[str]) -> dict[tuple[str, str], Report]:
+    """The reports of these assignments, by (assignment uid, case uid)."""
     if not assignment_uids:
         return {}
     stmt = select(Report).where(col(Report.assignment_uid).in_(assignment_uids))

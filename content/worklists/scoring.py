@@ -20,12 +20,14 @@ SECTIONS = ("observations", "interpretation", "principal_diagnosis", "differenti
 
 
 def check_score(score: int, *, field: str = "score") -> int:
+    """The score if within the scale; INVALID_INPUT (on `field`) otherwise."""
     if not MIN_SCORE <= score <= MAX_SCORE:
         raise DomainError(ErrorCode.INVALID_INPUT, f"score is {MIN_SCORE} to {MAX_SCORE}", field=field)
     return score
 
 
 def check_sections(sections: dict[str, int]) -> dict[str, int]:
+    """Rubric section scores if every section is known and in scale; INVALID_INPUT otherwise."""
     for name, score in sections.items():
         if name not in SECTIONS:
             raise DomainError(ErrorCode.INVALID_INPUT, f"unknown rubric section {name}", field="sections")

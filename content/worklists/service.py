@@ -20,6 +20,7 @@ from content.worklists.validated import checked_cases
 
 @dataclass(frozen=True)
 class WorklistSpec:
+    """What a worklist is made of: title, mode, cases in order and instructions."""
     title: str
     mode: str
     case_uids: tuple[str, ...]
@@ -84,6 +85,7 @@ def _snapshot(session: Session, worklist: Worklist, case_uids: Sequence[str], pr
 
 
 def create_worklist(spec: WorklistSpec, *, session: Session, principal: Principal) -> Worklist:
+    """Add a worklist of validated cases, with its first version (trainers only)."""
     require_trainer(principal)
     spec = _check(spec)
     checked_cases(session, spec.case_uids)
@@ -102,6 +104,7 @@ def create_worklist(spec: WorklistSpec, *, session: Session, principal: Principa
 
 
 def get_worklist(uid: str, *, session: Session, principal: Principal) -> Worklist:
+    """A worklist by uid, for a trainer; NOT_FOUND (field `worklist`) if there is none."""
     require_trainer(principal)
     worklist = session.get(Worklist, uid)
     if worklist is None:
@@ -110,12 +113,14 @@ def get_worklist(uid: str, *, session: Session, principal: Principal) -> Worklis
 
 
 def case_uids_of(session: Session, worklist_uid: str) -> list[str]:
+    """The cases of a worklist, in order."""
     stmt = (select(WorklistItem.case_uid).where(WorklistItem.worklist_uid == worklist_uid)
             .order_by(col(WorklistItem.position)))
     return list(session.exec(stmt))
 
 
 def list_worklists(*, session: Session, principal: Principal) -> list[Worklist]:
+    """Every worklist, newest first (trainers only)."""
     require_trainer(principal)
     return list(session.exec(select(Worklist).order_by(col(Worklist.created).desc(), col(Worklist.uid))))
 
@@ -163,6 +168,7 @@ def reorder_worklist(uid: str, *, expected_version: int, case_uids: Sequence[str
 
 
 def worklist_versions(uid: str, *, session: Session, principal: Principal) -> list[WorklistVersion]:
+    """The stored versions of a worklist, oldest first."""
     get_worklist(uid, session=session, principal=principal)
     stmt = select(WorklistVersion).where(WorklistVersion.worklist_uid == uid).order_by(col(WorklistVersion.version))
     return list(session.exec(stmt))

@@ -14,6 +14,7 @@ MAX_CASES = 200
 
 
 def is_validated(case: Case) -> bool:
+    """Whether a case has a published version and is not retired."""
     # A validated case being re-edited is DRAFT with a published version: trainees still see that version.
     return case.published_version is not None and case.state != State.RETIRED.value
 

@@ -12,11 +12,11 @@ from content.users.models import User as UserRow
 from content.worklists.assignments import my_assignments
 from content.worklists.coverage import archive_coverage, gap_list
 from content.worklists.evidence import evidence, to_csv
-from content.worklists.evidence_html import to_html
 from content.worklists.facility import facility_index
 from content.worklists.progress import cohort_progress, trainee_progress
 from content.worklists.reports import get_report
 from content.worklists.service import case_uids_of, get_worklist, list_worklists
+from integrations.evidence_html import to_html
 from schema.context import Context
 from schema.node import from_global_id
 from schema.types import Case, CurriculumNode

@@ -19,10 +19,10 @@ from content.collections.models import Collection
 from content.principal import Principal
 from content.users.models import User
 from content.users.service import principal_for
-from content.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
 from content.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from content.webhooks.service import create_subscription
 from content.workflow import Transition
+from integrations.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
 from tests.content import factories as f
 from tests.content.webhooks.receiver import Receiver
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 from content.cases.transitions import transition
 from content.webhooks import signing
 from content.webhooks.deliveries import redeliver
-from content.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
 from content.webhooks.models import DeliveryState
 from content.workflow import Transition
+from integrations.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
 from schema.node import to_global_id
 from tests.content.webhooks.conftest import School, open_school
 from tests.content.webhooks.receiver import Receiver, receiving

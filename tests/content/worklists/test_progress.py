@@ -13,13 +13,13 @@ from content.errors import DomainError, ErrorCode
 from content.worklists.assignments import assign_worklist
 from content.worklists.coverage import archive_coverage, gap_list
 from content.worklists.evidence import evidence, to_csv
-from content.worklists.evidence_html import to_html
 from content.worklists.facility import facility_index
 from content.worklists.feedback import give_feedback
 from content.worklists.models import WorklistMode
 from content.worklists.progress import cohort_progress, trainee_progress
 from content.worklists.report_fields import ReportFields
 from content.worklists.reports import submit_report
+from integrations.evidence_html import to_html
 from tests.content.worklists.conftest import World
 
 

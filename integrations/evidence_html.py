@@ -1,4 +1,4 @@
-"""The one-page HTML summary of a trainee's evidence, printable for an annual review portfolio."""
+"""The one-page HTML page of a trainee's evidence (content.worklists.evidence), printable for a portfolio."""
 
 from __future__ import annotations
 

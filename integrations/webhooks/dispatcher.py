@@ -22,10 +22,11 @@ from sqlmodel import Session
 
 from content import events
 from content.base import utcnow
-from content.webhooks import claims, keys, sender, signing
+from content.webhooks import claims, keys, signing
 from content.webhooks.models import DeliveryState, WebhookAttempt, WebhookDelivery, WebhookSubscription
-from content.webhooks.payloads import global_id
 from content.webhooks.targets import TargetPolicy
+from integrations.webhooks import sender
+from schema.node import to_global_id
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ class WebhookDispatcher:
         headers = {"content-type": "application/json",
                    signing.HEADER: signing.signature_header(secret, body, timestamp=int(time.time())),
                    "Lightbox-Event": delivery.event_type,
-                   "Lightbox-Delivery": global_id("WebhookDelivery", delivery.uid),
+                   "Lightbox-Delivery": to_global_id("WebhookDelivery", delivery.uid),
                    "Lightbox-Attempt": str(number)}
         return sender.post(self._client, sub.url, body, headers,
                            policy=self.config.targets)

@@ -7,9 +7,9 @@ from pathlib import Path, PurePosixPath
 
 import sqlalchemy as sa
 
-from content.backup.codec import table_kinds
-from content.backup.manifest import MANIFEST, MEDIA_DIR, TABLES_DIR, Manifest, refuse, table_file
 from content.tables import metadata
+from integrations.backup.codec import table_kinds
+from integrations.backup.manifest import MANIFEST, MEDIA_DIR, TABLES_DIR, Manifest, refuse, table_file
 
 _CHUNK = 1 << 20
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from content.backup.codec import encode_row, table_kinds
-from content.backup.manifest import MEDIA_DIR, TABLES_DIR, FileEntry, Manifest, TableEntry, refuse, table_file
 from content.tables import metadata
+from integrations.backup.codec import encode_row, table_kinds
+from integrations.backup.manifest import MEDIA_DIR, TABLES_DIR, FileEntry, Manifest, TableEntry, refuse, table_file
 
 _CHUNK = 1 << 20
 MEDIA_AREAS = ("blobs",)  # renditions are a cache that is rendered again on demand

@@ -12,10 +12,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from content.backup.codec import decode_row
-from content.backup.manifest import MEDIA_DIR, Manifest, TableEntry, refuse, table_file
-from content.backup.verify import tables_in, verify_export
 from content.tables import metadata
+from integrations.backup.codec import decode_row
+from integrations.backup.manifest import MEDIA_DIR, Manifest, TableEntry, refuse, table_file
+from integrations.backup.verify import tables_in, verify_export
 
 _BATCH = 500
 _CHUNK = 1 << 20

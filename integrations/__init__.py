@@ -1,0 +1,1 @@
+"""Integrations: the I/O the domain needs done for it (HTTP delivery, files), kept out of content/."""
