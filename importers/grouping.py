@@ -86,7 +86,7 @@ def slice_positions(datasets: Sequence[Dataset]) -> list[float] | None:
     normal = np.cross(cosines[0, :3], cosines[0, 3:])
     if not np.linalg.norm(normal):
         return None
-    positions = (np.asarray(origins) @ normal).tolist()
+    positions: list[float] = (np.asarray(origins) @ normal).tolist()
     if len(set(np.round(positions, 4))) != len(positions):
         return None  # coincident slices (e.g. several phases): geometry alone is ambiguous
     return positions

@@ -51,10 +51,10 @@ def review(instance_uid: str, action: Action, regions: tuple[Region, ...] = (), 
             _forget(new_key, session=session, store=store)
             raise
         _forget(old_key, session=session, store=store)
-        instance = session.get(Instance, instance_uid)
-        assert instance is not None
-        _refresh_previews(instance.series_uid, session=session, store=store)
-        return instance
+        redacted = session.get(Instance, instance_uid)
+        assert redacted is not None
+        _refresh_previews(redacted.series_uid, session=session, store=store)
+        return redacted
     old_key, series_uid = review_rules.reject(pending, comment=comment, session=session, principal=principal)
     _forget(old_key, session=session, store=store)
     if series_uid is not None:

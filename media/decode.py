@@ -10,7 +10,8 @@ from typing import NamedTuple
 
 import numpy as np
 from pydicom.dataset import Dataset
-from pydicom.pixels import as_pixel_options, get_decoder
+from pydicom.pixels.decoders.base import get_decoder
+from pydicom.pixels.utils import as_pixel_options
 from pydicom.uid import (
     UID,
     ExplicitVRBigEndian,

@@ -73,7 +73,7 @@ _stemmer = EnglishStemmer()
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stemmer.stem(word)
+    return str(_stemmer.stem(word))
 
 
 def _is_caps(word: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from pydicom.uid import UID_dictionary
+from pydicom._uid_dict import UID_dictionary
 
 # UI attributes that name a kind of thing (class, syntax, coding scheme), not an instance:
 # they identify nobody and viewers need them intact, even when a vendor uses a private value.
