@@ -51,6 +51,7 @@ def group(items: Iterable[T], dataset: Callable[[T], Dataset] = attrgetter("data
 
 
 def sort_series(uid: str, items: Sequence[T], dataset: Callable[[T], Dataset]) -> SeriesGroup[T]:
+    """A series' instances in reading order: by slice position, else instance number, else UID."""
     datasets = [dataset(item) for item in items]
     positions = slice_positions(datasets)
     numbers = [_instance_number(ds) for ds in datasets]

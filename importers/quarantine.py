@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 
 def held(*, session: Session, principal: Principal) -> list[HeldImage]:
+    """The images held in quarantine that the caller may review."""
     return review_rules.held_images(session=session, principal=principal)
 
 
@@ -64,6 +65,7 @@ def review(instance_uid: str, action: Action, regions: tuple[Region, ...] = (), 
 
 def release(instance_uid: str, *, comment: str = "", session: Session, principal: Principal,
             store: ContentStore) -> Instance:
+    """Release a held image unchanged; the instance, visible again."""
     instance = review(instance_uid, Action.RELEASE, comment=comment, session=session, principal=principal,
                       store=store)
     assert instance is not None

@@ -52,6 +52,7 @@ def transfer_syntax(ds: Dataset) -> UID:
 
 
 def frame_count(ds: Dataset) -> int:
+    """Number of frames of a dataset (1 for single-frame images); a bad value is UNDECODABLE."""
     try:
         return max(1, int(ds.get("NumberOfFrames") or 1))
     except (TypeError, ValueError) as exc:

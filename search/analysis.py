@@ -73,6 +73,7 @@ _stemmer = EnglishStemmer()
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    """The Snowball English stem of a lower-case word (cached: the same words recur)."""
     return str(_stemmer.stem(word))
 
 

@@ -332,6 +332,7 @@ def read_positions(reader: Any, field: str, term: str) -> np.ndarray:
 
 
 def read_postings(reader: Any, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and weights of one term of one field in a Whoosh segment."""
     empty = (np.zeros(0, np.int64), np.zeros(0, np.float64))
     if (field, term) not in reader:
         return empty

@@ -112,6 +112,7 @@ class ListField(fields.KEYWORD):  # type: ignore[misc]  # Whoosh ships no types
 
 
 def build_schema() -> fields.Schema:
+    """The Whoosh schema of the catalog."""
     spec: dict[str, fields.FieldType] = {
         "doc_id": fields.ID(stored=True, unique=True, sortable=True),
         "case_id": fields.ID(stored=True),
@@ -127,6 +128,7 @@ def build_schema() -> fields.Schema:
 
 
 def to_whoosh(doc: CatalogDocument) -> dict[str, Any]:
+    """A catalog document as the fields of a Whoosh document."""
     out: dict[str, Any] = {
         "doc_id": doc.doc_id,
         "case_id": doc.case_id,

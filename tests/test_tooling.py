@@ -1,5 +1,6 @@
 """CI and the pre-commit hook run the same lint and type checks, over the packages pyproject names."""
 
+import ast
 import tomllib
 from pathlib import Path
 
@@ -34,3 +35,17 @@ def test_bare_mypy_checks_every_package_and_is_strict_where_settled() -> None:
     assert all((ROOT / package).is_dir() for package in mypy["files"])
     strict = [o for o in mypy["overrides"] if set(o["module"]) == STRICT]
     assert strict and strict[0]["disallow_untyped_defs"] and strict[0]["warn_return_any"]
+
+
+def _undocumented_functions(package: str) -> list[str]:
+    missing = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if (isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_")
+                    and ast.get_docstring(node) is None):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    return missing
+
+
+def test_public_functions_of_the_strict_packages_have_a_docstring() -> None:
+    assert [hit for package in ("search", "media", "importers") for hit in _undocumented_functions(package)] == []

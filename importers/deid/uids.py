@@ -24,6 +24,7 @@ def is_standard_uid(uid: str) -> bool:
 
 
 def keeps_uid(keyword: str) -> bool:
+    """Whether a UID attribute is kept as it is (well-known class, transfer syntax and coding scheme UIDs)."""
     return keyword in KEPT_UID_KEYWORDS or keyword.endswith(KEPT_UID_KEYWORD_SUFFIXES)
 
 
