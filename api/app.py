@@ -19,8 +19,9 @@ from strawberry.types.graphql import OperationType
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import migrate
-from api.deps import bearer_of, domain_error_handler
+from api.deps import bearer_of
 from api.dicomweb import dicomweb_router
+from api.errors import domain_error_handler, graphql_error, graphql_refusal
 from api.exposure import introspects, without_suggestions
 from api.graphiql import graphiql_router
 from api.graphiql import page as graphiql_page
@@ -42,24 +43,23 @@ from schema.context import Context
 log = logging.getLogger("lightbox")
 
 
-def _refusal(message: str, code: str, status: int) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+def _refusal(message: str, code: ErrorCode, status: int | None = None) -> JSONResponse:
+    return graphql_refusal(DomainError(code, message), status=status)
 
 
 def _format_error(err: GraphQLError, request_id: str, *, suggestions: bool = True) -> dict[str, Any]:
     original = err.original_error
     if isinstance(original, DomainError):
-        return {"message": original.message, "path": err.path, "extensions": {"code": original.code.value}}
+        return graphql_error(original.message, original.code, path=err.path)
     if original is not None and not isinstance(original, GraphQLError):
         # Unexpected: log it with the request id and tell the client nothing internal.
         log.error("request %s failed", request_id, exc_info=original)
-        return {"message": "internal error", "path": err.path,
-                "extensions": {"code": "INTERNAL", "requestId": request_id}}
+        return graphql_error("internal error", ErrorCode.INTERNAL, path=err.path, request_id=request_id)
     # Parsing, validation and input coercion (a variable of the wrong type, an unknown enum
     # value, an unparsable DateTime): graphql-core and strawberry refusing the request.
     message = err.message if suggestions else without_suggestions(err.message)
-    return {"message": message, "locations": [loc._asdict() for loc in err.locations or []],
-            "extensions": {"code": "INVALID_QUERY"}}
+    return graphql_error(message, ErrorCode.INVALID_QUERY,
+                         locations=[loc._asdict() for loc in err.locations or []])
 
 
 def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog: bool = False) -> FastAPI:
@@ -107,25 +107,21 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
         operation = body.get("operationName")
         if (not isinstance(query, str) or (variables is not None and not isinstance(variables, dict))
                 or (operation is not None and not isinstance(operation, str))):
-            return JSONResponse({"errors": [{"message": "a query string is required",
-                                             "extensions": {"code": "INVALID_QUERY"}}]}, status_code=400)
+            return _refusal("a query string is required", ErrorCode.INVALID_QUERY)
         if contains_nul(query, variables):
             # No database stores U+0000 in text (PostgreSQL refuses it even in a WHERE clause).
-            return JSONResponse({"errors": [{"message": "text may not contain NUL (U+0000) characters",
-                                             "extensions": {"code": ErrorCode.INVALID_INPUT.value}}]},
-                                status_code=400)
+            return _refusal("text may not contain NUL (U+0000) characters", ErrorCode.INVALID_INPUT)
         bearer = bearer_of(request)
         with sessions.scope() as session:
             try:
                 principal = authenticate(bearer, session=session, secret=secret, revocations=runtime.revocations)
             except DomainError as exc:
-                return JSONResponse({"errors": [{"message": exc.message, "extensions": {"code": exc.code.value}}]},
-                                    status_code=401)
+                return graphql_refusal(exc, status=401)
             signed_in = not principal.is_anonymous
             if (not (signed_in and settings.graphql_introspection)
                     and introspects(query, max_tokens=settings.max_query_tokens)):
                 why = "sign in first" if settings.graphql_introspection else "it is turned off on this server"
-                return _refusal(f"introspection is not available: {why}", "INVALID_QUERY", 400)
+                return _refusal(f"introspection is not available: {why}", ErrorCode.INVALID_QUERY)
             ctx = Context(principal=principal, session=session, secret=secret,
                           token_ttl_seconds=settings.token_ttl_seconds, catalog=catalog,
                           password_policy=runtime.password_policy, store=media_store)
@@ -137,12 +133,11 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
             except InvalidOperationTypeError:
                 # Decided from the parsed operation that would run, whatever comments precede it.
                 return _refusal("only queries run over GET; send mutations with POST",
-                                ErrorCode.INVALID_INPUT.value, 405)
+                                ErrorCode.INVALID_INPUT, status=405)
             except (CannotGetOperationTypeError, MissingQueryError) as exc:
                 # An empty document, or no operation of that name in it: strawberry raises these
                 # before graphql-core can report them as errors.
-                return JSONResponse({"errors": [{"message": f"no operation to run: {exc}",
-                                                 "extensions": {"code": "INVALID_QUERY"}}]}, status_code=400)
+                return _refusal(f"no operation to run: {exc}", ErrorCode.INVALID_QUERY)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             out["errors"] = [_format_error(e, rid, suggestions=signed_in) for e in result.errors]
@@ -156,9 +151,9 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
             body = load_json(await read_body(request, settings.max_graphql_bytes),
                              max_bytes=settings.max_graphql_bytes, max_depth=settings.max_json_depth)
         except DomainError as exc:
-            return _refusal(exc.message, exc.code.value, 413 if exc.code is ErrorCode.TOO_LARGE else 400)
+            return graphql_refusal(exc)  # 413 past the cap, 400 for malformed JSON
         if not isinstance(body, dict):
-            return _refusal("the body must be a JSON object with a query", "INVALID_QUERY", 400)
+            return _refusal("the body must be a JSON object with a query", ErrorCode.INVALID_QUERY)
         return await run_in_threadpool(execute, request, body)
 
     @app.get("/graphql", response_model=None)
@@ -171,7 +166,7 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
                                   max_depth=settings.max_json_depth - 1,  # as nested in a POST body
                                   what="variables") if params.get("variables") else None
         except DomainError as exc:
-            return _refusal(exc.message, exc.code.value, 413 if exc.code is ErrorCode.TOO_LARGE else 400)
+            return graphql_refusal(exc)  # 413 past the cap, 400 for malformed JSON
         body = {"query": params["query"], "variables": variables, "operationName": params.get("operationName")}
         return execute(request, body, allowed=(OperationType.QUERY,))
 

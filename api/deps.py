@@ -1,4 +1,4 @@
-"""What plain (non-GraphQL) routes share: the caller's principal and the mapping of coded errors to HTTP.
+"""What plain (non-GraphQL) routes share: the caller's principal (coded errors become HTTP in api.errors).
 
 Media, uploads, DICOMweb and the UI all authenticate exactly as /graphql does: a bearer token
 (a person's session token or a partner's API token) or the UI's session cookie.
@@ -10,31 +10,15 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from api.db import SessionFactory
-from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.security.authentication import authenticate
 from content.security.revocation import RevocationCache
 
 SESSION_COOKIE = "lightbox_session"
 
-HTTP_STATUS: dict[ErrorCode, int] = {
-    ErrorCode.INVALID_CREDENTIALS: 401,
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.TOO_MANY_ATTEMPTS: 429,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.VERSION_CONFLICT: 409,
-    ErrorCode.DUPLICATE: 409,
-    ErrorCode.PATH_CLASH: 409,
-    ErrorCode.INVALID_TRANSITION: 409,
-    ErrorCode.QUARANTINED: 403,
-    ErrorCode.TOO_LARGE: 413,
-    ErrorCode.PASSWORD_CHANGE_REQUIRED: 403,
-}
 
 
 def bearer_of(request: Request, *, allow_cookie: bool = False) -> str | None:
@@ -80,13 +64,3 @@ def get_reader(request: Request, session: SessionDep) -> Principal:
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 ReaderDep = Annotated[Principal, Depends(get_reader)]
-
-
-def error_response(exc: DomainError) -> JSONResponse:
-    body = {"error": {"code": exc.code.value, "message": exc.message, "field": exc.field}}
-    return JSONResponse(body, status_code=HTTP_STATUS.get(exc.code, 400))
-
-
-async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)
-    return error_response(exc)

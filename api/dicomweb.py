@@ -30,7 +30,8 @@ from pydicom.filereader import read_file_meta_info
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 
-from api.deps import PrincipalDep, SessionDep, error_response
+from api.deps import PrincipalDep, SessionDep
+from api.errors import error_response
 from content.errors import DomainError, ErrorCode
 from content.imaging import dicomweb as service
 from content.imaging.answer_attributes import Withholding, strip_dataset, withholding_for
@@ -89,8 +90,8 @@ def _refusal(exc: DomainError) -> Response:
 
 
 def _not_acceptable(offered: str) -> Response:
-    return JSONResponse({"error": {"code": "NOT_ACCEPTABLE", "message": f"this resource is offered as {offered}",
-                                   "field": "accept"}}, status_code=406)
+    return error_response(DomainError(ErrorCode.NOT_ACCEPTABLE, f"this resource is offered as {offered}",
+                                      field="accept"))
 
 
 # DICOM JSON from rows (QIDO) -----------------------------------------------------------

@@ -27,7 +27,8 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from typer.core import TyperGroup
 
 from api.db import SessionFactory
-from api.deps import error_response, get_principal
+from api.deps import get_principal
+from api.errors import error_response
 from api.limits import capped_receive, check_announced
 from api.runtime import Runtime, SchemaBehind
 from api.settings import Settings

@@ -3,7 +3,7 @@
 Thin by design: each route authenticates (bearer header or the UI's cookie, through
 api.deps.get_reader, the function behind ReaderDep), asks content.imaging.access whether
 the caller may see the image, asks media.serving for the bytes, and maps the answer to
-HTTP (ETag/304, HEAD, Cache-Control). Refusals are coded JSON (api.deps.error_response);
+HTTP (ETag/304, HEAD, Cache-Control). Refusals are coded JSON (api.errors.error_response);
 a forbidden image is 404 or 403, never the pixels.
 
 Why not `ReaderDep`/`SessionDep` parameters: a page of thumbnails is dozens of requests,
@@ -27,7 +27,8 @@ from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import bearer_of, error_response, get_reader, revocations
+from api.deps import bearer_of, get_reader, revocations
+from api.errors import error_response
 from content.errors import DomainError, ErrorCode
 from content.imaging import access
 from content.principal import Principal

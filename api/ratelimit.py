@@ -17,7 +17,9 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
+from api.errors import graphql_refusal
 from api.observability import ASGIApp, Message, Scope
+from content.errors import DomainError, ErrorCode
 
 MAX_KEYS = 50_000
 
@@ -54,9 +56,10 @@ def client_address(scope: Scope) -> str:
 
 
 def too_many(wait: float, what: str) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": f"too many {what}; retry in {int(wait) + 1} s",
-                                     "extensions": {"code": "TOO_MANY_ATTEMPTS"}}]},
-                        status_code=429, headers={"retry-after": str(int(wait) + 1)})
+    """429 with Retry-After, in the GraphQL error shape (most limited requests are GraphQL)."""
+    seconds = int(wait) + 1
+    return graphql_refusal(DomainError(ErrorCode.TOO_MANY_ATTEMPTS, f"too many {what}; retry in {seconds} s"),
+                           headers={"retry-after": str(seconds)})
 
 
 class RateLimitMiddleware:

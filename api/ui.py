@@ -16,9 +16,10 @@ from importlib import resources
 from typing import Final
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
-from api.deps import SESSION_COOKIE, SessionDep, bearer_of, error_response, revocations
+from api.deps import SESSION_COOKIE, SessionDep, bearer_of, revocations
+from api.errors import error_response
 from content.errors import DomainError, ErrorCode
 from content.security.authentication import authenticate
 from content.security.sessions import logout
@@ -120,6 +121,5 @@ def index() -> Response:
 def spa_fallback(route: str) -> Response:
     """Client-side routes (/ui/search, /ui/cases/...) get the page; a missing asset stays a 404."""
     if route.startswith("static/") or route.endswith(ASSET_SUFFIXES):
-        return JSONResponse({"error": {"code": "NOT_FOUND", "message": "no such file"}}, status_code=404,
-                            headers=SECURITY_HEADERS)
+        return error_response(DomainError(ErrorCode.NOT_FOUND, "no such file"), headers=SECURITY_HEADERS)
     return _index()

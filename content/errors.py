@@ -26,6 +26,8 @@ class ErrorCode(str, Enum):
     PASSWORD_TOO_COMMON = "PASSWORD_TOO_COMMON"
     PASSWORD_CHANGE_REQUIRED = "PASSWORD_CHANGE_REQUIRED"
     TIME_LIMIT_EXCEEDED = "TIME_LIMIT_EXCEEDED"
+    NOT_ACCEPTABLE = "NOT_ACCEPTABLE"  # HTTP content negotiation (DICOMweb Accept)
+    INTERNAL = "INTERNAL"  # an unexpected failure, reported with a request id and no detail
 
 
 class DomainError(Exception):

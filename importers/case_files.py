@@ -46,6 +46,7 @@ def read_case_file(path: Path) -> tuple[list[RawRow], list[RowError]]:
 
 
 def read_json_lines(text: str) -> tuple[list[RawRow], list[RowError]]:
+    """Rows from JSON-lines text, and a coded error for each line that is not a JSON object."""
     rows: list[RawRow] = []
     errors: list[RowError] = []
     for number, line in enumerate(text.splitlines(), start=1):

@@ -64,6 +64,7 @@ class CaseRecord:
 
 
 def title_key(title: str) -> str:
+    """A title as compared for duplicates: whitespace collapsed, case folded."""
     return " ".join(title.split()).casefold()
 
 
@@ -129,6 +130,7 @@ def check_row(row: RawRow, *, session: Session, importer: Principal,
 
 def check_rows(rows: Iterable[RawRow], *, collection_uid: str, session: Session, importer: Principal,
                validator: Principal | None) -> tuple[list[CaseRecord], list[RowError]]:
+    """Rows checked against the collection and the curriculum: records to create and row errors."""
     existing = {title_key(title): (path, state) for title, path, state in session.exec(
         select(Case.title, Case.path, Case.state).where(Case.collection_uid == collection_uid))}
     records: list[CaseRecord] = []

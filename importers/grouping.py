@@ -51,6 +51,7 @@ def group(items: Iterable[T], dataset: Callable[[T], Dataset] = attrgetter("data
 
 
 def sort_series(uid: str, items: Sequence[T], dataset: Callable[[T], Dataset]) -> SeriesGroup[T]:
+    """A series' instances in reading order: by slice position, else instance number, else UID."""
     datasets = [dataset(item) for item in items]
     positions = slice_positions(datasets)
     numbers = [_instance_number(ds) for ds in datasets]
@@ -86,7 +87,7 @@ def slice_positions(datasets: Sequence[Dataset]) -> list[float] | None:
     normal = np.cross(cosines[0, :3], cosines[0, 3:])
     if not np.linalg.norm(normal):
         return None
-    positions = (np.asarray(origins) @ normal).tolist()
+    positions: list[float] = (np.asarray(origins) @ normal).tolist()
     if len(set(np.round(positions, 4))) != len(positions):
         return None  # coincident slices (e.g. several phases): geometry alone is ambiguous
     return positions

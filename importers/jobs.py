@@ -92,6 +92,7 @@ class Jobs:
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
+    """The multiprocessing context of import workers (forkserver on Linux, preloading the worker)."""
     if sys.platform.startswith("linux"):
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["importers.worker"])

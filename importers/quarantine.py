@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 
 def held(*, session: Session, principal: Principal) -> list[HeldImage]:
+    """The images held in quarantine that the caller may review."""
     return review_rules.held_images(session=session, principal=principal)
 
 
@@ -51,10 +52,10 @@ def review(instance_uid: str, action: Action, regions: tuple[Region, ...] = (), 
             _forget(new_key, session=session, store=store)
             raise
         _forget(old_key, session=session, store=store)
-        instance = session.get(Instance, instance_uid)
-        assert instance is not None
-        _refresh_previews(instance.series_uid, session=session, store=store)
-        return instance
+        redacted = session.get(Instance, instance_uid)
+        assert redacted is not None
+        _refresh_previews(redacted.series_uid, session=session, store=store)
+        return redacted
     old_key, series_uid = review_rules.reject(pending, comment=comment, session=session, principal=principal)
     _forget(old_key, session=session, store=store)
     if series_uid is not None:
@@ -64,6 +65,7 @@ def review(instance_uid: str, action: Action, regions: tuple[Region, ...] = (), 
 
 def release(instance_uid: str, *, comment: str = "", session: Session, principal: Principal,
             store: ContentStore) -> Instance:
+    """Release a held image unchanged; the instance, visible again."""
     instance = review(instance_uid, Action.RELEASE, comment=comment, session=session, principal=principal,
                       store=store)
     assert instance is not None

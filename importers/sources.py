@@ -52,6 +52,7 @@ Found = SourceFile | Skipped
 
 
 def iter_sources(paths: Iterable[str | Path], *, limits: ZipLimits | None = None) -> Iterator[Found]:
+    """Every DICOM file under the given files, folders, DICOMDIRs and zips, each once."""
     limits = limits or ZipLimits()
     seen: set[Path] = set()  # a DICOMDIR and a folder walk may reach the same file
     for path in map(Path, paths):

@@ -26,6 +26,7 @@ def showable(files: list[StoredFile]) -> list[str]:
 
 
 def new_study(study_uid: str, series: list[list[StoredFile]], previews: list[PreviewKeys]) -> NewStudy:
+    """The study to create from its stored files, series by series, with their preview keys."""
     first = series[0][0]
     study = NewStudy(study_instance_uid=study_uid, description=first.study_description or "",
                      modality=first.modality, study_date=first.study_date)

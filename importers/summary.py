@@ -68,4 +68,5 @@ ProgressCallback = Callable[[Progress], None]
 
 
 def no_progress(_: Progress) -> None:
+    """A progress callback that reports nothing."""
     return None

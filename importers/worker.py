@@ -74,6 +74,7 @@ _STATE: dict[str, object] = {}
 
 
 def init_worker(config: WorkerConfig) -> None:
+    """Set up a worker process: its de-identifier and content store."""
     _STATE["deid"] = Deidentifier(config.secret)
     _STATE["store"] = ContentStore(config.store_root)
 
@@ -168,6 +169,7 @@ def process(job: FileJob) -> StoredFile | FileProblem:
 
 
 def process_with(job: FileJob, deid: Deidentifier, store: ContentStore) -> StoredFile | FileProblem:
+    """Read, check, de-identify and store one file; what was stored or why it was not."""
     try:
         ds = _read(job)
         problem = _syntax_problem(ds)
@@ -206,10 +208,12 @@ def previews_task(file_keys: list[str]) -> PreviewKeys:
 
 
 def preview_part_task(file_keys: list[str], kind: PreviewKind) -> str | None:
+    """Build one preview of a series in a worker process; its content key, or None."""
     store = _STATE["store"]
     assert isinstance(store, ContentStore)
     return build_preview(store, file_keys, kind)
 
 
 def default_workers() -> int:
+    """How many import processes to start by default (one or two)."""
     return max(1, min(2, os.cpu_count() or 1))

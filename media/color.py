@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from pydicom.dataset import Dataset
-from pydicom.pixels import apply_color_lut
+from pydicom.pixels.processing import apply_color_lut
 
 
 def palette_table(domain: np.ndarray, attrs: Dataset) -> np.ndarray:

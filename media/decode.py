@@ -10,7 +10,8 @@ from typing import NamedTuple
 
 import numpy as np
 from pydicom.dataset import Dataset
-from pydicom.pixels import as_pixel_options, get_decoder
+from pydicom.pixels.decoders.base import get_decoder
+from pydicom.pixels.utils import as_pixel_options
 from pydicom.uid import (
     UID,
     ExplicitVRBigEndian,
@@ -51,6 +52,7 @@ def transfer_syntax(ds: Dataset) -> UID:
 
 
 def frame_count(ds: Dataset) -> int:
+    """Number of frames of a dataset (1 for single-frame images); a bad value is UNDECODABLE."""
     try:
         return max(1, int(ds.get("NumberOfFrames") or 1))
     except (TypeError, ValueError) as exc:

@@ -25,6 +25,7 @@ _OPTIONS: Final = {"png": PNG_OPTIONS, "jpeg": JPEG_OPTIONS, "webp": WEBP_OPTION
 
 
 def check_format(fmt: str) -> Format:
+    """The requested image format, refused unless it is one we encode."""
     if fmt not in FORMATS:
         raise RenderError(ErrorCode.INVALID_INPUT, f"format must be one of {FORMATS}", field="format")
     return fmt  # type: ignore[return-value]

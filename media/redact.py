@@ -15,7 +15,7 @@ from typing import Final, Protocol
 import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
-from pydicom.uid import ExplicitVRLittleEndian
+from pydicom.uid import UID, ExplicitVRLittleEndian
 
 from media.errors import ErrorCode, RenderError
 
@@ -24,10 +24,16 @@ _YBR_DECODED_AS_RGB: Final = frozenset({"YBR_FULL", "YBR_FULL_422", "YBR_RCT", "
 
 
 class Rect(Protocol):
-    x: int
-    y: int
-    width: int
-    height: int
+    """A rectangle in pixel coordinates; read-only, so frozen dataclasses qualify."""
+
+    @property
+    def x(self) -> int: ...
+    @property
+    def y(self) -> int: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
 
 
 def _blank_value(ds: Dataset, pixels: np.ndarray) -> int | float:
@@ -87,8 +93,8 @@ def redact(ds: Dataset, regions: Sequence[Rect], *, sop_instance_uid: str) -> Da
             ds.set_pixel_data(blanked, photometric, bits_stored)
     except (ValueError, NotImplementedError, AttributeError, TypeError) as exc:
         raise RenderError(ErrorCode.UNDECODABLE, f"the blanked pixels cannot be written: {exc}") from exc
-    ds.SOPInstanceUID = sop_instance_uid
-    ds.file_meta.MediaStorageSOPInstanceUID = sop_instance_uid
+    ds.SOPInstanceUID = UID(sop_instance_uid)
+    ds.file_meta.MediaStorageSOPInstanceUID = UID(sop_instance_uid)
     ds.BurnedInAnnotation = "NO"
     methods = list(ds.get("DeidentificationMethod") or [])
     if isinstance(ds.get("DeidentificationMethod"), str):

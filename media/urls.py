@@ -41,6 +41,7 @@ def _preview_url(series: Series, kind: PreviewKind, key: str | None) -> str | No
 
 
 def thumbnail_url(series: Series) -> str | None:
+    """The URL of a series' thumbnail, or None until it is built."""
     return _preview_url(series, "thumbnail", series.thumbnail_key)
 
 

@@ -12,8 +12,8 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 from pydicom.dataset import Dataset
-from pydicom.pixels import apply_modality_lut
-from pydicom.pixels import apply_voi as apply_voi_lut_sequence
+from pydicom.pixels.processing import apply_modality_lut
+from pydicom.pixels.processing import apply_voi as apply_voi_lut_sequence
 
 from media.errors import ErrorCode, RenderError
 from media.presets import DEFAULT_CT_PRESET, PRESETS
@@ -132,7 +132,8 @@ def apply_voi_sequence(values: np.ndarray, attrs: Dataset) -> np.ndarray:
         # pydicom warns on float input; the LUT is indexed by integers, so round first.
         warnings.simplefilter("ignore")
         mapped = apply_voi_lut_sequence(np.rint(values).astype(np.int64), attrs)
-    return mapped.astype(np.float64) * (255.0 / (2**depth - 1))
+    scaled: np.ndarray = mapped.astype(np.float64) * (255.0 / (2**depth - 1))
+    return scaled
 
 
 def to_8bit(values: np.ndarray, attrs: Dataset, window: Window | None, invert: bool) -> np.ndarray:
@@ -140,4 +141,4 @@ def to_8bit(values: np.ndarray, attrs: Dataset, window: Window | None, invert: b
     shown = apply_window(values, window) if window is not None else apply_voi_sequence(values, attrs)
     if invert:
         shown = 255.0 - shown
-    return np.rint(shown).astype(np.uint8)
+    return np.rint(shown).astype(np.uint8)  # type: ignore[no-any-return]  # numpy types `255.0 - array` as Any

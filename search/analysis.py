@@ -73,7 +73,8 @@ _stemmer = EnglishStemmer()
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stemmer.stem(word)
+    """The Snowball English stem of a lower-case word (cached: the same words recur)."""
+    return str(_stemmer.stem(word))
 
 
 def _is_caps(word: str) -> bool:

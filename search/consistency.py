@@ -28,6 +28,7 @@ class CatalogDiff:
 
 
 def check(backend: SearchBackend, session: Session) -> CatalogDiff:
+    """Compare the catalog with the database: documents missing, stale or left over."""
     want = expected_versions(session)
     have = backend.versions()
     return CatalogDiff(

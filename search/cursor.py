@@ -27,11 +27,13 @@ class Cursor:
 
 
 def encode(cursor: Cursor) -> str:
+    """A position in a result list as an opaque URL-safe string."""
     raw = json.dumps([cursor.order, cursor.key, cursor.doc_id, cursor.offset], separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def decode(token: str | None, order: str) -> Cursor | None:
+    """The position `encode` wrote, or None without one; a token of another order is refused."""
     if not token:
         return None
     try:
@@ -56,10 +58,12 @@ PURPOSE = "search-cursor"
 
 
 def seal_cursor(token: str, secret: bytes) -> str:
+    """A cursor signed with the server's secret, so a client cannot forge a position."""
     return seal(token.encode(), secret=secret, purpose=PURPOSE)
 
 
 def open_cursor(token: str | None, secret: bytes) -> str | None:
+    """The cursor inside a sealed token, or None without one; a tampered token is refused."""
     if not token:
         return None
     try:

@@ -175,10 +175,12 @@ def collection_ancestors(path: str) -> tuple[str, ...]:
 
 
 def normalise_path(path: str) -> str:
+    """A collection path as "/a/b": no empty, doubled or trailing segments."""
     return collection_ancestors(path)[-1]
 
 
 def effective_order(query: SearchQuery) -> str:
+    """The order a query runs in: as asked, else relevance with text and newest without."""
     if query.order:
         return query.order
     return "RELEVANCE" if query.text and query.text.strip() else "NEWEST"

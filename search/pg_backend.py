@@ -236,7 +236,7 @@ class PostgresCatalog:
 
     def _count(self, conn: Connection, query: SearchQuery) -> int:
         sql = compile_plan(make_plan(query))
-        return conn.execute(text(f"SELECT count(*) FROM {TABLE} WHERE {sql.where}"), sql.params).scalar_one()
+        return int(conn.execute(text(f"SELECT count(*) FROM {TABLE} WHERE {sql.where}"), sql.params).scalar_one())
 
     def _known(self, conn: Connection, lexeme: str) -> bool:
         q = tsquery(Lex(None, (lexeme,)))

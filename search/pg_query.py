@@ -59,6 +59,7 @@ def _rank(node: Node | None, name: str, params: dict[str, Any]) -> str:
 
 
 def compile_plan(plan: Plan) -> Sql:
+    """The SQL WHERE clause and parameters of a plan for the PostgreSQL catalog."""
     q = plan.query
     params: dict[str, Any] = {"principals": sorted(q.principals)}
     where = ["allowed && CAST(:principals AS text[])", "NOT (denied && CAST(:principals AS text[]))"]

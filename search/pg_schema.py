@@ -152,6 +152,7 @@ def _keywords(doc: CatalogDocument) -> dict[str, tuple[str, ...]]:
 
 
 def to_row(doc: CatalogDocument, words: set[str] | None = None) -> dict[str, Any]:
+    """A catalog document as a row of the PostgreSQL catalog table."""
     tsv, head = tsvector_literals(doc, words)
     return {
         "doc_id": doc.doc_id,

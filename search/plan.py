@@ -26,6 +26,7 @@ class Plan:
 
 
 def make_plan(query: SearchQuery) -> Plan:
+    """A checked query turned into what both backends execute (parsed text, order, blind fields)."""
     validate(query)
     text = parse(query.text)
     order = query.order or ("RELEVANCE" if text is not None else "NEWEST")

@@ -37,12 +37,14 @@ class Grants:
 
 
 def load_grants(session: Session) -> Grants:
+    """Every local-role grant, with the path of its collection."""
     stmt = select(Collection.path, LocalRoleGrant.principal_type, LocalRoleGrant.principal_uid,
                   LocalRoleGrant.role).join(Collection, col(Collection.uid) == LocalRoleGrant.collection_uid)
     return Grants(tuple((path, f"{kind}:{uid}", role) for path, kind, uid, role in session.exec(stmt)))
 
 
 def load_titles(session: Session) -> dict[str, str]:
+    """Curriculum code -> title, for the words a document is found by."""
     return dict(session.exec(select(CurriculumNode.code, CurriculumNode.title)).all())
 
 
@@ -148,6 +150,7 @@ def expected_versions(session: Session) -> dict[str, int]:
 
 
 def case_uids_under(session: Session, path: str) -> list[str]:
+    """The uids of the cases in a collection and the collections below it."""
     stmt = select(Case.uid)
     if path != "/":
         base = path.rstrip("/")

@@ -242,6 +242,7 @@ def parse(text: str | None) -> Node | None:
 
 
 def count_leaves(node: Node) -> int:
+    """How many terms a parsed query holds (its cost, limited by validation)."""
     if isinstance(node, (And, Or)):
         return sum(count_leaves(x) for x in node.items)
     if isinstance(node, Not):

@@ -85,7 +85,7 @@ class WhooshCatalog:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def _writer(self, **kwargs):
+    def _writer(self, **kwargs: Any) -> writing.IndexWriter:
         # Segments stay separate files: a reader of a compound segment copies each of its files
         # into memory when it opens it (hundreds of MB, 0.4 s at 100,000 cases), and every
         # request thread opens its own reader, again after each commit.
@@ -189,7 +189,7 @@ class WhooshCatalog:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _searcher(self):
+    def _searcher(self) -> Any:
         searcher = getattr(self._local, "searcher", None)
         if searcher is not None and searcher.up_to_date():
             return searcher
@@ -262,7 +262,7 @@ class WhooshCatalog:
         return tuple(out)
 
 
-def _candidates(searcher, word: str) -> list[str]:
+def _candidates(searcher: Any, word: str) -> list[str]:
     """Indexed words near `word`: lexemes within edit distance 1 (then 2) of its lexeme, most
     frequent first, each turned back into a surface word taken from a document that holds it."""
     lexeme = query_form(word)
@@ -280,7 +280,7 @@ def _candidates(searcher, word: str) -> list[str]:
     return []
 
 
-def _surface(searcher, lexeme: str) -> str | None:
+def _surface(searcher: Any, lexeme: str) -> str | None:
     """A word as written in some document that is indexed under `lexeme`."""
     for name in TEXT_FIELDS:
         for docnum in searcher.docs_for_query(Term(name, lexeme)):

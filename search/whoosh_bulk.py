@@ -69,12 +69,12 @@ def _encode(poslist: list[int]) -> bytes:
     """formats.Positions.encode. (A fresh object each time: pickle would write a shared one as a
     memo reference, a different, if equivalent, block.)"""
     if len(poslist) == 1:
-        return pack_uint(1) + dumps(poslist, 2)
+        return bytes(pack_uint(1) + dumps(poslist, 2))
     base, deltas = 0, []
     for p in poslist:
         deltas.append(p - base)
         base = p
-    return pack_uint(len(deltas)) + dumps(deltas, 2)
+    return bytes(pack_uint(len(deltas)) + dumps(deltas, 2))
 
 
 def text_items(value: str, field_boost: float) -> Iterator[tuple[bytes, int, float, bytes]]:
@@ -84,13 +84,13 @@ def text_items(value: str, field_boost: float) -> Iterator[tuple[bytes, int, flo
         yield word.encode("utf-8"), len(poslist), float(len(poslist)) * field_boost, _encode(poslist)
 
 
-class BulkWriter(SegmentWriter):
+class BulkWriter(SegmentWriter):  # type: ignore[misc]  # Whoosh ships no types
     """A SegmentWriter for one new segment that holds its postings in memory (no pool, no sort)."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         self._terms: dict[str, dict[bytes, _Term]] = {}
-        self._lengths: dict[str, array] = {}  # scorable field -> length byte per docnum
+        self._lengths: dict[str, array[int]] = {}  # scorable field -> length byte per docnum
         self._fast = {
             name for name, field in self.schema.items()
             if isinstance(field.analyzer, LightboxTokenizer) and type(field.format) is formats.Positions

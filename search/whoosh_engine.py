@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +65,7 @@ class Engine:
 
     # -- cached per-segment data --------------------------------------------------------------
 
-    def segment(self, reader) -> Segment:
+    def segment(self, reader: Any) -> Segment:
         seg_id = reader.segment().segment_id()
         key = f"{seg_id}:{reader.doc_count()}"
         found = self._segments.get(key)
@@ -88,7 +89,7 @@ class Engine:
             self._segments[key] = found
         return found
 
-    def postings(self, reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    def postings(self, reader: Any, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, term frequencies) of a term in one segment, deleted documents included."""
         key = (reader.segment().segment_id(), field, term)
         with self._lock:
@@ -105,7 +106,7 @@ class Engine:
                 self._bytes -= i.nbytes + w.nbytes
         return ids, weights
 
-    def positions(self, reader, field: str, term: str) -> np.ndarray:
+    def positions(self, reader: Any, field: str, term: str) -> np.ndarray:
         """Sorted (docnum << POS_BITS | position) of every occurrence of a term in one segment."""
         key = (reader.segment().segment_id(), field, term, "positions")
         with self._lock:
@@ -124,7 +125,7 @@ class Engine:
 
     # -- evaluation -----------------------------------------------------------------------------
 
-    def evaluate(self, searcher, plan: Plan, *, scored: bool) -> list[Leaf]:
+    def evaluate(self, searcher: Any, plan: Plan, *, scored: bool) -> list[Leaf]:
         q = plan.query
         leaves = []
         for leaf, offset in searcher.leaf_searchers():
@@ -253,7 +254,7 @@ class _Ctx:
         assert keys is not None
         return np.unique(keys >> POS_BITS)
 
-    def any_of(self, name: str, values) -> np.ndarray:
+    def any_of(self, name: str, values: Iterable[str]) -> np.ndarray:
         out = self.none()
         for value in values:
             out[self.ids(KEYWORD_FIELDS[name], value)] = True
@@ -281,7 +282,8 @@ class _Ctx:
                 out |= self.mask(item)
             return out
         if isinstance(node, Not):
-            return self.seg.live & ~self.mask(node.item)
+            live: np.ndarray = self.seg.live & ~self.mask(node.item)
+            return live
         assert isinstance(node, Const)
         return self.all() if node.value else self.none()
 
@@ -303,12 +305,12 @@ class _Ctx:
         return out
 
 
-def read_positions(reader, field: str, term: str) -> np.ndarray:
+def read_positions(reader: Any, field: str, term: str) -> np.ndarray:
     """Every (docnum << POS_BITS | position) of a term, decoded as formats.Positions does."""
     if (field, term) not in reader:
         return np.zeros(0, np.int64)
     m = reader.postings(field, term)
-    ids: list[int] = []
+    ids: list[np.ndarray] = []
     counts: list[int] = []
     deltas: list[int] = []
     while m.is_active():
@@ -325,16 +327,18 @@ def read_positions(reader, field: str, term: str) -> np.ndarray:
     ends = np.cumsum(n)
     # positions restart from 0 in each document: subtract the running sum before it
     before = np.repeat(np.concatenate(([0], flat[ends[:-1] - 1])), n)
-    return (np.repeat(np.asarray(ids, dtype=np.int64), n) << POS_BITS) | (flat - before)
+    keys: np.ndarray = (np.repeat(np.asarray(ids, dtype=np.int64), n) << POS_BITS) | (flat - before)
+    return keys
 
 
-def read_postings(reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+def read_postings(reader: Any, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and weights of one term of one field in a Whoosh segment."""
     empty = (np.zeros(0, np.int64), np.zeros(0, np.float64))
     if (field, term) not in reader:
         return empty
     m = reader.postings(field, term)
-    ids: list = []
-    weights: list = []
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
     if not all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_next_block", "_ids", "_weights")):
         while m.is_active():  # any other matcher: one posting at a time
             ids.append(m.id())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +42,7 @@ class FacetCache:
         self._tables: dict[tuple[str, str], _Postings] = {}
         self._lock = threading.Lock()
 
-    def _table(self, reader, segment_key: str, field: str) -> _Postings:
+    def _table(self, reader: Any, segment_key: str, field: str) -> _Postings:
         key = (segment_key, field)
         table = self._tables.get(key)
         if table is None:
@@ -95,8 +96,8 @@ class FacetCache:
         }
 
 
-def _segment_key(reader) -> str:
+def _segment_key(reader: Any) -> str:
     segment = getattr(reader, "segment", None)
     if segment is None:
         return f"reader-{id(reader)}"
-    return segment().segment_id()  # deletions do not change postings; the result mask skips them
+    return str(segment().segment_id())  # deletions do not change postings; the result mask skips them

@@ -6,6 +6,7 @@ The classes here are pickled into the index's TOC, so they must stay importable 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh import fields
@@ -38,7 +39,7 @@ KEYWORD_FIELDS = {
 }
 
 
-class LightboxTokenizer(Tokenizer):
+class LightboxTokenizer(Tokenizer):  # type: ignore[misc]  # Whoosh ships no types
     """Whoosh face of `search.analysis`: index mode yields every form, query mode one lexeme."""
 
     def __eq__(self, other: object) -> bool:
@@ -49,7 +50,7 @@ class LightboxTokenizer(Tokenizer):
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: Any):
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
         for match in TOKEN_RE.finditer(value):
@@ -76,7 +77,7 @@ class LightboxTokenizer(Tokenizer):
             pos += 1
 
 
-class ListTokenizer(Tokenizer):
+class ListTokenizer(Tokenizer):  # type: ignore[misc]  # Whoosh ships no types
     """Each item of a list (or a one-item string) is one verbatim token."""
 
     def __eq__(self, other: object) -> bool:
@@ -85,7 +86,8 @@ class ListTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def __call__(self, value: Any, positions: bool = False, chars: bool = False, mode: str = "", **kwargs: Any):
+    def __call__(self, value: Any, positions: bool = False, chars: bool = False, mode: str = "",
+                 **kwargs: Any) -> Iterator[Token]:
         t = Token(positions, chars, mode=mode, **kwargs)
         items = [value] if isinstance(value, str) else value
         for i, item in enumerate(items):
@@ -99,7 +101,7 @@ class ListTokenizer(Tokenizer):
             yield t
 
 
-class ListField(fields.KEYWORD):
+class ListField(fields.KEYWORD):  # type: ignore[misc]  # Whoosh ships no types
     """A multi-valued exact keyword field fed with a list of strings."""
 
     def __init__(self, stored: bool = False) -> None:
@@ -110,6 +112,7 @@ class ListField(fields.KEYWORD):
 
 
 def build_schema() -> fields.Schema:
+    """The Whoosh schema of the catalog."""
     spec: dict[str, fields.FieldType] = {
         "doc_id": fields.ID(stored=True, unique=True, sortable=True),
         "case_id": fields.ID(stored=True),
@@ -125,6 +128,7 @@ def build_schema() -> fields.Schema:
 
 
 def to_whoosh(doc: CatalogDocument) -> dict[str, Any]:
+    """A catalog document as the fields of a Whoosh document."""
     out: dict[str, Any] = {
         "doc_id": doc.doc_id,
         "case_id": doc.case_id,

@@ -37,7 +37,7 @@ def fresh_segment_id(names: set[str] | frozenset[str], indexname: str) -> str:
             return segid
 
 
-class UniqueSegmentCodec(W3Codec):
+class UniqueSegmentCodec(W3Codec):  # type: ignore[misc]  # Whoosh ships no types
     def new_segment(self, storage: Any, indexname: str) -> W3Segment:
         plain = W3Codec(self._blocklimit, self._compression, self._inlinelimit)  # what the TOC pickles
         return W3Segment(plain, indexname, segid=fresh_segment_id(set(storage.list()), indexname))

@@ -137,35 +137,16 @@ class LiveServer:
         self.url = url
 
     def gql(self, query: str, variables: dict | None = None, token: str | None = None) -> dict:
-        import httpx
+        from tests.helpers import graphql
 
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        r = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}},
-                       headers=headers, timeout=30)
-        return r.json()
+        return graphql(self.url, query, variables, token)
 
 
 @pytest.fixture
 def live_server(app_settings: Settings) -> Iterator[LiveServer]:
     """The real app over real HTTP: uvicorn in a thread on a free loopback port."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
     from api.app import create_app
+    from tests.helpers import serving
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = uvicorn.Server(uvicorn.Config(create_app(app_settings), host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}")
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(app_settings)) as url:
+        yield LiveServer(url)

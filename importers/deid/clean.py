@@ -35,6 +35,7 @@ def identifying_tokens(values: Iterable[str]) -> set[str]:
 
 
 def clean_text(text: str, tokens: set[str]) -> str:
+    """Free text with every identifying token (names, ids) blanked out."""
     cleaned = text
     # Longest first so "SMITH^JOHN" goes before "SMITH" leaves "^JOHN" behind.
     for token in sorted(tokens, key=len, reverse=True):

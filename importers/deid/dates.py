@@ -41,6 +41,7 @@ def patient_offset_days(secret: bytes, patient_key: str) -> int:
 
 
 def parse_da(value: str) -> date | None:
+    """A DICOM DA value as a date, or None when it is not one."""
     digits = re.sub(r"[^0-9]", "", value)  # tolerate ACR-NEMA "1995.01.31"
     if len(digits) != 8:
         return None
@@ -85,6 +86,7 @@ def age_in_years(patient_age: str | None, birth_date: str | None, on: str | None
 
 
 def age_band(years: float | None) -> str | None:
+    """An age in years as the coarse band kept after de-identification."""
     if years is None:
         return None
     for upper, label in AGE_BANDS:

@@ -110,10 +110,12 @@ def build_rules(*, keep_descriptions: bool) -> dict[int, Action]:
 
 
 def not_shifted_tags() -> frozenset[int]:
+    """Tags of the date attributes kept as they are rather than shifted."""
     return frozenset(tag for tag in map(tag_for_keyword, NOT_SHIFTED) if tag is not None)
 
 
 def in_removed_group(tag: int) -> bool:
+    """Whether a tag lies in a group the profile removes whole (curves 50xx, overlays 60xx)."""
     group = tag >> 16
     return any(low <= group <= high for low, high in REMOVED_GROUP_RANGES)
 

@@ -8,6 +8,7 @@ SECONDARY_CAPTURE_ROOT = "1.2.840.10008.5.1.4.1.1.7"  # SC and its multi-frame .
 
 
 def is_secondary_capture(sop_class_uid: str) -> bool:
+    """Whether a SOP class is Secondary Capture (screenshots that may carry burned-in text)."""
     # Exact match or a sub-arc: "1.2.840.10008.5.1.4.1.1.77.1" (VL images) is not an SC class.
     return sop_class_uid == SECONDARY_CAPTURE_ROOT or sop_class_uid.startswith(SECONDARY_CAPTURE_ROOT + ".")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from pydicom.uid import UID_dictionary
+from pydicom._uid_dict import UID_dictionary
 
 # UI attributes that name a kind of thing (class, syntax, coding scheme), not an instance:
 # they identify nobody and viewers need them intact, even when a vendor uses a private value.
@@ -24,6 +24,7 @@ def is_standard_uid(uid: str) -> bool:
 
 
 def keeps_uid(keyword: str) -> bool:
+    """Whether a UID attribute is kept as it is (well-known class, transfer syntax and coding scheme UIDs)."""
     return keyword in KEPT_UID_KEYWORDS or keyword.endswith(KEPT_UID_KEYWORD_SUFFIXES)
 
 

@@ -16,6 +16,7 @@ _BYTES_VRS = frozenset({"OB", "OW", "OF", "OD", "OL", "OV", "UN"})
 
 
 def set_empty(elem: DataElement) -> None:
+    """Make an element zero-length (an empty sequence for SQ)."""
     elem.value = Sequence() if elem.VR == "SQ" else None
 
 

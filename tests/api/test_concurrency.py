@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -34,6 +33,7 @@ from content.cases.transitions import transition
 from content.workflow import Transition
 from schema.node import to_global_id
 from tests.content import factories as f
+from tests.helpers import free_port
 
 PG_SERVER = os.environ.get("LIGHTBOX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,12 +47,6 @@ UPDATE = """mutation($input: UpdateCaseInput!) {
 LOGIN = """mutation($u: String!, $p: String!) {
   login(input: {username: $u, password: $p}) { token errors { code message } }
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -101,7 +95,7 @@ def server(pg_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, list[st
     env = _env(pg_settings)
     subprocess.run([sys.executable, "-m", "api.cli", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
     uids = _seed(pg_settings)
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "server.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--workers", "2", "--port", str(port)],
                             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import subprocess
 import threading
 import time
@@ -49,6 +48,7 @@ from content.users.models import User
 from content.users.service import add_user, principal_for
 from media.store import ContentStore
 from tests.content import factories as f
+from tests.helpers import free_port, serving
 
 PYDICOM = Path(pydicom.__file__).parent / "data" / "test_files"
 ORTHANC = "/usr/sbin/Orthanc"
@@ -398,27 +398,12 @@ class Live:
     thread: threading.Thread
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def live(archive: Archive) -> Iterator[str]:
     """The archive's app over real HTTP (uvicorn in a thread), for peers that speak HTTP themselves."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(archive.app, host="127.0.0.1", port=port, log_level="error",
-                                           timeout_graceful_shutdown=2))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    # Peers keep connections alive; the tests are over, so do not wait for them to close.
-    server.should_exit = server.force_exit = True
-    thread.join(timeout=10)
+    # Peers keep connections alive; when the tests are over, do not wait for them to close.
+    with serving(archive.app, force_exit=True, timeout_graceful_shutdown=2) as url:
+        yield url
 
 
 @pytest.fixture
@@ -426,7 +411,7 @@ def orthanc(tmp_path: Path, live: str, archive: Archive) -> Iterator[str]:
     """A real Orthanc whose DICOMweb client knows Lightbox as server "lightbox" (partner token)."""
     folder = tmp_path / "orthanc"
     folder.mkdir()
-    port = _free_port()
+    port = free_port()
     config = {
         "Name": "PartnerPacs", "StorageDirectory": str(folder / "storage"), "IndexDirectory": str(folder / "index"),
         "HttpPort": port, "RemoteAccessAllowed": False, "AuthenticationEnabled": False,

@@ -3,9 +3,6 @@ sign-in attempts over invented addresses and never meet the per-address throttle
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +17,7 @@ from api import cli
 from api.app import create_app
 from api.db import SessionFactory
 from api.settings import Settings
+from tests import helpers
 
 LOGIN = 'mutation($u: String!) { login(input: {username: $u, password: "wrong"}) { token errors { code } } }'
 
@@ -27,22 +25,8 @@ LOGIN = 'mutation($u: String!) { login(input: {username: $u, password: "wrong"})
 @contextmanager
 def serving(settings: Settings) -> Iterator[str]:
     """The app over real HTTP, with uvicorn's own proxy handling off as `lightbox serve` runs it."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error",
-                                           proxy_headers=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with helpers.serving(create_app(settings), proxy_headers=False) as url:
+        yield url
 
 
 def _attempts(url: str, forwarded_for: list[str]) -> list[str]:

@@ -24,8 +24,9 @@ from importers.pipeline import ImportTarget, import_sources
 from importers.receiver import CallingPeer, Receiver
 from importers.synth import SynthPatient, SynthStudy, synth_ct_series, write_series
 from media.store import ContentStore
+from tests.helpers import free_port
 from tests.importers.importing import SECRET, copy_real, counts, make_collection, settings_with_media
-from tests.importers.orthanc import Orthanc, free_port, start_orthanc
+from tests.importers.orthanc import Orthanc, start_orthanc
 
 
 @pytest.fixture(scope="module")

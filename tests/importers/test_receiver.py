@@ -22,8 +22,8 @@ from content.principal import SYSTEM
 from importers.receiver import CallingPeer, Receiver
 from importers.synth import SynthStudy, synth_ct_series, write_series
 from media.store import ContentStore
+from tests.helpers import free_port
 from tests.importers.importing import counts, make_collection
-from tests.importers.orthanc import free_port
 
 STORESCU = "/usr/bin/storescu"
 

@@ -7,15 +7,11 @@ $LIGHTBOX_UI_ARTIFACTS or <pytest basetemp>/ui-screenshots; the path is printed 
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
@@ -26,6 +22,7 @@ from content.cases.transitions import transition
 from content.principal import SYSTEM
 from content.users.service import add_to_cohort, get_or_create_cohort
 from tests.content import factories as f
+from tests.helpers import graphql, serving
 
 PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
@@ -120,11 +117,7 @@ class LiveUI:
     data: Seeded
 
     def gql(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        r = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}},
-                       headers=headers, timeout=30)
-        body: dict[str, Any] = r.json()
-        return body
+        return graphql(self.url, query, variables, token)
 
     def token(self, username: str) -> str:
         data = self.gql("mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }",
@@ -141,24 +134,11 @@ def ui_settings(app_settings: Settings, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def live_ui(ui_settings: Settings, request: pytest.FixtureRequest) -> Iterator[LiveUI]:
-    import uvicorn
-
     app = ui_app(ui_settings)
     data = seed(app, images=request.node.get_closest_marker("images") is not None)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 15
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
     backend = "postgresql" if ui_settings.is_postgres else "sqlite"
-    yield LiveUI(f"http://127.0.0.1:{port}", app, backend, data)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield LiveUI(url, app, backend, data)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,51 @@
+"""Helpers every test folder shares: a free loopback port, the app over real HTTP, a GraphQL call."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import uvicorn
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(app: Any, *, force_exit: bool = False, **config: Any) -> Iterator[str]:
+    """`app` served by uvicorn in a thread on a free loopback port; yields its base URL.
+
+    `force_exit` closes kept-alive connections at the end instead of waiting for peers to drop them;
+    `config` goes to uvicorn.Config (e.g. proxy_headers=False, as `lightbox serve` runs).
+    """
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", **config))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        server.force_exit = force_exit
+        thread.join(timeout=10)
+
+
+def graphql(url: str, query: str, variables: dict[str, Any] | None = None,
+            token: str | None = None) -> dict[str, Any]:
+    """POST one GraphQL request to a live server's /graphql; the decoded JSON response."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    r = httpx.post(f"{url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=30)
+    body: dict[str, Any] = r.json()
+    return body
