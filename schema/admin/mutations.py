@@ -22,12 +22,11 @@ from schema.admin.inputs import (
     RevokeLocalRoleInput,
     UpdateUserInput,
 )
-from schema.admin.payloads import ApiTokenPayload, CohortPayload, LocalRolePayload, UserPayload
-from schema.admin.types import ApiToken, LocalRoleGrant
-from schema.context import Context
-from schema.errors import payload
-from schema.node import from_global_id
-from schema.types import Cohort, User
+from schema.admin.types import ApiToken, ApiTokenPayload, CohortPayload, LocalRoleGrant, LocalRolePayload, UserPayload
+from schema.core.context import Context
+from schema.core.errors import payload
+from schema.core.ids import from_global_id
+from schema.users.types import Cohort, User
 
 
 def _roles(roles: list[str]) -> list[str]:

@@ -10,9 +10,9 @@ from content.security.api_tokens import list_api_tokens
 from content.users.admin import list_users
 from content.users.cohorts import list_cohorts
 from schema.admin.types import ApiToken, LocalRoleGrant
-from schema.context import Context
-from schema.node import from_global_id
-from schema.types import Cohort, User
+from schema.core.context import Context
+from schema.core.ids import from_global_id
+from schema.users.types import Cohort, User
 
 
 @strawberry.type

@@ -6,17 +6,11 @@ import strawberry
 from strawberry.types import Info
 
 from content.curriculum.retired import retag_retired
-from schema.context import Context
-from schema.errors import payload
-from schema.mutations import CasePayload
-from schema.node import from_global_id
-from schema.types import Case
-
-
-@strawberry.input(description="Retag a case's retired curriculum codes to their replacements.")
-class RetagRetiredCurriculumInput:
-    case: strawberry.ID
-    expected_version: int
+from schema.cases.types import Case, CasePayload
+from schema.core.context import Context
+from schema.core.errors import payload
+from schema.core.ids import from_global_id
+from schema.curriculum.inputs import RetagRetiredCurriculumInput
 
 
 @strawberry.type

@@ -8,10 +8,11 @@ from strawberry.types import Info
 from content.errors import DomainError, ErrorCode
 from content.imaging.quarantine import MAX_REGIONS, Action, Region
 from importers.quarantine import review
-from schema.context import Context
-from schema.errors import payload
-from schema.node import from_global_id
-from schema.quarantine.types import ReviewQuarantinedImageInput, ReviewQuarantinedImagePayload, instance_of
+from schema.core.context import Context
+from schema.core.errors import payload
+from schema.core.ids import from_global_id
+from schema.quarantine.inputs import ReviewQuarantinedImageInput
+from schema.quarantine.types import ReviewQuarantinedImagePayload, instance_of
 
 
 @strawberry.type

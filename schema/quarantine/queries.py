@@ -6,10 +6,10 @@ import strawberry
 from strawberry.types import Info
 
 from content.imaging.quarantine import held_page
-from schema.context import Context
+from schema.cases.types import prime_cases
+from schema.core.context import Context
+from schema.core.pagination import PageInfo
 from schema.quarantine.types import QuarantinedImage, QuarantinedImageConnection, QuarantinedImageEdge
-from schema.search import PageInfo
-from schema.types import prime_cases
 
 
 @strawberry.type

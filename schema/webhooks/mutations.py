@@ -9,21 +9,22 @@ from content.errors import DomainError, ErrorCode
 from content.webhooks.deliveries import attempts_of, redeliver
 from content.webhooks.service import create_subscription, delete_subscription
 from content.webhooks.targets import TargetPolicy
-from schema.context import Context
-from schema.errors import payload
-from schema.node import from_global_id, to_global_id
+from schema.core.context import Context
+from schema.core.errors import payload
+from schema.core.ids import from_global_id, to_global_id
 from schema.webhooks.inputs import (
     MAX_EVENTS,
     CreateWebhookSubscriptionInput,
     DeleteWebhookSubscriptionInput,
     RedeliverWebhookInput,
 )
-from schema.webhooks.payloads import (
+from schema.webhooks.types import (
     CreateWebhookSubscriptionPayload,
     DeleteWebhookSubscriptionPayload,
     RedeliverWebhookPayload,
+    WebhookDelivery,
+    WebhookSubscription,
 )
-from schema.webhooks.types import WebhookDelivery, WebhookSubscription
 
 
 @strawberry.type

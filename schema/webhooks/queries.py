@@ -7,14 +7,14 @@ from strawberry.types import Info
 
 from content.webhooks.deliveries import list_deliveries
 from content.webhooks.service import list_subscriptions
-from schema.context import Context
-from schema.node import from_global_id
-from schema.search import PageInfo
-from schema.webhooks.enums import WebhookDeliveryState
+from schema.core.context import Context
+from schema.core.ids import from_global_id
+from schema.core.pagination import PageInfo
 from schema.webhooks.types import (
     WebhookDelivery,
     WebhookDeliveryConnection,
     WebhookDeliveryEdge,
+    WebhookDeliveryState,
     WebhookSubscription,
 )
 

@@ -1,4 +1,4 @@
-"""Input types of contract/worklists.graphql (contract/inputs.graphql), plus the optional fields the issue adds."""
+"""Inputs of the worklist and assignment mutations."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import datetime
 
 import strawberry
 
-from schema.inputs import CaseSearch
-from schema.worklists.enums import LateAnswers, WorklistMode
+from schema.search.inputs import CaseSearch
+from schema.worklists.types import LateAnswers, WorklistMode
 
 
 @strawberry.input(description="Build a worklist of validated cases, by hand and/or from a curriculum search.")
@@ -56,40 +56,3 @@ class AssignWorklistInput:
 @strawberry.input(description="Start the clock of one's own timed assignment.")
 class StartAssignmentInput:
     assignment: strawberry.ID
-
-
-@strawberry.input(description="A report of one case of an assignment (a draft, or the submission).")
-class SubmitReportInput:
-    assignment: strawberry.ID
-    case: strawberry.ID
-    observations: str | None = None
-    interpretation: str | None = None
-    principal_diagnosis: str | None = None
-    differential_diagnoses: list[str] | None = None
-    management: str | None = None
-    abnormal: bool | None = None
-    abnormality: str | None = strawberry.field(default=None, description="Rapid reporting: the abnormality.")
-    site: str | None = strawberry.field(default=None, description="Rapid reporting: its site.")
-
-
-@strawberry.input(description="One rubric section's score.")
-class SectionScoreInput:
-    section: str
-    score: int
-
-
-@strawberry.input(description="A trainer's mark of a long-case report.")
-class FeedbackInput:
-    report: strawberry.ID
-    score: int
-    feedback: str
-    sections: list[SectionScoreInput] | None = strawberry.field(default=None,
-                                                                description="Per-section scores, 1..8 each.")
-
-
-@strawberry.input(description="A second trainer's moderation of a mark.")
-class ModerateReportInput:
-    report: strawberry.ID
-    agreed: bool
-    score: int | None = None
-    comment: str | None = None
