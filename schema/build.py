@@ -7,6 +7,7 @@ and answers the root `node(id)` field by dispatching on the global id's type.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
 import strawberry
 from strawberry.extensions import (
@@ -69,7 +70,7 @@ NODES: dict[str, Callable[[str, Context], Node | None]] = {
 class NodeQuery:
     @strawberry.field(description="Any object by global id.")
     def node(self, info: Info[Context, None],
-             id: strawberry.ID) -> Node | None:
+             id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")]) -> Node | None:
         ctx = signed_in(info)
         type_name, uid = from_global_id(id)
         resolve = NODES.get(type_name)

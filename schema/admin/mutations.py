@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -48,7 +50,10 @@ def _membership(input: CohortMemberInput) -> tuple[str, str]:
 class AdminMutation:
     @strawberry.mutation(description="Create a person (administrators); without a password one is generated and "
                                      "returned once.")
-    def create_user(self, info: Info[Context, None], input: CreateUserInput) -> UserPayload:
+    def create_user(
+            self, info: Info[Context, None],
+            input: Annotated[CreateUserInput, strawberry.argument(description="A new person.")],
+    ) -> UserPayload:
         ctx = info.context
 
         def run() -> UserPayload:
@@ -61,7 +66,11 @@ class AdminMutation:
 
     @strawberry.mutation(description="Change a person's name, roles or activity (administrators); nobody may remove "
                                      "their own administrator role or deactivate themselves.")
-    def update_user(self, info: Info[Context, None], input: UpdateUserInput) -> UserPayload:
+    def update_user(
+            self, info: Info[Context, None],
+            input: Annotated[UpdateUserInput,
+                strawberry.argument(description="Change a person; only the fields given change.")],
+    ) -> UserPayload:
         ctx = info.context
 
         def run() -> UserPayload:
@@ -76,7 +85,10 @@ class AdminMutation:
         return payload(run, lambda errs: UserPayload(user=None, password=None, errors=errs), ctx.session)
 
     @strawberry.mutation(description="Create a cohort (administrators and trainers; a trainer joins it).")
-    def create_cohort(self, info: Info[Context, None], input: CreateCohortInput) -> CohortPayload:
+    def create_cohort(
+            self, info: Info[Context, None],
+            input: Annotated[CreateCohortInput, strawberry.argument(description="A new cohort.")],
+    ) -> CohortPayload:
         ctx = info.context
 
         def run() -> CohortPayload:
@@ -86,7 +98,11 @@ class AdminMutation:
         return payload(run, lambda errs: CohortPayload(cohort=None, errors=errs), ctx.session)
 
     @strawberry.mutation(description="Add a person to a cohort (administrators; a cohort's trainers add trainees).")
-    def add_to_cohort(self, info: Info[Context, None], input: CohortMemberInput) -> CohortPayload:
+    def add_to_cohort(
+            self, info: Info[Context, None],
+            input: Annotated[CohortMemberInput,
+                strawberry.argument(description="A person and a cohort, to join or part.")],
+    ) -> CohortPayload:
         ctx = info.context
 
         def run() -> CohortPayload:
@@ -98,7 +114,11 @@ class AdminMutation:
 
     @strawberry.mutation(description="Take a person out of a cohort (administrators; a cohort's trainers, "
                                      "trainees only).")
-    def remove_from_cohort(self, info: Info[Context, None], input: CohortMemberInput) -> CohortPayload:
+    def remove_from_cohort(
+            self, info: Info[Context, None],
+            input: Annotated[CohortMemberInput,
+                strawberry.argument(description="A person and a cohort, to join or part.")],
+    ) -> CohortPayload:
         ctx = info.context
 
         def run() -> CohortPayload:
@@ -110,7 +130,12 @@ class AdminMutation:
 
     @strawberry.mutation(description="Grant a role on a collection to a person or a cohort (whoever may manage its "
                                      "local roles, with roles whose permissions they hold there).")
-    def grant_local_role(self, info: Info[Context, None], input: GrantLocalRoleInput) -> LocalRolePayload:
+    def grant_local_role(
+            self, info: Info[Context, None],
+            input: Annotated[GrantLocalRoleInput,
+                strawberry.argument(description="Grant a role on a collection to exactly one of a person or a "
+                                                "cohort.")],
+    ) -> LocalRolePayload:
         ctx = info.context
 
         def run() -> LocalRolePayload:
@@ -123,7 +148,10 @@ class AdminMutation:
         return payload(run, lambda errs: LocalRolePayload(grant=None, errors=errs), ctx.session)
 
     @strawberry.mutation(description="Take a local role grant back (under the same rule as granting it).")
-    def revoke_local_role(self, info: Info[Context, None], input: RevokeLocalRoleInput) -> LocalRolePayload:
+    def revoke_local_role(
+            self, info: Info[Context, None],
+            input: Annotated[RevokeLocalRoleInput, strawberry.argument(description="Take a local role grant back.")],
+    ) -> LocalRolePayload:
         ctx = info.context
 
         def run() -> LocalRolePayload:
@@ -134,7 +162,11 @@ class AdminMutation:
         return payload(run, lambda errs: LocalRolePayload(grant=None, errors=errs), ctx.session)
 
     @strawberry.mutation(description="Issue an API token acting as the caller (administrators), returned once.")
-    def create_api_token(self, info: Info[Context, None], input: CreateApiTokenInput) -> ApiTokenPayload:
+    def create_api_token(
+            self, info: Info[Context, None],
+            input: Annotated[CreateApiTokenInput,
+                strawberry.argument(description="A new API token acting as the calling administrator.")],
+    ) -> ApiTokenPayload:
         ctx = info.context
 
         def run() -> ApiTokenPayload:
@@ -147,7 +179,11 @@ class AdminMutation:
 
     @strawberry.mutation(description="Revoke an API token, a person's or a partner's (administrators); it is "
                                      "refused from the next request on.")
-    def revoke_api_token(self, info: Info[Context, None], input: RevokeApiTokenInput) -> ApiTokenPayload:
+    def revoke_api_token(
+            self, info: Info[Context, None],
+            input: Annotated[RevokeApiTokenInput,
+                strawberry.argument(description="Revoke an API token (a person's or a partner's).")],
+    ) -> ApiTokenPayload:
         ctx = info.context
 
         def run() -> ApiTokenPayload:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -33,7 +33,10 @@ def _fields(data: Any, *, only_set: bool) -> dict[str, Any]:
 @strawberry.type
 class CaseMutation:
     @strawberry.mutation(description="Create a draft case in a collection.")
-    def create_case(self, info: Info[Context, None], input: CreateCaseInput) -> CasePayload:
+    def create_case(
+            self, info: Info[Context, None],
+            input: Annotated[CreateCaseInput, strawberry.argument(description="Create a draft case in a collection.")],
+    ) -> CasePayload:
         ctx = info.context
 
         def run() -> CasePayload:
@@ -45,7 +48,11 @@ class CaseMutation:
         return payload(run, lambda errs: CasePayload(case=None, errors=errs), ctx.session)
 
     @strawberry.mutation(description="Edit a case; a stale expectedVersion is VERSION_CONFLICT.")
-    def update_case(self, info: Info[Context, None], input: UpdateCaseInput) -> CasePayload:
+    def update_case(
+            self, info: Info[Context, None],
+            input: Annotated[UpdateCaseInput,
+                strawberry.argument(description="Edit a case; only the fields given change.")],
+    ) -> CasePayload:
         ctx = info.context
 
         def run() -> CasePayload:

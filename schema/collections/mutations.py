@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -16,7 +18,10 @@ from schema.core.ids import from_global_id
 @strawberry.type
 class CollectionMutation:
     @strawberry.mutation(description="Create a collection.")
-    def create_collection(self, info: Info[Context, None], input: CreateCollectionInput) -> CollectionPayload:
+    def create_collection(
+            self, info: Info[Context, None],
+            input: Annotated[CreateCollectionInput, strawberry.argument(description="Create a collection.")],
+    ) -> CollectionPayload:
         ctx = info.context
 
         def run() -> CollectionPayload:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -17,8 +19,11 @@ from schema.curriculum.inputs import RetagRetiredCurriculumInput
 class CurriculumMutation:
     @strawberry.mutation(description="Replace every retired curriculum code of a case by its replacement: a new "
                                      "version (on a validated case, a working copy to validate as usual).")
-    def retag_retired_curriculum(self, info: Info[Context, None],
-                                 input: RetagRetiredCurriculumInput) -> CasePayload:
+    def retag_retired_curriculum(
+            self, info: Info[Context, None],
+            input: Annotated[RetagRetiredCurriculumInput,
+                strawberry.argument(description="Retag a case's retired curriculum codes to their replacements.")],
+    ) -> CasePayload:
         ctx = info.context
 
         def run() -> CasePayload:

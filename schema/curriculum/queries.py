@@ -20,8 +20,7 @@ RootArg = Annotated[str | None, strawberry.argument(name="root", description="On
 @strawberry.type
 class CurriculumQuery:
     @strawberry.field(description="The curriculum tree (or the subtree under root).")
-    def curriculum(self, info: Info[Context, None],
-                   root_code: Annotated[str | None, strawberry.argument(name="root")] = None) -> list[CurriculumNode]:
+    def curriculum(self, info: Info[Context, None], root_code: RootArg = None) -> list[CurriculumNode]:
         ctx = signed_in(info)
         counted = curriculum_counts(root=root_code, session=ctx.session, principal=ctx.principal)
         info.context.loaders.curriculum.want(n.replaced_by for n, _ in counted)
@@ -29,7 +28,10 @@ class CurriculumQuery:
 
     @strawberry.field(description="Cases that still carry retired curriculum codes, for retagging "
                                   "(trainers and validators); first at most 100.")
-    def retired_curriculum_tags(self, info: Info[Context, None], first: int = 50) -> RetiredCurriculumReport:
+    def retired_curriculum_tags(
+            self, info: Info[Context, None],
+            first: Annotated[int, strawberry.argument(description="How many cases, 1 to 100.")] = 50,
+    ) -> RetiredCurriculumReport:
         ctx = info.context
         report = retired_report(first=first, session=ctx.session, principal=ctx.principal)
         prime_cases([e.case for e in report.entries], ctx)
@@ -44,8 +46,12 @@ class CurriculumQuery:
                                                                      principal=ctx.principal)]
 
     @strawberry.field(description="Curriculum nodes with no validated case: what the trusts should collect.")
-    def curriculum_gaps(self, info: Info[Context, None], root_code: RootArg = None,
-                        core_only: bool = False) -> list[CurriculumNode]:
+    def curriculum_gaps(
+            self, info: Info[Context, None],
+            root_code: RootArg = None,
+            core_only: Annotated[bool,
+                                 strawberry.argument(description="Only nodes expected of every trainee.")] = False,
+    ) -> list[CurriculumNode]:
         ctx = info.context
         return [CurriculumNode.of(n, 0) for n in gap_list(root=root_code, core_only=core_only, session=ctx.session,
                                                           principal=ctx.principal)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -19,7 +21,11 @@ from schema.imaging.inputs import DetachStudyInput, SetKeyImagesInput
 class ImageMutation:
     @strawberry.mutation(description="Remove a study from a case: a new version (on a validated case, a working "
                                      "copy; trainees keep the published images until it is validated).")
-    def detach_study(self, info: Info[Context, None], input: DetachStudyInput) -> CasePayload:
+    def detach_study(
+            self, info: Info[Context, None],
+            input: Annotated[DetachStudyInput,
+                strawberry.argument(description="Take a study out of a case's image set.")],
+    ) -> CasePayload:
         ctx = info.context
 
         def run() -> CasePayload:
@@ -33,7 +39,10 @@ class ImageMutation:
 
     @strawberry.mutation(description="Choose the key images of a case: a new version (on a validated case, a "
                                      "working copy).")
-    def set_key_images(self, info: Info[Context, None], input: SetKeyImagesInput) -> CasePayload:
+    def set_key_images(
+            self, info: Info[Context, None],
+            input: Annotated[SetKeyImagesInput, strawberry.argument(description="Choose the key images of a case.")],
+    ) -> CasePayload:
         ctx = info.context
 
         def run() -> CasePayload:

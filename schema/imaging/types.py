@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from content.errors import DomainError, ErrorCode
@@ -11,6 +13,7 @@ from content.imaging.tree import SeriesView
 from media.urls import cine_url, preview_url, rendered_url, thumbnail_url
 from schema.core.ids import to_global_id
 from schema.core.node import Node
+from schema.core.pagination import PageInfo
 
 
 @strawberry.type(description="One instance (image) of a series.")
@@ -41,6 +44,7 @@ class InstanceEdge:
 @strawberry.type(description="A page of instances.")
 class InstanceConnection:
     edges: list[InstanceEdge] = strawberry.field(description="Edges.")
+    page_info: PageInfo = strawberry.field(description="Pagination.")
 
 
 @strawberry.type(description="A DICOM series of a study.")
@@ -55,7 +59,11 @@ class Series(Node):
     rows: strawberry.Private[list[InstanceRow]]
 
     @strawberry.field(description="Instances in display order (geometry, then InstanceNumber); first at most 1000.")
-    def instances(self, first: int = 100, after: str | None = None) -> InstanceConnection:
+    def instances(
+            self,
+            first: Annotated[int, strawberry.argument(description="How many instances, 1 to 1000.")] = 100,
+            after: Annotated[str | None, strawberry.argument(description="Cursor of the edge to start after.")] = None,
+    ) -> InstanceConnection:
         if not 1 <= first <= 1000:
             raise DomainError(ErrorCode.INVALID_INPUT, "first must be between 1 and 1000", field="first")
         start = 0
@@ -65,8 +73,9 @@ class Series(Node):
             except ValueError:
                 raise DomainError(ErrorCode.INVALID_INPUT, "unknown cursor", field="after") from None
         chosen = self.rows[start:start + first]
-        return InstanceConnection(edges=[InstanceEdge(cursor=str(start + i), node=Instance.of(r))
-                                         for i, r in enumerate(chosen)])
+        edges = [InstanceEdge(cursor=str(start + i), node=Instance.of(r)) for i, r in enumerate(chosen)]
+        return InstanceConnection(edges=edges, page_info=PageInfo.of(
+            [e.cursor for e in edges], has_next=start + len(chosen) < len(self.rows), after=after))
 
     @staticmethod
     def of(view: SeriesView, *, blind: bool = False) -> Series:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -35,7 +37,10 @@ def _collection_uids(ids: list[strawberry.ID]) -> list[str]:
 @strawberry.type
 class PartnerMutation:
     @strawberry.mutation(description="Create a partner school and the collections it reads (administrators).")
-    def create_partner(self, info: Info[Context, None], input: CreatePartnerInput) -> PartnerPayload:
+    def create_partner(
+            self, info: Info[Context, None],
+            input: Annotated[CreatePartnerInput, strawberry.argument(description="A new partner.")],
+    ) -> PartnerPayload:
         ctx = info.context
 
         def run() -> PartnerPayload:
@@ -47,7 +52,11 @@ class PartnerMutation:
         return payload(run, lambda errs: PartnerPayload(partner=None, errors=errs), ctx.session)
 
     @strawberry.mutation(description="Change a partner (administrators).")
-    def update_partner(self, info: Info[Context, None], input: UpdatePartnerInput) -> PartnerPayload:
+    def update_partner(
+            self, info: Info[Context, None],
+            input: Annotated[UpdatePartnerInput,
+                strawberry.argument(description="Change a partner; only the fields given change.")],
+    ) -> PartnerPayload:
         ctx = info.context
 
         def run() -> PartnerPayload:
@@ -62,7 +71,11 @@ class PartnerMutation:
         return payload(run, lambda errs: PartnerPayload(partner=None, errors=errs), ctx.session)
 
     @strawberry.mutation(description="Issue a read-only API token for a partner, returned once (administrators).")
-    def create_partner_token(self, info: Info[Context, None], input: CreatePartnerTokenInput) -> PartnerTokenPayload:
+    def create_partner_token(
+            self, info: Info[Context, None],
+            input: Annotated[CreatePartnerTokenInput,
+                strawberry.argument(description="A new API token for a partner.")],
+    ) -> PartnerTokenPayload:
         ctx = info.context
 
         def run() -> PartnerTokenPayload:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -23,7 +25,11 @@ class PartnerQuery:
         return [Partner.of(r, ctx) for r in list_partners(session=ctx.session, principal=ctx.principal)]
 
     @strawberry.field(description="A partner (administrators), or without id the partner of the calling token.")
-    def partner(self, info: Info[Context, None], id: strawberry.ID | None = None) -> Partner | None:
+    def partner(
+            self, info: Info[Context, None],
+            id: Annotated[strawberry.ID | None,
+                          strawberry.argument(description="The partner; null: the token's own.")] = None,
+    ) -> Partner | None:
         ctx = info.context
         try:
             uid = _partner_uid(id, "id") if id is not None else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -19,8 +21,11 @@ from schema.quarantine.types import ReviewQuarantinedImagePayload, instance_of
 class QuarantineMutation:
     @strawberry.mutation(description="End the hold on an image: RELEASE, REDACT (regions) or REJECT; "
                                      "needs Edit on its case.")
-    def review_quarantined_image(self, info: Info[Context, None],
-                                 input: ReviewQuarantinedImageInput) -> ReviewQuarantinedImagePayload:
+    def review_quarantined_image(
+            self, info: Info[Context, None],
+            input: Annotated[ReviewQuarantinedImageInput,
+                strawberry.argument(description="One review of a held image.")],
+    ) -> ReviewQuarantinedImagePayload:
         ctx = info.context
 
         def run() -> ReviewQuarantinedImagePayload:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -28,7 +30,11 @@ def _refused(errs: list[Error]) -> ReportPayload:
 @strawberry.type
 class ReportMutation:
     @strawberry.mutation(description="Save a draft report of a case of the caller's assignment.")
-    def save_report_draft(self, info: Info[Context, None], input: SubmitReportInput) -> ReportPayload:
+    def save_report_draft(
+            self, info: Info[Context, None],
+            input: Annotated[SubmitReportInput,
+                strawberry.argument(description="A report of one case of an assignment (a draft, or the submission).")],
+    ) -> ReportPayload:
         ctx = info.context
 
         def run() -> ReportPayload:
@@ -40,7 +46,11 @@ class ReportMutation:
         return payload(run, _refused, ctx.session)
 
     @strawberry.mutation(description="Submit a report (final); the model answer opens.")
-    def submit_report(self, info: Info[Context, None], input: SubmitReportInput) -> ReportPayload:
+    def submit_report(
+            self, info: Info[Context, None],
+            input: Annotated[SubmitReportInput,
+                strawberry.argument(description="A report of one case of an assignment (a draft, or the submission).")],
+    ) -> ReportPayload:
         ctx = info.context
 
         def run() -> ReportPayload:
@@ -52,7 +62,10 @@ class ReportMutation:
         return payload(run, _refused, ctx.session)
 
     @strawberry.mutation(description="A trainer's mark (1..8) and feedback on a long-case report.")
-    def give_feedback(self, info: Info[Context, None], input: FeedbackInput) -> ReportPayload:
+    def give_feedback(
+            self, info: Info[Context, None],
+            input: Annotated[FeedbackInput, strawberry.argument(description="A trainer's mark of a long-case report.")],
+    ) -> ReportPayload:
         ctx = info.context
 
         def run() -> ReportPayload:
@@ -66,7 +79,11 @@ class ReportMutation:
         return payload(run, _refused, ctx.session)
 
     @strawberry.mutation(description="A second trainer agrees with a mark or sets the score that counts.")
-    def moderate_report(self, info: Info[Context, None], input: ModerateReportInput) -> ReportPayload:
+    def moderate_report(
+            self, info: Info[Context, None],
+            input: Annotated[ModerateReportInput,
+                strawberry.argument(description="A second trainer's moderation of a mark.")],
+    ) -> ReportPayload:
         ctx = info.context
 
         def run() -> ReportPayload:

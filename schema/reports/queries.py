@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -26,13 +28,20 @@ def _uid(gid: strawberry.ID | None, type_name: str, field: str) -> str | None:
 @strawberry.type
 class ReportQuery:
     @strawberry.field(description="Progress of a trainee (trainers), or of the caller when traineeId is null.")
-    def progress(self, info: Info[Context, None], trainee_id: strawberry.ID | None = None) -> Progress:
+    def progress(
+            self, info: Info[Context, None],
+            trainee_id: Annotated[strawberry.ID | None,
+                                  strawberry.argument(description="The trainee; the caller when null.")] = None,
+    ) -> Progress:
         ctx = info.context
         p = trainee_progress(_uid(trainee_id, "User", "traineeId"), session=ctx.session, principal=ctx.principal)
         return Progress.of(p, ctx.session.get(UserRow, p.trainee_uids[0]))
 
     @strawberry.field(description="Progress of a cohort and of each of its trainees (trainers).")
-    def cohort_progress(self, info: Info[Context, None], cohort: strawberry.ID) -> CohortProgress:
+    def cohort_progress(
+            self, info: Info[Context, None],
+            cohort: Annotated[strawberry.ID, strawberry.argument(description="The cohort.")],
+    ) -> CohortProgress:
         ctx = info.context
         total, each = cohort_progress(from_global_id(cohort, "Cohort", field="cohort")[1], session=ctx.session,
                                       principal=ctx.principal)
@@ -40,12 +49,19 @@ class ReportQuery:
                               trainees=[Progress.of(p, ctx.session.get(UserRow, p.trainee_uids[0])) for p in each])
 
     @strawberry.field(description="One report: the author's own, or any submitted report for a trainer.")
-    def report(self, info: Info[Context, None], id: strawberry.ID) -> Report:
+    def report(
+            self, info: Info[Context, None],
+            id: Annotated[strawberry.ID, strawberry.argument(description="The report.")],
+    ) -> Report:
         ctx = info.context
         return Report.of(get_report(from_global_id(id, "Report")[1], session=ctx.session, principal=ctx.principal))
 
     @strawberry.field(description="Facility index per case from submitted reports, hardest first (trainers).")
-    def case_facility(self, info: Info[Context, None], worklist: strawberry.ID | None = None) -> list[CaseFacility]:
+    def case_facility(
+            self, info: Info[Context, None],
+            worklist: Annotated[strawberry.ID | None,
+                                strawberry.argument(description="Only the cases of this worklist.")] = None,
+    ) -> list[CaseFacility]:
         ctx = info.context
         cases = None
         if worklist:
@@ -60,7 +76,11 @@ class ReportQuery:
         return out
 
     @strawberry.field(description="A trainee's completed worklists and scores as CSV and one-page HTML.")
-    def evidence(self, info: Info[Context, None], trainee_id: strawberry.ID | None = None) -> EvidenceExport:
+    def evidence(
+            self, info: Info[Context, None],
+            trainee_id: Annotated[strawberry.ID | None,
+                                  strawberry.argument(description="The trainee; the caller when null.")] = None,
+    ) -> EvidenceExport:
         ctx = info.context
         ev = evidence(_uid(trainee_id, "User", "traineeId"), session=ctx.session, principal=ctx.principal)
         return EvidenceExport(csv=to_csv(ev), html=to_html(ev))

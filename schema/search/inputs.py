@@ -19,14 +19,20 @@ class CaseOrder(Enum):
 
 @strawberry.input(description="Filters for the cases field.")
 class CaseSearch:
-    text: str | None = None
-    curriculum: list[str] | None = None
-    modalities: list[str] | None = None
-    body_regions: list[str] | None = None
-    difficulties: list[Difficulty] | None = None  # type: ignore[valid-type]
-    states: list[CaseState] | None = None  # type: ignore[valid-type]
-    collection: strawberry.ID | None = None
-    order_by: CaseOrder | None = None  # type: ignore[valid-type]
+    text: str | None = strawberry.field(
+        default=None, description="Free text over title, history, findings, diagnosis and discussion.")
+    curriculum: list[str] | None = strawberry.field(
+        default=None, description="Curriculum codes; a case under any of them matches.")
+    modalities: list[str] | None = strawberry.field(default=None, description="Any of these modalities.")
+    body_regions: list[str] | None = strawberry.field(default=None, description="Any of these body regions.")
+    difficulties: list[Difficulty] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these difficulties.")
+    states: list[CaseState] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these workflow states (what the caller may see of them).")
+    collection: strawberry.ID | None = strawberry.field(
+        default=None, description="Only cases in this collection and below.")
+    order_by: CaseOrder | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Result order; relevance by default when there is text, newest otherwise.")
 
 
 def _enum_values(values: list | None) -> tuple[str, ...]:

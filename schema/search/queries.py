@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlmodel import col, select
 from strawberry.types import Info
@@ -52,14 +54,21 @@ def search_page(s: CaseSearch, collection_uid: str | None, *, first: int, after:
                                   highlights=[Highlight(field=f, snippet=snip) for f, snip in hit.highlights]))
     return CaseConnection(total_count=result.total, edges=edges, facets=_facets(result.facets, ctx),
                           suggestion=result.suggestion,
-                          page_info=PageInfo(has_next_page=result.has_next, end_cursor=result.end_cursor))
+                          page_info=PageInfo(has_next_page=result.has_next, end_cursor=result.end_cursor,
+                                              has_previous_page=after is not None,
+                                              start_cursor=result.hits[0].cursor if result.hits else None))
 
 
 @strawberry.type
 class SearchQuery:
     @strawberry.field(description="Cases the caller may see, filtered; first at most 100.")
-    def cases(self, info: Info[Context, None], search: CaseSearch | None = None, first: int = 20,
-              after: str | None = None) -> CaseConnection:
+    def cases(
+            self, info: Info[Context, None],
+            search: Annotated[CaseSearch | None,
+                              strawberry.argument(description="Filters and order.")] = None,
+            first: Annotated[int, strawberry.argument(description="How many cases, 1 to 100.")] = 20,
+            after: Annotated[str | None, strawberry.argument(description="Cursor of the edge to start after.")] = None,
+    ) -> CaseConnection:
         ctx = signed_in(info)
         s = search or CaseSearch()
         coll = from_global_id(s.collection, "Collection", field="collection")[1] if s.collection else None
@@ -81,5 +90,4 @@ class SearchQuery:
             if node is not None:
                 edges.append(CaseEdge(cursor=cursor, node=node, highlights=[]))
         return CaseConnection(total_count=page.total, edges=edges, facets=[],
-                              page_info=PageInfo(has_next_page=page.has_next,
-                                                 end_cursor=page.cursors[-1] if page.cursors else None))
+                              page_info=PageInfo.of(page.cursors, has_next=page.has_next, after=after))

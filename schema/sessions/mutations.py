@@ -5,6 +5,8 @@ content.users.passwords) and maps the result or a coded error (docs/contract/ses
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -32,7 +34,11 @@ class SessionMutation:
 
     @strawberry.mutation(description="Change your own password (from a signed-in session); your other sessions end "
                                      "and the answer carries a token for a new one.")
-    def change_password(self, info: Info[Context, None], input: ChangePasswordInput) -> ChangePasswordPayload:
+    def change_password(
+            self, info: Info[Context, None],
+            input: Annotated[ChangePasswordInput,
+                strawberry.argument(description="Your current password and the new one.")],
+    ) -> ChangePasswordPayload:
         ctx = info.context
 
         def run() -> ChangePasswordPayload:
@@ -45,7 +51,10 @@ class SessionMutation:
 
     @strawberry.mutation(description="Give someone a one-time password (administrators): their sessions and API "
                                      "tokens end, and they must choose a new password at their next sign-in.")
-    def reset_password(self, info: Info[Context, None], input: ResetPasswordInput) -> ResetPasswordPayload:
+    def reset_password(
+            self, info: Info[Context, None],
+            input: Annotated[ResetPasswordInput, strawberry.argument(description="Whose password to reset.")],
+    ) -> ResetPasswordPayload:
         ctx = info.context
 
         def run() -> ResetPasswordPayload:

@@ -7,5 +7,5 @@ import strawberry
 
 @strawberry.input(description="Username and password.")
 class LoginInput:
-    username: str
-    password: str
+    username: str = strawberry.field(description="Login name.")
+    password: str = strawberry.field(description="The password.")

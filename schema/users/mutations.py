@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -16,7 +18,10 @@ from schema.users.types import LoginPayload, User
 @strawberry.type
 class UserMutation:
     @strawberry.mutation(description="Exchange a username and password for a bearer token.")
-    def login(self, info: Info[Context, None], input: LoginInput) -> LoginPayload:
+    def login(
+            self, info: Info[Context, None],
+            input: Annotated[LoginInput, strawberry.argument(description="Username and password.")],
+    ) -> LoginPayload:
         ctx = info.context
 
         def run() -> LoginPayload:

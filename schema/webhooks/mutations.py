@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -30,8 +32,11 @@ from schema.webhooks.types import (
 @strawberry.type
 class WebhookMutation:
     @strawberry.mutation(description="Subscribe to events (administrators and partners); the secret is shown once.")
-    def create_webhook_subscription(self, info: Info[Context, None],
-                                    input: CreateWebhookSubscriptionInput) -> CreateWebhookSubscriptionPayload:
+    def create_webhook_subscription(
+            self, info: Info[Context, None],
+            input: Annotated[CreateWebhookSubscriptionInput,
+                strawberry.argument(description="Subscribe the caller's account to events, delivered to a URL.")],
+    ) -> CreateWebhookSubscriptionPayload:
         ctx = info.context
 
         def run() -> CreateWebhookSubscriptionPayload:
@@ -48,8 +53,10 @@ class WebhookMutation:
                        ctx.session)
 
     @strawberry.mutation(description="Stop a subscription of yours (any, for administrators).")
-    def delete_webhook_subscription(self, info: Info[Context, None],
-                                    input: DeleteWebhookSubscriptionInput) -> DeleteWebhookSubscriptionPayload:
+    def delete_webhook_subscription(
+            self, info: Info[Context, None],
+            input: Annotated[DeleteWebhookSubscriptionInput, strawberry.argument(description="Stop a subscription.")],
+    ) -> DeleteWebhookSubscriptionPayload:
         ctx = info.context
 
         def run() -> DeleteWebhookSubscriptionPayload:
@@ -61,7 +68,10 @@ class WebhookMutation:
         return payload(run, lambda errs: DeleteWebhookSubscriptionPayload(deleted_id=None, errors=errs), ctx.session)
 
     @strawberry.mutation(description="Send a delivery again now (one more attempt if it had finished).")
-    def redeliver_webhook(self, info: Info[Context, None], input: RedeliverWebhookInput) -> RedeliverWebhookPayload:
+    def redeliver_webhook(
+            self, info: Info[Context, None],
+            input: Annotated[RedeliverWebhookInput, strawberry.argument(description="Send a delivery again now.")],
+    ) -> RedeliverWebhookPayload:
         ctx = info.context
 
         def run() -> RedeliverWebhookPayload:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -17,7 +19,10 @@ from schema.workflow.inputs import RevertCaseInput, TransitionCaseInput
 @strawberry.type
 class WorkflowMutation:
     @strawberry.mutation(description="Move a case through the validation workflow.")
-    def transition_case(self, info: Info[Context, None], input: TransitionCaseInput) -> CasePayload:
+    def transition_case(
+            self, info: Info[Context, None],
+            input: Annotated[TransitionCaseInput, strawberry.argument(description="Move a case through the workflow.")],
+    ) -> CasePayload:
         ctx = info.context
 
         def run() -> CasePayload:
@@ -30,7 +35,11 @@ class WorkflowMutation:
         return payload(run, lambda errs: CasePayload(case=None, errors=errs), ctx.session)
 
     @strawberry.mutation(description="Make an old version the content of a new version.")
-    def revert_case(self, info: Info[Context, None], input: RevertCaseInput) -> CasePayload:
+    def revert_case(
+            self, info: Info[Context, None],
+            input: Annotated[RevertCaseInput,
+                strawberry.argument(description="Make an old version the content of a new one.")],
+    ) -> CasePayload:
         ctx = info.context
 
         def run() -> CasePayload:

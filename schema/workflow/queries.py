@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlmodel import col, select
@@ -42,8 +42,12 @@ def _ids(field: str, value: Any) -> Any:
 class WorkflowQuery:
     @strawberry.field(description="Field-level differences between two versions of a case; image changes "
                                 "appear as studies, series (added or removed) and key_images, as global ids.")
-    def case_diff(self, info: Info[Context, None], id: strawberry.ID, from_version: int,
-                  to_version: int) -> list[FieldDiff]:
+    def case_diff(
+            self, info: Info[Context, None],
+            id: Annotated[strawberry.ID, strawberry.argument(description="The case.")],
+            from_version: Annotated[int, strawberry.argument(description="The earlier version.")],
+            to_version: Annotated[int, strawberry.argument(description="The later version.")],
+    ) -> list[FieldDiff]:
         ctx = info.context
         uid = from_global_id(id, "Case")[1]
         changes = case_diff(uid, from_version, to_version, session=ctx.session, principal=ctx.principal)
@@ -51,7 +55,10 @@ class WorkflowQuery:
                 for c in changes]
 
     @strawberry.field(description="Submitted cases the caller may validate, oldest first.")
-    def review_queue(self, info: Info[Context, None], first: int = 50) -> list[Case]:
+    def review_queue(
+            self, info: Info[Context, None],
+            first: Annotated[int, strawberry.argument(description="How many cases, 1 to 100.")] = 50,
+    ) -> list[Case]:
         ctx = info.context
         if not 1 <= first <= 100:
             raise DomainError(ErrorCode.INVALID_INPUT, "first must be 1 to 100", field="first")

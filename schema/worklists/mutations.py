@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -43,7 +45,12 @@ def _from_search(s: CaseSearch, limit: int, ctx: Context) -> list[str]:
 @strawberry.type
 class WorklistMutation:
     @strawberry.mutation(description="Build a worklist of validated cases (trainers).")
-    def create_worklist(self, info: Info[Context, None], input: CreateWorklistInput) -> WorklistPayload:
+    def create_worklist(
+            self, info: Info[Context, None],
+            input: Annotated[CreateWorklistInput,
+                strawberry.argument(description="Build a worklist of validated cases, by hand and/or from a "
+                                                "curriculum search.")],
+    ) -> WorklistPayload:
         ctx = info.context
 
         def run() -> WorklistPayload:
@@ -63,7 +70,11 @@ class WorklistMutation:
         return payload(run, lambda errs: WorklistPayload(worklist=None, errors=errs), ctx.session)
 
     @strawberry.mutation(description="Replace a worklist's title, instructions, limit and cases (a new version).")
-    def update_worklist(self, info: Info[Context, None], input: UpdateWorklistInput) -> WorklistPayload:
+    def update_worklist(
+            self, info: Info[Context, None],
+            input: Annotated[UpdateWorklistInput,
+                strawberry.argument(description="Replace a worklist's title, instructions, time limit and cases.")],
+    ) -> WorklistPayload:
         ctx = info.context
 
         def run() -> WorklistPayload:
@@ -78,7 +89,11 @@ class WorklistMutation:
         return payload(run, lambda errs: WorklistPayload(worklist=None, errors=errs), ctx.session)
 
     @strawberry.mutation(description="Put a worklist's cases in a new order (a new version).")
-    def reorder_worklist(self, info: Info[Context, None], input: ReorderWorklistInput) -> WorklistPayload:
+    def reorder_worklist(
+            self, info: Info[Context, None],
+            input: Annotated[ReorderWorklistInput,
+                strawberry.argument(description="Put a worklist's cases in a new order.")],
+    ) -> WorklistPayload:
         ctx = info.context
 
         def run() -> WorklistPayload:
@@ -91,7 +106,11 @@ class WorklistMutation:
         return payload(run, lambda errs: WorklistPayload(worklist=None, errors=errs), ctx.session)
 
     @strawberry.mutation(description="Assign a worklist to trainees or a cohort; case versions are pinned now.")
-    def assign_worklist(self, info: Info[Context, None], input: AssignWorklistInput) -> AssignWorklistPayload:
+    def assign_worklist(
+            self, info: Info[Context, None],
+            input: Annotated[AssignWorklistInput,
+                strawberry.argument(description="Assign a worklist to trainees or to every trainee of a cohort.")],
+    ) -> AssignWorklistPayload:
         ctx = info.context
 
         def run() -> AssignWorklistPayload:
@@ -107,7 +126,11 @@ class WorklistMutation:
 
     @strawberry.mutation(description="Start the server's clock of one's own assignment (once; later calls "
                                      "change nothing): a timed worklist's limit runs from here.")
-    def start_assignment(self, info: Info[Context, None], input: StartAssignmentInput) -> AssignmentPayload:
+    def start_assignment(
+            self, info: Info[Context, None],
+            input: Annotated[StartAssignmentInput,
+                strawberry.argument(description="Start the clock of one's own timed assignment.")],
+    ) -> AssignmentPayload:
         ctx = info.context
 
         def run() -> AssignmentPayload:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -30,7 +31,10 @@ class WorklistQuery:
         return [Worklist.of(w) for w in list_worklists(session=ctx.session, principal=ctx.principal)]
 
     @strawberry.field(description="One worklist (trainers).")
-    def worklist(self, info: Info[Context, None], id: strawberry.ID) -> Worklist:
+    def worklist(
+            self, info: Info[Context, None],
+            id: Annotated[strawberry.ID, strawberry.argument(description="The worklist.")],
+    ) -> Worklist:
         ctx = info.context
         uid = from_global_id(id, "Worklist")[1]
         return Worklist.of(get_worklist(uid, session=ctx.session, principal=ctx.principal))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from sqlmodel import col, select
@@ -72,7 +73,11 @@ class Worklist(Node):
         return len(self._items(info))
 
     @strawberry.field(description="The cases in order, with how many trainees met each in other worklists.")
-    def cases(self, info: Info[Context, None], cohort: strawberry.ID | None = None) -> list[WorklistCase]:
+    def cases(
+            self, info: Info[Context, None],
+            cohort: Annotated[strawberry.ID | None,
+                              strawberry.argument(description="Count only this cohort.")] = None,
+    ) -> list[WorklistCase]:
         ctx = info.context
         cohort_uid = from_global_id(cohort, "Cohort", field="cohort")[1] if cohort else None
         met = met_elsewhere(self.uid, cohort_uid=cohort_uid, session=ctx.session, principal=ctx.principal)
