@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -27,10 +29,24 @@ def to_error(exc: DomainError) -> Error:
 P = TypeVar("P")
 
 
-def payload(build: Callable[[], P], on_error: Callable[[list[Error]], P], session: Any) -> P:
-    """Run a mutation's service call; a DomainError rolls back and becomes a payload error."""
-    try:
-        return build()
-    except DomainError as exc:
-        session.rollback()
-        return on_error([to_error(exc)])
+def refusable(on_error: Callable[[list[Error]], Any]) -> Callable[[Callable[..., P]], Callable[..., P]]:
+    """Make a resolver a payload mutation: a DomainError it raises rolls the request's session back and
+    becomes `on_error([Error])`, the payload saying why (the one shape every mutation has).
+
+    Put it under `@strawberry.mutation`; the resolver keeps its signature, so strawberry sees its arguments.
+    """
+    def wrap(resolver: Callable[..., P]) -> Callable[..., P]:
+        info_at = list(inspect.signature(resolver).parameters).index("info")
+
+        @functools.wraps(resolver)
+        def run(*args: Any, **kwargs: Any) -> P:
+            try:
+                return resolver(*args, **kwargs)
+            except DomainError as exc:
+                info = kwargs["info"] if "info" in kwargs else args[info_at]
+                info.context.session.rollback()
+                return on_error([to_error(exc)])  # type: ignore[no-any-return]
+
+        return run
+
+    return wrap
