@@ -38,7 +38,7 @@ from content.errors import DomainError, ErrorCode
 from content.security.authentication import authenticate
 from media.store import ContentStore
 from schema.build import build_schema
-from schema.context import Context
+from schema.core.context import Context
 
 log = logging.getLogger("lightbox")
 

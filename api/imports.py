@@ -106,7 +106,7 @@ def _collection_uid(session: Session, ref: str) -> str:
     """A collection path (/north/leeds) or its GraphQL global id."""
     if ref.startswith("/"):
         return by_path(ref, session=session).uid
-    from schema.node import from_global_id
+    from schema.core.ids import from_global_id
 
     return from_global_id(ref, "Collection", field="collection")[1]
 

@@ -22,7 +22,7 @@ from content.imaging.quarantine import Action, Region
 from content.principal import Principal
 from importers.quarantine import held, review
 from media.store import ContentStore
-from schema.node import from_global_id, to_global_id
+from schema.core.ids import from_global_id, to_global_id
 
 quarantine_app = typer.Typer(help="Images held for possible burned-in text: list and review them.",
                              no_args_is_help=True)

@@ -19,7 +19,7 @@ from content.security.password_policy import PasswordPolicy
 from content.security.revocation import RevocationCache
 from content.webhooks.outbox import Outbox
 from integrations.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from search import SearchBackend, open_backend
 from search.indexer import CatalogIndexer
 

@@ -1,6 +1,13 @@
-"""Assemble the schema with its hardening: depth, token and alias limits, parse/validation caches."""
+"""Assemble the schema with its hardening: depth, token and alias limits, parse/validation caches.
+
+Each domain package (schema/<domain>/) gives its Query and Mutation parts; this module composes them
+and answers the root `node(id)` field by dispatching on the global id's type.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
 
 import strawberry
 from strawberry.extensions import (
@@ -12,35 +19,81 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import Info
 
+from content.cases.service import get_case
+from content.collections.service import visible_collection
+from content.errors import DomainError, ErrorCode
+from content.partners.service import get_partner
 from schema.admin.mutations import AdminMutation
 from schema.admin.queries import AdminQuery
+from schema.cases.mutations import CaseMutation
+from schema.cases.types import Case
+from schema.collections.mutations import CollectionMutation
+from schema.collections.queries import CollectionQuery
+from schema.collections.types import Collection
+from schema.core.context import Context, signed_in
+from schema.core.ids import from_global_id
+from schema.core.node import Node
 from schema.curriculum.mutations import CurriculumMutation
 from schema.curriculum.queries import CurriculumQuery
-from schema.images import ImageMutation
-from schema.mutations import Mutation as CoreMutation
-from schema.partners import PartnerMutation, PartnerQuery
+from schema.imaging.mutations import ImageMutation
+from schema.partners.mutations import PartnerMutation
+from schema.partners.queries import PartnerQuery
+from schema.partners.types import Partner
 from schema.quarantine.mutations import QuarantineMutation
 from schema.quarantine.queries import QuarantineQuery
-from schema.queries import Query as CoreQuery
-from schema.sessions import SessionMutation
-from schema.types import Case, Collection
+from schema.reports.mutations import ReportMutation
+from schema.reports.queries import ReportQuery
+from schema.search.queries import SearchQuery
+from schema.sessions.mutations import SessionMutation
+from schema.users.mutations import UserMutation
+from schema.users.queries import UserQuery
 from schema.webhooks.mutations import WebhookMutation
 from schema.webhooks.queries import WebhookQuery
-from schema.workflow import WorkflowMutation, WorkflowQuery
+from schema.workflow.mutations import WorkflowMutation
+from schema.workflow.queries import WorkflowQuery
 from schema.worklists.mutations import WorklistMutation
-from schema.worklists.queries import WorklistQuery
+from schema.worklists.queries import WORKLIST_NODES, WorklistQuery
+
+# Objects reachable through `node(id)`, each through its own service's permission check.
+NODES: dict[str, Callable[[str, Context], Node | None]] = {
+    "Case": lambda uid, ctx: Case.of(get_case(uid, session=ctx.session, principal=ctx.principal), ctx),
+    "Collection": lambda uid, ctx: Collection.of(visible_collection(uid, session=ctx.session,
+                                                                    principal=ctx.principal)),
+    "Partner": lambda uid, ctx: Partner.of(get_partner(uid, session=ctx.session, principal=ctx.principal), ctx),
+    **WORKLIST_NODES,
+}
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by global id.")
+    def node(self, info: Info[Context, None],
+             id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")]) -> Node | None:
+        ctx = signed_in(info)
+        type_name, uid = from_global_id(id)
+        resolve = NODES.get(type_name)
+        if resolve is None:
+            return None
+        try:
+            return resolve(uid, ctx)
+        except DomainError as exc:
+            if exc.code is ErrorCode.NOT_FOUND:
+                return None
+            raise
 
 
 @strawberry.type(description="Read the repository.")
-class Query(CoreQuery, WorkflowQuery, WorklistQuery, WebhookQuery, PartnerQuery, AdminQuery, CurriculumQuery,
-            QuarantineQuery):
+class Query(UserQuery, NodeQuery, CollectionQuery, SearchQuery, CurriculumQuery, WorkflowQuery, WorklistQuery,
+            ReportQuery, WebhookQuery, PartnerQuery, AdminQuery, QuarantineQuery):
     pass
 
 
 @strawberry.type(description="Change the repository.")
-class Mutation(CoreMutation, WorkflowMutation, ImageMutation, WorklistMutation, WebhookMutation, PartnerMutation,
-               AdminMutation, SessionMutation, CurriculumMutation, QuarantineMutation):
+class Mutation(UserMutation, CollectionMutation, CaseMutation, WorkflowMutation, ImageMutation, WorklistMutation,
+               ReportMutation, WebhookMutation, PartnerMutation, AdminMutation, SessionMutation, CurriculumMutation,
+               QuarantineMutation):
     pass
 
 

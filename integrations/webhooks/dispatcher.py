@@ -26,7 +26,7 @@ from content.webhooks import claims, keys, signing
 from content.webhooks.models import DeliveryState, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from content.webhooks.targets import TargetPolicy
 from integrations.webhooks import sender
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 
 log = logging.getLogger(__name__)
 

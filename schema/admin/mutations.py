@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -22,12 +24,11 @@ from schema.admin.inputs import (
     RevokeLocalRoleInput,
     UpdateUserInput,
 )
-from schema.admin.payloads import ApiTokenPayload, CohortPayload, LocalRolePayload, UserPayload
-from schema.admin.types import ApiToken, LocalRoleGrant
-from schema.context import Context
-from schema.errors import payload
-from schema.node import from_global_id
-from schema.types import Cohort, User
+from schema.admin.types import ApiToken, ApiTokenPayload, CohortPayload, LocalRoleGrant, LocalRolePayload, UserPayload
+from schema.core.context import Context
+from schema.core.errors import refusable
+from schema.core.ids import from_global_id
+from schema.users.types import Cohort, User
 
 
 def _roles(roles: list[str]) -> list[str]:
@@ -49,111 +50,118 @@ def _membership(input: CohortMemberInput) -> tuple[str, str]:
 class AdminMutation:
     @strawberry.mutation(description="Create a person (administrators); without a password one is generated and "
                                      "returned once.")
-    def create_user(self, info: Info[Context, None], input: CreateUserInput) -> UserPayload:
+    @refusable(lambda errs: UserPayload(user=None, password=None, errors=errs))
+    def create_user(
+            self, info: Info[Context, None],
+            input: Annotated[CreateUserInput, strawberry.argument(description="A new person.")],
+    ) -> UserPayload:
         ctx = info.context
-
-        def run() -> UserPayload:
-            row, generated = create_user(input.username, roles=_roles(input.roles), display_name=input.display_name,
-                                         password=input.password, session=ctx.session, principal=ctx.principal,
-                                         policy=ctx.password_policy)
-            return UserPayload(user=User.of(row, ctx), password=generated, errors=[])
-
-        return payload(run, lambda errs: UserPayload(user=None, password=None, errors=errs), ctx.session)
+        row, generated = create_user(input.username, roles=_roles(input.roles), display_name=input.display_name,
+                                     password=input.password, session=ctx.session, principal=ctx.principal,
+                                     policy=ctx.password_policy)
+        return UserPayload(user=User.of(row, ctx), password=generated, errors=[])
 
     @strawberry.mutation(description="Change a person's name, roles or activity (administrators); nobody may remove "
                                      "their own administrator role or deactivate themselves.")
-    def update_user(self, info: Info[Context, None], input: UpdateUserInput) -> UserPayload:
+    @refusable(lambda errs: UserPayload(user=None, password=None, errors=errs))
+    def update_user(
+            self, info: Info[Context, None],
+            input: Annotated[UpdateUserInput,
+                strawberry.argument(description="Change a person; only the fields given change.")],
+    ) -> UserPayload:
         ctx = info.context
-
-        def run() -> UserPayload:
-            given = {name: getattr(input, name) for name in ("display_name", "roles", "active")}
-            changes = {k: v for k, v in given.items() if v is not strawberry.UNSET and v is not None}
-            if "roles" in changes:
-                _roles(changes["roles"])
-            row = update_user(from_global_id(input.id, "User")[1], UserUpdate(**changes), session=ctx.session,
-                              principal=ctx.principal)
-            return UserPayload(user=User.of(row, ctx), password=None, errors=[])
-
-        return payload(run, lambda errs: UserPayload(user=None, password=None, errors=errs), ctx.session)
+        given = {name: getattr(input, name) for name in ("display_name", "roles", "active")}
+        changes = {k: v for k, v in given.items() if v is not strawberry.UNSET and v is not None}
+        if "roles" in changes:
+            _roles(changes["roles"])
+        row = update_user(from_global_id(input.id, "User")[1], UserUpdate(**changes), session=ctx.session,
+                          principal=ctx.principal)
+        return UserPayload(user=User.of(row, ctx), password=None, errors=[])
 
     @strawberry.mutation(description="Create a cohort (administrators and trainers; a trainer joins it).")
-    def create_cohort(self, info: Info[Context, None], input: CreateCohortInput) -> CohortPayload:
+    @refusable(lambda errs: CohortPayload(cohort=None, errors=errs))
+    def create_cohort(
+            self, info: Info[Context, None],
+            input: Annotated[CreateCohortInput, strawberry.argument(description="A new cohort.")],
+    ) -> CohortPayload:
         ctx = info.context
-
-        def run() -> CohortPayload:
-            row = create_cohort(input.title, session=ctx.session, principal=ctx.principal)
-            return CohortPayload(cohort=Cohort.of(row, ctx), errors=[])
-
-        return payload(run, lambda errs: CohortPayload(cohort=None, errors=errs), ctx.session)
+        row = create_cohort(input.title, session=ctx.session, principal=ctx.principal)
+        return CohortPayload(cohort=Cohort.of(row, ctx), errors=[])
 
     @strawberry.mutation(description="Add a person to a cohort (administrators; a cohort's trainers add trainees).")
-    def add_to_cohort(self, info: Info[Context, None], input: CohortMemberInput) -> CohortPayload:
+    @refusable(lambda errs: CohortPayload(cohort=None, errors=errs))
+    def add_to_cohort(
+            self, info: Info[Context, None],
+            input: Annotated[CohortMemberInput,
+                strawberry.argument(description="A person and a cohort, to join or part.")],
+    ) -> CohortPayload:
         ctx = info.context
-
-        def run() -> CohortPayload:
-            cohort_uid, user_uid = _membership(input)
-            row = add_member(cohort_uid, user_uid, session=ctx.session, principal=ctx.principal)
-            return CohortPayload(cohort=Cohort.of(row, ctx), errors=[])
-
-        return payload(run, lambda errs: CohortPayload(cohort=None, errors=errs), ctx.session)
+        cohort_uid, user_uid = _membership(input)
+        row = add_member(cohort_uid, user_uid, session=ctx.session, principal=ctx.principal)
+        return CohortPayload(cohort=Cohort.of(row, ctx), errors=[])
 
     @strawberry.mutation(description="Take a person out of a cohort (administrators; a cohort's trainers, "
                                      "trainees only).")
-    def remove_from_cohort(self, info: Info[Context, None], input: CohortMemberInput) -> CohortPayload:
+    @refusable(lambda errs: CohortPayload(cohort=None, errors=errs))
+    def remove_from_cohort(
+            self, info: Info[Context, None],
+            input: Annotated[CohortMemberInput,
+                strawberry.argument(description="A person and a cohort, to join or part.")],
+    ) -> CohortPayload:
         ctx = info.context
-
-        def run() -> CohortPayload:
-            cohort_uid, user_uid = _membership(input)
-            row = remove_member(cohort_uid, user_uid, session=ctx.session, principal=ctx.principal)
-            return CohortPayload(cohort=Cohort.of(row, ctx), errors=[])
-
-        return payload(run, lambda errs: CohortPayload(cohort=None, errors=errs), ctx.session)
+        cohort_uid, user_uid = _membership(input)
+        row = remove_member(cohort_uid, user_uid, session=ctx.session, principal=ctx.principal)
+        return CohortPayload(cohort=Cohort.of(row, ctx), errors=[])
 
     @strawberry.mutation(description="Grant a role on a collection to a person or a cohort (whoever may manage its "
                                      "local roles, with roles whose permissions they hold there).")
-    def grant_local_role(self, info: Info[Context, None], input: GrantLocalRoleInput) -> LocalRolePayload:
+    @refusable(lambda errs: LocalRolePayload(grant=None, errors=errs))
+    def grant_local_role(
+            self, info: Info[Context, None],
+            input: Annotated[GrantLocalRoleInput,
+                strawberry.argument(description="Grant a role on a collection to exactly one of a person or a "
+                                                "cohort.")],
+    ) -> LocalRolePayload:
         ctx = info.context
-
-        def run() -> LocalRolePayload:
-            row = grant_local_role(from_global_id(input.collection, "Collection", field="collection")[1],
-                                   role=input.role, user_uid=_uid(input.user, "User", "user"),
-                                   cohort_uid=_uid(input.cohort, "Cohort", "cohort"), session=ctx.session,
-                                   principal=ctx.principal)
-            return LocalRolePayload(grant=LocalRoleGrant.of(row, ctx), errors=[])
-
-        return payload(run, lambda errs: LocalRolePayload(grant=None, errors=errs), ctx.session)
+        row = grant_local_role(from_global_id(input.collection, "Collection", field="collection")[1],
+                               role=input.role, user_uid=_uid(input.user, "User", "user"),
+                               cohort_uid=_uid(input.cohort, "Cohort", "cohort"), session=ctx.session,
+                               principal=ctx.principal)
+        return LocalRolePayload(grant=LocalRoleGrant.of(row, ctx), errors=[])
 
     @strawberry.mutation(description="Take a local role grant back (under the same rule as granting it).")
-    def revoke_local_role(self, info: Info[Context, None], input: RevokeLocalRoleInput) -> LocalRolePayload:
+    @refusable(lambda errs: LocalRolePayload(grant=None, errors=errs))
+    def revoke_local_role(
+            self, info: Info[Context, None],
+            input: Annotated[RevokeLocalRoleInput, strawberry.argument(description="Take a local role grant back.")],
+    ) -> LocalRolePayload:
         ctx = info.context
-
-        def run() -> LocalRolePayload:
-            row = revoke_local_role(from_global_id(input.grant, "LocalRoleGrant", field="grant")[1],
-                                    session=ctx.session, principal=ctx.principal)
-            return LocalRolePayload(grant=LocalRoleGrant.of(row, ctx), errors=[])
-
-        return payload(run, lambda errs: LocalRolePayload(grant=None, errors=errs), ctx.session)
+        row = revoke_local_role(from_global_id(input.grant, "LocalRoleGrant", field="grant")[1],
+                                session=ctx.session, principal=ctx.principal)
+        return LocalRolePayload(grant=LocalRoleGrant.of(row, ctx), errors=[])
 
     @strawberry.mutation(description="Issue an API token acting as the caller (administrators), returned once.")
-    def create_api_token(self, info: Info[Context, None], input: CreateApiTokenInput) -> ApiTokenPayload:
+    @refusable(lambda errs: ApiTokenPayload(token=None, api_token=None, errors=errs))
+    def create_api_token(
+            self, info: Info[Context, None],
+            input: Annotated[CreateApiTokenInput,
+                strawberry.argument(description="A new API token acting as the calling administrator.")],
+    ) -> ApiTokenPayload:
         ctx = info.context
-
-        def run() -> ApiTokenPayload:
-            token, row = issue_api_token(input.name, scope=input.scope,
-                                         collection_uid=_uid(input.collection, "Collection", "collection"),
-                                         session=ctx.session, principal=ctx.principal)
-            return ApiTokenPayload(token=token, api_token=ApiToken.of(row, ctx), errors=[])
-
-        return payload(run, lambda errs: ApiTokenPayload(token=None, api_token=None, errors=errs), ctx.session)
+        token, row = issue_api_token(input.name, scope=input.scope,
+                                     collection_uid=_uid(input.collection, "Collection", "collection"),
+                                     session=ctx.session, principal=ctx.principal)
+        return ApiTokenPayload(token=token, api_token=ApiToken.of(row, ctx), errors=[])
 
     @strawberry.mutation(description="Revoke an API token, a person's or a partner's (administrators); it is "
                                      "refused from the next request on.")
-    def revoke_api_token(self, info: Info[Context, None], input: RevokeApiTokenInput) -> ApiTokenPayload:
+    @refusable(lambda errs: ApiTokenPayload(token=None, api_token=None, errors=errs))
+    def revoke_api_token(
+            self, info: Info[Context, None],
+            input: Annotated[RevokeApiTokenInput,
+                strawberry.argument(description="Revoke an API token (a person's or a partner's).")],
+    ) -> ApiTokenPayload:
         ctx = info.context
-
-        def run() -> ApiTokenPayload:
-            row = revoke_api_token(from_global_id(input.id, "ApiToken")[1], session=ctx.session,
-                                   principal=ctx.principal)
-            return ApiTokenPayload(token=None, api_token=ApiToken.of(row, ctx), errors=[])
-
-        return payload(run, lambda errs: ApiTokenPayload(token=None, api_token=None, errors=errs), ctx.session)
+        row = revoke_api_token(from_global_id(input.id, "ApiToken")[1], session=ctx.session,
+                               principal=ctx.principal)
+        return ApiTokenPayload(token=None, api_token=ApiToken.of(row, ctx), errors=[])

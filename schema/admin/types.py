@@ -9,10 +9,13 @@ from strawberry.types import Info
 
 from content.security.models import ApiToken as ApiTokenRow
 from content.security.models import LocalRoleGrant as GrantRow
-from schema.context import Context
-from schema.node import to_global_id
-from schema.partners import Partner
-from schema.types import Cohort, Collection, Node, User
+from schema.collections.types import Collection
+from schema.core.context import Context
+from schema.core.errors import Error
+from schema.core.ids import to_global_id
+from schema.core.node import Node
+from schema.partners.types import Partner
+from schema.users.types import Cohort, User
 
 
 @strawberry.type(description="A role granted to a person or a cohort on a collection and everything under it.")
@@ -81,3 +84,31 @@ class ApiToken(Node):
         return ApiToken(row=row, id=strawberry.ID(to_global_id("ApiToken", row.uid)), name=row.name,
                         prefix=row.prefix, scope=row.scope, created_at=row.created, last_used=row.last_used,
                         revoked=row.revoked)
+
+
+@strawberry.type(description="Result of createUser or updateUser.")
+class UserPayload:
+    user: User | None = strawberry.field(description="The person after the change.")
+    password: str | None = strawberry.field(
+        description="The generated password, returned this once when createUser was given none; else null.")
+    errors: list[Error] = strawberry.field(description="Why it failed.")
+
+
+@strawberry.type(description="Result of createCohort, addToCohort or removeFromCohort.")
+class CohortPayload:
+    cohort: Cohort | None = strawberry.field(description="The cohort after the change.")
+    errors: list[Error] = strawberry.field(description="Why it failed.")
+
+
+@strawberry.type(description="Result of grantLocalRole or revokeLocalRole.")
+class LocalRolePayload:
+    grant: LocalRoleGrant | None = strawberry.field(description="The grant made, or the one taken back.")
+    errors: list[Error] = strawberry.field(description="Why it failed.")
+
+
+@strawberry.type(description="Result of createApiToken or revokeApiToken.")
+class ApiTokenPayload:
+    token: str | None = strawberry.field(
+        description="The bearer token, shown this once by createApiToken (only its hash is kept); else null.")
+    api_token: ApiToken | None = strawberry.field(description="The token's record after the change.")
+    errors: list[Error] = strawberry.field(description="Why it failed.")

@@ -8,11 +8,12 @@ from strawberry.types import Info
 from content.imaging.models import Instance as InstanceRow
 from content.imaging.quarantine import Action, HeldImage
 from media.urls import rendered_url
-from schema.context import Context
-from schema.errors import Error
-from schema.node import to_global_id
-from schema.search import PageInfo
-from schema.types import Case, Instance
+from schema.cases.types import Case
+from schema.core.context import Context
+from schema.core.errors import Error
+from schema.core.ids import to_global_id
+from schema.core.pagination import PageInfo
+from schema.imaging.types import Instance
 
 QuarantineAction = strawberry.enum(Action, name="QuarantineAction", description=(
     "RELEASE keeps the pixels as they are; REDACT blanks the regions in every frame into a new "
@@ -65,23 +66,6 @@ class QuarantinedImageConnection:
     total_count: int = strawberry.field(description="Held images the caller may review, in all.")
     edges: list[QuarantinedImageEdge] = strawberry.field(description="Edges.")
     page_info: PageInfo = strawberry.field(description="Paging.")
-
-
-@strawberry.input(description="A rectangle to blank, in the stored image's pixel coordinates.")
-class RegionInput:
-    x: int = strawberry.field(description="Left edge (0 is the image's left).")
-    y: int = strawberry.field(description="Top edge (0 is the image's top).")
-    width: int = strawberry.field(description="Width in pixels (at least 1).")
-    height: int = strawberry.field(description="Height in pixels (at least 1).")
-
-
-@strawberry.input(description="One review of a held image.")
-class ReviewQuarantinedImageInput:
-    instance: strawberry.ID = strawberry.field(description="The held image (QuarantinedImage.id).")
-    action: QuarantineAction = strawberry.field(description="What to do with it.")  # type: ignore[valid-type]
-    regions: list[RegionInput] | None = strawberry.field(
-        default=None, description="REDACT only: the rectangles to blank (at most 50).")
-    comment: str | None = strawberry.field(default=None, description="A note for the audit trail.")
 
 
 @strawberry.type(description="Result of reviewQuarantinedImage.")

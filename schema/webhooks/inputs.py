@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.webhooks.enums import WebhookEventType
+from schema.webhooks.types import WebhookEventType
 
 MAX_EVENTS = 10
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from content.webhooks.deliveries import list_deliveries
 from content.webhooks.service import list_subscriptions
-from schema.context import Context
-from schema.node import from_global_id
-from schema.search import PageInfo
-from schema.webhooks.enums import WebhookDeliveryState
+from schema.core.context import Context
+from schema.core.ids import from_global_id
+from schema.core.pagination import PageInfo
 from schema.webhooks.types import (
     WebhookDelivery,
     WebhookDeliveryConnection,
     WebhookDeliveryEdge,
+    WebhookDeliveryState,
     WebhookSubscription,
 )
 
@@ -29,14 +31,20 @@ class WebhookQuery:
         return [WebhookSubscription.of(r) for r in rows]
 
     @strawberry.field(description="The delivery log, newest first, with every attempt; first at most 100.")
-    def webhook_deliveries(self, info: Info[Context, None], subscription: strawberry.ID | None = None,
-                           state: WebhookDeliveryState | None = None,  # type: ignore[valid-type]
-                           first: int = 20, after: str | None = None) -> WebhookDeliveryConnection:
+    def webhook_deliveries(
+            self, info: Info[Context, None],
+            subscription: Annotated[strawberry.ID | None,
+                                    strawberry.argument(description="Only deliveries of this subscription.")] = None,
+            state: Annotated[WebhookDeliveryState | None,
+                             strawberry.argument(description="Only deliveries in this state.")] = None,  # type: ignore[valid-type]
+            first: Annotated[int, strawberry.argument(description="How many deliveries, 1 to 100.")] = 20,
+            after: Annotated[str | None, strawberry.argument(description="Cursor of the edge to start after.")] = None,
+    ) -> WebhookDeliveryConnection:
         ctx = info.context
         sub_uid = from_global_id(subscription, "WebhookSubscription", field="subscription")[1] if subscription else None
         page = list_deliveries(subscription_uid=sub_uid, state=state.value if state else None,  # type: ignore[attr-defined]
                                first=first, after=after, session=ctx.session, principal=ctx.principal)
         edges = [WebhookDeliveryEdge(cursor=cursor, node=WebhookDelivery.of(row, page.attempts[row.uid]))
                  for row, cursor in zip(page.deliveries, page.cursors, strict=True)]
-        return WebhookDeliveryConnection(total_count=page.total, edges=edges, page_info=PageInfo(
-            has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None))
+        return WebhookDeliveryConnection(total_count=page.total, edges=edges, page_info=PageInfo.of(
+            page.cursors, has_next=page.has_next, after=after))

@@ -13,11 +13,20 @@ from content.webhooks.models import DeliveryState as DeliveryStateValue
 from content.webhooks.models import WebhookAttempt as AttemptRow
 from content.webhooks.models import WebhookDelivery as DeliveryRow
 from content.webhooks.models import WebhookSubscription as SubscriptionRow
-from schema.context import Context
-from schema.node import to_global_id
-from schema.search import PageInfo
-from schema.types import User
-from schema.webhooks.enums import WebhookDeliveryState, WebhookEventType
+from schema.core.context import Context
+from schema.core.errors import Error
+from schema.core.ids import to_global_id
+from schema.core.pagination import PageInfo
+from schema.users.types import User
+
+WebhookEventType = strawberry.enum(
+    EventTypeValue, name="WebhookEventType",
+    description="An event a partner may subscribe to; deliveries name it in lower case (case.validated).")
+
+
+WebhookDeliveryState = strawberry.enum(
+    DeliveryStateValue, name="WebhookDeliveryState",
+    description="PENDING: to be sent or retried; DELIVERED: a 2xx answer; FAILED: out of attempts.")
 
 
 @strawberry.type(description="A partner's endpoint and the events it is sent.")
@@ -100,3 +109,23 @@ class WebhookDeliveryConnection:
     total_count: int = strawberry.field(description="Deliveries matching, that the caller may see.")
     page_info: PageInfo = strawberry.field(description="Pagination.")
     edges: list[WebhookDeliveryEdge] = strawberry.field(description="This page.")
+
+
+@strawberry.type(description="Result of createWebhookSubscription.")
+class CreateWebhookSubscriptionPayload:
+    subscription: WebhookSubscription | None = strawberry.field(description="The new subscription.")
+    secret: str | None = strawberry.field(
+        description="The signing secret: shown this once, never again. Keep it to verify Lightbox-Signature.")
+    errors: list[Error] = strawberry.field(description="Why it failed.")
+
+
+@strawberry.type(description="Result of deleteWebhookSubscription.")
+class DeleteWebhookSubscriptionPayload:
+    deleted_id: strawberry.ID | None = strawberry.field(description="The subscription stopped.")
+    errors: list[Error] = strawberry.field(description="Why it failed.")
+
+
+@strawberry.type(description="Result of redeliverWebhook.")
+class RedeliverWebhookPayload:
+    delivery: WebhookDelivery | None = strawberry.field(description="The delivery, queued again.")
+    errors: list[Error] = strawberry.field(description="Why it failed.")

@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from content.cases.models import Case as CaseRow
-from content.users.models import User as UserRow
-from content.worklists.assignments import my_assignments
-from content.worklists.coverage import archive_coverage, gap_list
-from content.worklists.evidence import evidence, to_csv
-from content.worklists.facility import facility_index
-from content.worklists.progress import cohort_progress, trainee_progress
+from content.worklists.assignments import get_assignment, my_assignments
 from content.worklists.reports import get_report
-from content.worklists.service import case_uids_of, get_worklist, list_worklists
-from integrations.evidence_html import to_html
-from schema.context import Context
-from schema.node import from_global_id
-from schema.types import Case, CurriculumNode
-from schema.worklists.progress_types import (
-    ArchiveCoverageNode,
-    CaseFacility,
-    CohortProgress,
-    EvidenceExport,
-    Progress,
-)
-from schema.worklists.report_types import Report
+from content.worklists.service import get_worklist, list_worklists
+from schema.core.context import Context
+from schema.core.ids import from_global_id
+from schema.core.node import Node
+from schema.reports.types import Report
 from schema.worklists.types import Assignment, Worklist
-
-# `root` is strawberry's name for the parent value, so the Python parameter takes another name.
-RootArg = Annotated[str | None, strawberry.argument(name="root", description="Only this node and its subtree.")]
-
-
-def _uid(gid: strawberry.ID | None, type_name: str, field: str) -> str | None:
-    return from_global_id(gid, type_name, field=field)[1] if gid else None
 
 
 @strawberry.type
@@ -45,66 +25,23 @@ class WorklistQuery:
         ctx = info.context
         return [Assignment.of(a) for a in my_assignments(session=ctx.session, principal=ctx.principal)]
 
-    @strawberry.field(description="Progress of a trainee (trainers), or of the caller when traineeId is null.")
-    def progress(self, info: Info[Context, None], trainee_id: strawberry.ID | None = None) -> Progress:
-        ctx = info.context
-        p = trainee_progress(_uid(trainee_id, "User", "traineeId"), session=ctx.session, principal=ctx.principal)
-        return Progress.of(p, ctx.session.get(UserRow, p.trainee_uids[0]))
-
-    @strawberry.field(description="Progress of a cohort and of each of its trainees (trainers).")
-    def cohort_progress(self, info: Info[Context, None], cohort: strawberry.ID) -> CohortProgress:
-        ctx = info.context
-        total, each = cohort_progress(from_global_id(cohort, "Cohort", field="cohort")[1], session=ctx.session,
-                                      principal=ctx.principal)
-        return CohortProgress(total=Progress.of(total, None),
-                              trainees=[Progress.of(p, ctx.session.get(UserRow, p.trainee_uids[0])) for p in each])
-
     @strawberry.field(description="All worklists, newest first (trainers).")
     def worklists(self, info: Info[Context, None]) -> list[Worklist]:
         ctx = info.context
         return [Worklist.of(w) for w in list_worklists(session=ctx.session, principal=ctx.principal)]
 
     @strawberry.field(description="One worklist (trainers).")
-    def worklist(self, info: Info[Context, None], id: strawberry.ID) -> Worklist:
+    def worklist(
+            self, info: Info[Context, None],
+            id: Annotated[strawberry.ID, strawberry.argument(description="The worklist.")],
+    ) -> Worklist:
         ctx = info.context
         uid = from_global_id(id, "Worklist")[1]
         return Worklist.of(get_worklist(uid, session=ctx.session, principal=ctx.principal))
 
-    @strawberry.field(description="One report: the author's own, or any submitted report for a trainer.")
-    def report(self, info: Info[Context, None], id: strawberry.ID) -> Report:
-        ctx = info.context
-        return Report.of(get_report(from_global_id(id, "Report")[1], session=ctx.session, principal=ctx.principal))
 
-    @strawberry.field(description="Validated cases per curriculum node (rolled up) by modality, for the region.")
-    def archive_coverage(self, info: Info[Context, None], root_code: RootArg = None) -> list[ArchiveCoverageNode]:
-        ctx = info.context
-        return [ArchiveCoverageNode.of(n) for n in archive_coverage(root=root_code, session=ctx.session,
-                                                                     principal=ctx.principal)]
-
-    @strawberry.field(description="Curriculum nodes with no validated case: what the trusts should collect.")
-    def curriculum_gaps(self, info: Info[Context, None], root_code: RootArg = None,
-                        core_only: bool = False) -> list[CurriculumNode]:
-        ctx = info.context
-        return [CurriculumNode.of(n, 0) for n in gap_list(root=root_code, core_only=core_only, session=ctx.session,
-                                                          principal=ctx.principal)]
-
-    @strawberry.field(description="Facility index per case from submitted reports, hardest first (trainers).")
-    def case_facility(self, info: Info[Context, None], worklist: strawberry.ID | None = None) -> list[CaseFacility]:
-        ctx = info.context
-        cases = None
-        if worklist:
-            cases = case_uids_of(ctx.session, get_worklist(from_global_id(worklist, "Worklist", field="worklist")[1],
-                                                           session=ctx.session, principal=ctx.principal).uid)
-        out = []
-        for f in facility_index(case_uids=cases, session=ctx.session, principal=ctx.principal):
-            row = ctx.session.get(CaseRow, f.case_uid)
-            out.append(CaseFacility(case=Case.of(row, ctx) if row else None, report_count=f.report_count,
-                                    judged_count=f.judged_count, correct_count=f.correct_count,
-                                    facility_index=f.facility_index, mean_score=f.mean_score))
-        return out
-
-    @strawberry.field(description="A trainee's completed worklists and scores as CSV and one-page HTML.")
-    def evidence(self, info: Info[Context, None], trainee_id: strawberry.ID | None = None) -> EvidenceExport:
-        ctx = info.context
-        ev = evidence(_uid(trainee_id, "User", "traineeId"), session=ctx.session, principal=ctx.principal)
-        return EvidenceExport(csv=to_csv(ev), html=to_html(ev))
+WORKLIST_NODES: dict[str, Callable[[str, Context], Node]] = {
+    "Worklist": lambda uid, ctx: Worklist.of(get_worklist(uid, session=ctx.session, principal=ctx.principal)),
+    "Assignment": lambda uid, ctx: Assignment.of(get_assignment(uid, session=ctx.session, principal=ctx.principal)),
+    "Report": lambda uid, ctx: Report.of(get_report(uid, session=ctx.session, principal=ctx.principal)),
+}

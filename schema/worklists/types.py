@@ -1,8 +1,9 @@
-"""Worklists and assignments as GraphQL types; each resolves through the worklist services."""
+"""Worklists, assignments and the payloads of their mutations."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from sqlmodel import col, select
@@ -12,18 +13,30 @@ from content.cases.models import Case as CaseRow
 from content.worklists.assignments import assignments_of_worklist, items_of
 from content.worklists.clock import deadline, time_limit
 from content.worklists.models import Assignment as AssignmentRow
+from content.worklists.models import LateAnswers as LateAnswersValue
 from content.worklists.models import Worklist as WorklistRow
 from content.worklists.models import WorklistItem
+from content.worklists.models import WorklistMode as WorklistModeValue
 from content.worklists.overlap import met_elsewhere
 from content.worklists.reports import readable_reports, reports_of
 from content.worklists.revalidation import revalidated_reports
 from content.worklists.service import worklist_versions
-from schema.context import Context
-from schema.node import to_global_id
-from schema.types import Case, Node, Person, User, prime_cases
-from schema.worklists.cases import blinded, pinned_case
-from schema.worklists.enums import LateAnswers, WorklistMode
-from schema.worklists.report_types import Report
+from schema.cases.types import Case, pinned_case, prime_cases
+from schema.core.context import Context
+from schema.core.errors import Error
+from schema.core.ids import from_global_id, to_global_id
+from schema.core.node import Node
+from schema.reports.types import Report
+from schema.users.types import Person, User
+
+WorklistMode = strawberry.enum(WorklistModeValue, name="WorklistMode",
+                               description="LONG_CASE: a structured report; RAPID_REPORTING: normal or "
+                                           "abnormal, against a clock.")
+
+
+LateAnswers = strawberry.enum(LateAnswersValue, name="LateAnswers",
+                              description="What a timed worklist does with an answer after its time limit: FLAG "
+                                          "accepts it marked over time; REFUSE refuses it.")
 
 
 @strawberry.type(description="A case of a worklist, in its place.")
@@ -60,9 +73,11 @@ class Worklist(Node):
         return len(self._items(info))
 
     @strawberry.field(description="The cases in order, with how many trainees met each in other worklists.")
-    def cases(self, info: Info[Context, None], cohort: strawberry.ID | None = None) -> list[WorklistCase]:
-        from schema.node import from_global_id
-
+    def cases(
+            self, info: Info[Context, None],
+            cohort: Annotated[strawberry.ID | None,
+                              strawberry.argument(description="Count only this cohort.")] = None,
+    ) -> list[WorklistCase]:
         ctx = info.context
         cohort_uid = from_global_id(cohort, "Cohort", field="cohort")[1] if cohort else None
         met = met_elsewhere(self.uid, cohort_uid=cohort_uid, session=ctx.session, principal=ctx.principal)
@@ -178,7 +193,7 @@ class Assignment(Node):
             report = reports.get((self.row.uid, i.case_uid))
             done = report is not None and report.submitted_at is not None
             label = f"Case {i.position} of {worklist.title if worklist else 'worklist'}"
-            case = pinned_case(rows[i.case_uid], i.case_version, blind=i.case_uid in blinded(ctx), label=label,
+            case = pinned_case(rows[i.case_uid], i.case_version, blind=i.case_uid in ctx.blinded_cases(), label=label,
                                ctx=ctx)
             out.append(AssignmentItem(position=i.position, reported=done, case_version=i.case_version, case=case,
                                       report=Report.of(report) if report else None))
@@ -189,3 +204,21 @@ class Assignment(Node):
     def of(row: AssignmentRow) -> Assignment:
         return Assignment(id=strawberry.ID(to_global_id("Assignment", row.uid)), row=row, due_at=row.due_at,
                           assigned_at=row.created, started_at=row.started_at)
+
+
+@strawberry.type(description="Result of a worklist mutation.")
+class WorklistPayload:
+    worklist: Worklist | None = strawberry.field(description="The worklist after the change.")
+    errors: list[Error] = strawberry.field(description="Why it failed.")
+
+
+@strawberry.type(description="Result of assignWorklist.")
+class AssignWorklistPayload:
+    assignments: list[Assignment] = strawberry.field(description="The assignments made (one per trainee).")
+    errors: list[Error] = strawberry.field(description="Why it failed.")
+
+
+@strawberry.type(description="Result of startAssignment.")
+class AssignmentPayload:
+    assignment: Assignment | None = strawberry.field(description="The assignment, its clock started.")
+    errors: list[Error] = strawberry.field(description="Why it failed.")

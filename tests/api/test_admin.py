@@ -18,7 +18,7 @@ from content.principal import SYSTEM
 from content.security import tokens
 from content.users.models import User
 from content.users.service import add_user, principal_for
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content import factories as f
 
 

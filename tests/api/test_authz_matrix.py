@@ -51,7 +51,7 @@ from content.worklists.reports import save_draft, submit_report
 from content.worklists.service import WorklistSpec, create_worklist
 from media.store import ContentStore
 from schema.build import build_schema
-from schema.node import from_global_id, to_global_id
+from schema.core.ids import from_global_id, to_global_id
 from tests.conftest import _truncate
 from tests.content import factories as f
 from tests.media.imaging_rows import add_series

@@ -49,7 +49,7 @@ from content.worklists.reports import save_draft
 from content.worklists.service import WorklistSpec, create_worklist
 from importers.pipeline import ImportTarget, import_paths
 from media.store import ContentStore
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.conftest import _truncate
 from tests.content import factories as f
 from tests.media.reference import PYDICOM

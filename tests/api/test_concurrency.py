@@ -31,7 +31,7 @@ from content.cases.models import Case, CaseVersion
 from content.cases.service import create_case, update_case
 from content.cases.transitions import transition
 from content.workflow import Transition
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content import factories as f
 from tests.helpers import free_port
 

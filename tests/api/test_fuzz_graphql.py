@@ -40,7 +40,7 @@ from content.worklists.service import WorklistSpec, create_worklist
 from importers.pipeline import ImportTarget, import_paths
 from media.store import ContentStore
 from schema.build import sdl
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content import factories as f
 from tests.importers.conftest import _find
 

@@ -9,7 +9,7 @@ from content.cases.service import create_case
 from content.cases.transitions import transition
 from content.curriculum.service import load_tree
 from content.principal import SYSTEM
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content import factories as f
 from tests.contract.test_partner_operations import login, operation
 

@@ -12,7 +12,7 @@ from content.cases.service import create_case
 from content.cases.transitions import transition
 from content.principal import SYSTEM
 from content.users.service import add_to_cohort, get_or_create_cohort
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content import factories as f
 from tests.contract.test_partner_operations import login, operation
 
@@ -247,7 +247,7 @@ def test_create_from_search_honours_text_and_states(live, school: dict) -> None:
 
 def test_a_timed_worklist_refuses_late_answers_on_the_server_clock(live, school: dict, session: Session) -> None:  # type: ignore[no-untyped-def]
     from content.worklists.models import Assignment as AssignmentRow
-    from schema.node import from_global_id
+    from schema.core.ids import from_global_id
 
     trainer, ann = login(live, "trainer"), login(live, "ann")
     made = _gql_ok(live, operation("worklists.graphql", "CreateWorklist"), {"input": {

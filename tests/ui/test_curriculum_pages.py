@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from content.curriculum.service import load_tree
 from content.principal import SYSTEM
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 
 CASE = "query($id: ID!) { node(id: $id) { ... on Case { state version publishedVersion curriculum { code } } } }"
 RETIRED_CASE = "Left MCA infarct with a hyperdense artery"  # seeded, validated, tagged NEURO.STROKE.ISCHAEMIC

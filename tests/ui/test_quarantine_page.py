@@ -16,7 +16,7 @@ from content.users.models import User
 from content.users.service import principal_for
 from importers.pipeline import ImportTarget, deid_secret, import_paths
 from media.store import ContentStore
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.importers.conftest import _find
 
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr: scripts/setup.sh")

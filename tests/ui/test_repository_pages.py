@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from importers.synth import SynthStudy, synth_ct_series, write_series
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.ui.conftest import IMAGED, PASSWORD, SLICES
 
 IMAGE_LOADED = "() => { const i = document.querySelector('.stack-image'); return i?.complete && i.naturalWidth > 0; }"

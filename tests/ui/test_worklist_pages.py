@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.ui.conftest import SLICES
 
 CREATE = """mutation($input: CreateWorklistInput!) { createWorklist(input: $input) {
@@ -136,7 +136,7 @@ def test_a_timed_session_runs_on_the_server_clock_and_refuses_late_answers(open_
     from datetime import timedelta
 
     from content.worklists.models import Assignment as AssignmentRow
-    from schema.node import from_global_id
+    from schema.core.ids import from_global_id
 
     trainer = live_ui.token("trainer")
     case = to_global_id("Case", live_ui.data.cases["Right apical pneumothorax"])

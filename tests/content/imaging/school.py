@@ -15,7 +15,7 @@ from content.principal import SYSTEM, Principal
 from content.users.service import add_user, principal_for
 from importers.pipeline import ImportTarget, import_paths
 from media.store import ContentStore
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content import factories as f
 from tests.importers.conftest import _find
 

@@ -19,7 +19,7 @@ from content.imaging.models import Instance, Series, Study
 from content.worklists.assignments import assign_worklist
 from content.worklists.service import WorklistSpec, create_worklist
 from media.urls import rendered_url
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content.imaging.school import School
 from tests.importers.conftest import _find
 

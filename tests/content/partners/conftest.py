@@ -13,7 +13,7 @@ from api.settings import Settings
 from content.principal import Principal
 from content.security.authentication import authenticate
 from media.store import ContentStore
-from schema.context import Context
+from schema.core.context import Context
 from search import SearchBackend
 from tests.content.partners.world import World, seed
 
@@ -40,8 +40,10 @@ def partner_schema() -> strawberry.Schema:
     from strawberry.schema.config import StrawberryConfig
 
     from schema import build
-    from schema.partners import PartnerMutation, PartnerQuery
-    from schema.types import Case, Collection
+    from schema.cases.types import Case
+    from schema.collections.types import Collection
+    from schema.partners.mutations import PartnerMutation
+    from schema.partners.queries import PartnerQuery
 
     if issubclass(build.Query, PartnerQuery) and issubclass(build.Mutation, PartnerMutation):
         return build.build_schema()

@@ -11,7 +11,7 @@ from content.cases.service import create_case
 from content.cases.transitions import transition
 from content.principal import SYSTEM
 from content.users.service import add_user, principal_for
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content.partners.conftest import RunGql, as_token
 from tests.content.partners.world import HULL, NORTHERN, World
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content.partners.world import HULL, NORTHERN, World
 
 CASE = """query($id: ID!) { node(id: $id) { ... on Case { title

@@ -12,7 +12,7 @@ from content.webhooks.deliveries import redeliver
 from content.webhooks.models import DeliveryState
 from content.workflow import Transition
 from integrations.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content.webhooks.conftest import School, open_school
 from tests.content.webhooks.receiver import Receiver, receiving
 

@@ -16,7 +16,7 @@ from content.worklists.assignments import assign_worklist
 from content.worklists.report_fields import ReportFields
 from content.worklists.reports import submit_report
 from content.worklists.service import WorklistSpec, create_worklist
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content.webhooks.conftest import School
 
 SECRET_WORDS = ("Tension pneumothorax", "Deep sulcus", "Sudden dyspnoea", "Left pneumothorax", "PNEUMOTHORAX",

@@ -6,7 +6,7 @@ from content.partners.models import PartnerCreate
 from content.partners.service import create_partner, create_partner_token
 from content.principal import SYSTEM
 from content.security.authentication import authenticate
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content.webhooks.conftest import School
 
 

@@ -9,7 +9,7 @@ from content.principal import ANONYMOUS, Principal
 from content.webhooks.deliveries import list_deliveries, redeliver
 from content.webhooks.models import DeliveryState
 from content.webhooks.service import delete_subscription, get_subscription, list_subscriptions
-from schema.node import to_global_id
+from schema.core.ids import to_global_id
 from tests.content.webhooks.conftest import School
 
 

@@ -1,0 +1,1 @@
+"""GraphQL of the workflow domain."""
