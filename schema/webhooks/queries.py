@@ -35,8 +35,8 @@ class WebhookQuery:
             self, info: Info[Context, None],
             subscription: Annotated[strawberry.ID | None,
                                     strawberry.argument(description="Only deliveries of this subscription.")] = None,
-            state: Annotated[WebhookDeliveryState | None,
-                             strawberry.argument(description="Only deliveries in this state.")] = None,  # type: ignore[valid-type]
+            state: Annotated[WebhookDeliveryState | None,  # type: ignore[valid-type]
+                             strawberry.argument(description="Only deliveries in this state.")] = None,
             first: Annotated[int, strawberry.argument(description="How many deliveries, 1 to 100.")] = 20,
             after: Annotated[str | None, strawberry.argument(description="Cursor of the edge to start after.")] = None,
     ) -> WebhookDeliveryConnection:
