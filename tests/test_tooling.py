@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = {"content", "search", "media", "importers", "schema", "api"}
+PACKAGES = {"content", "search", "media", "importers", "integrations", "schema", "api"}
 STRICT = {"search.*", "media.*", "importers.*"}
 
 
