@@ -58,8 +58,7 @@ def _format_error(err: GraphQLError, request_id: str, *, suggestions: bool = Tru
     # Parsing, validation and input coercion (a variable of the wrong type, an unknown enum
     # value, an unparsable DateTime): graphql-core and strawberry refusing the request.
     message = err.message if suggestions else without_suggestions(err.message)
-    return graphql_error(message, ErrorCode.INVALID_QUERY,
-                         locations=[loc._asdict() for loc in err.locations or []])
+    return graphql_error(message, ErrorCode.INVALID_QUERY, locations=[loc._asdict() for loc in err.locations or []])
 
 
 def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog: bool = False) -> FastAPI:
@@ -69,10 +68,12 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
         # back in the background, so a restarted service converges without an operator.
         threading.Thread(target=runtime.repair_catalog, name="catalog-repair", daemon=True).start()
     engine, bus, sessions, catalog = runtime.engine, runtime.bus, runtime.sessions, runtime.catalog
-    schema = build_schema(max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
-                          max_aliases=settings.max_aliases)
+    schema = build_schema(
+        max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens, max_aliases=settings.max_aliases
+    )
     secret = settings.secret()
     media_store = ContentStore(settings.media_dir)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
@@ -85,9 +86,14 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     # Outermost first: ids, headers and metrics wrap everything, including rate-limit refusals.
     app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                           allow_headers=["authorization", "content-type", "x-request-id"],
-                           expose_headers=["x-request-id", "etag", "warning"], max_age=600)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "x-request-id"],
+            expose_headers=["x-request-id", "etag", "warning"],
+            max_age=600,
+        )
     app.add_middleware(RequestMiddleware)
     if settings.trusted_proxies:
         # Outermost, so rate limits, the sign-in throttle and logs see the client a trusted proxy
@@ -99,14 +105,20 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     for router in (media_router, uploads_router, dicomweb_router, ui_router, graphiql_router):
         app.include_router(router)
 
-    def execute(request: Request, body: dict[str, Any],
-                allowed: tuple[OperationType, ...] = (OperationType.QUERY, OperationType.MUTATION)) -> JSONResponse:
+    def execute(
+        request: Request,
+        body: dict[str, Any],
+        allowed: tuple[OperationType, ...] = (OperationType.QUERY, OperationType.MUTATION),
+    ) -> JSONResponse:
         rid = request_id.get()
         query = body.get("query")
         variables = body.get("variables")
         operation = body.get("operationName")
-        if (not isinstance(query, str) or (variables is not None and not isinstance(variables, dict))
-                or (operation is not None and not isinstance(operation, str))):
+        if (
+            not isinstance(query, str)
+            or (variables is not None and not isinstance(variables, dict))
+            or (operation is not None and not isinstance(operation, str))
+        ):
             return _refusal("a query string is required", ErrorCode.INVALID_QUERY)
         if contains_nul(query, variables):
             # No database stores U+0000 in text (PostgreSQL refuses it even in a WHERE clause).
@@ -118,22 +130,35 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
             except DomainError as exc:
                 return graphql_refusal(exc, status=401)
             signed_in = not principal.is_anonymous
-            if (not (signed_in and settings.graphql_introspection)
-                    and introspects(query, max_tokens=settings.max_query_tokens)):
+            if not (signed_in and settings.graphql_introspection) and introspects(
+                query, max_tokens=settings.max_query_tokens
+            ):
                 why = "sign in first" if settings.graphql_introspection else "it is turned off on this server"
                 return _refusal(f"introspection is not available: {why}", ErrorCode.INVALID_QUERY)
-            ctx = Context(principal=principal, session=session, secret=secret,
-                          token_ttl_seconds=settings.token_ttl_seconds, catalog=catalog,
-                          password_policy=runtime.password_policy, store=media_store)
+            ctx = Context(
+                principal=principal,
+                session=session,
+                secret=secret,
+                token_ttl_seconds=settings.token_ttl_seconds,
+                catalog=catalog,
+                password_policy=runtime.password_policy,
+                store=media_store,
+            )
             ctx.extra["webhook_targets"] = runtime.dispatcher.config.targets
             ctx.extra["login_gate"] = login_gate(login_buckets, request.client.host if request.client else "unknown")
             try:
-                result = schema.execute_sync(query, variable_values=variables, context_value=ctx,
-                                             operation_name=operation, allowed_operation_types=allowed)
+                result = schema.execute_sync(
+                    query,
+                    variable_values=variables,
+                    context_value=ctx,
+                    operation_name=operation,
+                    allowed_operation_types=allowed,
+                )
             except InvalidOperationTypeError:
                 # Decided from the parsed operation that would run, whatever comments precede it.
-                return _refusal("only queries run over GET; send mutations with POST",
-                                ErrorCode.INVALID_INPUT, status=405)
+                return _refusal(
+                    "only queries run over GET; send mutations with POST", ErrorCode.INVALID_INPUT, status=405
+                )
             except (CannotGetOperationTypeError, MissingQueryError) as exc:
                 # An empty document, or no operation of that name in it: strawberry raises these
                 # before graphql-core can report them as errors.
@@ -148,8 +173,11 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     async def graphql_post(request: Request) -> JSONResponse:
         # Size and nesting are measured on the bytes, before json.loads builds Python objects.
         try:
-            body = load_json(await read_body(request, settings.max_graphql_bytes),
-                             max_bytes=settings.max_graphql_bytes, max_depth=settings.max_json_depth)
+            body = load_json(
+                await read_body(request, settings.max_graphql_bytes),
+                max_bytes=settings.max_graphql_bytes,
+                max_depth=settings.max_json_depth,
+            )
         except DomainError as exc:
             return graphql_refusal(exc)  # 413 past the cap, 400 for malformed JSON
         if not isinstance(body, dict):
@@ -162,9 +190,16 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
         if "query" not in params:
             return graphiql_page()  # a browser: GraphiQL, from our own files
         try:
-            variables = load_json(params["variables"], max_bytes=settings.max_graphql_bytes,
-                                  max_depth=settings.max_json_depth - 1,  # as nested in a POST body
-                                  what="variables") if params.get("variables") else None
+            variables = (
+                load_json(
+                    params["variables"],
+                    max_bytes=settings.max_graphql_bytes,
+                    max_depth=settings.max_json_depth - 1,  # as nested in a POST body
+                    what="variables",
+                )
+                if params.get("variables")
+                else None
+            )
         except DomainError as exc:
             return graphql_refusal(exc)  # 413 past the cap, 400 for malformed JSON
         body = {"query": params["query"], "variables": variables, "operationName": params.get("operationName")}
@@ -187,8 +222,9 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
         except Exception:
             log.warning("readiness: the catalog did not answer", exc_info=True)
         ok = all(checks.values())
-        return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks},
-                            status_code=200 if ok else 503)
+        return JSONResponse(
+            {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
+        )
 
     return app
 

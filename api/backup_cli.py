@@ -44,9 +44,14 @@ def export(directory: Path = typer.Argument(..., metavar="DIR", help="A new or e
     try:
         if not migrations.is_current(engine):
             _fail("the database schema is behind; run `lightbox migrate` before exporting")
-        manifest = export_repository(directory, engine=engine, media_root=settings.media_dir,
-                                     revision=migrations.current_revision(engine), derived=DERIVED_TABLES,
-                                     key_id=_key_id(settings))
+        manifest = export_repository(
+            directory,
+            engine=engine,
+            media_root=settings.media_dir,
+            revision=migrations.current_revision(engine),
+            derived=DERIVED_TABLES,
+            key_id=_key_id(settings),
+        )
     except DomainError as exc:
         _fail(exc.message)
     finally:
@@ -56,8 +61,10 @@ def export(directory: Path = typer.Argument(..., metavar="DIR", help="A new or e
     typer.echo(f"exported {rows} rows in {len(manifest.tables)} tables and {media} media files to {directory}")
 
 
-def restore(directory: Path = typer.Argument(..., metavar="DIR", help="A folder written by `lightbox export`."),
-            force: bool = typer.Option(False, "--force", help="Replace the content of a non-empty database.")) -> None:
+def restore(
+    directory: Path = typer.Argument(..., metavar="DIR", help="A folder written by `lightbox export`."),
+    force: bool = typer.Option(False, "--force", help="Replace the content of a non-empty database."),
+) -> None:
     """Load an export into an empty database (migrating a new one first), copy its media, rebuild the catalog."""
     from api.runtime import Runtime
     from content.integrity import check_repository
@@ -74,8 +81,9 @@ def restore(directory: Path = typer.Argument(..., metavar="DIR", help="A folder 
             verify_export(directory, revision=migrations.head_revision())
             migrations.upgrade(engine)
             revision = migrations.current_revision(engine)
-        manifest = restore_repository(directory, engine=engine, media_root=settings.media_dir, revision=revision,
-                                      force=force)
+        manifest = restore_repository(
+            directory, engine=engine, media_root=settings.media_dir, revision=revision, force=force
+        )
     except DomainError as exc:
         _fail(exc.message)
     finally:
@@ -91,8 +99,12 @@ def restore(directory: Path = typer.Argument(..., metavar="DIR", help="A folder 
     for problem in problems:
         typer.echo(f"warning: {problem.line()}", err=True)
     if manifest.key_id and manifest.key_id != _key_id(settings):
-        typer.echo("warning: this repository's LIGHTBOX_SECRET_KEY differs from the exporting one's; "
-                   "re-importing studies it already holds will create duplicates", err=True)
+        typer.echo(
+            "warning: this repository's LIGHTBOX_SECRET_KEY differs from the exporting one's; "
+            "re-importing studies it already holds will create duplicates",
+            err=True,
+        )
     rows = sum(t.rows for t in manifest.tables)
-    typer.echo(f"restored {rows} rows in {len(manifest.tables)} tables from {directory}; "
-               f"catalog rebuilt: {entries} entries")
+    typer.echo(
+        f"restored {rows} rows in {len(manifest.tables)} tables from {directory}; catalog rebuilt: {entries} entries"
+    )

@@ -110,15 +110,25 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
         configure_logging()
     # proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from any local peer; the app
     # trusts it only from LIGHTBOX_TRUSTED_PROXIES.
-    uvicorn.run("api.app:app_from_env", host=host, port=port, workers=workers, factory=True, log_level="info",
-                proxy_headers=False,
-                log_config=None if settings.log_json else uvicorn.config.LOGGING_CONFIG)
+    uvicorn.run(
+        "api.app:app_from_env",
+        host=host,
+        port=port,
+        workers=workers,
+        factory=True,
+        log_level="info",
+        proxy_headers=False,
+        log_config=None if settings.log_json else uvicorn.config.LOGGING_CONFIG,
+    )
 
 
 @user_app.command("add")
-def user_add(name: str, role: list[str] = typer.Option(..., "--role", help="Repeat for several roles."),
-             password_stdin: bool = typer.Option(False, "--password-stdin"),
-             display_name: str | None = typer.Option(None, "--display-name")) -> None:
+def user_add(
+    name: str,
+    role: list[str] = typer.Option(..., "--role", help="Repeat for several roles."),
+    password_stdin: bool = typer.Option(False, "--password-stdin"),
+    display_name: str | None = typer.Option(None, "--display-name"),
+) -> None:
     """Create a person."""
     from content.principal import SYSTEM
     from content.security.password_policy import PasswordPolicy
@@ -128,18 +138,27 @@ def user_add(name: str, role: list[str] = typer.Option(..., "--role", help="Repe
     settings = Settings()
     with _sessions(settings).scope() as session:
         try:
-            user = add_user(name, roles=role, password=password, display_name=display_name, session=session,
-                            principal=SYSTEM, policy=PasswordPolicy(min_length=settings.password_min_length))
+            user = add_user(
+                name,
+                roles=role,
+                password=password,
+                display_name=display_name,
+                session=session,
+                principal=SYSTEM,
+                policy=PasswordPolicy(min_length=settings.password_min_length),
+            )
         except DomainError as exc:
             _fail(exc.message)
     typer.echo(f"added {user.username} ({', '.join(user.roles)})")
 
 
 @token_app.command("create")
-def token_create(name: str, scope: str | None = typer.Option(None, "--scope", help="read or write"),
-                 collection: str | None = typer.Option(None, "--collection", help="Limit to this path."),
-                 partner: str | None = typer.Option(None, "--partner",
-                                                    help="A token of this partner: reads its collections.")) -> None:
+def token_create(
+    name: str,
+    scope: str | None = typer.Option(None, "--scope", help="read or write"),
+    collection: str | None = typer.Option(None, "--collection", help="Limit to this path."),
+    partner: str | None = typer.Option(None, "--partner", help="A token of this partner: reads its collections."),
+) -> None:
     """Print a new API token for a partner system, once."""
     from content.principal import SYSTEM
     from content.security.api_tokens import create_api_token
@@ -160,10 +179,17 @@ def token_create(name: str, scope: str | None = typer.Option(None, "--scope", he
 
             account = session.exec(select(User).where(User.username == f"partner-{name}".lower()[:64])).first()
             if account is None:
-                account = add_user(f"partner-{name}".lower()[:64], roles=["partner"], password=None,
-                                   display_name=name, session=session, principal=SYSTEM)
-            token, _ = create_api_token(name, scope=scope, acting_user=account, collection_path=collection,
-                                        session=session, principal=SYSTEM)
+                account = add_user(
+                    f"partner-{name}".lower()[:64],
+                    roles=["partner"],
+                    password=None,
+                    display_name=name,
+                    session=session,
+                    principal=SYSTEM,
+                )
+            token, _ = create_api_token(
+                name, scope=scope, acting_user=account, collection_path=collection, session=session, principal=SYSTEM
+            )
         except DomainError as exc:
             _fail(exc.message)
     typer.echo(token)
@@ -183,10 +209,12 @@ def _partner_token(name: str, partner_name: str) -> None:
 
 
 @partner_app.command("add")
-def partner_add(name: str,
-                collection: list[str] = typer.Option(..., "--collection", help="A path it reads; repeat for several."),
-                retired: bool = typer.Option(False, "--retired", help="Its tokens also read retired cases."),
-                contact: str = typer.Option("", "--contact", help="Who to contact at the partner.")) -> None:
+def partner_add(
+    name: str,
+    collection: list[str] = typer.Option(..., "--collection", help="A path it reads; repeat for several."),
+    retired: bool = typer.Option(False, "--retired", help="Its tokens also read retired cases."),
+    contact: str = typer.Option("", "--contact", help="Who to contact at the partner."),
+) -> None:
     """Create a partner school that reads the given collections (and everything under them)."""
     from content.collections.service import by_path
     from content.partners.models import PartnerCreate
@@ -196,12 +224,16 @@ def partner_add(name: str,
     with _sessions(Settings()).scope() as session:
         try:
             uids = [by_path(path, session=session).uid for path in collection]
-            partner = create_partner(PartnerCreate(name=name, contact=contact, may_see_retired=retired,
-                                                   collection_uids=uids), session=session, principal=SYSTEM)
+            partner = create_partner(
+                PartnerCreate(name=name, contact=contact, may_see_retired=retired, collection_uids=uids),
+                session=session,
+                principal=SYSTEM,
+            )
         except DomainError as exc:
             _fail(exc.message)
-    typer.echo(f"added partner {partner.name} reading {', '.join(collection)}"
-               + (" (retired cases too)" if retired else ""))
+    typer.echo(
+        f"added partner {partner.name} reading {', '.join(collection)}" + (" (retired cases too)" if retired else "")
+    )
 
 
 @curriculum_app.command("load")
@@ -263,8 +295,9 @@ def check(repair: bool = typer.Option(False, "--repair", help="Re-project what i
     elif repair:
         typer.echo(f"repaired {len(diff.case_uids)} case(s)")
     else:
-        typer.echo(f"{len(diff.case_uids)} case(s) out of step; run `lightbox check --repair` or `lightbox reindex`",
-                   err=True)
+        typer.echo(
+            f"{len(diff.case_uids)} case(s) out of step; run `lightbox check --repair` or `lightbox reindex`", err=True
+        )
     if problems or not (diff.consistent or repair):
         raise typer.Exit(1)
 
@@ -278,10 +311,14 @@ def schema() -> None:
 
 
 @app.command()
-def render(file: Path, out: Path = typer.Option(Path("out.png"), "-o", "--out"),
-           size: int | None = typer.Option(None, "--size"), frame: int = typer.Option(1, "--frame"),
-           window: str | None = typer.Option(None, "--window", help="CENTER,WIDTH"),
-           preset: str | None = typer.Option(None, "--preset")) -> None:
+def render(
+    file: Path,
+    out: Path = typer.Option(Path("out.png"), "-o", "--out"),
+    size: int | None = typer.Option(None, "--size"),
+    frame: int = typer.Option(1, "--frame"),
+    window: str | None = typer.Option(None, "--window", help="CENTER,WIDTH"),
+    preset: str | None = typer.Option(None, "--preset"),
+) -> None:
     """Render one DICOM file as the server would."""
     from media.render import RenderOptions, render_file
 

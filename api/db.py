@@ -18,8 +18,9 @@ def make_engine(settings: Settings) -> Engine:
     url = settings.db_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False,
-                                                  "timeout": settings.sqlite_busy_timeout_ms / 1000})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": settings.sqlite_busy_timeout_ms / 1000}
+        )
         timeout = settings.sqlite_busy_timeout_ms
 
         @event.listens_for(engine, "connect")

@@ -20,7 +20,6 @@ from content.security.revocation import RevocationCache
 SESSION_COOKIE = "lightbox_session"
 
 
-
 def bearer_of(request: Request, *, allow_cookie: bool = False) -> str | None:
     """The token of the Authorization header; the session cookie only where asked.
 
@@ -52,14 +51,19 @@ def revocations(request: Request) -> RevocationCache | None:
 
 def get_principal(request: Request, session: SessionDep) -> Principal:
     """The caller from the Authorization header; anonymous without one. A bad or ended token is 401."""
-    return authenticate(bearer_of(request), session=session, secret=request.app.state.secret,
-                        revocations=revocations(request))
+    return authenticate(
+        bearer_of(request), session=session, secret=request.app.state.secret, revocations=revocations(request)
+    )
 
 
 def get_reader(request: Request, session: SessionDep) -> Principal:
     """As get_principal, but GET/HEAD routes (media) also accept the UI's session cookie."""
-    return authenticate(bearer_of(request, allow_cookie=True), session=session, secret=request.app.state.secret,
-                        revocations=revocations(request))
+    return authenticate(
+        bearer_of(request, allow_cookie=True),
+        session=session,
+        secret=request.app.state.secret,
+        revocations=revocations(request),
+    )
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -57,6 +57,7 @@ AttrsOf = Callable[[Request, Any], tuple[Attrs, Attrs]]
 
 # Negotiation ---------------------------------------------------------------------------
 
+
 def _ranges(request: Request) -> list[tuple[str, dict[str, str]]]:
     """The Accept header (and PS3.18's `accept` query parameter) as (media type, parameters)."""
     texts = request.query_params.getlist("accept") or [request.headers.get("accept", "*/*")]
@@ -90,11 +91,13 @@ def _refusal(exc: DomainError) -> Response:
 
 
 def _not_acceptable(offered: str) -> Response:
-    return error_response(DomainError(ErrorCode.NOT_ACCEPTABLE, f"this resource is offered as {offered}",
-                                      field="accept"))
+    return error_response(
+        DomainError(ErrorCode.NOT_ACCEPTABLE, f"this resource is offered as {offered}", field="accept")
+    )
 
 
 # DICOM JSON from rows (QIDO) -----------------------------------------------------------
+
 
 def _a(vr: str, *values: Any) -> dict[str, Any]:
     kept = [v for v in values if v is not None and v != ""]
@@ -109,13 +112,21 @@ def _study_attrs(request: Request, row: StudyRow) -> tuple[Attrs, Attrs]:
     s = row.study
     default = {
         "00080020": _a("DA", s.study_date.strftime("%Y%m%d") if s.study_date else None),
-        "00080030": _a("TM"), "00080050": _a("SH"), "00080056": _a("CS", "ONLINE"),
-        "00080061": _a("CS", *row.modalities), "00080090": _a("PN"),
+        "00080030": _a("TM"),
+        "00080050": _a("SH"),
+        "00080056": _a("CS", "ONLINE"),
+        "00080061": _a("CS", *row.modalities),
+        "00080090": _a("PN"),
         "00081190": _a("UR", f"{_base(request)}/studies/{s.study_instance_uid}"),
         # De-identified: the archive keeps no patient identity, so these are present and empty.
-        "00100010": _a("PN"), "00100020": _a("LO"), "00100030": _a("DA"), "00100040": _a("CS"),
-        "0020000D": _a("UI", s.study_instance_uid), "00200010": _a("SH"),
-        "00201206": _a("IS", row.series_count), "00201208": _a("IS", row.instance_count),
+        "00100010": _a("PN"),
+        "00100020": _a("LO"),
+        "00100030": _a("DA"),
+        "00100040": _a("CS"),
+        "0020000D": _a("UI", s.study_instance_uid),
+        "00200010": _a("SH"),
+        "00201206": _a("IS", row.series_count),
+        "00201208": _a("IS", row.instance_count),
     }
     return default, {"00081030": _a("LO", s.description)}
 
@@ -123,29 +134,47 @@ def _study_attrs(request: Request, row: StudyRow) -> tuple[Attrs, Attrs]:
 def _series_attrs(request: Request, row: SeriesRow) -> tuple[Attrs, Attrs]:
     se, st = row.series, row.study
     default = {
-        "00080056": _a("CS", "ONLINE"), "00080060": _a("CS", se.modality), "0008103E": _a("LO", se.description),
+        "00080056": _a("CS", "ONLINE"),
+        "00080060": _a("CS", se.modality),
+        "0008103E": _a("LO", se.description),
         "00081190": _a("UR", f"{_base(request)}/studies/{st.study_instance_uid}/series/{se.series_instance_uid}"),
-        "0020000D": _a("UI", st.study_instance_uid), "0020000E": _a("UI", se.series_instance_uid),
-        "00200011": _a("IS", se.series_number), "00201209": _a("IS", row.instance_count),
+        "0020000D": _a("UI", st.study_instance_uid),
+        "0020000E": _a("UI", se.series_instance_uid),
+        "00200011": _a("IS", se.series_number),
+        "00201209": _a("IS", row.instance_count),
     }
-    optional = {"00180015": _a("CS", se.body_part), "00081030": _a("LO", st.description),
-                "00080020": _a("DA", st.study_date.strftime("%Y%m%d") if st.study_date else None)}
+    optional = {
+        "00180015": _a("CS", se.body_part),
+        "00081030": _a("LO", st.description),
+        "00080020": _a("DA", st.study_date.strftime("%Y%m%d") if st.study_date else None),
+    }
     return default, optional
 
 
 def _instance_attrs(request: Request, row: InstanceRow) -> tuple[Attrs, Attrs]:
     i, se, st = row.instance, row.series, row.study
-    url = (f"{_base(request)}/studies/{st.study_instance_uid}/series/{se.series_instance_uid}"
-           f"/instances/{i.sop_instance_uid}")
+    url = (
+        f"{_base(request)}/studies/{st.study_instance_uid}/series/{se.series_instance_uid}"
+        f"/instances/{i.sop_instance_uid}"
+    )
     default = {
-        "00080016": _a("UI", i.sop_class_uid), "00080018": _a("UI", i.sop_instance_uid),
-        "00080056": _a("CS", "ONLINE"), "00080060": _a("CS", se.modality), "00081190": _a("UR", url),
-        "0020000D": _a("UI", st.study_instance_uid), "0020000E": _a("UI", se.series_instance_uid),
-        "00200013": _a("IS", i.instance_number), "00280008": _a("IS", i.frames),
-        "00280010": _a("US", i.rows), "00280011": _a("US", i.columns),
+        "00080016": _a("UI", i.sop_class_uid),
+        "00080018": _a("UI", i.sop_instance_uid),
+        "00080056": _a("CS", "ONLINE"),
+        "00080060": _a("CS", se.modality),
+        "00081190": _a("UR", url),
+        "0020000D": _a("UI", st.study_instance_uid),
+        "0020000E": _a("UI", se.series_instance_uid),
+        "00200013": _a("IS", i.instance_number),
+        "00280008": _a("IS", i.frames),
+        "00280010": _a("US", i.rows),
+        "00280011": _a("US", i.columns),
     }
-    optional = {"00200011": _a("IS", se.series_number), "0008103E": _a("LO", se.description),
-                "00080020": _a("DA", st.study_date.strftime("%Y%m%d") if st.study_date else None)}
+    optional = {
+        "00200011": _a("IS", se.series_number),
+        "0008103E": _a("LO", se.description),
+        "00080020": _a("DA", st.study_date.strftime("%Y%m%d") if st.study_date else None),
+    }
     return default, optional
 
 
@@ -159,11 +188,15 @@ def _qido(request: Request, query: Query, page: Page[Any], attrs: AttrsOf, hold:
         body.append(dict(sorted(hold.json(row.study.case_uid, default).items())))
     warnings = []
     if page.more:
-        warnings.append('299 lightbox "The number of results exceeded the maximum supported by the server. '
-                        'Additional results can be requested."')
+        warnings.append(
+            '299 lightbox "The number of results exceeded the maximum supported by the server. '
+            'Additional results can be requested."'
+        )
     if query.ignored:
-        warnings.append(f'299 lightbox "The following attributes are not supported as matching keys and were '
-                        f'ignored: {", ".join(sorted(set(query.ignored)))}"')
+        warnings.append(
+            f'299 lightbox "The following attributes are not supported as matching keys and were '
+            f'ignored: {", ".join(sorted(set(query.ignored)))}"'
+        )
     headers = {"Warning": ", ".join(warnings)} if warnings else {}
     return JSONResponse(body, media_type=DICOM_JSON, headers=headers)
 
@@ -175,8 +208,14 @@ SEARCHES: Final[dict[Level, tuple[Callable[..., Page[Any]], AttrsOf]]] = {
 }
 
 
-def _search(request: Request, session: Session, principal: Principal, level: Level, study: str | None = None,
-            series: str | None = None) -> Response:
+def _search(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    level: Level,
+    study: str | None = None,
+    series: str | None = None,
+) -> Response:
     search, attrs = SEARCHES[level]
     try:
         query = parse_query(level, list(request.query_params.multi_items()), study_uid=study, series_uid=series)
@@ -213,15 +252,18 @@ def search_study_instances(request: Request, study: str, session: SessionDep, pr
 
 
 @dicomweb_router.get("/studies/{study}/series/{series}/instances", response_model=None)
-def search_series_instances(request: Request, study: str, series: str, session: SessionDep,
-                            principal: PrincipalDep) -> Response:
+def search_series_instances(
+    request: Request, study: str, series: str, session: SessionDep, principal: PrincipalDep
+) -> Response:
     return _search(request, session, principal, Level.INSTANCE, study, series)
 
 
 # WADO-RS --------------------------------------------------------------------------------
 
-def _selected(session: Session, principal: Principal, study: str, series: str | None = None,
-              sop: str | None = None) -> list[InstanceRow] | Response:
+
+def _selected(
+    session: Session, principal: Principal, study: str, series: str | None = None, sop: str | None = None
+) -> list[InstanceRow] | Response:
     try:
         return service.retrievable(study, series, sop, session=session, principal=principal)
     except DomainError as exc:
@@ -232,8 +274,9 @@ def _selected(session: Session, principal: Principal, study: str, series: str | 
         session.close()
 
 
-def _selected_withholding(session: Session, principal: Principal, study: str, series: str | None = None,
-                          sop: str | None = None) -> tuple[list[InstanceRow] | Response, Withholding]:
+def _selected_withholding(
+    session: Session, principal: Principal, study: str, series: str | None = None, sop: str | None = None
+) -> tuple[list[InstanceRow] | Response, Withholding]:
     """The selection and what to withhold from it, read before `_selected` gives the session back."""
     hold = withholding_for(session=session, principal=principal)
     return _selected(session, principal, study, series, sop), hold
@@ -296,14 +339,16 @@ def retrieve_study(request: Request, study: str, session: SessionDep, principal:
 
 
 @dicomweb_router.get("/studies/{study}/series/{series}", response_model=None)
-def retrieve_series(request: Request, study: str, series: str, session: SessionDep,
-                    principal: PrincipalDep) -> Response:
+def retrieve_series(
+    request: Request, study: str, series: str, session: SessionDep, principal: PrincipalDep
+) -> Response:
     return _retrieve(request, _selected_withholding(session, principal, study, series))
 
 
 @dicomweb_router.get("/studies/{study}/series/{series}/instances/{sop}", response_model=None)
-def retrieve_instance(request: Request, study: str, series: str, sop: str, session: SessionDep,
-                      principal: PrincipalDep) -> Response:
+def retrieve_instance(
+    request: Request, study: str, series: str, sop: str, session: SessionDep, principal: PrincipalDep
+) -> Response:
     return _retrieve(request, _selected_withholding(session, principal, study, series, sop))
 
 
@@ -341,18 +386,21 @@ def study_metadata(request: Request, study: str, session: SessionDep, principal:
 
 
 @dicomweb_router.get("/studies/{study}/series/{series}/metadata", response_model=None)
-def series_metadata(request: Request, study: str, series: str, session: SessionDep,
-                    principal: PrincipalDep) -> Response:
+def series_metadata(
+    request: Request, study: str, series: str, session: SessionDep, principal: PrincipalDep
+) -> Response:
     return _metadata(request, _selected_withholding(session, principal, study, series))
 
 
 @dicomweb_router.get("/studies/{study}/series/{series}/instances/{sop}/metadata", response_model=None)
-def instance_metadata(request: Request, study: str, series: str, sop: str, session: SessionDep,
-                      principal: PrincipalDep) -> Response:
+def instance_metadata(
+    request: Request, study: str, series: str, sop: str, session: SessionDep, principal: PrincipalDep
+) -> Response:
     return _metadata(request, _selected_withholding(session, principal, study, series, sop))
 
 
 # Rendered ---------------------------------------------------------------------------------
+
 
 def _render_size(request: Request, row: InstanceRow) -> int | None:
     """PS3.18 `viewport=VW,VH`: fit the image inside the box, as our longest-edge size."""
@@ -392,9 +440,12 @@ def _rendered(request: Request, rows: list[InstanceRow] | Response, frame: int =
         if frame > max(row.instance.frames, 1):
             raise DomainError(ErrorCode.NOT_FOUND, f"the instance has {row.instance.frames} frame(s)", field="frame")
         options = RenderOptions(frame=frame, size=_render_size(request, row), window=_window(request), format=fmt)
-        plan = serving.plan_render(source_key=row.instance.file_key, frames=row.instance.frames,
-                                   longest_edge=max(row.instance.rows or 0, row.instance.columns or 0),
-                                   options=options)
+        plan = serving.plan_render(
+            source_key=row.instance.file_key,
+            frames=row.instance.frames,
+            longest_edge=max(row.instance.rows or 0, row.instance.columns or 0),
+            options=options,
+        )
         store = ContentStore(request.app.state.settings.media_dir)
         served = serving.render(store, plan)
     except DomainError as exc:
@@ -403,20 +454,25 @@ def _rendered(request: Request, rows: list[InstanceRow] | Response, frame: int =
     if served.placeholder_reason:
         headers["X-Lightbox-Placeholder"] = served.placeholder_reason
     # The rendition is cached after the answer is sent, shared with /media (same key, same bytes).
-    return Response(served.body, media_type=MEDIA_TYPES[fmt], headers=headers,
-                    background=BackgroundTask(serving.store_rendition, store, plan, served))
+    return Response(
+        served.body,
+        media_type=MEDIA_TYPES[fmt],
+        headers=headers,
+        background=BackgroundTask(serving.store_rendition, store, plan, served),
+    )
 
 
 @dicomweb_router.get("/studies/{study}/series/{series}/instances/{sop}/rendered", response_model=None)
-def instance_rendered(request: Request, study: str, series: str, sop: str, session: SessionDep,
-                      principal: PrincipalDep) -> Response:
+def instance_rendered(
+    request: Request, study: str, series: str, sop: str, session: SessionDep, principal: PrincipalDep
+) -> Response:
     return _rendered(request, _selected(session, principal, study, series, sop))
 
 
-@dicomweb_router.get("/studies/{study}/series/{series}/instances/{sop}/frames/{frames}/rendered",
-                     response_model=None)
-def frame_rendered(request: Request, study: str, series: str, sop: str, frames: str, session: SessionDep,
-                   principal: PrincipalDep) -> Response:
+@dicomweb_router.get("/studies/{study}/series/{series}/instances/{sop}/frames/{frames}/rendered", response_model=None)
+def frame_rendered(
+    request: Request, study: str, series: str, sop: str, frames: str, session: SessionDep, principal: PrincipalDep
+) -> Response:
     selected = _selected(session, principal, study, series, sop)
     if not frames.isdigit() or int(frames) < 1:  # one frame per image: a list would need a video type
         return _refusal(DomainError(ErrorCode.INVALID_INPUT, "one frame number, 1-based", field="frames"))

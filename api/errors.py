@@ -60,8 +60,12 @@ def graphql_error(message: str, code: ErrorCode, **fields: Any) -> dict[str, Any
     return {"message": message, **fields, "extensions": extensions}
 
 
-def graphql_refusal(exc: DomainError, *, status: int | None = None,
-                    headers: Mapping[str, str] | None = None) -> JSONResponse:
+def graphql_refusal(
+    exc: DomainError, *, status: int | None = None, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
     """A GraphQL request refused before it runs: one error, the code's status unless `status` is given."""
-    return JSONResponse({"errors": [graphql_error(exc.message, exc.code)]},
-                        status_code=status if status is not None else http_status(exc.code), headers=headers)
+    return JSONResponse(
+        {"errors": [graphql_error(exc.message, exc.code)]},
+        status_code=status if status is not None else http_status(exc.code),
+        headers=headers,
+    )

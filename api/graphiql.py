@@ -19,11 +19,16 @@ from fastapi.responses import Response
 
 graphiql_router = APIRouter(prefix="/graphiql", include_in_schema=False)
 
-CSP: Final = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-              "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
-              "frame-ancestors 'none'; object-src 'none'")
-HEADERS: Final = {"Content-Security-Policy": CSP, "Cross-Origin-Resource-Policy": "same-origin",
-                  "Cache-Control": "no-cache"}
+CSP: Final = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'; object-src 'none'"
+)
+HEADERS: Final = {
+    "Content-Security-Policy": CSP,
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cache-Control": "no-cache",
+}
 # Served name -> path under admin_ui/graphiql.
 FILES: Final = {
     "start.js": "start.js",
@@ -48,8 +53,9 @@ def installed() -> bool:
 def page() -> Response:
     if not installed():
         return Response(NOT_INSTALLED, status_code=503, media_type="text/plain", headers=HEADERS)
-    return Response(_folder().joinpath("index.html").read_bytes(), media_type="text/html; charset=utf-8",
-                    headers=HEADERS)
+    return Response(
+        _folder().joinpath("index.html").read_bytes(), media_type="text/html; charset=utf-8", headers=HEADERS
+    )
 
 
 @lru_cache(maxsize=16)
@@ -70,4 +76,4 @@ def static(name: str, request: Request) -> Response:
     headers = {**HEADERS, "ETag": f'"{etag}"'}
     if request.headers.get("if-none-match", "").strip() == f'"{etag}"':
         return Response(status_code=304, headers=headers)
-    return Response(body, media_type=CONTENT_TYPES[name[name.rfind("."):]], headers=headers)
+    return Response(body, media_type=CONTENT_TYPES[name[name.rfind(".") :]], headers=headers)

@@ -35,8 +35,11 @@ def _validator(session: Session, validated_by: str | None, as_user: str | None) 
     if validated_by is None:
         return None
     if validated_by == as_user:
-        raise DomainError(ErrorCode.FORBIDDEN, "--validated-by must name someone other than --as-user (four eyes)",
-                          field="validated_by")
+        raise DomainError(
+            ErrorCode.FORBIDDEN,
+            "--validated-by must name someone other than --as-user (four eyes)",
+            field="validated_by",
+        )
     try:
         return _principal(session, validated_by)
     except DomainError as exc:
@@ -57,9 +60,9 @@ def import_cases(
     file: Path = typer.Argument(..., help="A .jsonl, .ndjson or .csv file of case metadata."),
     collection: str = typer.Option(..., "--collection", help="Collection path, e.g. /north/leeds."),
     as_user: str | None = typer.Option(None, "--as-user", help="Import as this person (their permissions)."),
-    validated_by: str | None = typer.Option(None, "--validated-by",
-                                            help="The validator who validates rows with state validated; "
-                                                 "not the importer."),
+    validated_by: str | None = typer.Option(
+        None, "--validated-by", help="The validator who validates rows with state validated; not the importer."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and report, then write nothing."),
 ) -> None:
     """Import case metadata from JSON lines or CSV as new cases (HELP says how)."""
@@ -67,6 +70,12 @@ def import_cases(
 
     started = time.perf_counter()
     with _import_session(as_user, collection) as (_, session, principal, collection_uid):
-        report = import_case_file(file, collection_uid=collection_uid, session=session, principal=principal,
-                                  validator=_validator(session, validated_by, as_user), dry_run=dry_run)
+        report = import_case_file(
+            file,
+            collection_uid=collection_uid,
+            session=session,
+            principal=principal,
+            validator=_validator(session, validated_by, as_user),
+            dry_run=dry_run,
+        )
     _print(report, file, time.perf_counter() - started)

@@ -50,9 +50,12 @@ class _FilesByDefault(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-import_app = typer.Typer(cls=_FilesByDefault, no_args_is_help=True,
-                         help="Import DICOM (files, folders, zip, DICOMDIR or a PACS), de-identified, into cases; "
-                              "`import cases FILE` imports case metadata (JSON lines or CSV).")
+import_app = typer.Typer(
+    cls=_FilesByDefault,
+    no_args_is_help=True,
+    help="Import DICOM (files, folders, zip, DICOMDIR or a PACS), de-identified, into cases; "
+    "`import cases FILE` imports case metadata (JSON lines or CSV).",
+)
 
 
 def _fail(message: str) -> None:
@@ -129,8 +132,13 @@ class _Reporter:
             if self._bar is None:
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-                self._bar = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
-                                     TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
+                self._bar = Progress(
+                    TextColumn("importing"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]}"),
+                    TimeElapsedColumn(),
+                )
                 self._bar.start()
                 self._task = self._bar.add_task("import", total=event.total, rate=rate)
             self._bar.update(self._task, completed=event.done, total=event.total, rate=rate)
@@ -188,9 +196,18 @@ def import_files(
     from importers.pipeline import ImportTarget, import_paths
 
     with _import_session(as_user, collection) as (runtime, session, principal, collection_uid):
-        _run(lambda progress: import_paths(
-            paths, target=ImportTarget(collection_uid, case), session=session, principal=principal,
-            store=runtime.store, secret=runtime.secret, progress=progress, workers=workers))
+        _run(
+            lambda progress: import_paths(
+                paths,
+                target=ImportTarget(collection_uid, case),
+                session=session,
+                principal=principal,
+                store=runtime.store,
+                secret=runtime.secret,
+                progress=progress,
+                workers=workers,
+            )
+        )
 
 
 @import_app.command("pacs")
@@ -208,9 +225,17 @@ def import_pacs(
     client = DicomWebClient(url)
     try:
         with _import_session(as_user, collection) as (runtime, session, principal, collection_uid):
-            _run(lambda progress: import_sources(
-                pacs_sources(client, study), target=ImportTarget(collection_uid, case), session=session,
-                principal=principal, store=runtime.store, secret=runtime.secret, progress=progress))
+            _run(
+                lambda progress: import_sources(
+                    pacs_sources(client, study),
+                    target=ImportTarget(collection_uid, case),
+                    session=session,
+                    principal=principal,
+                    store=runtime.store,
+                    secret=runtime.secret,
+                    progress=progress,
+                )
+            )
     finally:
         client.close()
 
@@ -218,13 +243,18 @@ def import_pacs(
 def receive(
     port: int = typer.Option(11112, "--port", help="DICOM port to listen on."),
     collection: str = typer.Option(..., "--collection", help="Collection path for the received studies."),
-    stable_age: float = typer.Option(60.0, "--stable-age", help="Seconds without a new instance before a "
-                                                                 "study is imported (as Orthanc's StableAge)."),
+    stable_age: float = typer.Option(
+        60.0, "--stable-age", help="Seconds without a new instance before a study is imported (as Orthanc's StableAge)."
+    ),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    ae_title: str = typer.Option("LIGHTBOX", "--ae-title", help="Our AE title; associations called otherwise "
-                                                                  "are rejected."),
-    allow_calling_ae: list[str] = typer.Option([], "--allow-calling-ae", help="A calling AE title that may send; "
-                                               "repeat for several. Default: the peers in LIGHTBOX_PACS_PEERS."),
+    ae_title: str = typer.Option(
+        "LIGHTBOX", "--ae-title", help="Our AE title; associations called otherwise are rejected."
+    ),
+    allow_calling_ae: list[str] = typer.Option(
+        [],
+        "--allow-calling-ae",
+        help="A calling AE title that may send; repeat for several. Default: the peers in LIGHTBOX_PACS_PEERS.",
+    ),
     as_user: str | None = typer.Option(None, "--as-user"),
 ) -> None:
     """Receive studies pushed by a PACS (DICOM C-STORE) and import each once it is stable."""
@@ -244,28 +274,51 @@ def receive(
             collection_uid = _collection_uid(session, collection)
         except DomainError as exc:
             _fail(exc.message)
-    receiver = Receiver(port=port, host=host, ae_title=ae_title, stable_age=stable_age, peers=peers,
-                        spool_dir=settings.receiver_spool_dir, max_object_bytes=settings.receiver_max_object_bytes,
-                        max_spool_bytes=settings.receiver_max_spool_bytes,
-                        on_study=study_importer(runtime.sessions, runtime.store, runtime.secret, principal,
-                                                collection_uid, echo=typer.echo))
-    typer.echo(f"listening on {host}:{port} as {ae_title} for {', '.join(sorted({p.ae_title for p in peers}))}; "
-               f"a study is imported {stable_age:g} s after its last image")
+    receiver = Receiver(
+        port=port,
+        host=host,
+        ae_title=ae_title,
+        stable_age=stable_age,
+        peers=peers,
+        spool_dir=settings.receiver_spool_dir,
+        max_object_bytes=settings.receiver_max_object_bytes,
+        max_spool_bytes=settings.receiver_max_spool_bytes,
+        on_study=study_importer(
+            runtime.sessions, runtime.store, runtime.secret, principal, collection_uid, echo=typer.echo
+        ),
+    )
+    typer.echo(
+        f"listening on {host}:{port} as {ae_title} for {', '.join(sorted({p.ae_title for p in peers}))}; "
+        f"a study is imported {stable_age:g} s after its last image"
+    )
     try:
         receiver.serve_forever()
     finally:
         _finish(runtime)
 
 
-def study_importer(sessions: SessionFactory, store: ContentStore, secret: bytes, principal: Principal,
-                   collection_uid: str, *, echo: Callable[[str], Any] = print) -> Callable[[list[Any]], None]:
+def study_importer(
+    sessions: SessionFactory,
+    store: ContentStore,
+    secret: bytes,
+    principal: Principal,
+    collection_uid: str,
+    *,
+    echo: Callable[[str], Any] = print,
+) -> Callable[[list[Any]], None]:
     """What the receiver calls with a stable study: one import in a fresh session, summary echoed."""
     from importers.pipeline import ImportTarget, import_sources
 
     def on_study(files: list[Any]) -> None:
         with sessions.scope() as session:
-            summary = import_sources(files, target=ImportTarget(collection_uid), session=session,
-                                     principal=principal, store=store, secret=secret)
+            summary = import_sources(
+                files,
+                target=ImportTarget(collection_uid),
+                session=session,
+                principal=principal,
+                store=store,
+                secret=secret,
+            )
         for study in summary.studies:
             echo(study.line())
         echo(summary.text())
@@ -310,8 +363,9 @@ async def upload(request: Request) -> JSONResponse:
         try:
             form = await capped.form(max_files=MAX_UPLOAD_FILES, max_fields=20)
         except HTTPException as exc:  # a malformed multipart body, or too many parts
-            raise DomainError(ErrorCode.INVALID_INPUT, f"not a usable multipart upload: {exc.detail}",
-                              field="files") from exc
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, f"not a usable multipart upload: {exc.detail}", field="files"
+            ) from exc
         try:
             return await run_in_threadpool(_import_upload, request, principal, form)
         finally:
@@ -345,9 +399,14 @@ def _import_upload(request: Request, principal: Principal, form: FormData) -> JS
                     item.file.seek(0)
                     shutil.copyfileobj(item.file, out, 1 << 20)
                 names.append(name)
-            summary = import_paths([Path(folder) / n for n in names], target=ImportTarget(collection_uid, case),
-                                   session=session, principal=principal, store=ContentStore(settings.media_dir),
-                                   secret=request.app.state.secret)
+            summary = import_paths(
+                [Path(folder) / n for n in names],
+                target=ImportTarget(collection_uid, case),
+                session=session,
+                principal=principal,
+                store=ContentStore(settings.media_dir),
+                secret=request.app.state.secret,
+            )
             body = summary.as_dict()
             prefix = str(folder) + "/"
     return JSONResponse(_strip_prefix(body, prefix))

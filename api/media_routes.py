@@ -147,8 +147,12 @@ async def rendered(
     try:
         instance = await _allowed(request, "instance", uid, access.viewable_instance)
         options = render_options(size=size, frame=frame, window=window, preset=preset, fmt=fmt)
-        plan = serving.plan_render(source_key=instance.file_key, frames=instance.frames,
-                                   longest_edge=max(instance.rows or 0, instance.columns or 0), options=options)
+        plan = serving.plan_render(
+            source_key=instance.file_key,
+            frames=instance.frames,
+            longest_edge=max(instance.rows or 0, instance.columns or 0),
+            options=options,
+        )
     except DomainError as exc:
         return _refusal(exc)
     if not instance.quarantined and _fresh(request, plan.etag):  # revalidation without touching the store
@@ -204,5 +208,6 @@ async def original(request: Request, uid: str) -> Response:
         return Response(status_code=304, headers=headers)
     # Starlette's FileResponse answers HEAD, Range (206, multipart) and If-Range, and 416s
     # a range past the end; our ETag replaces its mtime-based one.
-    return FileResponse(path, media_type=serving.DICOM_MEDIA_TYPE, headers=headers,
-                        filename=f"{instance.sop_instance_uid}.dcm")
+    return FileResponse(
+        path, media_type=serving.DICOM_MEDIA_TYPE, headers=headers, filename=f"{instance.sop_instance_uid}.dcm"
+    )

@@ -23,8 +23,12 @@ from starlette.responses import Response
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 REQUESTS = Counter("lightbox_http_requests_total", "HTTP requests", ["method", "route", "status"])
-LATENCY = Histogram("lightbox_http_request_seconds", "HTTP request latency", ["method", "route"],
-                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+LATENCY = Histogram(
+    "lightbox_http_request_seconds",
+    "HTTP request latency",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
@@ -55,8 +59,9 @@ class RequestMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]],
-                       send: Callable[[Message], Awaitable[None]]) -> None:
+    async def __call__(
+        self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]
+    ) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -88,8 +93,16 @@ class RequestMiddleware:
             route, method = _route_of(scope), scope.get("method", "")
             REQUESTS.labels(method, route, str(status)).inc()
             LATENCY.labels(method, route).observe(elapsed)
-            access_log.info("request", extra={"method": method, "path": scope.get("path"), "route": route,
-                                              "status": status, "ms": round(elapsed * 1000, 2)})
+            access_log.info(
+                "request",
+                extra={
+                    "method": method,
+                    "path": scope.get("path"),
+                    "route": route,
+                    "status": status,
+                    "ms": round(elapsed * 1000, 2),
+                },
+            )
             request_id.reset(token)
 
 

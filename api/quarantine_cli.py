@@ -24,8 +24,9 @@ from importers.quarantine import held, review
 from media.store import ContentStore
 from schema.core.ids import from_global_id, to_global_id
 
-quarantine_app = typer.Typer(help="Images held for possible burned-in text: list and review them.",
-                             no_args_is_help=True)
+quarantine_app = typer.Typer(
+    help="Images held for possible burned-in text: list and review them.", no_args_is_help=True
+)
 AS_USER = typer.Option(None, "--as-user", help="Act as this person (their permissions apply).")
 COMMENT = typer.Option("", "--comment", help="A note for the audit trail.")
 
@@ -81,20 +82,25 @@ def list_held(as_user: str | None = AS_USER) -> None:
         for image in images:
             row = image.instance
             proposed = " ".join(_box(r) for r in row.proposed_regions or []) or "-"
-            typer.echo(f"{to_global_id('Instance', row.uid)}\t{row.columns}x{row.rows}\tframes={row.frames}\t"
-                       f"{image.case.title}\t{row.quarantine_reason or ''}\tproposed={proposed}")
+            typer.echo(
+                f"{to_global_id('Instance', row.uid)}\t{row.columns}x{row.rows}\tframes={row.frames}\t"
+                f"{image.case.title}\t{row.quarantine_reason or ''}\tproposed={proposed}"
+            )
         typer.echo(f"{len(images)} image{'' if len(images) == 1 else 's'} held", err=True)
 
 
 def _review(instance: str, action: Action, regions: tuple[Region, ...], comment: str, as_user: str | None) -> None:
     with _session(as_user) as (session, principal, store):
-        row = review(_uid(instance), action, regions, comment=comment, session=session, principal=principal,
-                     store=store)
+        row = review(
+            _uid(instance), action, regions, comment=comment, session=session, principal=principal, store=store
+        )
         if row is None:
             typer.echo(f"rejected {instance}: the image and its file are gone")
         elif action is Action.REDACT:
-            typer.echo(f"redacted {instance}: {len(regions)} region(s) blanked in {row.frames} frame(s); "
-                       f"new SOP Instance UID {row.sop_instance_uid}")
+            typer.echo(
+                f"redacted {instance}: {len(regions)} region(s) blanked in {row.frames} frame(s); "
+                f"new SOP Instance UID {row.sop_instance_uid}"
+            )
         else:
             typer.echo(f"released {instance}")
 
@@ -106,10 +112,13 @@ def release(instance: str, comment: str = COMMENT, as_user: str | None = AS_USER
 
 
 @quarantine_app.command("redact")
-def redact(instance: str,
-           region: list[str] = typer.Option([], "--region", help="X,Y,WIDTH,HEIGHT in stored pixels; repeat."),
-           proposed: bool = typer.Option(False, "--proposed", help="Also blank every region OCR proposed."),
-           comment: str = COMMENT, as_user: str | None = AS_USER) -> None:
+def redact(
+    instance: str,
+    region: list[str] = typer.Option([], "--region", help="X,Y,WIDTH,HEIGHT in stored pixels; repeat."),
+    proposed: bool = typer.Option(False, "--proposed", help="Also blank every region OCR proposed."),
+    comment: str = COMMENT,
+    as_user: str | None = AS_USER,
+) -> None:
     """Blank rectangles in every frame into a new de-identified instance; the original is deleted."""
     regions = [_region(r) for r in region] if region else []
     if proposed:

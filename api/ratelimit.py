@@ -58,8 +58,10 @@ def client_address(scope: Scope) -> str:
 def too_many(wait: float, what: str) -> JSONResponse:
     """429 with Retry-After, in the GraphQL error shape (most limited requests are GraphQL)."""
     seconds = int(wait) + 1
-    return graphql_refusal(DomainError(ErrorCode.TOO_MANY_ATTEMPTS, f"too many {what}; retry in {seconds} s"),
-                           headers={"retry-after": str(seconds)})
+    return graphql_refusal(
+        DomainError(ErrorCode.TOO_MANY_ATTEMPTS, f"too many {what}; retry in {seconds} s"),
+        headers={"retry-after": str(seconds)},
+    )
 
 
 class RateLimitMiddleware:
@@ -68,8 +70,9 @@ class RateLimitMiddleware:
         self.buckets = Buckets(per_minute)
         self.exempt = exempt
 
-    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]],
-                       send: Callable[[Message], Awaitable[None]]) -> None:
+    async def __call__(
+        self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]
+    ) -> None:
         if scope["type"] != "http" or scope.get("path") in self.exempt:
             await self.app(scope, receive, send)
             return

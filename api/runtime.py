@@ -56,10 +56,18 @@ class Runtime:
         # Webhooks: deliveries are written in the transaction of the change (the outbox), then the
         # dispatcher, woken after the commit, sends them.
         Outbox(max_attempts=settings.webhook_max_attempts, ids=to_global_id).subscribe(bus)
-        dispatcher = WebhookDispatcher(sessions.scope, server_key=settings.secret(), config=DispatchConfig(
-            timeout_seconds=settings.webhook_timeout_seconds, retry_base_seconds=settings.webhook_retry_base_seconds,
-            retry_max_seconds=settings.webhook_retry_max_seconds, poll_seconds=settings.webhook_poll_seconds,
-            allow_internal_targets=settings.webhook_allow_internal_targets, https_only=settings.webhook_https_only))
+        dispatcher = WebhookDispatcher(
+            sessions.scope,
+            server_key=settings.secret(),
+            config=DispatchConfig(
+                timeout_seconds=settings.webhook_timeout_seconds,
+                retry_base_seconds=settings.webhook_retry_base_seconds,
+                retry_max_seconds=settings.webhook_retry_max_seconds,
+                poll_seconds=settings.webhook_poll_seconds,
+                allow_internal_targets=settings.webhook_allow_internal_targets,
+                https_only=settings.webhook_https_only,
+            ),
+        )
         dispatcher.subscribe(bus)
         if settings.webhook_dispatch:
             dispatcher.start()
@@ -67,8 +75,17 @@ class Runtime:
         # and when the revocation clock (read at most once a second) says another process did.
         revocations = RevocationCache(refresh_seconds=1.0)
         revocations.subscribe(bus)
-        return cls(settings, engine, bus, sessions, catalog, indexer, dispatcher, revocations,
-                   PasswordPolicy(min_length=settings.password_min_length))
+        return cls(
+            settings,
+            engine,
+            bus,
+            sessions,
+            catalog,
+            indexer,
+            dispatcher,
+            revocations,
+            PasswordPolicy(min_length=settings.password_min_length),
+        )
 
     def repair_catalog(self) -> None:
         from search.consistency import repair

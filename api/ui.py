@@ -26,11 +26,16 @@ from content.security.sessions import logout
 
 ui_router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
 
-CONTENT_TYPES: Final = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
-                        ".svg": "image/svg+xml"}
-CSP: Final = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-              "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
-              "frame-ancestors 'none'; object-src 'none'")
+CONTENT_TYPES: Final = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
+CSP: Final = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'; object-src 'none'"
+)
 ASSET_SUFFIXES: Final = (".js", ".mjs", ".css", ".svg", ".png", ".ico", ".map", ".json", ".webp")
 SECURITY_HEADERS: Final = {
     "Content-Security-Policy": CSP,
@@ -57,8 +62,9 @@ def _asset(name: str) -> tuple[bytes, str] | None:
 
 def _index() -> Response:
     body = resources.files("admin_ui").joinpath("index.html").read_bytes()
-    return Response(body, media_type="text/html; charset=utf-8",
-                    headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
+    return Response(
+        body, media_type="text/html; charset=utf-8", headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"}
+    )
 
 
 @ui_router.api_route("/static/{name}", methods=["GET", "HEAD"], response_model=None)
@@ -71,7 +77,7 @@ def static(name: str, request: Request) -> Response:
     headers = {**SECURITY_HEADERS, "Cache-Control": "no-cache", "ETag": f'"{etag}"'}
     if request.headers.get("if-none-match", "").strip() == f'"{etag}"':
         return Response(status_code=304, headers=headers)
-    suffix = name[name.rfind("."):]
+    suffix = name[name.rfind(".") :]
     return Response(body, media_type=CONTENT_TYPES[suffix], headers=headers)  # the server drops it for HEAD
 
 
@@ -80,15 +86,23 @@ def open_session(request: Request, session: SessionDep) -> Response:
     """Set the media cookie from the bearer token in the Authorization header (never from a cookie)."""
     token = bearer_of(request)
     try:
-        principal = authenticate(token, session=session, secret=request.app.state.secret,
-                                 revocations=revocations(request))
+        principal = authenticate(
+            token, session=session, secret=request.app.state.secret, revocations=revocations(request)
+        )
     except DomainError as exc:
         return error_response(exc)
     if token is None or principal.is_anonymous:
         return error_response(DomainError(ErrorCode.UNAUTHENTICATED, "a bearer token is required"))
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
-    response.set_cookie(SESSION_COOKIE, token, max_age=request.app.state.settings.token_ttl_seconds, path="/",
-                        httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=request.app.state.settings.token_ttl_seconds,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
     return response
 
 
@@ -99,15 +113,17 @@ def close_session(request: Request, session: SessionDep) -> Response:
     The cookie is SameSite=Strict, so another site cannot make a browser send it here."""
     token = bearer_of(request) or request.cookies.get(SESSION_COOKIE)
     try:
-        principal = authenticate(token, session=session, secret=request.app.state.secret,
-                                 revocations=revocations(request))
+        principal = authenticate(
+            token, session=session, secret=request.app.state.secret, revocations=revocations(request)
+        )
         if not principal.is_anonymous:
             logout(session=session, principal=principal)
     except DomainError:
         pass  # already ended, expired or forged: there is nothing left to end
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict",
-                           secure=request.url.scheme == "https")
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https"
+    )
     return response
 
 

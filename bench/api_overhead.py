@@ -44,9 +44,18 @@ def seed(settings: Settings, n: int) -> None:
         coll = create_collection(title="Bench", parent_uid=None, slug=None, session=s, principal=SYSTEM)
         codes = [c.code for c in subtree(None, session=s) if c.depth == 3]
         for i in range(n):
-            create_case(collection_uid=coll.uid, session=s, principal=SYSTEM, fields={
-                "title": f"Case {i}", "modalities": ["CT"], "body_regions": ["HEAD"], "difficulty": "FOUNDATION",
-                "curriculum_codes": [codes[i % len(codes)]]})
+            create_case(
+                collection_uid=coll.uid,
+                session=s,
+                principal=SYSTEM,
+                fields={
+                    "title": f"Case {i}",
+                    "modalities": ["CT"],
+                    "body_regions": ["HEAD"],
+                    "difficulty": "FOUNDATION",
+                    "curriculum_codes": [codes[i % len(codes)]],
+                },
+            )
 
 
 def plain_route(app: Any, sessions: SessionFactory) -> None:
@@ -60,11 +69,27 @@ def plain_route(app: Any, sessions: SessionFactory) -> None:
             principal = principal_for(s.exec(select(User)).first(), session=s)  # type: ignore[arg-type]
             page = list_cases(CaseFilter(), first=first, after=None, session=s, principal=principal)
             nodes = nodes_by_code({c for r in page.cases for c in r.curriculum_codes}, session=s)
-            return {"totalCount": page.total, "edges": [{"node": {
-                "id": r.uid, "title": r.title, "state": r.state, "version": r.version, "modalities": r.modalities,
-                "bodyRegions": r.body_regions, "difficulty": r.difficulty, "thumbnailUrl": None,
-                "curriculum": [{"code": c, "title": nodes[c].title} for c in r.curriculum_codes if c in nodes]}}
-                for r in page.cases]}
+            return {
+                "totalCount": page.total,
+                "edges": [
+                    {
+                        "node": {
+                            "id": r.uid,
+                            "title": r.title,
+                            "state": r.state,
+                            "version": r.version,
+                            "modalities": r.modalities,
+                            "bodyRegions": r.body_regions,
+                            "difficulty": r.difficulty,
+                            "thumbnailUrl": None,
+                            "curriculum": [
+                                {"code": c, "title": nodes[c].title} for c in r.curriculum_codes if c in nodes
+                            ],
+                        }
+                    }
+                    for r in page.cases
+                ],
+            }
 
 
 def main() -> None:
@@ -87,11 +112,14 @@ def main() -> None:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port}"
     with httpx.Client(base_url=base, timeout=30) as http:
-        login = http.post("/graphql", json={"query": 'mutation { login(input: {username: "bench", '
-                                                     'password: "bench password"}) { token } }'})
+        login = http.post(
+            "/graphql",
+            json={"query": 'mutation { login(input: {username: "bench", password: "bench password"}) { token } }'},
+        )
         headers = {"Authorization": f"Bearer {login.json()['data']['login']['token']}"}
         print(f"{'page':>5} {'graphql ms':>11} {'plain ms':>9} {'ratio':>6}")
         for first in (20, 100):
+
             def gql(first: int = first) -> None:
                 r = http.post("/graphql", json={"query": QUERY, "variables": {"first": first}}, headers=headers)
                 assert len(r.json()["data"]["cases"]["edges"]) == first

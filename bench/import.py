@@ -71,8 +71,15 @@ def lightbox(files: list[Path], root: Path, workers: int) -> tuple[float, float,
     with sessions.scope() as session:
         collection = create_collection(title="Bench", parent_uid=None, slug=None, session=session, principal=SYSTEM)
         started, cpu = time.perf_counter(), _lightbox_cpu()
-        summary = import_paths(files, target=ImportTarget(collection.uid), session=session, principal=SYSTEM,
-                               store=ContentStore(settings.media_dir), secret=settings.secret(), workers=workers)
+        summary = import_paths(
+            files,
+            target=ImportTarget(collection.uid),
+            session=session,
+            principal=SYSTEM,
+            store=ContentStore(settings.media_dir),
+            secret=settings.secret(),
+            workers=workers,
+        )
         seconds = time.perf_counter() - started
     cpu = _lightbox_cpu() - cpu  # read after the pool has shut down and its workers were reaped
     engine.dispose()
@@ -85,8 +92,9 @@ def orthanc(files: list[Path], root: Path, clients: int) -> tuple[float, float, 
         http = httpx.Client(timeout=120, limits=httpx.Limits(max_connections=clients))
 
         def post(path: Path) -> bool:
-            response = http.post(f"{server.url}/instances", content=path.read_bytes(),
-                                 headers={"Content-Type": "application/dicom"})
+            response = http.post(
+                f"{server.url}/instances", content=path.read_bytes(), headers={"Content-Type": "application/dicom"}
+            )
             return response.status_code == 200
 
         started, cpu = time.perf_counter(), _proc_cpu(server.process.pid)
@@ -116,14 +124,17 @@ def main() -> None:
             lb_seconds, lb_cpu, lb_text = lightbox(files, root / f"lightbox-{round_}", args.workers)
             or_seconds, or_cpu, accepted = orthanc(files, root / f"orthanc-{round_}", args.orthanc_clients)
             lb_best, or_best = min(lb_best, (lb_seconds, lb_cpu)), min(or_best, (or_seconds, or_cpu))
-            print(f"round {round_}: lightbox {lb_seconds:.2f} s, {lb_cpu:.2f} CPU s ({lb_text}); "
-                  f"orthanc {or_seconds:.2f} s, {or_cpu:.2f} CPU s ({accepted} accepted)")
+            print(
+                f"round {round_}: lightbox {lb_seconds:.2f} s, {lb_cpu:.2f} CPU s ({lb_text}); "
+                f"orthanc {or_seconds:.2f} s, {or_cpu:.2f} CPU s ({accepted} accepted)"
+            )
         for name, (seconds, cpu) in (("lightbox", lb_best), ("orthanc", or_best)):
             rate = f"{len(files) / seconds:6.1f} files/s  {megabytes / seconds:6.1f} MB/s"
             per_file = f"{cpu:.2f} CPU s, {1000 * cpu / len(files):.1f} ms a file"
             print(f"{name:<9} best {seconds:6.2f} s  {rate}  ({per_file})")
         print(f"ratio (lightbox speed / orthanc speed): {or_best[0] / lb_best[0]:.2f}")
         print(f"CPU ratio (orthanc CPU / lightbox CPU): {or_best[1] / max(lb_best[1], 1e-9):.2f}")
+
 
 if __name__ == "__main__":
     main()

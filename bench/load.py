@@ -81,9 +81,24 @@ SECRET = "load-bench-" + "k" * 40
 ROLES = ("trainer", "validator", "trainee")
 MIX = (("search", 0.50), ("detail", 0.25), ("thumbnail", 0.25))
 
-TEXTS = ("haemorrhage", "pneumothorax", "fracture stenosis", "CT aneurysm", '"pulmonary embolism"', "mass",
-         "infarct", "subdural", "appendicitis", "effusion consolidation", "stroke", "scaphoid", "MCA",
-         "lesion enhancement", "thrombus", "meningioma")
+TEXTS = (
+    "haemorrhage",
+    "pneumothorax",
+    "fracture stenosis",
+    "CT aneurysm",
+    '"pulmonary embolism"',
+    "mass",
+    "infarct",
+    "subdural",
+    "appendicitis",
+    "effusion consolidation",
+    "stroke",
+    "scaphoid",
+    "MCA",
+    "lesion enhancement",
+    "thrombus",
+    "meningioma",
+)
 CURRICULUM = ("NEURO", "CHEST", "MSK", "GI", "NEURO.STROKE", "CHEST.PLEURA", "TRAUMA.HEAD", "GI.ACUTE")
 MODALITIES = ("CT", "MR", "CR", "US")
 REGIONS = ("HEAD", "CHEST", "ABDOMEN", "SPINE")
@@ -91,11 +106,15 @@ DIFFICULTIES = ("FOUNDATION", "INTERMEDIATE", "ADVANCED")
 ORDERS = ("RELEVANCE", "NEWEST", "TITLE")
 
 HIT = "id title state modalities bodyRegions difficulty thumbnailUrl curriculum { code title }"
-Q_SEARCH = ("query($s: CaseSearch!) { cases(search: $s, first: 20) { totalCount "
-            "pageInfo { hasNextPage endCursor } edges { cursor node { " + HIT + " } highlights { field snippet } } } }")
-Q_FACETED = ("query($s: CaseSearch!) { cases(search: $s, first: 20) { totalCount "
-             "pageInfo { hasNextPage endCursor } edges { cursor node { " + HIT + " } highlights { field snippet } } "
-             "facets { field buckets { value label count } } } }")
+Q_SEARCH = (
+    "query($s: CaseSearch!) { cases(search: $s, first: 20) { totalCount "
+    "pageInfo { hasNextPage endCursor } edges { cursor node { " + HIT + " } highlights { field snippet } } } }"
+)
+Q_FACETED = (
+    "query($s: CaseSearch!) { cases(search: $s, first: 20) { totalCount "
+    "pageInfo { hasNextPage endCursor } edges { cursor node { " + HIT + " } highlights { field snippet } } "
+    "facets { field buckets { value label count } } } }"
+)
 Q_DETAIL = """query($id: ID!) { node(id: $id) { ... on Case {
   id title state version clinicalHistory findings diagnosis differentialDiagnoses discussion teachingPoints
   difficulty modalities bodyRegions tags licence thumbnailUrl availableTransitions
@@ -130,8 +149,9 @@ def free_port() -> int:
 
 def cli(env: dict[str, str], *args: str) -> str:
     """Run `lightbox ARGS` (the real command line) and return its output; raise on failure."""
-    done = subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(f"lightbox {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return done.stdout
@@ -159,22 +179,36 @@ def seed_synthetic(settings: Settings, n: int) -> None:
                 uids[path] = by_path(path, session=s).uid
             except DomainError:
                 parent, _, slug = path.rpartition("/")
-                uids[path] = create_collection(title=slug.title(), slug=slug, parent_uid=uids.get(parent),
-                                               session=s, principal=admin).uid
+                uids[path] = create_collection(
+                    title=slug.title(), slug=slug, parent_uid=uids.get(parent), session=s, principal=admin
+                ).uid
         titles = load_titles(s)
         leaves = sorted(c for c in titles if c.count(".") == 2)
-        steps = {"DRAFT": (), "SUBMITTED": (("SUBMIT", trainer),),
-                 "VALIDATED": (("SUBMIT", trainer), ("VALIDATE", validator)),
-                 "RETIRED": (("SUBMIT", trainer), ("VALIDATE", validator), ("RETIRE", admin))}
+        steps = {
+            "DRAFT": (),
+            "SUBMITTED": (("SUBMIT", trainer),),
+            "VALIDATED": (("SUBMIT", trainer), ("VALIDATE", validator)),
+            "RETIRED": (("SUBMIT", trainer), ("VALIDATE", validator), ("RETIRE", admin)),
+        }
         started = time.perf_counter()
         for i, d in enumerate(synthetic_documents(n, curriculum=titles, codes=leaves, seed=11)):
-            fields = {"title": d.title, "clinical_history": d.clinical_history, "findings": d.findings,
-                      "diagnosis": d.diagnosis, "differential_diagnoses": list(d.differential_diagnoses),
-                      "discussion": d.discussion, "teaching_points": d.teaching_points, "difficulty": d.difficulty,
-                      "modalities": list(d.modalities), "body_regions": list(d.body_regions),
-                      "curriculum_codes": list(d.curriculum_codes), "tags": list(d.tags)}
-            case = create_case(collection_uid=uids[d.collection_path], fields=fields, comment="synthetic",
-                               session=s, principal=trainer)
+            fields = {
+                "title": d.title,
+                "clinical_history": d.clinical_history,
+                "findings": d.findings,
+                "diagnosis": d.diagnosis,
+                "differential_diagnoses": list(d.differential_diagnoses),
+                "discussion": d.discussion,
+                "teaching_points": d.teaching_points,
+                "difficulty": d.difficulty,
+                "modalities": list(d.modalities),
+                "body_regions": list(d.body_regions),
+                "curriculum_codes": list(d.curriculum_codes),
+                "tags": list(d.tags),
+            }
+            case = create_case(
+                collection_uid=uids[d.collection_path], fields=fields, comment="synthetic", session=s, principal=trainer
+            )
             for name, actor in steps[d.state]:
                 transition(case.uid, name, comment="load bench", session=s, principal=actor)
             if (i + 1) % 500 == 0:
@@ -189,8 +223,14 @@ def add_clients(settings: Settings, n: int) -> list[str]:
     out = []
     with SessionFactory(engine, events.EventBus()).scope() as s:
         for i in range(n):
-            user = add_user(f"load{i:03d}", roles=[ROLES[i % len(ROLES)]], password=None,
-                            display_name=f"Load client {i}", session=s, principal=SYSTEM)
+            user = add_user(
+                f"load{i:03d}",
+                roles=[ROLES[i % len(ROLES)]],
+                password=None,
+                display_name=f"Load client {i}",
+                session=s,
+                principal=SYSTEM,
+            )
             out.append(open_session(user, session=s, secret=settings.secret(), ttl_seconds=3 * 3600))
         s.commit()
     engine.dispose()
@@ -282,8 +322,7 @@ def _graphql_error(response: httpx.Response) -> tuple[str | None, dict[str, Any]
     return None, body.get("data")
 
 
-async def one_request(kind: str, http: httpx.AsyncClient, rng: random.Random, shared: Shared,
-                      stats: Stats) -> None:
+async def one_request(kind: str, http: httpx.AsyncClient, rng: random.Random, shared: Shared, stats: Stats) -> None:
     if kind == "detail" and not shared.case_ids:
         kind = "search"
     if kind == "thumbnail" and not shared.media:
@@ -301,8 +340,9 @@ async def one_request(kind: str, http: httpx.AsyncClient, rng: random.Random, sh
             response = await http.post("/graphql", json={"query": query, "variables": {"s": s}})
             error, data = _graphql_error(response)
         elif kind == "detail":
-            response = await http.post("/graphql", json={"query": Q_DETAIL,
-                                                         "variables": {"id": rng.choice(shared.case_ids)}})
+            response = await http.post(
+                "/graphql", json={"query": Q_DETAIL, "variables": {"id": rng.choice(shared.case_ids)}}
+            )
             error, data = _graphql_error(response)
             if error is None and (data is None or data.get("node") is None):
                 error = "detail: node is null"
@@ -337,23 +377,42 @@ def learn(data: dict[str, Any], shared: Shared) -> None:
                 shared.learn_media(series.get("previewUrl"))
 
 
-async def client(base: str, token: str, seed: int, until: float, kinds: tuple[str, ...], weights: tuple[float, ...],
-                 shared: Shared, stats: Stats) -> None:
+async def client(
+    base: str,
+    token: str,
+    seed: int,
+    until: float,
+    kinds: tuple[str, ...],
+    weights: tuple[float, ...],
+    shared: Shared,
+    stats: Stats,
+) -> None:
     rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"},
-                                 limits=httpx.Limits(max_connections=1)) as http:
+    async with httpx.AsyncClient(
+        base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"}, limits=httpx.Limits(max_connections=1)
+    ) as http:
         while time.monotonic() < until and not STOPPING.is_set():
             await one_request(rng.choices(kinds, weights)[0], http, rng, shared, stats)
 
 
-async def run_phase(base: str, tokens_: list[str], seconds: float, kinds: tuple[str, ...],
-                    weights: tuple[float, ...], shared: dict[str, Shared]) -> tuple[Stats, float]:
+async def run_phase(
+    base: str,
+    tokens_: list[str],
+    seconds: float,
+    kinds: tuple[str, ...],
+    weights: tuple[float, ...],
+    shared: dict[str, Shared],
+) -> tuple[Stats, float]:
     """Client i has role ROLES[i % 3] and draws ids and URLs from what that role's answers carried."""
     stats = Stats()
     started = time.monotonic()
     until = started + seconds
-    await asyncio.gather(*(client(base, t, 1000 + i, until, kinds, weights, shared[ROLES[i % len(ROLES)]], stats)
-                           for i, t in enumerate(tokens_)))
+    await asyncio.gather(
+        *(
+            client(base, t, 1000 + i, until, kinds, weights, shared[ROLES[i % len(ROLES)]], stats)
+            for i, t in enumerate(tokens_)
+        )
+    )
     if STOPPING.is_set():
         raise KeyboardInterrupt("stopped")
     return stats, time.monotonic() - started
@@ -386,11 +445,15 @@ def pct(ordered: list[float], q: float) -> float:
 def report(baseline: Stats, base_s: float, mixed: Stats, mixed_s: float, clients: int) -> None:
     b = sorted(baseline.latencies.get("health", [0.0]))
     b50, b95 = statistics.median(b), pct(b, 0.95)
-    print(f"\nload benchmark: {clients} clients, `lightbox serve --workers 2` on PostgreSQL, "
-          f"{os.cpu_count()} CPUs shared with the load generator; ratios against /healthz under the same "
-          f"concurrency, same run")
-    print(f"{'kind':<10} {'count':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
-          f"{'x p50':>7} {'x p95':>7}")
+    print(
+        f"\nload benchmark: {clients} clients, `lightbox serve --workers 2` on PostgreSQL, "
+        f"{os.cpu_count()} CPUs shared with the load generator; ratios against /healthz under the same "
+        f"concurrency, same run"
+    )
+    print(
+        f"{'kind':<10} {'count':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
+        f"{'x p50':>7} {'x p95':>7}"
+    )
     rows = [("healthz", baseline.latencies.get("health", []), baseline.errors.get("health", Counter()), base_s)]
     rows += [(k, mixed.latencies.get(k, []), mixed.errors.get(k, Counter()), mixed_s) for k, _ in MIX]
     all_mixed = [ms for k, _ in MIX for ms in mixed.latencies.get(k, [])]
@@ -402,15 +465,18 @@ def report(baseline: Stats, base_s: float, mixed: Stats, mixed_s: float, clients
             continue
         ordered = sorted(samples)
         p50, p95, p99 = statistics.median(ordered), pct(ordered, 0.95), pct(ordered, 0.99)
-        print(f"{name:<10} {len(ordered):>7} {len(ordered) / seconds:>8.1f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} "
-              f"{sum(errors.values()):>7} {p50 / b50:>7.2f} {p95 / b95:>7.2f}")
+        print(
+            f"{name:<10} {len(ordered):>7} {len(ordered) / seconds:>8.1f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} "
+            f"{sum(errors.values()):>7} {p50 / b50:>7.2f} {p95 / b95:>7.2f}"
+        )
     for name, _, errors, _ in rows[:-1]:
         for reason, count in errors.most_common():
             first = mixed.samples.get(reason) or baseline.samples.get(reason)
             print(f"  {name} error: {reason} x{count}; first: {first}")
     search = sorted(mixed.latencies.get("search", [0.0]))
-    print(f"targets: zero errors -> {sum(all_errors.values())} errors; search p95 < 100 ms -> "
-          f"{pct(search, 0.95):.1f} ms")
+    print(
+        f"targets: zero errors -> {sum(all_errors.values())} errors; search p95 < 100 ms -> {pct(search, 0.95):.1f} ms"
+    )
 
 
 # -- main -----------------------------------------------------------------------------------------
@@ -435,14 +501,21 @@ def main() -> None:
             conn.execute(f'CREATE DATABASE "{db_name}"')
         url = f"{PG_SERVER}/{db_name}"
         settings = Settings(data_dir=folder / "data", database_url=url, secret_key=SECRET)
-        env = {**os.environ, "LIGHTBOX_DATA_DIR": str(settings.data_dir), "LIGHTBOX_DATABASE_URL": url,
-               "LIGHTBOX_SECRET_KEY": SECRET}
+        env = {
+            **os.environ,
+            "LIGHTBOX_DATA_DIR": str(settings.data_dir),
+            "LIGHTBOX_DATABASE_URL": url,
+            "LIGHTBOX_SECRET_KEY": SECRET,
+        }
         step = time.perf_counter()
         print(f"[setup] database {db_name}, data dir {folder}", file=sys.stderr, flush=True)
         cli(env, "migrate")
         seeded = cli(env, "demo", "--seed-only")
-        print("[setup] demo: " + "; ".join(line for line in seeded.splitlines() if not line.startswith("user ")),
-              file=sys.stderr, flush=True)
+        print(
+            "[setup] demo: " + "; ".join(line for line in seeded.splitlines() if not line.startswith("user ")),
+            file=sys.stderr,
+            flush=True,
+        )
         seed_synthetic(settings, args.cases)
         print("[setup] " + cli(env, "reindex").strip(), file=sys.stderr, flush=True)
         client_tokens = add_clients(settings, args.clients)
@@ -452,23 +525,33 @@ def main() -> None:
 
         port = free_port()
         log = log_path.open("wb")
-        server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers",
-                                   str(args.workers)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         base = f"http://127.0.0.1:{port}"
         wait_ready(f"{base}/readyz", server)
         shared = {role: Shared() for role in ROLES}
-        for i, role in enumerate(ROLES[:len(client_tokens)]):
+        for i, role in enumerate(ROLES[: len(client_tokens)]):
             asyncio.run(harvest(base, client_tokens[i], shared[role]))
-        print("[run] harvested from the /north/* collections (demo and synthetic): " + ", ".join(
-              f"{r} {len(v.case_ids)} cases/{len(v.media)} media URLs" for r, v in shared.items()) + "; "
-              f"warm-up, then /healthz baseline {args.baseline_seconds:.0f} s, then mixed {args.seconds:.0f} s",
-              file=sys.stderr, flush=True)
+        print(
+            "[run] harvested from the /north/* collections (demo and synthetic): "
+            + ", ".join(f"{r} {len(v.case_ids)} cases/{len(v.media)} media URLs" for r, v in shared.items())
+            + "; "
+            f"warm-up, then /healthz baseline {args.baseline_seconds:.0f} s, then mixed {args.seconds:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
         kinds = tuple(k for k, _ in MIX)
         weights = tuple(w for _, w in MIX)
         asyncio.run(run_phase(base, client_tokens, 3.0, kinds, weights, shared))  # warm both workers
-        baseline, base_s = asyncio.run(run_phase(base, client_tokens, args.baseline_seconds, ("health",), (1.0,),
-                                                 shared))
+        baseline, base_s = asyncio.run(
+            run_phase(base, client_tokens, args.baseline_seconds, ("health",), (1.0,), shared)
+        )
         mixed, mixed_s = asyncio.run(run_phase(base, client_tokens, args.seconds, kinds, weights, shared))
         report(baseline, base_s, mixed, mixed_s, args.clients)
         if server.poll() is not None:
@@ -481,7 +564,7 @@ def main() -> None:
             if tracebacks:
                 print(f"server log: {len(tracebacks)} traceback(s); the first:", file=sys.stderr)
                 end = next((j for j in range(tracebacks[0] + 1, len(lines)) if lines[j][:1] not in (" ", "")), -1)
-                for line in lines[max(0, tracebacks[0] - 2):end + 1][-40:]:
+                for line in lines[max(0, tracebacks[0] - 2) : end + 1][-40:]:
                     print("  " + line[:300], file=sys.stderr)
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')

@@ -26,13 +26,30 @@ from media import ocr
 from tests.media.reference import REFERENCE
 
 # Read by a person from the first frame (several names are one image in other encodings).
-US1 = ("US1_J2KI.dcm", "US1_J2KR.dcm", "US1_UNCI.dcm", "US1_UNCR.dcm", "examples_jpeg2k.dcm",
-       "examples_rgb_color.dcm")
-OB = ("OBXXXX1A.dcm", "OBXXXX1A_2frame.dcm", "OBXXXX1A_expb.dcm", "OBXXXX1A_expb_2frame.dcm", "OBXXXX1A_rle.dcm",
-      "OBXXXX1A_rle_2frame.dcm", "examples_palette.dcm")
-TEXT_IN_PIXELS = frozenset({*US1, *OB, "gdcm-US-ALOKA-16.dcm", "gdcm-US-ALOKA-16_big.dcm",
-                            "JPGLosslessP14SV1_1s_1f_8b.dcm", "examples_ybr_color.dcm", "color3d_jpeg_baseline.dcm",
-                            "GDCMJ2K_TextGBR.dcm", "mlut_18.dcm", "vlut_04.dcm"})
+US1 = ("US1_J2KI.dcm", "US1_J2KR.dcm", "US1_UNCI.dcm", "US1_UNCR.dcm", "examples_jpeg2k.dcm", "examples_rgb_color.dcm")
+OB = (
+    "OBXXXX1A.dcm",
+    "OBXXXX1A_2frame.dcm",
+    "OBXXXX1A_expb.dcm",
+    "OBXXXX1A_expb_2frame.dcm",
+    "OBXXXX1A_rle.dcm",
+    "OBXXXX1A_rle_2frame.dcm",
+    "examples_palette.dcm",
+)
+TEXT_IN_PIXELS = frozenset(
+    {
+        *US1,
+        *OB,
+        "gdcm-US-ALOKA-16.dcm",
+        "gdcm-US-ALOKA-16_big.dcm",
+        "JPGLosslessP14SV1_1s_1f_8b.dcm",
+        "examples_ybr_color.dcm",
+        "color3d_jpeg_baseline.dcm",
+        "GDCMJ2K_TextGBR.dcm",
+        "mlut_18.dcm",
+        "vlut_04.dcm",
+    }
+)
 MARKER_ONLY = frozenset({"RG3_J2KI.dcm", "RG3_J2KR.dcm", "RG3_UNCI.dcm", "RG3_UNCR.dcm"})
 
 
@@ -60,15 +77,19 @@ def main() -> None:
         ocr_reads[key][0] += found.holds
         ocr_reads[key][1] += 1
         counts[(truth, "held" if held else "not held")] = counts.get((truth, "held" if held else "not held"), 0) + 1
-        print(f"{ref.name}\t{ref.modality}\t{truth}\t{header}\t{found.holds}\t{len(found.regions)}\t{held}\t"
-              f"{seconds[-1]:.2f}")
+        print(
+            f"{ref.name}\t{ref.modality}\t{truth}\t{header}\t{found.holds}\t{len(found.regions)}\t{held}\t"
+            f"{seconds[-1]:.2f}"
+        )
     print()
     for truth in ("text", "marker", "none"):
         print(f"{truth:>6}: held {counts.get((truth, 'held'), 0):>3}, not held {counts.get((truth, 'not held'), 0):>3}")
     for key, (reads, files) in ocr_reads.items():
         print(f"OCR reads text (would hold) in {reads}/{files} files {'with' if key == 'text' else 'without'} text")
-    print(f"OCR holds: {sorted(OCR_HELD_MODALITIES)}, and US/SC whose header says NO; OCR seconds per file: median "
-          f"{sorted(seconds)[len(seconds) // 2]:.2f}, max {max(seconds):.2f}")
+    print(
+        f"OCR holds: {sorted(OCR_HELD_MODALITIES)}, and US/SC whose header says NO; OCR seconds per file: median "
+        f"{sorted(seconds)[len(seconds) // 2]:.2f}, max {max(seconds):.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -112,13 +112,21 @@ def start_lightbox(folder: Path) -> tuple[Lightbox, Settings, SessionFactory]:
     port = free_port()
     # The per-token rate limit (api.ratelimit, 1200/min by default) would turn the serving-rate
     # run into a measurement of 429s; it is lifted here, and only here.
-    env = {**os.environ, "LIGHTBOX_DATA_DIR": str(settings.data_dir), "LIGHTBOX_SECRET_KEY": SECRET,
-           "LIGHTBOX_RATE_LIMIT_PER_MINUTE": "100000000"}
+    env = {
+        **os.environ,
+        "LIGHTBOX_DATA_DIR": str(settings.data_dir),
+        "LIGHTBOX_SECRET_KEY": SECRET,
+        "LIGHTBOX_RATE_LIMIT_PER_MINUTE": "100000000",
+    }
     env.pop("LIGHTBOX_DATABASE_URL", None)
     root = str(Path(__file__).resolve().parents[1])
     log = (folder / "lightbox.log").open("wb")  # placeholders log their reasons there
-    process = subprocess.Popen([sys.executable, "-W", "ignore", "-c", SERVER.format(root=root, port=port)], env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-W", "ignore", "-c", SERVER.format(root=root, port=port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     wait_for(f"http://127.0.0.1:{port}/healthz")
     return Lightbox(f"http://127.0.0.1:{port}", token, ContentStore(settings.media_dir), process), settings, sessions
 
@@ -126,9 +134,15 @@ def start_lightbox(folder: Path) -> tuple[Lightbox, Settings, SessionFactory]:
 def start_orthanc(folder: Path) -> tuple[str, subprocess.Popen[bytes]]:
     port = free_port()
     config = {
-        "Name": "bench", "StorageDirectory": str(folder / "orthanc"), "IndexDirectory": str(folder / "orthanc"),
-        "HttpPort": port, "DicomPort": free_port(), "RemoteAccessAllowed": False,
-        "AuthenticationEnabled": False, "Plugins": [], "StorageCompression": False,
+        "Name": "bench",
+        "StorageDirectory": str(folder / "orthanc"),
+        "IndexDirectory": str(folder / "orthanc"),
+        "HttpPort": port,
+        "DicomPort": free_port(),
+        "RemoteAccessAllowed": False,
+        "AuthenticationEnabled": False,
+        "Plugins": [],
+        "StorageCompression": False,
     }
     path = folder / "orthanc.json"
     path.write_text(json.dumps(config))
@@ -196,8 +210,9 @@ def compare_files(lightbox: Lightbox, orthanc: str, sessions: SessionFactory, re
     with sessions.scope() as session:
         principal = principal_for(session.exec(select(User)).one(), session=session)
         coll = create_collection(title="Bench", parent_uid=None, slug=None, session=session, principal=SYSTEM)
-        case = create_case(collection_uid=coll.uid, fields={"title": "Reference files"}, session=session,
-                           principal=principal)
+        case = create_case(
+            collection_uid=coll.uid, fields={"title": "Reference files"}, session=session, principal=principal
+        )
         _, instances = add_series(session, lightbox.store, case_uid=case.uid, files=files, previews=False)
     options = RenderOptions(size=SIZE, format="png")
     rows = []
@@ -228,9 +243,11 @@ def _summary(label: str, group: list[Row]) -> None:
         print(f"{label}: no file rendered by both")
         return
     ratios = [r.lightbox / r.orthanc for r in group if r.orthanc]
-    print(f"{label}: {len(group)} files, lightbox {statistics.median(r.lightbox for r in group):.1f} ms, "
-          f"orthanc {statistics.median(r.orthanc or 0.0 for r in group):.1f} ms, "
-          f"median ratio {statistics.median(ratios):.2f}, geometric mean {statistics.geometric_mean(ratios):.2f}")
+    print(
+        f"{label}: {len(group)} files, lightbox {statistics.median(r.lightbox for r in group):.1f} ms, "
+        f"orthanc {statistics.median(r.orthanc or 0.0 for r in group):.1f} ms, "
+        f"median ratio {statistics.median(ratios):.2f}, geometric mean {statistics.geometric_mean(ratios):.2f}"
+    )
 
 
 def print_table(rows: list[Row]) -> None:
@@ -239,8 +256,10 @@ def print_table(rows: list[Row]) -> None:
         ratio = f"{row.lightbox / row.orthanc:6.2f}" if row.orthanc else "   n/a"
         orthanc = f"{row.orthanc:10.1f}" if row.orthanc else "    failed"
         note = " (placeholder)" if row.placeholder else ""
-        print(f"{row.file[:44]:44} {row.modality[:6]:6} {row.dims:>10} {row.lightbox:11.1f} {row.cached:9.1f} "
-              f"{orthanc} {ratio}{note}")
+        print(
+            f"{row.file[:44]:44} {row.modality[:6]:6} {row.dims:>10} {row.lightbox:11.1f} {row.cached:9.1f} "
+            f"{orthanc} {ratio}{note}"
+        )
     both = [r for r in rows if r.orthanc and not r.placeholder]
     print(f"\nfiles: {len(rows)}, rendered by both: {len(both)}")
     _summary("all", both)
@@ -275,8 +294,15 @@ def big_series(lightbox: Lightbox, sessions: SessionFactory, folder: Path, reque
         case = session.exec(select(Case)).first()
         assert case is not None
         study = Study(case_uid=case.uid, study_instance_uid="2.25.1", modality="CT")
-        series = Series(study_uid=study.uid, series_instance_uid="2.25.2", modality="CT", instance_count=500,
-                        thumbnail_key=keys.thumbnail, montage_key=keys.montage, cine_key=keys.cine)
+        series = Series(
+            study_uid=study.uid,
+            series_instance_uid="2.25.2",
+            modality="CT",
+            instance_count=500,
+            thumbnail_key=keys.thumbnail,
+            montage_key=keys.montage,
+            cine_key=keys.cine,
+        )
         session.add(study)
         session.flush()
         session.add(series)
@@ -286,10 +312,14 @@ def big_series(lightbox: Lightbox, sessions: SessionFactory, folder: Path, reque
     host, port = lightbox.url.removeprefix("http://").split(":")
     thumb = rate(host, int(port), path, lightbox.token, requests, clients)
     floor = rate(host, int(port), "/healthz", lightbox.token, requests, clients)
-    print(f"cached thumbnail: {thumb:,.0f} per second; /healthz in the same server: {floor:,.0f} per second "
-          f"(ratio {thumb / floor:.2f})")
-    print(f"  {clients} keep-alive clients, one uvicorn worker, all app middleware; bearer token on every "
-          f"request, the permission decision reused per token for {GRANT_TTL_SECONDS:.0f} s")
+    print(
+        f"cached thumbnail: {thumb:,.0f} per second; /healthz in the same server: {floor:,.0f} per second "
+        f"(ratio {thumb / floor:.2f})"
+    )
+    print(
+        f"  {clients} keep-alive clients, one uvicorn worker, all app middleware; bearer token on every "
+        f"request, the permission decision reused per token for {GRANT_TTL_SECONDS:.0f} s"
+    )
 
 
 def rate(host: str, port: int, path: str, token: str, requests: int, clients: int) -> float:

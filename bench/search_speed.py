@@ -75,11 +75,22 @@ PAGE = """edges { cursor node { id title state modalities bodyRegions difficulty
                  highlights { field snippet } }
           pageInfo { hasNextPage endCursor } totalCount"""
 Q_TEXT = "query($s: CaseSearch!) { cases(search: $s, first: 20) { " + PAGE + " } }"
-Q_FACETED = ("query($s: CaseSearch!) { cases(search: $s, first: 20) { " + PAGE
-             + " facets { field buckets { value label count } } } }")
+Q_FACETED = (
+    "query($s: CaseSearch!) { cases(search: $s, first: 20) { "
+    + PAGE
+    + " facets { field buckets { value label count } } } }"
+)
 
-TEXT_COLUMNS = ("title", "clinical_history", "findings", "diagnosis", "differential_diagnoses", "discussion",
-                "teaching_points", "tags")
+TEXT_COLUMNS = (
+    "title",
+    "clinical_history",
+    "findings",
+    "diagnosis",
+    "differential_diagnoses",
+    "discussion",
+    "teaching_points",
+    "tags",
+)
 
 
 @dataclass
@@ -116,8 +127,9 @@ def seed(settings: Settings, n: int) -> tuple[list[CatalogDocument], float]:
         for path in sorted({p for c in COLLECTIONS for p in _ancestors(c)}):
             parent = collections.get(path.rsplit("/", 1)[0] or "/")
             name = path.rsplit("/", 1)[1]
-            collections[path] = create_collection(title=name.title(), slug=name, session=s, principal=SYSTEM,
-                                                  parent_uid=parent.uid if parent else None)
+            collections[path] = create_collection(
+                title=name.title(), slug=name, session=s, principal=SYSTEM, parent_uid=parent.uid if parent else None
+            )
         titles = load_titles(s)
         user_uid = user.uid
         s.commit()
@@ -130,16 +142,32 @@ def seed(settings: Settings, n: int) -> tuple[list[CatalogDocument], float]:
             coll = collections[d.collection_path]
             validated = d.state in ("VALIDATED", "RETIRED")
             row = {
-                "uid": d.case_id.replace("-", ""), "collection_uid": coll.uid, "slug": f"case-{i}",
-                "path": f"{coll.path}/case-{i}", "title": d.title, "clinical_history": d.clinical_history,
-                "findings": d.findings, "diagnosis": d.diagnosis,
-                "differential_diagnoses": list(d.differential_diagnoses), "discussion": d.discussion,
-                "teaching_points": d.teaching_points, "difficulty": d.difficulty, "patient_age_band": None,
-                "patient_sex": None, "modalities": list(d.modalities), "body_regions": list(d.body_regions),
-                "curriculum_codes": list(d.curriculum_codes), "tags": list(d.tags), "key_images": [],
-                "licence": coll.licence, "state": d.state, "version": d.version,
-                "published_version": d.version if validated else None, "creator_id": user_uid,
-                "created": d.created, "modified": d.modified,
+                "uid": d.case_id.replace("-", ""),
+                "collection_uid": coll.uid,
+                "slug": f"case-{i}",
+                "path": f"{coll.path}/case-{i}",
+                "title": d.title,
+                "clinical_history": d.clinical_history,
+                "findings": d.findings,
+                "diagnosis": d.diagnosis,
+                "differential_diagnoses": list(d.differential_diagnoses),
+                "discussion": d.discussion,
+                "teaching_points": d.teaching_points,
+                "difficulty": d.difficulty,
+                "patient_age_band": None,
+                "patient_sex": None,
+                "modalities": list(d.modalities),
+                "body_regions": list(d.body_regions),
+                "curriculum_codes": list(d.curriculum_codes),
+                "tags": list(d.tags),
+                "key_images": [],
+                "licence": coll.licence,
+                "state": d.state,
+                "version": d.version,
+                "published_version": d.version if validated else None,
+                "creator_id": user_uid,
+                "created": d.created,
+                "modified": d.modified,
             }
             rows.append(row)
             # The entries `lightbox reindex` would make of this row (no local grants here).
@@ -237,14 +265,19 @@ def baseline_sql(engine: Engine) -> Callable[[str, dict[str, Any]], int]:
     def run(kind: str, s: dict[str, Any]) -> int:
         params: dict[str, Any] = {}
         cond = where(kind, s, params)
-        casted = cond if not pg else cond.replace("curriculum_codes ", "CAST(curriculum_codes AS text) ").replace(
-            "modalities ", "CAST(modalities AS text) ").replace("differential_diagnoses ",
-                                                              "CAST(differential_diagnoses AS text) ").replace(
-            "tags ", "CAST(tags AS text) ")
+        casted = (
+            cond
+            if not pg
+            else cond.replace("curriculum_codes ", "CAST(curriculum_codes AS text) ")
+            .replace("modalities ", "CAST(modalities AS text) ")
+            .replace("differential_diagnoses ", "CAST(differential_diagnoses AS text) ")
+            .replace("tags ", "CAST(tags AS text) ")
+        )
         with engine.connect() as conn:
             total = conn.execute(text(f'SELECT count(*) FROM "case" WHERE {casted}'), params).scalar_one()
-            rows = conn.execute(text(f'SELECT uid, title FROM "case" WHERE {casted} ORDER BY created DESC LIMIT 20'),
-                                params).all()
+            rows = conn.execute(
+                text(f'SELECT uid, title FROM "case" WHERE {casted} ORDER BY created DESC LIMIT 20'), params
+            ).all()
         assert len(rows) == min(20, total)
         return int(total)
 
@@ -266,9 +299,14 @@ def measure(label: str, settings: Settings, repeat: int) -> list[Row]:
     out = []
     try:
         with httpx.Client(base_url=base, timeout=120) as http:
-            login = http.post("/graphql", json={"query": "mutation($u: String!, $p: String!) { login(input: "
-                                                         "{username: $u, password: $p}) { token } }",
-                                                "variables": {"u": USER, "p": PASSWORD}})
+            login = http.post(
+                "/graphql",
+                json={
+                    "query": "mutation($u: String!, $p: String!) { login(input: "
+                    "{username: $u, password: $p}) { token } }",
+                    "variables": {"u": USER, "p": PASSWORD},
+                },
+            )
             headers = {"Authorization": f"Bearer {login.json()['data']['login']['token']}"}
 
             def gql(kind: str, s: dict[str, Any]) -> int:
@@ -347,20 +385,28 @@ def main() -> None:
             rows, rate, seconds = run_backend(name.strip(), args.cases, args.repeat, Path(tmp))
             results.extend(rows)
             rates[name.strip()] = (rate, seconds)
-    print(f"\ncatalog benchmark: {args.cases} cases, {args.repeat} timed queries per kind, page of 20 through "
-          f"POST /graphql; baseline = SQL LIKE scan of the same rows (count + newest 20), same run"
-          f"{' (nice ' + str(os.nice(0)) + ')' if os.nice(0) else ''}")
-    print(f"{'backend':<9} {'query':<8} {'total':>7} {'p50 ms':>8} {'p95 ms':>8} {'base p50':>9} {'base p95':>9} "
-          f"{'x p50':>6} {'x p95':>6}")
+    print(
+        f"\ncatalog benchmark: {args.cases} cases, {args.repeat} timed queries per kind, page of 20 through "
+        f"POST /graphql; baseline = SQL LIKE scan of the same rows (count + newest 20), same run"
+        f"{' (nice ' + str(os.nice(0)) + ')' if os.nice(0) else ''}"
+    )
+    print(
+        f"{'backend':<9} {'query':<8} {'total':>7} {'p50 ms':>8} {'p95 ms':>8} {'base p50':>9} {'base p95':>9} "
+        f"{'x p50':>6} {'x p95':>6}"
+    )
     for r in results:
-        print(f"{r.backend:<9} {r.kind:<8} {r.total:>7} {r.graphql.p50:>8.1f} {r.graphql.p95:>8.1f} "
-              f"{r.baseline.p50:>9.1f} {r.baseline.p95:>9.1f} {r.graphql.p50 / r.baseline.p50:>6.3f} "
-              f"{r.graphql.p95 / r.baseline.p95:>6.3f}")
+        print(
+            f"{r.backend:<9} {r.kind:<8} {r.total:>7} {r.graphql.p50:>8.1f} {r.graphql.p95:>8.1f} "
+            f"{r.baseline.p50:>9.1f} {r.baseline.p95:>9.1f} {r.graphql.p50 / r.baseline.p50:>6.3f} "
+            f"{r.graphql.p95 / r.baseline.p95:>6.3f}"
+        )
     for name, (rate, seconds) in rates.items():
         print(f"indexing {name:<9} {rate:>8.0f} cases/s ({args.cases} cases in {seconds:.1f}s, backend.rebuild)")
         if name in PLAIN:
-            print(f"  reference: Whoosh's plain single-process writer {PLAIN[name]:.0f} cases/s on "
-                  f"{min(args.cases, 10_000)} of the same cases, same run (ratio {rate / PLAIN[name]:.2f})")
+            print(
+                f"  reference: Whoosh's plain single-process writer {PLAIN[name]:.0f} cases/s on "
+                f"{min(args.cases, 10_000)} of the same cases, same run (ratio {rate / PLAIN[name]:.2f})"
+            )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from content.principal import Principal
 
 class AuditEvent(SQLModel, table=True):
     """One row of the audit trail: who did what to which object, and when."""
+
     __tablename__ = "audit_event"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -26,11 +27,20 @@ class AuditEvent(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
 
 
-def record(session: Session, principal: Principal, action: str, object_type: str,
-           object_uid: str | None, **detail: Any) -> None:
+def record(
+    session: Session, principal: Principal, action: str, object_type: str, object_uid: str | None, **detail: Any
+) -> None:
     """Add an audit row to the caller's transaction; it commits or rolls back with the change."""
-    session.add(AuditEvent(actor_uid=principal.user_id, actor_name=principal.username, action=action,
-                           object_type=object_type, object_uid=object_uid, detail=detail))
+    session.add(
+        AuditEvent(
+            actor_uid=principal.user_id,
+            actor_name=principal.username,
+            action=action,
+            object_type=object_type,
+            object_uid=object_uid,
+            detail=detail,
+        )
+    )
 
 
 def trail(session: Session, object_uid: str) -> list[AuditEvent]:

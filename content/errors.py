@@ -7,6 +7,7 @@ from enum import Enum
 
 class ErrorCode(str, Enum):
     """The codes of domain errors, published to clients as the GraphQL ErrorCode enum."""
+
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
     UNAUTHENTICATED = "UNAUTHENTICATED"

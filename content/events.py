@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class CaseChanged:
     """A case was created, edited, transitioned, reverted, deleted or given images."""
+
     case_uid: str
     action: str  # created, updated, transitioned, reverted, deleted, imaged
 
@@ -62,6 +63,7 @@ class WorklistAssigned:
 @dataclass(frozen=True)
 class ReportSubmitted:
     """A trainee submitted a report on a case of an assignment."""
+
     report_uid: str
     assignment_uid: str
     case_uid: str
@@ -81,8 +83,9 @@ class SessionsEnded:
     user_uid: str | None = None
 
 
-Event = (CaseChanged | SecurityChanged | CaseTransitioned | WorklistAssigned | ReportSubmitted | WebhooksDue
-         | SessionsEnded)
+Event = (
+    CaseChanged | SecurityChanged | CaseTransitioned | WorklistAssigned | ReportSubmitted | WebhooksDue | SessionsEnded
+)
 Handler = Callable[[Event], None]
 StageHandler = Callable[[Session, Event], None]
 
@@ -90,6 +93,7 @@ StageHandler = Callable[[Session, Event], None]
 @dataclass
 class EventBus:
     """Domain events to handlers: in-transaction stagers, and handlers run after the commit."""
+
     handlers: dict[type, list[Handler]] = field(default_factory=lambda: defaultdict(list))
     stagers: dict[type, list[StageHandler]] = field(default_factory=lambda: defaultdict(list))
 

@@ -26,7 +26,8 @@ HasBlob = Callable[[str], bool]
 @dataclass(frozen=True)
 class Problem:
     """One inconsistency found in the repository: its kind, the object concerned and a detail."""
-    kind: str        # a stable label: "version-gap", "missing-blob", ...
+
+    kind: str  # a stable label: "version-gap", "missing-blob", ...
     object_uid: str  # the case, study, series or instance concerned
     detail: str
 
@@ -39,22 +40,40 @@ def check_versions(session: Session) -> Iterator[Problem]:
     """Each case has versions 1..case.version with none missing, and its published version exists."""
     versions = CaseVersion.__table__.c  # type: ignore[attr-defined]
     cases = Case.__table__.c  # type: ignore[attr-defined]
-    counts = (sa.select(versions.case_uid, func.count().label("n"), func.min(versions.version).label("low"),
-                        func.max(versions.version).label("high"))
-              .group_by(versions.case_uid).subquery())
-    stmt = (sa.select(cases.uid, cases.version, counts.c.n, counts.c.low, counts.c.high)
-            .outerjoin(counts, counts.c.case_uid == cases.uid).order_by(cases.uid))
+    counts = (
+        sa.select(
+            versions.case_uid,
+            func.count().label("n"),
+            func.min(versions.version).label("low"),
+            func.max(versions.version).label("high"),
+        )
+        .group_by(versions.case_uid)
+        .subquery()
+    )
+    stmt = (
+        sa.select(cases.uid, cases.version, counts.c.n, counts.c.low, counts.c.high)
+        .outerjoin(counts, counts.c.case_uid == cases.uid)
+        .order_by(cases.uid)
+    )
     for uid, version, n, low, high in session.execute(stmt):
         # (case_uid, version) is unique, so n == high and low == 1 means 1..high without a gap.
         if not n:
             yield Problem("missing-versions", uid, f"the case is at version {version} but has no version rows")
         elif (n, low, high) != (version, 1, version):
-            yield Problem("version-gap", uid, f"the case is at version {version}; its version rows number {n}, "
-                                              f"from {low} to {high}")
-    published = (select(Case.uid, Case.published_version)
-                 .where(col(Case.published_version).is_not(None))
-                 .where(~sa.exists().where(col(CaseVersion.case_uid) == Case.uid,
-                                           col(CaseVersion.version) == Case.published_version)))
+            yield Problem(
+                "version-gap",
+                uid,
+                f"the case is at version {version}; its version rows number {n}, from {low} to {high}",
+            )
+    published = (
+        select(Case.uid, Case.published_version)
+        .where(col(Case.published_version).is_not(None))
+        .where(
+            ~sa.exists().where(
+                col(CaseVersion.case_uid) == Case.uid, col(CaseVersion.version) == Case.published_version
+            )
+        )
+    )
     for uid, version in session.exec(published):
         yield Problem("missing-published-version", uid, f"published version {version} does not exist")
 

@@ -30,6 +30,7 @@ class PartnerScope:
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: the user, roles, cohorts, local role grants and any API token or partner scope."""
+
     user_id: str | None
     username: str
     roles: frozenset[Role] = frozenset()

@@ -10,6 +10,7 @@ from content.security.roles import Permission, Role
 
 class State(str, Enum):
     """The workflow states of a case."""
+
     DRAFT = "DRAFT"
     SUBMITTED = "SUBMITTED"
     VALIDATED = "VALIDATED"
@@ -18,6 +19,7 @@ class State(str, Enum):
 
 class Transition(str, Enum):
     """The workflow transitions between states."""
+
     SUBMIT = "SUBMIT"
     REQUEST_CHANGES = "REQUEST_CHANGES"
     VALIDATE = "VALIDATE"
@@ -61,6 +63,7 @@ STATE_RULES: dict[State, dict[Permission, frozenset[Role]]] = {
 @dataclass(frozen=True)
 class TransitionRule:
     """One transition as data: its source and target states, permission and guards."""
+
     name: Transition
     source: State
     target: State
@@ -73,12 +76,15 @@ class TransitionRule:
 TRANSITIONS: dict[Transition, TransitionRule] = {
     t.name: t
     for t in (
-        TransitionRule(Transition.SUBMIT, State.DRAFT, State.SUBMITTED, Permission.SUBMIT,
-                       guards=("no_quarantined_images",)),
-        TransitionRule(Transition.REQUEST_CHANGES, State.SUBMITTED, State.DRAFT,
-                       Permission.REQUEST_CHANGES, comment_required=True),
-        TransitionRule(Transition.VALIDATE, State.SUBMITTED, State.VALIDATED, Permission.VALIDATE,
-                       guards=("four_eyes",)),
+        TransitionRule(
+            Transition.SUBMIT, State.DRAFT, State.SUBMITTED, Permission.SUBMIT, guards=("no_quarantined_images",)
+        ),
+        TransitionRule(
+            Transition.REQUEST_CHANGES, State.SUBMITTED, State.DRAFT, Permission.REQUEST_CHANGES, comment_required=True
+        ),
+        TransitionRule(
+            Transition.VALIDATE, State.SUBMITTED, State.VALIDATED, Permission.VALIDATE, guards=("four_eyes",)
+        ),
         TransitionRule(Transition.RETIRE, State.VALIDATED, State.RETIRED, Permission.RETIRE),
         TransitionRule(Transition.REOPEN, State.RETIRED, State.DRAFT, Permission.REOPEN),
     )

@@ -49,8 +49,11 @@ def assess(ds: Dataset) -> BurnedIn:
     """Whether a de-identified dataset (with pixels) is held, and the regions to propose."""
     at_risk, reason = burned_in_risk(ds)
     modality = str(ds.get("Modality", "") or "").strip().upper()
-    ocr_decides = (modality in OCR_HELD_MODALITIES or modality == "US"
-                   or is_secondary_capture(str(ds.get("SOPClassUID", "") or "")))
+    ocr_decides = (
+        modality in OCR_HELD_MODALITIES
+        or modality == "US"
+        or is_secondary_capture(str(ds.get("SOPClassUID", "") or ""))
+    )
     if "PixelData" not in ds or not (at_risk or ocr_decides):
         return BurnedIn(reason if at_risk else None)
     found = _read_text(ds)

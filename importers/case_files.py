@@ -84,8 +84,14 @@ def read_csv(text: str) -> tuple[list[RawRow], list[RowError]]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(names):
-                errors.append(RowError(start, None, ErrorCode.INVALID_INPUT.value,
-                                       f"{len(cells)} cells but the header has {len(names)} columns"))
+                errors.append(
+                    RowError(
+                        start,
+                        None,
+                        ErrorCode.INVALID_INPUT.value,
+                        f"{len(cells)} cells but the header has {len(names)} columns",
+                    )
+                )
                 continue
             # A short row (trailing empty cells dropped by the exporting tool) leaves the rest absent.
             values = {name: cell for name, cell in zip(names, cells, strict=False) if cell.strip()}
@@ -95,6 +101,7 @@ def read_csv(text: str) -> tuple[list[RawRow], list[RowError]]:
                 continue
             rows.append(RawRow(start, values))
     except csv.Error as exc:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"line {reader.line_num}: unreadable CSV: {exc}",
-                          field="file") from exc
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, f"line {reader.line_num}: unreadable CSV: {exc}", field="file"
+        ) from exc
     return rows, errors

@@ -37,11 +37,29 @@ from importers.case_report import CaseImportReport, CaseOutcome, RowError
 # File column → case field. The case's own field names, plus the short names people write in a
 # spreadsheet. Licence and key images are not importable: the licence comes from the collection,
 # key images point at DICOM instances a metadata file cannot name.
-FIELDS = ("title", "clinical_history", "findings", "diagnosis", "differential_diagnoses", "discussion",
-          "teaching_points", "difficulty", "patient_age_band", "patient_sex", "modalities", "body_regions",
-          "curriculum_codes", "tags")
-ALIASES = {"history": "clinical_history", "differentials": "differential_diagnoses", "curriculum": "curriculum_codes",
-           "modality": "modalities", "body_region": "body_regions"}
+FIELDS = (
+    "title",
+    "clinical_history",
+    "findings",
+    "diagnosis",
+    "differential_diagnoses",
+    "discussion",
+    "teaching_points",
+    "difficulty",
+    "patient_age_band",
+    "patient_sex",
+    "modalities",
+    "body_regions",
+    "curriculum_codes",
+    "tags",
+)
+ALIASES = {
+    "history": "clinical_history",
+    "differentials": "differential_diagnoses",
+    "curriculum": "curriculum_codes",
+    "modality": "modalities",
+    "body_region": "body_regions",
+}
 COLUMNS: dict[str, str] = {**{name: name for name in FIELDS}, **ALIASES, "state": "state"}
 # `;` or `|` between the items of a list field in a CSV cell (or a JSON string given for a list).
 # Not `,`: it is the CSV delimiter and appears inside diagnoses ("Fracture, distal radius").
@@ -49,7 +67,9 @@ LIST_SEPARATORS = re.compile(r"[;|]")
 # The workflow steps that bring a new (draft) case to each state a file may ask for, and who takes
 # each: the importer submits, the named validator validates.
 STEPS: dict[State, tuple[Transition, ...]] = {
-    State.DRAFT: (), State.SUBMITTED: (Transition.SUBMIT,), State.VALIDATED: (Transition.SUBMIT, Transition.VALIDATE),
+    State.DRAFT: (),
+    State.SUBMITTED: (Transition.SUBMIT,),
+    State.VALIDATED: (Transition.SUBMIT, Transition.VALIDATE),
 }
 
 
@@ -81,22 +101,29 @@ def _field_value(field: str, value: Any) -> Any:
     return value
 
 
-def _state(row: RawRow, name: str, value: Any, validator: Principal | None,
-           importer: Principal) -> tuple[State | None, RowError | None]:
+def _state(
+    row: RawRow, name: str, value: Any, validator: Principal | None, importer: Principal
+) -> tuple[State | None, RowError | None]:
     text = value.strip().upper() if isinstance(value, str) else None
     state = State(text) if text in {s.value for s in STEPS} else None
     if state is None:
-        return None, RowError(row.line, name, ErrorCode.INVALID_INPUT.value,
-                              f"state must be draft, submitted or validated, not {value!r}")
+        return None, RowError(
+            row.line, name, ErrorCode.INVALID_INPUT.value, f"state must be draft, submitted or validated, not {value!r}"
+        )
     if state is State.VALIDATED and (validator is None or validator.user_id == importer.user_id):
         # Four eyes: a validated case needs a second person, named for the import, who did not author it.
-        return None, RowError(row.line, name, ErrorCode.FORBIDDEN.value,
-                              "a validated case needs a validator other than the importer (four eyes)")
+        return None, RowError(
+            row.line,
+            name,
+            ErrorCode.FORBIDDEN.value,
+            "a validated case needs a validator other than the importer (four eyes)",
+        )
     return state, None
 
 
-def check_row(row: RawRow, *, session: Session, importer: Principal,
-              validator: Principal | None) -> tuple[CaseRecord | None, list[RowError]]:
+def check_row(
+    row: RawRow, *, session: Session, importer: Principal, validator: Principal | None
+) -> tuple[CaseRecord | None, list[RowError]]:
     """The row as a record ready to create, or every reason it is not."""
     errors: list[RowError] = []
     fields: dict[str, Any] = {}
@@ -128,11 +155,16 @@ def check_row(row: RawRow, *, session: Session, importer: Principal,
     return CaseRecord(row.line, fields, state), []
 
 
-def check_rows(rows: Iterable[RawRow], *, collection_uid: str, session: Session, importer: Principal,
-               validator: Principal | None) -> tuple[list[CaseRecord], list[RowError]]:
+def check_rows(
+    rows: Iterable[RawRow], *, collection_uid: str, session: Session, importer: Principal, validator: Principal | None
+) -> tuple[list[CaseRecord], list[RowError]]:
     """Rows checked against the collection and the curriculum: records to create and row errors."""
-    existing = {title_key(title): (path, state) for title, path, state in session.exec(
-        select(Case.title, Case.path, Case.state).where(Case.collection_uid == collection_uid))}
+    existing = {
+        title_key(title): (path, state)
+        for title, path, state in session.exec(
+            select(Case.title, Case.path, Case.state).where(Case.collection_uid == collection_uid)
+        )
+    }
     records: list[CaseRecord] = []
     errors: list[RowError] = []
     first_line: dict[str, int] = {}
@@ -143,31 +175,52 @@ def check_rows(rows: Iterable[RawRow], *, collection_uid: str, session: Session,
             continue
         key = title_key(record.fields["title"])
         if key in first_line:
-            errors.append(RowError(row.line, "title", ErrorCode.DUPLICATE.value,
-                                   f"the same title as line {first_line[key]}"))
+            errors.append(
+                RowError(row.line, "title", ErrorCode.DUPLICATE.value, f"the same title as line {first_line[key]}")
+            )
             continue
         first_line[key] = row.line
         records.append(CaseRecord(record.line, record.fields, record.state, existing.get(key)))
     return records, errors
 
 
-def _write(record: CaseRecord, *, collection_uid: str, source: str, session: Session, importer: Principal,
-           validator: Principal | None) -> CaseOutcome:
+def _write(
+    record: CaseRecord,
+    *,
+    collection_uid: str,
+    source: str,
+    session: Session,
+    importer: Principal,
+    validator: Principal | None,
+) -> CaseOutcome:
     title = record.fields["title"]
     if record.existing is not None:
         return CaseOutcome(record.line, "skipped", title, *record.existing)
-    case = create_case(collection_uid=collection_uid, fields=record.fields,
-                       comment=f"imported from {source}, line {record.line}", session=session, principal=importer,
-                       commit=False)
+    case = create_case(
+        collection_uid=collection_uid,
+        fields=record.fields,
+        comment=f"imported from {source}, line {record.line}",
+        session=session,
+        principal=importer,
+        commit=False,
+    )
     for step in STEPS[record.state]:
         actor = validator if step is Transition.VALIDATE and validator is not None else importer
         transition(case.uid, step, comment=f"imported from {source}", session=session, principal=actor, commit=False)
     return CaseOutcome(record.line, "created", title, case.path, case.state)
 
 
-def import_case_rows(rows: Iterable[RawRow], *, collection_uid: str, session: Session, principal: Principal,
-                     validator: Principal | None = None, source: str = "a file", dry_run: bool = False,
-                     unreadable: Sequence[RowError] = ()) -> CaseImportReport:
+def import_case_rows(
+    rows: Iterable[RawRow],
+    *,
+    collection_uid: str,
+    session: Session,
+    principal: Principal,
+    validator: Principal | None = None,
+    source: str = "a file",
+    dry_run: bool = False,
+    unreadable: Sequence[RowError] = (),
+) -> CaseImportReport:
     """Check every row, then create the new cases in one transaction (rolled back on a dry run).
 
     `unreadable` are rows the reader could not parse: they refuse the file like any bad row, and
@@ -175,8 +228,9 @@ def import_case_rows(rows: Iterable[RawRow], *, collection_uid: str, session: Se
     non-empty exactly when nothing was written.
     """
     require(principal, Permission.IMPORT, get_collection(collection_uid, session=session))
-    records, errors = check_rows(rows, collection_uid=collection_uid, session=session, importer=principal,
-                                 validator=validator)
+    records, errors = check_rows(
+        rows, collection_uid=collection_uid, session=session, importer=principal, validator=validator
+    )
     if unreadable or errors:
         session.rollback()
         return CaseImportReport(errors=sorted([*unreadable, *errors], key=lambda e: e.line), dry_run=dry_run)
@@ -184,8 +238,16 @@ def import_case_rows(rows: Iterable[RawRow], *, collection_uid: str, session: Se
     record: CaseRecord | None = None
     try:
         for record in records:
-            report.cases.append(_write(record, collection_uid=collection_uid, source=source, session=session,
-                                       importer=principal, validator=validator))
+            report.cases.append(
+                _write(
+                    record,
+                    collection_uid=collection_uid,
+                    source=source,
+                    session=session,
+                    importer=principal,
+                    validator=validator,
+                )
+            )
     except DomainError as exc:
         # A service refused (a permission, a guard): the row is as bad as one refused by the checks.
         session.rollback()
@@ -201,11 +263,26 @@ def import_case_rows(rows: Iterable[RawRow], *, collection_uid: str, session: Se
     return report
 
 
-def import_case_file(path: Path, *, collection_uid: str, session: Session, principal: Principal,
-                     validator: Principal | None = None, dry_run: bool = False) -> CaseImportReport:
+def import_case_file(
+    path: Path,
+    *,
+    collection_uid: str,
+    session: Session,
+    principal: Principal,
+    validator: Principal | None = None,
+    dry_run: bool = False,
+) -> CaseImportReport:
     """Import a .jsonl/.ndjson or .csv file of case metadata whole, or report why not."""
     rows, unreadable = read_case_file(path)
     if not rows and not unreadable:
         raise DomainError(ErrorCode.INVALID_INPUT, f"{path.name} holds no cases", field="file")
-    return import_case_rows(rows, collection_uid=collection_uid, session=session, principal=principal,
-                            validator=validator, source=path.name, dry_run=dry_run, unreadable=unreadable)
+    return import_case_rows(
+        rows,
+        collection_uid=collection_uid,
+        session=session,
+        principal=principal,
+        validator=validator,
+        source=path.name,
+        dry_run=dry_run,
+        unreadable=unreadable,
+    )

@@ -49,8 +49,9 @@ class Jobs:
     def start(self, total_files: int) -> None:
         """A pool only pays for itself with enough work: below PARALLEL_FROM files, all runs inline."""
         if self.workers >= 2 and total_files >= PARALLEL_FROM and self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=pool_context(), initializer=init_worker,
-                                             initargs=(self.config,))
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=pool_context(), initializer=init_worker, initargs=(self.config,)
+            )
 
     @property
     def parallel(self) -> bool:
@@ -61,10 +62,13 @@ class Jobs:
         if self._pool is None:
             return (read_grouping_header(source) for source in sources)
         on_disk = [os.path.isfile(s.label) for s in sources]
-        remote = self._pool.map(header_task, [s.label for s, disk in zip(sources, on_disk, strict=True) if disk],
-                                chunksize=16)
-        return (next(remote) if disk else read_grouping_header(source)
-                for source, disk in zip(sources, on_disk, strict=True))
+        remote = self._pool.map(
+            header_task, [s.label for s, disk in zip(sources, on_disk, strict=True) if disk], chunksize=16
+        )
+        return (
+            next(remote) if disk else read_grouping_header(source)
+            for source, disk in zip(sources, on_disk, strict=True)
+        )
 
     def run(self, jobs: list[FileJob]) -> Iterator[StoredFile | FileProblem]:
         if self._pool is None:
@@ -77,12 +81,18 @@ class Jobs:
         if self._pool is None:
             return lambda: [build_previews(self._store, keys) for keys in series_keys]
         pool = self._pool
-        futures = [[pool.submit(preview_part_task, keys, kind) for kind in KINDS] if len(keys) > PRELOAD_LIMIT
-                   else pool.submit(previews_task, keys) for keys in series_keys]
+        futures = [
+            [pool.submit(preview_part_task, keys, kind) for kind in KINDS]
+            if len(keys) > PRELOAD_LIMIT
+            else pool.submit(previews_task, keys)
+            for keys in series_keys
+        ]
 
         def collect() -> list[PreviewKeys]:
-            return [PreviewKeys(*(part.result() for part in item)) if isinstance(item, list) else item.result()
-                    for item in futures]
+            return [
+                PreviewKeys(*(part.result() for part in item)) if isinstance(item, list) else item.result()
+                for item in futures
+            ]
 
         return collect
 

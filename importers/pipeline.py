@@ -69,8 +69,17 @@ class ImportTarget:
 
 
 class Importer:
-    def __init__(self, *, target: ImportTarget, session: Session, principal: Principal, store: ContentStore,
-                 secret: bytes, progress: ProgressCallback = no_progress, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        target: ImportTarget,
+        session: Session,
+        principal: Principal,
+        store: ContentStore,
+        secret: bytes,
+        progress: ProgressCallback = no_progress,
+        workers: int | None = None,
+    ) -> None:
         self.target, self.session, self.principal, self.store = target, session, principal, store
         self.progress = progress
         key = deid_secret(secret)
@@ -88,8 +97,7 @@ class Importer:
         if self.target.case_uid:
             case = imaging.case_for_import(self.target.case_uid, session=self.session, principal=self.principal)
             if case.collection_uid != collection.uid:
-                raise DomainError(ErrorCode.INVALID_INPUT, "the case is not in that collection",
-                                  field="case")
+                raise DomainError(ErrorCode.INVALID_INPUT, "the case is not in that collection", field="case")
         else:
             require(self.principal, Permission.ADD_CASE, collection)
 
@@ -177,20 +185,32 @@ class Importer:
             study_uid, series, previews = self._pending.popleft()
             self._commit(study_uid, series, previews())
 
-    def _already_there(self, study_uid: str, case_uid: str, ordered: list[tuple[int, Header]],
-                       sop_of: dict[int, str], present: set[str]) -> None:
+    def _already_there(
+        self,
+        study_uid: str,
+        case_uid: str,
+        ordered: list[tuple[int, Header]],
+        sop_of: dict[int, str],
+        present: set[str],
+    ) -> None:
         case = self.session.get(Case, case_uid)
         complete = all(sop_of[id(h)] in present for _, h in ordered)
         for _, header in ordered:
             if complete:
                 self._skip(FileProblem(header.source.label, "already imported"))
             else:
-                self.summary.duplicates.append(FileProblem(header.source.label,
-                                                           "its study is already in the archive"))
+                self.summary.duplicates.append(FileProblem(header.source.label, "its study is already in the archive"))
                 self._tick()
-        self.summary.studies.append(StudyOutcome(study_uid, "skipped" if complete else "duplicate", case_uid,
-                                                 case.path if case else None, case.title if case else "",
-                                                 files=len(ordered)))
+        self.summary.studies.append(
+            StudyOutcome(
+                study_uid,
+                "skipped" if complete else "duplicate",
+                case_uid,
+                case.path if case else None,
+                case.title if case else "",
+                files=len(ordered),
+            )
+        )
 
     def _skip(self, problem: FileProblem) -> None:
         self.summary.skipped.append(problem)
@@ -208,24 +228,39 @@ class Importer:
                 case = imaging.case_for_import(self.target.case_uid, session=session, principal=self.principal)
                 # A new version of the case: on a validated case a working copy, so trainees keep
                 # the published images until someone validates the change.
-                image_set.add_study(record, case=case, session=session, principal=self.principal,
-                                    comment="images imported")
+                image_set.add_study(
+                    record, case=case, session=session, principal=self.principal, comment="images imported"
+                )
                 status = "added"
             else:
-                case = create_case(collection_uid=self.target.collection_uid, fields=case_fields(record, files),
-                                   comment="imported from DICOM", session=session, principal=self.principal,
-                                   commit=False)
+                case = create_case(
+                    collection_uid=self.target.collection_uid,
+                    fields=case_fields(record, files),
+                    comment="imported from DICOM",
+                    session=session,
+                    principal=self.principal,
+                    commit=False,
+                )
                 imaging.attach_study(record, case=case, session=session)
                 status = "created"
-            audit.record(session, self.principal, "case.import", "case", case.uid, study=study_uid,
-                         series=len(record.series), files=len(files), quarantined=quarantined, bytes=size)
+            audit.record(
+                session,
+                self.principal,
+                "case.import",
+                "case",
+                case.uid,
+                study=study_uid,
+                series=len(record.series),
+                files=len(files),
+                quarantined=quarantined,
+                bytes=size,
+            )
             events.emit(session, events.CaseChanged(case.uid, "imaged"))
             session.commit()
         except IntegrityError:
             # Another import committed this study between our check and our commit.
             session.rollback()
-            self.summary.duplicates.extend(FileProblem(f.label, "its study is already in the archive")
-                                           for f in files)
+            self.summary.duplicates.extend(FileProblem(f.label, "its study is already in the archive") for f in files)
             self.summary.studies.append(StudyOutcome(study_uid, "duplicate", files=len(files)))
             return
         except BaseException:
@@ -233,8 +268,11 @@ class Importer:
             raise
         self.summary.imported += len(files)
         self.summary.bytes_imported += size
-        self.summary.studies.append(StudyOutcome(study_uid, status, case.uid, case.path, case.title,
-                                                 len(record.series), len(files), quarantined))
+        self.summary.studies.append(
+            StudyOutcome(
+                study_uid, status, case.uid, case.path, case.title, len(record.series), len(files), quarantined
+            )
+        )
 
 
 def _job(source: SourceFile) -> FileJob:
@@ -244,18 +282,35 @@ def _job(source: SourceFile) -> FileJob:
         return FileJob(source.label, data=fh.read())
 
 
-def import_paths(paths: Iterable[str | Path], *, target: ImportTarget, session: Session, principal: Principal,
-                 store: ContentStore, secret: bytes, progress: ProgressCallback = no_progress,
-                 workers: int | None = None, limits: ZipLimits | None = None) -> ImportSummary:
+def import_paths(
+    paths: Iterable[str | Path],
+    *,
+    target: ImportTarget,
+    session: Session,
+    principal: Principal,
+    store: ContentStore,
+    secret: bytes,
+    progress: ProgressCallback = no_progress,
+    workers: int | None = None,
+    limits: ZipLimits | None = None,
+) -> ImportSummary:
     """Files, folders (recursively), zip files and DICOMDIRs into draft cases."""
-    importer = Importer(target=target, session=session, principal=principal, store=store, secret=secret,
-                        progress=progress, workers=workers)
+    importer = Importer(
+        target=target,
+        session=session,
+        principal=principal,
+        store=store,
+        secret=secret,
+        progress=progress,
+        workers=workers,
+    )
     importer.check_permission()  # before the paths are even walked
     found = iter_sources(paths, limits=limits)
     first = next(found, None)
     if first is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "nothing to import: no files were found (an empty zip or folder?)",
-                          field="files")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, "nothing to import: no files were found (an empty zip or folder?)", field="files"
+        )
     return importer.run(itertools.chain([first], found))
 
 
@@ -264,10 +319,25 @@ def require_may_import(principal: Principal) -> None:
     require_somewhere(principal, Permission.IMPORT)
 
 
-def import_sources(sources: Iterable[Found], *, target: ImportTarget, session: Session,
-                   principal: Principal, store: ContentStore, secret: bytes,
-                   progress: ProgressCallback = no_progress, workers: int | None = None) -> ImportSummary:
+def import_sources(
+    sources: Iterable[Found],
+    *,
+    target: ImportTarget,
+    session: Session,
+    principal: Principal,
+    store: ContentStore,
+    secret: bytes,
+    progress: ProgressCallback = no_progress,
+    workers: int | None = None,
+) -> ImportSummary:
     """Objects already in memory (from a PACS, a C-STORE association or an upload)."""
-    importer = Importer(target=target, session=session, principal=principal, store=store, secret=secret,
-                        progress=progress, workers=workers)
+    importer = Importer(
+        target=target,
+        session=session,
+        principal=principal,
+        store=store,
+        secret=secret,
+        progress=progress,
+        workers=workers,
+    )
     return importer.run(sources)

@@ -31,8 +31,16 @@ def held(*, session: Session, principal: Principal) -> list[HeldImage]:
     return review_rules.held_images(session=session, principal=principal)
 
 
-def review(instance_uid: str, action: Action, regions: tuple[Region, ...] = (), *, comment: str = "",
-           session: Session, principal: Principal, store: ContentStore) -> Instance | None:
+def review(
+    instance_uid: str,
+    action: Action,
+    regions: tuple[Region, ...] = (),
+    *,
+    comment: str = "",
+    session: Session,
+    principal: Principal,
+    store: ContentStore,
+) -> Instance | None:
     """Release, redact or reject a held image; the instance after it (None once rejected)."""
     pending = review_rules.open_review(instance_uid, action, regions, session=session, principal=principal)
     if action is Action.RELEASE:
@@ -44,9 +52,15 @@ def review(instance_uid: str, action: Action, regions: tuple[Region, ...] = (), 
         data = redacted_bytes(store.get(pending.instance.file_key), regions, sop_instance_uid=sop_instance_uid)
         new_key = store.put(data)
         try:
-            old_key = review_rules.record_redaction(pending, sop_instance_uid=sop_instance_uid, file_key=new_key,
-                                                    size_bytes=len(data), comment=comment, session=session,
-                                                    principal=principal)
+            old_key = review_rules.record_redaction(
+                pending,
+                sop_instance_uid=sop_instance_uid,
+                file_key=new_key,
+                size_bytes=len(data),
+                comment=comment,
+                session=session,
+                principal=principal,
+            )
         except BaseException:
             session.rollback()
             _forget(new_key, session=session, store=store)
@@ -63,11 +77,11 @@ def review(instance_uid: str, action: Action, regions: tuple[Region, ...] = (), 
     return None
 
 
-def release(instance_uid: str, *, comment: str = "", session: Session, principal: Principal,
-            store: ContentStore) -> Instance:
+def release(
+    instance_uid: str, *, comment: str = "", session: Session, principal: Principal, store: ContentStore
+) -> Instance:
     """Release a held image unchanged; the instance, visible again."""
-    instance = review(instance_uid, Action.RELEASE, comment=comment, session=session, principal=principal,
-                      store=store)
+    instance = review(instance_uid, Action.RELEASE, comment=comment, session=session, principal=principal, store=store)
     assert instance is not None
     return instance
 
@@ -85,5 +99,6 @@ def _forget(file_key: str, *, session: Session, store: ContentStore) -> None:
 
 def _refresh_previews(series_uid: str, *, session: Session, store: ContentStore) -> None:
     keys = build_previews(store, [i.file_key for i in imaging.showable_instances(series_uid, session=session)])
-    imaging.set_series_previews(series_uid, thumbnail_key=keys.thumbnail, montage_key=keys.montage,
-                                cine_key=keys.cine, session=session)
+    imaging.set_series_previews(
+        series_uid, thumbnail_key=keys.thumbnail, montage_key=keys.montage, cine_key=keys.cine, session=session
+    )

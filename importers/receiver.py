@@ -93,10 +93,20 @@ class StableStudies:
 
 
 class Receiver:
-    def __init__(self, *, port: int, on_study: StudyHandler, peers: Sequence[CallingPeer], spool_dir: Path,
-                 stable_age: float = 60.0, host: str = "127.0.0.1", ae_title: str = "LIGHTBOX",
-                 poll_seconds: float = 0.25, max_object_bytes: int = 2 * 1024**3,
-                 max_spool_bytes: int = 20 * 1024**3) -> None:
+    def __init__(
+        self,
+        *,
+        port: int,
+        on_study: StudyHandler,
+        peers: Sequence[CallingPeer],
+        spool_dir: Path,
+        stable_age: float = 60.0,
+        host: str = "127.0.0.1",
+        ae_title: str = "LIGHTBOX",
+        poll_seconds: float = 0.25,
+        max_object_bytes: int = 2 * 1024**3,
+        max_spool_bytes: int = 20 * 1024**3,
+    ) -> None:
         if not peers:
             raise ValueError("no peer may send: allow a calling AE title or configure the PACS peers")
         self.address = (host, port)
@@ -137,8 +147,11 @@ class Receiver:
 
     def _on_store(self, event: Any) -> int:
         if not self._admitted(event):
-            log.warning("C-STORE from %s at %s refused: not an allowed peer", event.assoc.requestor.ae_title,
-                        event.assoc.requestor.address)
+            log.warning(
+                "C-STORE from %s at %s refused: not an allowed peer",
+                event.assoc.requestor.ae_title,
+                event.assoc.requestor.address,
+            )
             return NOT_AUTHORIZED
         arrived = Path(event.dataset_path)
         size = arrived.stat().st_size
@@ -147,8 +160,9 @@ class Receiver:
             return OUT_OF_RESOURCES
         with self._lock:
             if self._spooled + size > self.max_spool_bytes:
-                log.warning("C-STORE refused: the spool holds %d bytes, its cap is %d", self._spooled,
-                            self.max_spool_bytes)
+                log.warning(
+                    "C-STORE refused: the spool holds %d bytes, its cap is %d", self._spooled, self.max_spool_bytes
+                )
                 return OUT_OF_RESOURCES
             self._spooled += size
         spooled = self.spool_dir / f"{uuid.uuid4().hex}.dcm"

@@ -87,5 +87,6 @@ def build_previews(store: ContentStore, file_keys: list[str]) -> PreviewKeys:
         # One image is its own contact sheet and has nothing to play: decoding it twice more
         # (window, then montage tile) would triple the cost of a radiograph's import.
         return PreviewKeys(thumbnail=thumbnail, montage=thumbnail)
-    return PreviewKeys(thumbnail=thumbnail, montage=store.put(previews.montage(sources)),
-                       cine=store.put(previews.cine(sources)))
+    return PreviewKeys(
+        thumbnail=thumbnail, montage=store.put(previews.montage(sources)), cine=store.put(previews.cine(sources))
+    )

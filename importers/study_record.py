@@ -28,20 +28,42 @@ def showable(files: list[StoredFile]) -> list[str]:
 def new_study(study_uid: str, series: list[list[StoredFile]], previews: list[PreviewKeys]) -> NewStudy:
     """The study to create from its stored files, series by series, with their preview keys."""
     first = series[0][0]
-    study = NewStudy(study_instance_uid=study_uid, description=first.study_description or "",
-                     modality=first.modality, study_date=first.study_date)
+    study = NewStudy(
+        study_instance_uid=study_uid,
+        description=first.study_description or "",
+        modality=first.modality,
+        study_date=first.study_date,
+    )
     for files, keys in zip(series, previews, strict=True):
         head = files[0]
-        study.series.append(NewSeries(
-            series_instance_uid=head.series_uid, description=head.series_description, modality=head.modality,
-            body_part=head.body_part, series_number=head.series_number, thumbnail_key=keys.thumbnail,
-            montage_key=keys.montage, cine_key=keys.cine,
-            instances=[NewInstance(sop_instance_uid=f.sop_uid, sop_class_uid=f.sop_class_uid, file_key=f.file_key,
-                                   size_bytes=f.size_bytes, position=position, instance_number=f.instance_number,
-                                   frames=f.frames, rows=f.rows, columns=f.columns,
-                                   quarantine_reason=f.quarantine_reason,
-                                   proposed_regions=f.proposed_regions if f.quarantine_reason else ())
-                       for position, f in enumerate(files)]))
+        study.series.append(
+            NewSeries(
+                series_instance_uid=head.series_uid,
+                description=head.series_description,
+                modality=head.modality,
+                body_part=head.body_part,
+                series_number=head.series_number,
+                thumbnail_key=keys.thumbnail,
+                montage_key=keys.montage,
+                cine_key=keys.cine,
+                instances=[
+                    NewInstance(
+                        sop_instance_uid=f.sop_uid,
+                        sop_class_uid=f.sop_class_uid,
+                        file_key=f.file_key,
+                        size_bytes=f.size_bytes,
+                        position=position,
+                        instance_number=f.instance_number,
+                        frames=f.frames,
+                        rows=f.rows,
+                        columns=f.columns,
+                        quarantine_reason=f.quarantine_reason,
+                        proposed_regions=f.proposed_regions if f.quarantine_reason else (),
+                    )
+                    for position, f in enumerate(files)
+                ],
+            )
+        )
     return study
 
 

@@ -46,9 +46,11 @@ class ImportSummary:
         return sum(1 for s in self.studies if s.status in ("created", "added"))
 
     def text(self) -> str:
-        return (f"{self.studies_created} studies imported, {self.imported} files imported, "
-                f"{len(self.skipped)} skipped (already there), {len(self.duplicates)} duplicate, "
-                f"{len(self.failed)} failed")
+        return (
+            f"{self.studies_created} studies imported, {self.imported} files imported, "
+            f"{len(self.skipped)} skipped (already there), {len(self.duplicates)} duplicate, "
+            f"{len(self.failed)} failed"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)

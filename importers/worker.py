@@ -135,8 +135,16 @@ def declared_syntax_problem(source: SourceFile) -> str | None:
     return f"unsupported transfer syntax {syntax}" if syntax and str(syntax) not in _KNOWN_SYNTAXES else None
 
 
-GROUPING_KEYWORDS = ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "SOPClassUID", "SeriesNumber",
-                     "InstanceNumber", "ImagePositionPatient", "ImageOrientationPatient")
+GROUPING_KEYWORDS = (
+    "StudyInstanceUID",
+    "SeriesInstanceUID",
+    "SOPInstanceUID",
+    "SOPClassUID",
+    "SeriesNumber",
+    "InstanceNumber",
+    "ImagePositionPatient",
+    "ImageOrientationPatient",
+)
 
 
 def read_grouping_header(source: SourceFile) -> Dataset | FileProblem:
@@ -179,21 +187,33 @@ def process_with(job: FileJob, deid: Deidentifier, store: ContentStore) -> Store
         buffer = io.BytesIO()
         pydicom.dcmwrite(buffer, ds, enforce_file_format=True)
         # Read inside the try: an element pydicom wrote back raw converts only now, and may fail.
-        header = {"sop_class_uid": _text(ds.get("SOPClassUID", "")), "instance_number": _int(ds.get("InstanceNumber")),
-                  "frames": _int(ds.get("NumberOfFrames")) or 1, "rows": _int(ds.get("Rows")),
-                  "columns": _int(ds.get("Columns")), "series_description": _text(ds.get("SeriesDescription", "")),
-                  "series_number": _int(ds.get("SeriesNumber")), "study_date": _date(ds.get("StudyDate"))}
+        header = {
+            "sop_class_uid": _text(ds.get("SOPClassUID", "")),
+            "instance_number": _int(ds.get("InstanceNumber")),
+            "frames": _int(ds.get("NumberOfFrames")) or 1,
+            "rows": _int(ds.get("Rows")),
+            "columns": _int(ds.get("Columns")),
+            "series_description": _text(ds.get("SeriesDescription", "")),
+            "series_number": _int(ds.get("SeriesNumber")),
+            "study_date": _date(ds.get("StudyDate")),
+        }
         burned_in = assess(ds)  # after the write: OCR decodes pixels, which may change ds in place
     except Exception as exc:  # pydicom raises many types on damaged input; each means "this file"
         return FileProblem(job.label, f"could not de-identify: {type(exc).__name__}: {exc}"[:300])
     data = buffer.getvalue()
     key = store.put(data)  # outside the try: a store failure must stop the import
     return StoredFile(
-        label=job.label, file_key=key, size_bytes=len(data),
-        study_uid=result.study_uid.new, series_uid=result.series_uid.new, sop_uid=result.sop_uid.new,
-        modality=_maybe_text(result.modality), body_part=_maybe_text(result.body_part),
+        label=job.label,
+        file_key=key,
+        size_bytes=len(data),
+        study_uid=result.study_uid.new,
+        series_uid=result.series_uid.new,
+        sop_uid=result.sop_uid.new,
+        modality=_maybe_text(result.modality),
+        body_part=_maybe_text(result.body_part),
         study_description=_maybe_text(result.study_description),
-        age_band=_maybe_text(result.age_band), sex=_maybe_text(result.sex),
+        age_band=_maybe_text(result.age_band),
+        sex=_maybe_text(result.sex),
         quarantine_reason=_maybe_text(burned_in.reason),
         proposed_regions=tuple(r.as_dict() for r in burned_in.regions),
         **header,  # type: ignore[arg-type]

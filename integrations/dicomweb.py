@@ -24,8 +24,7 @@ _CONTROL = frozenset({"limit", "offset", "includefield", "fuzzymatching", "order
 _MATCH_KEYS: Final[dict[Level, frozenset[str]]] = {
     Level.STUDY: frozenset({"StudyInstanceUID", "StudyDate", "ModalitiesInStudy"}),
     Level.SERIES: frozenset({"StudyInstanceUID", "StudyDate", "SeriesInstanceUID", "Modality"}),
-    Level.INSTANCE: frozenset({"StudyInstanceUID", "StudyDate", "SeriesInstanceUID", "Modality",
-                               "SOPInstanceUID"}),
+    Level.INSTANCE: frozenset({"StudyInstanceUID", "StudyDate", "SeriesInstanceUID", "Modality", "SOPInstanceUID"}),
 }
 
 
@@ -92,8 +91,9 @@ def _narrowed(name: str, from_query: tuple[str, ...], from_path: str | None) -> 
     return uid_list(name, [from_path])
 
 
-def parse_query(level: Level, params: Sequence[tuple[str, str]], *, study_uid: str | None = None,
-                series_uid: str | None = None) -> Query:
+def parse_query(
+    level: Level, params: Sequence[tuple[str, str]], *, study_uid: str | None = None, series_uid: str | None = None
+) -> Query:
     """Query-string pairs into a Query; `study_uid`/`series_uid` come from the resource path."""
     values: dict[str, list[str]] = defaultdict(list)
     include: set[str] = set()
@@ -127,7 +127,17 @@ def parse_query(level: Level, params: Sequence[tuple[str, str]], *, study_uid: s
     series = _narrowed("SeriesInstanceUID", series, series_uid)
     modality_key = "ModalitiesInStudy" if level is Level.STUDY else "Modality"
     modalities = tuple(m.strip().upper() for v in values[modality_key] for m in re.split(r"[,\\]", v) if m.strip())
-    return Query(level=level, study_uids=studies, series_uids=series,
-                 sop_uids=uid_list("SOPInstanceUID", values["SOPInstanceUID"]), modalities=modalities,
-                 date_from=date_from, date_to=date_to, limit=limit, offset=offset, include_all=include_all,
-                 include=frozenset(include), ignored=tuple(ignored))
+    return Query(
+        level=level,
+        study_uids=studies,
+        series_uids=series,
+        sop_uids=uid_list("SOPInstanceUID", values["SOPInstanceUID"]),
+        modalities=modalities,
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+        offset=offset,
+        include_all=include_all,
+        include=frozenset(include),
+        ignored=tuple(ignored),
+    )

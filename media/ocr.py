@@ -74,8 +74,12 @@ def _merge(boxes: list[Region]) -> list[Region]:
     merged: list[Region] = []
     for box in sorted(boxes, key=lambda b: (b.y, b.x)):
         for i, other in enumerate(merged):
-            if (box.x <= other.x + other.width + PAD and other.x <= box.x + box.width + PAD
-                    and box.y <= other.y + other.height and other.y <= box.y + box.height):
+            if (
+                box.x <= other.x + other.width + PAD
+                and other.x <= box.x + box.width + PAD
+                and box.y <= other.y + other.height
+                and other.y <= box.y + box.height
+            ):
                 x0, y0 = min(box.x, other.x), min(box.y, other.y)
                 x1 = max(box.x + box.width, other.x + other.width)
                 y1 = max(box.y + box.height, other.y + other.height)
@@ -109,8 +113,9 @@ def text_in_image(pixels: np.ndarray) -> TextFound:
     words: list[tuple[str, float]] = []
     for view in _passes(pixels, scale):
         data = pytesseract.image_to_data(view, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
-        for text, conf, left, top, width, height in zip(data["text"], data["conf"], data["left"], data["top"],
-                                                         data["width"], data["height"], strict=True):
+        for text, conf, left, top, width, height in zip(
+            data["text"], data["conf"], data["left"], data["top"], data["width"], data["height"], strict=True
+        ):
             word = str(text).strip()
             if not word or float(conf) < MIN_CONFIDENCE or not _meaningful(word, PROPOSE_CHARS):
                 continue

@@ -40,8 +40,12 @@ def _blank_value(ds: Dataset, pixels: np.ndarray) -> int | float:
     """What shows black: the lowest stored value, or the highest for MONOCHROME1."""
     if str(ds.get("PhotometricInterpretation", "")).strip() == "MONOCHROME1":
         return pixels.max()  # type: ignore[no-any-return]
-    return 0 if str(ds.get("PhotometricInterpretation", "")).strip() in ("RGB", "PALETTE COLOR") \
-        or ds.get("SamplesPerPixel", 1) == 3 else pixels.min()
+    return (
+        0
+        if str(ds.get("PhotometricInterpretation", "")).strip() in ("RGB", "PALETTE COLOR")
+        or ds.get("SamplesPerPixel", 1) == 3
+        else pixels.min()
+    )
 
 
 def blank(pixels: np.ndarray, regions: Sequence[Rect], value: int | float, *, frames: int) -> np.ndarray:
@@ -49,7 +53,7 @@ def blank(pixels: np.ndarray, regions: Sequence[Rect], value: int | float, *, fr
     out = np.array(pixels, copy=True)
     stack = out if frames > 1 else out[np.newaxis, ...]
     for r in regions:
-        stack[:, r.y:r.y + r.height, r.x:r.x + r.width, ...] = value
+        stack[:, r.y : r.y + r.height, r.x : r.x + r.width, ...] = value
     return out
 
 

@@ -28,8 +28,17 @@ MAX_SIZE: Final = 4096
 RENDERER_VERSION: Final = 2
 # A damaged header fails where a step first reads it, in whatever way pydicom or numpy fails
 # on it: a VR nobody knows, "abc" where a number belongs, a palette without its tables.
-_DAMAGED: Final = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
-                   NotImplementedError, BytesLengthException, struct.error)
+_DAMAGED: Final = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    NotImplementedError,
+    BytesLengthException,
+    struct.error,
+)
 
 
 def _refuse(field: str, message: str) -> RenderError:

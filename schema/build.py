@@ -59,8 +59,7 @@ from schema.worklists.queries import WORKLIST_NODES, WorklistQuery
 # Objects reachable through `node(id)`, each through its own service's permission check.
 NODES: dict[str, Callable[[str, Context], Node | None]] = {
     "Case": lambda uid, ctx: Case.of(get_case(uid, session=ctx.session, principal=ctx.principal), ctx),
-    "Collection": lambda uid, ctx: Collection.of(visible_collection(uid, session=ctx.session,
-                                                                    principal=ctx.principal)),
+    "Collection": lambda uid, ctx: Collection.of(visible_collection(uid, session=ctx.session, principal=ctx.principal)),
     "Partner": lambda uid, ctx: Partner.of(get_partner(uid, session=ctx.session, principal=ctx.principal), ctx),
     **WORKLIST_NODES,
 }
@@ -69,8 +68,9 @@ NODES: dict[str, Callable[[str, Context], Node | None]] = {
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any object by global id.")
-    def node(self, info: Info[Context, None],
-             id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")]) -> Node | None:
+    def node(
+        self, info: Info[Context, None], id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")]
+    ) -> Node | None:
         ctx = signed_in(info)
         type_name, uid = from_global_id(id)
         resolve = NODES.get(type_name)
@@ -85,29 +85,60 @@ class NodeQuery:
 
 
 @strawberry.type(description="Read the repository.")
-class Query(UserQuery, NodeQuery, CollectionQuery, SearchQuery, CurriculumQuery, WorkflowQuery, WorklistQuery,
-            ReportQuery, WebhookQuery, PartnerQuery, AdminQuery, QuarantineQuery):
+class Query(
+    UserQuery,
+    NodeQuery,
+    CollectionQuery,
+    SearchQuery,
+    CurriculumQuery,
+    WorkflowQuery,
+    WorklistQuery,
+    ReportQuery,
+    WebhookQuery,
+    PartnerQuery,
+    AdminQuery,
+    QuarantineQuery,
+):
     pass
 
 
 @strawberry.type(description="Change the repository.")
-class Mutation(UserMutation, CollectionMutation, CaseMutation, WorkflowMutation, ImageMutation, WorklistMutation,
-               ReportMutation, WebhookMutation, PartnerMutation, AdminMutation, SessionMutation, CurriculumMutation,
-               QuarantineMutation):
+class Mutation(
+    UserMutation,
+    CollectionMutation,
+    CaseMutation,
+    WorkflowMutation,
+    ImageMutation,
+    WorklistMutation,
+    ReportMutation,
+    WebhookMutation,
+    PartnerMutation,
+    AdminMutation,
+    SessionMutation,
+    CurriculumMutation,
+    QuarantineMutation,
+):
     pass
 
 
 def build_schema(*, max_depth: int = 12, max_tokens: int = 3000, max_aliases: int = 30) -> strawberry.Schema:
     # The limiters make a new rule class per instance; built once here, the same rule classes
     # reach every request, so ValidationCache (keyed on the rules) hits instead of always missing.
-    rules = [*QueryDepthLimiter(max_depth=max_depth).validation_rules,
-             *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules]
+    rules = [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    ]
     return strawberry.Schema(
-        query=Query, mutation=Mutation, types=[Case, Collection],
+        query=Query,
+        mutation=Mutation,
+        types=[Case, Collection],
         config=StrawberryConfig(auto_camel_case=True),
-        extensions=[lambda: AddValidationRules(rules),
-                    lambda: MaxTokensLimiter(max_token_count=max_tokens),
-                    ParserCache, ValidationCache],
+        extensions=[
+            lambda: AddValidationRules(rules),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            ParserCache,
+            ValidationCache,
+        ],
     )
 
 

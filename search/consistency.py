@@ -14,8 +14,8 @@ from search.projection import all_documents, expected_versions
 
 @dataclass(frozen=True)
 class CatalogDiff:
-    missing: tuple[str, ...]   # entries the database implies but the catalog lacks
-    stale: tuple[str, ...]     # entries at another version than the database's
+    missing: tuple[str, ...]  # entries the database implies but the catalog lacks
+    stale: tuple[str, ...]  # entries at another version than the database's
     orphaned: tuple[str, ...]  # entries of cases or versions that no longer exist
 
     @property

@@ -26,8 +26,9 @@ RETRY_DELAYS: tuple[float, ...] = (0.2, 1.0, 5.0, 15.0, 60.0)
 
 
 class CatalogIndexer:
-    def __init__(self, backend: SearchBackend, sessions: Sessions, *,
-                 retry_delays: Sequence[float] = RETRY_DELAYS) -> None:
+    def __init__(
+        self, backend: SearchBackend, sessions: Sessions, *, retry_delays: Sequence[float] = RETRY_DELAYS
+    ) -> None:
         self.backend = backend
         self.sessions = sessions
         self.retry_delays = tuple(retry_delays)

@@ -133,15 +133,15 @@ class SearchBackend(Protocol):
         """Held while an indexer reads the database and writes what it read, across threads and
         processes, so an entry read before a later commit can never land after that commit's."""
         ...
+
     def search(self, query: SearchQuery) -> SearchResult: ...
     def versions(self) -> dict[str, int]: ...
     def doc_count(self) -> int:
         """Entries in the catalog; cheap enough for a readiness probe, and raises if the catalog cannot answer."""
         ...
+
     def clear(self) -> None: ...
-    def rebuild(
-        self, docs: Iterable[CatalogDocument], *, progress: Callable[[int], None] | None = None
-    ) -> int: ...
+    def rebuild(self, docs: Iterable[CatalogDocument], *, progress: Callable[[int], None] | None = None) -> int: ...
     def close(self) -> None: ...
 
 
@@ -169,7 +169,7 @@ def expand_codes(codes: Iterable[str]) -> tuple[str, ...]:
 
 
 def collection_ancestors(path: str) -> tuple[str, ...]:
-    """"/north/leeds" -> ("/", "/north", "/north/leeds")."""
+    """ "/north/leeds" -> ("/", "/north", "/north/leeds")."""
     parts = [p for p in path.split("/") if p]
     return ("/", *("/" + "/".join(parts[: i + 1]) for i in range(len(parts))))
 

@@ -42,10 +42,10 @@ _FACET_SQL = {
     "difficulty": "SELECT 'difficulty', difficulty, count(*) FROM m WHERE difficulty IS NOT NULL GROUP BY difficulty",
     "state": "SELECT 'state', state, count(*) FROM m GROUP BY state",
     "curriculum": "SELECT 'curriculum', v, count(*) FROM (SELECT unnest(curriculum) AS v FROM m WHERE NOT blind) x "
-                  "GROUP BY v",
+    "GROUP BY v",
     "tags": "SELECT 'tags', v, count(*) FROM (SELECT unnest(tags) AS v FROM m WHERE NOT blind) x GROUP BY v",
     "diagnosis": "SELECT 'diagnosis', diagnosis, count(*) FROM m WHERE NOT blind AND diagnosis <> '' "
-                 "GROUP BY diagnosis",
+    "GROUP BY diagnosis",
 }
 _CASTS = {"tsv": "CAST(:tsv AS tsvector)", "head": "CAST(:head AS tsvector)", "texts": "CAST(:texts AS jsonb)"}
 _UPSERT = (
@@ -171,8 +171,12 @@ class PostgresCatalog:
         )
         texts = "c.texts" if plan.text is not None else "NULL::jsonb"
         # A case blind to the caller sorts as untitled: its place in a TITLE page must not spell its title.
-        title = (f"CASE WHEN case_id = ANY(CAST(:blind AS text[])) THEN '{UNTITLED_SORT_KEY}' COLLATE \"C\" "
-                 "ELSE title_key END" if plan.blinded else "title_key")
+        title = (
+            f"CASE WHEN case_id = ANY(CAST(:blind AS text[])) THEN '{UNTITLED_SORT_KEY}' COLLATE \"C\" "
+            "ELSE title_key END"
+            if plan.blinded
+            else "title_key"
+        )
         statement = f"""
             WITH m AS MATERIALIZED (
                 SELECT doc_id, case_id, {sql.rank} AS rank, created_us, {title} AS title_key, modalities, body_regions,

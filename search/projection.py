@@ -38,8 +38,9 @@ class Grants:
 
 def load_grants(session: Session) -> Grants:
     """Every local-role grant, with the path of its collection."""
-    stmt = select(Collection.path, LocalRoleGrant.principal_type, LocalRoleGrant.principal_uid,
-                  LocalRoleGrant.role).join(Collection, col(Collection.uid) == LocalRoleGrant.collection_uid)
+    stmt = select(
+        Collection.path, LocalRoleGrant.principal_type, LocalRoleGrant.principal_uid, LocalRoleGrant.role
+    ).join(Collection, col(Collection.uid) == LocalRoleGrant.collection_uid)
     return Grants(tuple((path, f"{kind}:{uid}", role) for path, kind, uid, role in session.exec(stmt)))
 
 
@@ -48,8 +49,17 @@ def load_titles(session: Session) -> dict[str, str]:
     return dict(session.exec(select(CurriculumNode.code, CurriculumNode.title)).all())
 
 
-def document(*, case: Case, kind: str, version: int, state: State, data: Mapping[str, Any],
-             titles: Mapping[str, str], allowed: tuple[str, ...], denied: tuple[str, ...] = ()) -> CatalogDocument:
+def document(
+    *,
+    case: Case,
+    kind: str,
+    version: int,
+    state: State,
+    data: Mapping[str, Any],
+    titles: Mapping[str, str],
+    allowed: tuple[str, ...],
+    denied: tuple[str, ...] = (),
+) -> CatalogDocument:
     """One catalog entry for a version's data, as `allowed` (and not `denied`) principals see it."""
     codes = tuple(data.get("curriculum_codes") or ())
     expanded = expand_codes(codes)
@@ -81,26 +91,47 @@ def document(*, case: Case, kind: str, version: int, state: State, data: Mapping
     )
 
 
-def case_documents(case: Case, *, published: CaseVersion | None, grants: Grants,
-                   titles: Mapping[str, str]) -> list[CatalogDocument]:
+def case_documents(
+    case: Case, *, published: CaseVersion | None, grants: Grants, titles: Mapping[str, str]
+) -> list[CatalogDocument]:
     """The entries of one case: the working copy, and the published version while it differs."""
     local = grants.above(case.path)
     state = State(case.state)
     current_allowed = allowed_tokens(case, state=state, local_grants=local)
-    docs = [document(case=case, kind="current", version=case.version, state=state, data=case.snapshot(),
-                     titles=titles, allowed=current_allowed)]
+    docs = [
+        document(
+            case=case,
+            kind="current",
+            version=case.version,
+            state=state,
+            data=case.snapshot(),
+            titles=titles,
+            allowed=current_allowed,
+        )
+    ]
     if published is not None and state not in (State.VALIDATED, State.RETIRED):
         # Those who may view the working copy see it instead: mirrors content.cases.versions.visible_view.
-        docs.append(document(case=case, kind="published", version=published.version, state=State.VALIDATED,
-                             data=published.data, titles=titles,
-                             allowed=allowed_tokens(case, state=State.VALIDATED, local_grants=local),
-                             denied=current_allowed))
+        docs.append(
+            document(
+                case=case,
+                kind="published",
+                version=published.version,
+                state=State.VALIDATED,
+                data=published.data,
+                titles=titles,
+                allowed=allowed_tokens(case, state=State.VALIDATED, local_grants=local),
+                denied=current_allowed,
+            )
+        )
     return docs
 
 
 def _published(session: Session, cases: list[Case]) -> dict[str, CaseVersion]:
-    wanted = [(c.uid, c.published_version) for c in cases
-              if c.published_version is not None and c.state not in (State.VALIDATED.value, State.RETIRED.value)]
+    wanted = [
+        (c.uid, c.published_version)
+        for c in cases
+        if c.published_version is not None and c.state not in (State.VALIDATED.value, State.RETIRED.value)
+    ]
     if not wanted:
         return {}
     rows = session.exec(select(CaseVersion).where(col(CaseVersion.case_uid).in_([uid for uid, _ in wanted])))
@@ -116,7 +147,7 @@ def documents_for(session: Session, case_uids: Iterable[str]) -> dict[str, list[
         return out
     grants, titles = load_grants(session), load_titles(session)
     for start in range(0, len(uids), BATCH):
-        cases = list(session.exec(select(Case).where(col(Case.uid).in_(uids[start:start + BATCH]))))
+        cases = list(session.exec(select(Case).where(col(Case.uid).in_(uids[start : start + BATCH]))))
         published = _published(session, cases)
         for case in cases:
             out[case.uid] = case_documents(case, published=published.get(case.uid), grants=grants, titles=titles)

@@ -98,9 +98,7 @@ Node: TypeAlias = Lex | Key | And | Or | Not | Const
 ALL = Const(True)
 NONE = Const(False)
 
-_LEXER = re.compile(
-    r"""(?P<lp>\()|(?P<rp>\))|(?P<phrase>"[^"]*(?:"|$))|(?P<word>[^\s()"]+)|(?P<ws>\s+)"""
-)
+_LEXER = re.compile(r"""(?P<lp>\()|(?P<rp>\))|(?P<phrase>"[^"]*(?:"|$))|(?P<word>[^\s()"]+)|(?P<ws>\s+)""")
 _FIELD = re.compile(r"^([A-Za-z_]+):(.*)$", re.S)
 
 
@@ -276,8 +274,10 @@ def restrict(node: Node, visible: frozenset[str]) -> Node:
     def walk(n: Node) -> Node:
         if isinstance(n, Lex):
             if n.field is None:
-                return And(tuple(Lex(f, n.lexemes) for f in sorted(visible))) if len(visible) == 1 else Or(
-                    tuple(Lex(f, n.lexemes) for f in sorted(visible))
+                return (
+                    And(tuple(Lex(f, n.lexemes) for f in sorted(visible)))
+                    if len(visible) == 1
+                    else Or(tuple(Lex(f, n.lexemes) for f in sorted(visible)))
                 )
             return n if n.field in visible else NONE
         if isinstance(n, Key):

@@ -43,8 +43,9 @@ def _check_codes(codes: Sequence[str], session: Session) -> tuple[str, ...]:
     unknown = [c for c in wanted if c not in known]
     if unknown:
         # Retired codes still match: old cases keep them, and searching by them must find those.
-        raise DomainError(ErrorCode.INVALID_CURRICULUM_CODE, f"unknown curriculum code(s): {', '.join(unknown)}",
-                          field="curriculum")
+        raise DomainError(
+            ErrorCode.INVALID_CURRICULUM_CODE, f"unknown curriculum code(s): {', '.join(unknown)}", field="curriculum"
+        )
     return wanted
 
 
@@ -60,8 +61,14 @@ def _scope(principal: Principal, collection_path: str | None) -> tuple[str | Non
     return None, True  # disjoint: the token sees nothing there
 
 
-def search_cases(request: CaseSearchRequest, *, session: Session, principal: Principal, catalog: SearchBackend,
-                 cursor_secret: bytes | None = None) -> SearchResult:
+def search_cases(
+    request: CaseSearchRequest,
+    *,
+    session: Session,
+    principal: Principal,
+    catalog: SearchBackend,
+    cursor_secret: bytes | None = None,
+) -> SearchResult:
     """Cases matching the request that the principal may see, in the version they may see.
 
     Security is applied inside the catalog (allowed/denied principal tokens, and the cases blind to
@@ -78,11 +85,19 @@ def search_cases(request: CaseSearchRequest, *, session: Session, principal: Pri
     path = get_collection(request.collection_uid, session=session).path if request.collection_uid else None
     path, empty = _scope(principal, path)
     query = SearchQuery(
-        principals=principal.tokens(), text=request.text, curriculum=codes,
-        modalities=tuple(request.modalities), body_regions=tuple(request.body_regions),
-        difficulties=tuple(request.difficulties), states=tuple(request.states), collection_path=path,
-        order=request.order, first=request.first, after=open_cursor(request.after, secret),
-        facets=tuple(request.facets), blinded_case_ids=blind_case_uids(session, principal),
+        principals=principal.tokens(),
+        text=request.text,
+        curriculum=codes,
+        modalities=tuple(request.modalities),
+        body_regions=tuple(request.body_regions),
+        difficulties=tuple(request.difficulties),
+        states=tuple(request.states),
+        collection_path=path,
+        order=request.order,
+        first=request.first,
+        after=open_cursor(request.after, secret),
+        facets=tuple(request.facets),
+        blinded_case_ids=blind_case_uids(session, principal),
     )
     if empty:
         validate(query)

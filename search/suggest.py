@@ -1,4 +1,4 @@
-""""Did you mean": shared by both backends, which supply the vocabulary look-ups.
+""" "Did you mean": shared by both backends, which supply the vocabulary look-ups.
 
 Only a word whose lexeme occurs nowhere in the index is corrected, and a correction is offered
 only if the corrected query finds something for the same caller (same principals, filters and

@@ -244,8 +244,9 @@ class WhooshCatalog:
             highlights=highlights(stored, terms, self._holding(leaf, docnum, terms, fields)) if terms else (),
         )
 
-    def _holding(self, leaf: Leaf, docnum: int, terms: dict[str | None, set[str]],
-                 fields: tuple[str, ...]) -> tuple[str, ...]:
+    def _holding(
+        self, leaf: Leaf, docnum: int, terms: dict[str | None, set[str]], fields: tuple[str, ...]
+    ) -> tuple[str, ...]:
         """The fields whose text holds a term meant for them: exactly those a snippet can come
         from (stored and indexed text are the same), found in the cached postings instead of by
         tokenizing every field of every hit."""

@@ -92,9 +92,12 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]  # Whoosh ships no types
         self._terms: dict[str, dict[bytes, _Term]] = {}
         self._lengths: dict[str, array[int]] = {}  # scorable field -> length byte per docnum
         self._fast = {
-            name for name, field in self.schema.items()
-            if isinstance(field.analyzer, LightboxTokenizer) and type(field.format) is formats.Positions
-            and not field.vector and not field.separate_spelling()
+            name
+            for name, field in self.schema.items()
+            if isinstance(field.analyzer, LightboxTokenizer)
+            and type(field.format) is formats.Positions
+            and not field.vector
+            and not field.separate_spelling()
         }
 
     def add_document(self, **fields: Any) -> None:
@@ -191,11 +194,11 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]  # Whoosh ships no types
                 fw.start_term(tbytes)
                 n = len(term.docs)
                 for start in range(0, n, limit):
-                    ids = term.docs[start:start + limit]
-                    weights = term.weights[start:start + limit]
+                    ids = term.docs[start : start + limit]
+                    weights = term.weights[start : start + limit]
                     pw._ids = ids
                     pw._weights = array("f", weights)
-                    pw._values = [v for v in term.values[start:start + limit] if v]
+                    pw._values = [v for v in term.values[start : start + limit] if v]
                     pw._maxweight = max(0, max(weights))
                     if back is not None:
                         lens = [x for x in (back[d - self.docbase] for d in ids) if x]
@@ -221,8 +224,9 @@ def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
         yield chunk
 
 
-def _write_segments(ix: Any, batches: Iterable[list[dict[str, Any]]], segment_docs: int,
-                    progress: Callable[[int], None] | None = None) -> list[Any]:
+def _write_segments(
+    ix: Any, batches: Iterable[list[dict[str, Any]]], segment_docs: int, progress: Callable[[int], None] | None = None
+) -> list[Any]:
     segments = []
     writer = None
     for batch in batches:
@@ -253,8 +257,14 @@ def _worker(folder: str, indexname: str, jobs: Any, results: Any, segment_docs: 
         results.put(("error", repr(exc)))
 
 
-def bulk_load(writer: SegmentWriter, docs: Iterable[dict[str, Any]], *, procs: int = 2,
-              segment_docs: int = SEGMENT_DOCS, progress: Callable[[int], None] | None = None) -> int:
+def bulk_load(
+    writer: SegmentWriter,
+    docs: Iterable[dict[str, Any]],
+    *,
+    procs: int = 2,
+    segment_docs: int = SEGMENT_DOCS,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Write `docs` (add_document keyword dicts) as new segments and commit them in place of the
     whole index through `writer`, which holds the write lock and is closed afterwards."""
     ix = writer.storage.open_index(writer.indexname)
@@ -278,13 +288,22 @@ def bulk_load(writer: SegmentWriter, docs: Iterable[dict[str, Any]], *, procs: i
     return count
 
 
-def _parallel(writer: SegmentWriter, batches: Iterable[list[dict[str, Any]]], procs: int, segment_docs: int,
-              progress: Callable[[int], None] | None) -> list[Any]:
+def _parallel(
+    writer: SegmentWriter,
+    batches: Iterable[list[dict[str, Any]]],
+    procs: int,
+    segment_docs: int,
+    progress: Callable[[int], None] | None,
+) -> list[Any]:
     ctx = mp.get_context("spawn")  # no fork of a process that may run threads (a server, a pool)
     results = ctx.Queue()
     jobs = [ctx.Queue(maxsize=4) for _ in range(procs)]
-    workers = [ctx.Process(target=_worker, args=(writer.storage.folder, writer.indexname, q, results, segment_docs),
-                           daemon=True) for q in jobs]
+    workers = [
+        ctx.Process(
+            target=_worker, args=(writer.storage.folder, writer.indexname, q, results, segment_docs), daemon=True
+        )
+        for q in jobs
+    ]
     for w in workers:
         w.start()
     segments: list[Any] = []

@@ -48,9 +48,19 @@ class LightboxTokenizer(Tokenizer):  # type: ignore[misc]  # Whoosh ships no typ
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
         for match in TOKEN_RE.finditer(value):
@@ -86,8 +96,9 @@ class ListTokenizer(Tokenizer):  # type: ignore[misc]  # Whoosh ships no types
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def __call__(self, value: Any, positions: bool = False, chars: bool = False, mode: str = "",
-                 **kwargs: Any) -> Iterator[Token]:
+    def __call__(
+        self, value: Any, positions: bool = False, chars: bool = False, mode: str = "", **kwargs: Any
+    ) -> Iterator[Token]:
         t = Token(positions, chars, mode=mode, **kwargs)
         items = [value] if isinstance(value, str) else value
         for i, item in enumerate(items):

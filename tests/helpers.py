@@ -42,8 +42,7 @@ def serving(app: Any, *, force_exit: bool = False, **config: Any) -> Iterator[st
         thread.join(timeout=10)
 
 
-def graphql(url: str, query: str, variables: dict[str, Any] | None = None,
-            token: str | None = None) -> dict[str, Any]:
+def graphql(url: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
     """POST one GraphQL request to a live server's /graphql; the decoded JSON response."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     r = httpx.post(f"{url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=30)

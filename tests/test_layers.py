@@ -21,8 +21,20 @@ EDGES = ("api", "schema", "admin_ui", "integrations")
 # asks the search projection for case uids); no other content module may reach into search/.
 SEARCH_ALLOWED = {"content.worklists.from_search"}
 # Clients, servers, processes, temporary files, markup: the I/O integrations/ and api/ do.
-IO_MODULES = ("httpx", "requests", "urllib.request", "http.client", "http.server", "socketserver", "smtplib",
-              "subprocess", "shutil", "tempfile", "html", "asyncio")
+IO_MODULES = (
+    "httpx",
+    "requests",
+    "urllib.request",
+    "http.client",
+    "http.server",
+    "socketserver",
+    "smtplib",
+    "subprocess",
+    "shutil",
+    "tempfile",
+    "html",
+    "asyncio",
+)
 # content.webhooks.targets resolves a subscription's host to refuse internal addresses (the SSRF
 # rule) at subscription time as well as at send time; it only looks names up, it never connects.
 SOCKET_ALLOWED = {"content.webhooks.targets"}
@@ -72,8 +84,9 @@ def test_content_reaches_search_only_to_build_a_worklist_from_a_search() -> None
 
 
 def test_content_imports_no_client_server_process_or_markup_module() -> None:
-    offenders = sorted((name, m) for name, tree in MODULES.items() for m in _imports(tree)
-                       if any(_under(m, io) for io in IO_MODULES))
+    offenders = sorted(
+        (name, m) for name, tree in MODULES.items() for m in _imports(tree) if any(_under(m, io) for io in IO_MODULES)
+    )
     assert offenders == []
 
 
@@ -83,10 +96,13 @@ def test_only_the_target_rule_looks_up_addresses() -> None:
 
 
 def test_content_starts_no_thread() -> None:
-    used = {(name, node.attr) for name, tree in MODULES.items() for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "threading"}
-    from_imports = {(name, m) for name, tree in MODULES.items() for m in _imports(tree)
-                    if m.startswith("threading.")}
+    used = {
+        (name, node.attr)
+        for name, tree in MODULES.items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "threading"
+    }
+    from_imports = {(name, m) for name, tree in MODULES.items() for m in _imports(tree) if m.startswith("threading.")}
     assert {attr for _, attr in used} <= THREADING_NAMES_ALLOWED, sorted(used)
     assert from_imports == set()
 

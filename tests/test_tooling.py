@@ -13,14 +13,13 @@ STRICT = {"search.*", "media.*", "importers.*"}
 
 def _test_sh_checks() -> list[str]:
     lines = (ROOT / "scripts" / "test.sh").read_text().splitlines()
-    return [line.strip() for line in lines
-            if line.startswith(".venv/bin/") and "pytest" not in line]
+    return [line.strip() for line in lines if line.startswith(".venv/bin/") and "pytest" not in line]
 
 
 def test_test_sh_lints_and_type_checks_before_pytest() -> None:
     lines = [line for line in (ROOT / "scripts" / "test.sh").read_text().splitlines() if line.startswith(".venv/bin/")]
     assert lines[-1].startswith(".venv/bin/python -m pytest")
-    assert _test_sh_checks() == [".venv/bin/ruff check .", ".venv/bin/mypy"]
+    assert _test_sh_checks() == [".venv/bin/ruff check .", ".venv/bin/ruff format --check .", ".venv/bin/mypy"]
 
 
 def test_pre_commit_runs_what_test_sh_runs() -> None:
@@ -41,8 +40,11 @@ def _undocumented_functions(package: str) -> list[str]:
     missing = []
     for path in sorted((ROOT / package).rglob("*.py")):
         for node in ast.parse(path.read_text()).body:
-            if (isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_")
-                    and ast.get_docstring(node) is None):
+            if (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                and not node.name.startswith("_")
+                and ast.get_docstring(node) is None
+            ):
                 missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
     return missing
 

@@ -73,10 +73,24 @@ def attach_images(case: Case, kind: str, *, session: Session, store: ContentStor
     path = sample_for(kind, case.body_regions)
     if path is None:
         return ImportSummary()
-    summary = import_sources([_copy_for(path, case.slug)], target=ImportTarget(case.collection_uid, case.uid),
-                             session=session, principal=SYSTEM, store=store, secret=secret, workers=1)
+    summary = import_sources(
+        [_copy_for(path, case.slug)],
+        target=ImportTarget(case.collection_uid, case.uid),
+        session=session,
+        principal=SYSTEM,
+        store=store,
+        secret=secret,
+        workers=1,
+    )
     for instance in quarantined_instances(case.uid, session=session):
         regions = tuple(Region(**r) for r in instance.proposed_regions or [])
-        review(instance.uid, Action.REDACT if regions else Action.RELEASE, regions,
-               comment="demo sample: the text OCR found is blanked", session=session, principal=SYSTEM, store=store)
+        review(
+            instance.uid,
+            Action.REDACT if regions else Action.RELEASE,
+            regions,
+            comment="demo sample: the text OCR found is blanked",
+            session=session,
+            principal=SYSTEM,
+            store=store,
+        )
     return summary

@@ -28,11 +28,27 @@ from content.worklists.service import WorklistSpec, create_worklist
 from media.store import ContentStore
 
 CASES_FILE = Path(__file__).with_name("cases.yaml")
-PEOPLE = (("admin", "administrator", "Dr A. Admin"), ("trainer", "trainer", "Dr T. Trainer"),
-          ("validator", "validator", "Dr V. Validator"), ("trainee", "trainee", "Dr R. Registrar"))
-CASE_FIELDS = ("title", "clinical_history", "findings", "diagnosis", "differential_diagnoses", "discussion",
-               "teaching_points", "difficulty", "modalities", "body_regions", "patient_age_band", "patient_sex",
-               "tags")
+PEOPLE = (
+    ("admin", "administrator", "Dr A. Admin"),
+    ("trainer", "trainer", "Dr T. Trainer"),
+    ("validator", "validator", "Dr V. Validator"),
+    ("trainee", "trainee", "Dr R. Registrar"),
+)
+CASE_FIELDS = (
+    "title",
+    "clinical_history",
+    "findings",
+    "diagnosis",
+    "differential_diagnoses",
+    "discussion",
+    "teaching_points",
+    "difficulty",
+    "modalities",
+    "body_regions",
+    "patient_age_band",
+    "patient_sex",
+    "tags",
+)
 
 
 def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]:
@@ -45,8 +61,9 @@ def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]
     users = {}
     for username, role, name in PEOPLE:
         password = secrets.token_urlsafe(12)
-        users[username] = add_user(username, roles=[role], password=password, display_name=name,
-                                   session=session, principal=SYSTEM)
+        users[username] = add_user(
+            username, roles=[role], password=password, display_name=name, session=session, principal=SYSTEM
+        )
         yield f"user {username:<10} role {role:<13} password {password}"
     data: dict[str, Any] = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8")) if CASES_FILE.exists() else {}
     for spec in data.get("collections", []):
@@ -56,8 +73,11 @@ def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]
         yield f"collection {spec['path']}"
     trainer = principal_for(users["trainer"], session=session)
     validator = principal_for(users["validator"], session=session)
-    steps = {"DRAFT": [], "SUBMITTED": [("SUBMIT", trainer)],
-             "VALIDATED": [("SUBMIT", trainer), ("VALIDATE", validator)]}
+    steps = {
+        "DRAFT": [],
+        "SUBMITTED": [("SUBMIT", trainer)],
+        "VALIDATED": [("SUBMIT", trainer), ("VALIDATE", validator)],
+    }
     count = images = 0
     validated: list[str] = []
     store, secret = ContentStore(settings.media_dir), settings.secret()
@@ -65,8 +85,13 @@ def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]
         fields = {k: spec[k] for k in CASE_FIELDS if spec.get(k) is not None}
         fields["curriculum_codes"] = spec.get("curriculum", [])
         try:
-            case = create_case(collection_uid=by_path(spec["collection"], session=session).uid, fields=fields,
-                               comment="demo case", session=session, principal=trainer)
+            case = create_case(
+                collection_uid=by_path(spec["collection"], session=session).uid,
+                fields=fields,
+                comment="demo case",
+                session=session,
+                principal=trainer,
+            )
             if spec.get("images"):  # before the workflow steps: images are part of the version validated
                 images += attach_images(case, spec["images"], session=session, store=store, secret=secret).imported
             for name, actor in steps.get(spec.get("state", "DRAFT"), []):
@@ -88,15 +113,35 @@ def _reporting_round(session: Session, users: dict[str, User], validated: list[s
     trainer = principal_for(users["trainer"], session=session)
     cohort = get_or_create_cohort("ST1 2026", session=session, principal=SYSTEM)
     add_to_cohort(cohort.uid, users["trainee"].uid, session=session, principal=SYSTEM)
-    worklist = create_worklist(WorklistSpec(title="Demo reporting list", mode="LONG_CASE",
-                                            case_uids=tuple(validated[:4]),
-                                            instructions="Report each case as you would on call."),
-                               session=session, principal=trainer)
+    worklist = create_worklist(
+        WorklistSpec(
+            title="Demo reporting list",
+            mode="LONG_CASE",
+            case_uids=tuple(validated[:4]),
+            instructions="Report each case as you would on call.",
+        ),
+        session=session,
+        principal=trainer,
+    )
     [assignment] = assign_worklist(worklist.uid, cohort_uid=cohort.uid, session=session, principal=trainer)
     trainee = principal_for(users["trainee"], session=session)
-    report = submit_report(assignment.uid, validated[0], ReportFields(
-        observations="Findings as described on the images.", principal_diagnosis="See model answer",
-        differential_diagnoses=[], management="Discuss with the on-call team."), session=session, principal=trainee)
-    give_feedback(report.uid, score=6, comment="A sound report; compare with the model answer.",
-                  session=session, principal=trainer)
+    report = submit_report(
+        assignment.uid,
+        validated[0],
+        ReportFields(
+            observations="Findings as described on the images.",
+            principal_diagnosis="See model answer",
+            differential_diagnoses=[],
+            management="Discuss with the on-call team.",
+        ),
+        session=session,
+        principal=trainee,
+    )
+    give_feedback(
+        report.uid,
+        score=6,
+        comment="A sound report; compare with the model answer.",
+        session=session,
+        principal=trainer,
+    )
     yield f"worklist {worklist.title!r}: {len(validated[:4])} cases, assigned to cohort {cohort.title}, 1 reported"

@@ -8,7 +8,6 @@ from content.tables import metadata
 
 config = context.config
 connection = config.attributes["connection"]
-context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
-                  compare_type=True)
+context.configure(connection=connection, target_metadata=metadata, render_as_batch=True, compare_type=True)
 with context.begin_transaction():
     context.run_migrations()

@@ -13,14 +13,22 @@ from content.errors import DomainError, ErrorCode
 
 class Difficulty(str, Enum):
     """How hard a case is."""
+
     FOUNDATION = "FOUNDATION"
     INTERMEDIATE = "INTERMEDIATE"
     ADVANCED = "ADVANCED"
 
 
 TEXT_LIMITS = {
-    "title": 300, "clinical_history": 20_000, "findings": 20_000, "diagnosis": 1_000,
-    "discussion": 50_000, "teaching_points": 20_000, "patient_age_band": 10, "patient_sex": 1, "licence": 100,
+    "title": 300,
+    "clinical_history": 20_000,
+    "findings": 20_000,
+    "diagnosis": 1_000,
+    "discussion": 50_000,
+    "teaching_points": 20_000,
+    "patient_age_band": 10,
+    "patient_sex": 1,
+    "licence": 100,
 }
 LIST_FIELDS = {"differential_diagnoses", "modalities", "body_regions", "curriculum_codes", "tags", "key_images"}
 MAX_LIST_ITEMS = 100
@@ -37,8 +45,7 @@ def _clean_list(name: str, values: Any) -> list[str]:
     for value in values:
         text = str(value).strip()
         if not text or len(text) > MAX_ITEM_CHARS:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"{name}: items of 1 to {MAX_ITEM_CHARS} characters",
-                              field=name)
+            raise DomainError(ErrorCode.INVALID_INPUT, f"{name}: items of 1 to {MAX_ITEM_CHARS} characters", field=name)
         if name in {"modalities", "body_regions"}:
             text = text.upper()
         if text not in out:
@@ -62,8 +69,9 @@ def clean_changes(changes: dict[str, Any], *, session: Session) -> dict[str, Any
         else:
             text = (value or "").strip() if isinstance(value, str) or value is None else None
             if text is None or len(text) > TEXT_LIMITS[name]:
-                raise DomainError(ErrorCode.INVALID_INPUT, f"{name}: text up to {TEXT_LIMITS[name]} characters",
-                                  field=name)
+                raise DomainError(
+                    ErrorCode.INVALID_INPUT, f"{name}: text up to {TEXT_LIMITS[name]} characters", field=name
+                )
             out[name] = text if (text or name not in {"patient_age_band", "patient_sex"}) else None
     if "title" in out and not out["title"]:
         raise DomainError(ErrorCode.INVALID_INPUT, "a case needs a title", field="title")

@@ -20,13 +20,15 @@ from content.security.roles import Permission
 @dataclass(frozen=True)
 class FieldChange:
     """One field that differs between two versions of a case: its value before and after."""
+
     field: str
     before: Any
     after: Any
 
 
-def case_diff(uid: str, from_version: int, to_version: int, *, session: Session,
-              principal: Principal) -> list[FieldChange]:
+def case_diff(
+    uid: str, from_version: int, to_version: int, *, session: Session, principal: Principal
+) -> list[FieldChange]:
     """The fields changed between two versions of a case, for a caller who may view its history."""
     case = get_case(uid, session=session, principal=principal)
     require(principal, Permission.VIEW_HISTORY, case)
@@ -54,12 +56,18 @@ def image_changes(session: Session, uid: str, from_version: int, to_version: int
     return [FieldChange(STUDIES, sorted(before), sorted(after)), FieldChange("series", of(before), of(after))]
 
 
-def revert_case(uid: str, *, to_version: int, expected_version: int, session: Session,
-                principal: Principal) -> Case:
+def revert_case(uid: str, *, to_version: int, expected_version: int, session: Session, principal: Principal) -> Case:
     """Make an earlier version's content and images the case's working copy again, as a new version."""
     get_case(uid, session=session, principal=principal)
     old = get_version(session, uid, to_version)
     changes = {k: v for k, v in old.data.items() if k in EDITABLE and k != "licence"}
     studies = version_studies(session, [(uid, to_version)])[(uid, to_version)]
-    return update_case(uid, expected_version=expected_version, changes=changes, studies=studies,
-                       comment=f"Reverted to version {to_version}", session=session, principal=principal)
+    return update_case(
+        uid,
+        expected_version=expected_version,
+        changes=changes,
+        studies=studies,
+        comment=f"Reverted to version {to_version}",
+        session=session,
+        principal=principal,
+    )

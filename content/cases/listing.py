@@ -26,6 +26,7 @@ MAX_PAGE = 100
 @dataclass(frozen=True)
 class CaseFilter:
     """The filters of a case listing; empty tuples filter nothing."""
+
     curriculum: tuple[str, ...] = ()
     modalities: tuple[str, ...] = ()
     body_regions: tuple[str, ...] = ()
@@ -38,6 +39,7 @@ class CaseFilter:
 @dataclass(frozen=True)
 class CasePage:
     """One page of a case listing: the cases, the total, whether more follow and each row's cursor."""
+
     cases: list[Case]
     total: int
     has_next: bool
@@ -96,8 +98,15 @@ def _sort(order: str, blind: frozenset[str]) -> tuple[Any, Any]:
     return col(Case.created), True
 
 
-def list_cases(flt: CaseFilter, *, first: int, after: str | None, session: Session,
-               principal: Principal, cursor_secret: bytes | None = None) -> CasePage:
+def list_cases(
+    flt: CaseFilter,
+    *,
+    first: int,
+    after: str | None,
+    session: Session,
+    principal: Principal,
+    cursor_secret: bytes | None = None,
+) -> CasePage:
     """A page of the cases the principal may see; cursors sealed under `cursor_secret` (the server's
     secret; a per-process one when not given)."""
     require(principal, Permission.VIEW)
@@ -122,8 +131,16 @@ def list_cases(flt: CaseFilter, *, first: int, after: str | None, session: Sessi
     rows = list(session.exec(stmt.order_by(*order).limit(first + 1)))
     page = rows[:first]
     sort_attr = "title" if flt.order == "TITLE" else "created"
-    cursors = [encode_cursor([c.created.isoformat() if sort_attr == "created"
-                              else (UNTITLED_SORT_KEY if c.uid in blind else c.title), c.uid], secret) for c in page]
+    cursors = [
+        encode_cursor(
+            [
+                c.created.isoformat() if sort_attr == "created" else (UNTITLED_SORT_KEY if c.uid in blind else c.title),
+                c.uid,
+            ],
+            secret,
+        )
+        for c in page
+    ]
     return CasePage(cases=page, total=int(total), has_next=len(rows) > first, cursors=cursors)
 
 

@@ -12,9 +12,22 @@ from content.base import dt_column, new_uid, utcnow
 
 # The fields a version snapshots; order is the order of a diff.
 CONTENT_FIELDS = (
-    "title", "clinical_history", "findings", "diagnosis", "differential_diagnoses", "discussion",
-    "teaching_points", "difficulty", "patient_age_band", "patient_sex", "modalities", "body_regions",
-    "curriculum_codes", "tags", "key_images", "licence",
+    "title",
+    "clinical_history",
+    "findings",
+    "diagnosis",
+    "differential_diagnoses",
+    "discussion",
+    "teaching_points",
+    "difficulty",
+    "patient_age_band",
+    "patient_sex",
+    "modalities",
+    "body_regions",
+    "curriculum_codes",
+    "tags",
+    "key_images",
+    "licence",
 )
 # List fields whose order carries no meaning: diffs compare them as sets.
 SET_FIELDS = frozenset({"modalities", "body_regions", "curriculum_codes", "tags", "key_images"})
@@ -26,6 +39,7 @@ def _json_list() -> Any:
 
 class Case(SQLModel, table=True):
     """A teaching case: its working copy, workflow state and published version."""
+
     __tablename__ = "case"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)

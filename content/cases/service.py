@@ -20,8 +20,7 @@ from content.security.policy import require
 from content.security.roles import Permission
 from content.workflow import State
 
-TERM_FIELDS = {"curriculum_codes": "curriculum", "modalities": "modality", "body_regions": "body_region",
-               "tags": "tag"}
+TERM_FIELDS = {"curriculum_codes": "curriculum", "modalities": "modality", "body_regions": "body_region", "tags": "tag"}
 
 
 def _sync_terms(session: Session, case: Case) -> None:
@@ -40,8 +39,15 @@ def _free_path(session: Session, base: str) -> tuple[str, str]:
     return slug_path, slug_path.rsplit("/", 1)[1]
 
 
-def create_case(*, collection_uid: str, fields: dict[str, Any], comment: str = "",
-                session: Session, principal: Principal, commit: bool = True) -> Case:
+def create_case(
+    *,
+    collection_uid: str,
+    fields: dict[str, Any],
+    comment: str = "",
+    session: Session,
+    principal: Principal,
+    commit: bool = True,
+) -> Case:
     """Add a DRAFT case to a collection, with its first version and audit row."""
     collection = get_collection(collection_uid, session=session)
     require(principal, Permission.ADD_CASE, collection)
@@ -49,8 +55,16 @@ def create_case(*, collection_uid: str, fields: dict[str, Any], comment: str = "
     if not values.get("title"):
         raise DomainError(ErrorCode.INVALID_INPUT, "a case needs a title", field="title")
     path, slug = _free_path(session, f"{collection.path}/{slugify(values['title'])}")
-    case = Case(collection_uid=collection.uid, slug=slug, path=path, licence=collection.licence,
-                creator_id=principal.user_id, state=State.DRAFT.value, version=1, **values)
+    case = Case(
+        collection_uid=collection.uid,
+        slug=slug,
+        path=path,
+        licence=collection.licence,
+        creator_id=principal.user_id,
+        state=State.DRAFT.value,
+        version=1,
+        **values,
+    )
     session.add(case)
     session.flush()
     _sync_terms(session, case)
@@ -69,13 +83,15 @@ def claim_version(session: Session, case: Case, expected_version: int) -> None:
     the version moved on and gets VERSION_CONFLICT instead of overwriting the first save.
     """
     result = session.execute(
-        sa.update(Case).where(col(Case.uid) == case.uid, col(Case.version) == expected_version)
+        sa.update(Case)
+        .where(col(Case.uid) == case.uid, col(Case.version) == expected_version)
         .values(version=expected_version + 1)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
-        raise DomainError(ErrorCode.VERSION_CONFLICT, "someone saved this case in the meantime",
-                          field="expectedVersion")
+        raise DomainError(
+            ErrorCode.VERSION_CONFLICT, "someone saved this case in the meantime", field="expectedVersion"
+        )
     case.version = expected_version + 1
 
 
@@ -87,13 +103,29 @@ def get_case(uid: str, *, session: Session, principal: Principal) -> Case:
     return case
 
 
-def update_case(uid: str, *, expected_version: int, changes: dict[str, Any], comment: str = "",
-                session: Session, principal: Principal, studies: Iterable[str] | None = None) -> Case:
+def update_case(
+    uid: str,
+    *,
+    expected_version: int,
+    changes: dict[str, Any],
+    comment: str = "",
+    session: Session,
+    principal: Principal,
+    studies: Iterable[str] | None = None,
+) -> Case:
     """Save an edit as a new version; `studies`, when given, is the new image set (revert)."""
     case = editable_case(uid, expected_version=expected_version, session=session, principal=principal)
     values = clean_changes(changes, session=session)
-    save_version(case, values=values, studies=studies, expected_version=expected_version, comment=comment,
-                 action="case.update", session=session, principal=principal)
+    save_version(
+        case,
+        values=values,
+        studies=studies,
+        expected_version=expected_version,
+        comment=comment,
+        action="case.update",
+        session=session,
+        principal=principal,
+    )
     session.commit()
     return case
 
@@ -103,15 +135,26 @@ def editable_case(uid: str, *, expected_version: int, session: Session, principa
     case = get_case(uid, session=session, principal=principal)
     require(principal, Permission.EDIT, case)
     if case.version != expected_version:
-        raise DomainError(ErrorCode.VERSION_CONFLICT,
-                          f"the case is at version {case.version}; you edited version {expected_version}",
-                          field="expectedVersion")
+        raise DomainError(
+            ErrorCode.VERSION_CONFLICT,
+            f"the case is at version {case.version}; you edited version {expected_version}",
+            field="expectedVersion",
+        )
     return case
 
 
-def save_version(case: Case, *, values: dict[str, Any], studies: Iterable[str] | None, expected_version: int,
-                 comment: str, action: str, session: Session, principal: Principal,
-                 **detail: Any) -> CaseVersion:
+def save_version(
+    case: Case,
+    *,
+    values: dict[str, Any],
+    studies: Iterable[str] | None,
+    expected_version: int,
+    comment: str,
+    action: str,
+    session: Session,
+    principal: Principal,
+    **detail: Any,
+) -> CaseVersion:
     """Write checked field values and/or a new image set as the next version (no commit).
 
     Text and images follow one rule: on a validated case the save starts a working copy, and
@@ -127,7 +170,8 @@ def save_version(case: Case, *, values: dict[str, Any], studies: Iterable[str] |
     session.flush()
     _sync_terms(session, case)
     row = write_version(session, case, author=principal, comment=comment[:2000], before=before, studies=studies)
-    audit.record(session, principal, action, "case", case.uid, version=case.version, fields=row.changed_fields,
-                 **detail)
+    audit.record(
+        session, principal, action, "case", case.uid, version=case.version, fields=row.changed_fields, **detail
+    )
     events.emit(session, events.CaseChanged(case.uid, "updated"))
     return row

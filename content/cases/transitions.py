@@ -23,8 +23,11 @@ Guard = Callable[[Session, Case, Principal], str | None]  # a reason to refuse, 
 def _four_eyes(session: Session, case: Case, principal: Principal) -> str | None:
     """The validator must have authored none of the versions since the last validated one."""
     since = case.published_version or 0
-    rows = session.exec(select(CaseVersion.author_uid, CaseVersion.changed_fields).where(
-        CaseVersion.case_uid == case.uid, col(CaseVersion.version) > since))
+    rows = session.exec(
+        select(CaseVersion.author_uid, CaseVersion.changed_fields).where(
+            CaseVersion.case_uid == case.uid, col(CaseVersion.version) > since
+        )
+    )
     # Only versions that changed content count: requesting changes or submitting authors nothing.
     authors = {author for author, changed in rows if changed}
     if principal.user_id is None or principal.user_id in authors:
@@ -35,9 +38,13 @@ def _four_eyes(session: Session, case: Case, principal: Principal) -> str | None
 def _no_quarantined_images(session: Session, case: Case, principal: Principal) -> str | None:
     # Only the image set being submitted counts: a detached study's held image is not published.
     studies = version_studies(session, [(case.uid, case.version)])[(case.uid, case.version)]
-    stmt = (select(Instance.uid).join(Series, col(Series.uid) == Instance.series_uid)
-            .join(Study, col(Study.uid) == Series.study_uid)
-            .where(col(Study.uid).in_(studies), col(Instance.quarantined).is_(True)).limit(1))
+    stmt = (
+        select(Instance.uid)
+        .join(Series, col(Series.uid) == Instance.series_uid)
+        .join(Study, col(Study.uid) == Series.study_uid)
+        .where(col(Study.uid).in_(studies), col(Instance.quarantined).is_(True))
+        .limit(1)
+    )
     if session.exec(stmt).first() is not None:
         return "an image may carry burned-in text; release or mask it before submitting"
     return None
@@ -49,8 +56,9 @@ GUARDS: dict[str, Guard] = {"four_eyes": _four_eyes, "no_quarantined_images": _n
 def refusal(session: Session, case: Case, rule: TransitionRule, principal: Principal) -> DomainError | None:
     """Why `principal` may not apply `rule` to `case` now (a coded error), or None if they may."""
     if case.state != rule.source.value:
-        return DomainError(ErrorCode.INVALID_TRANSITION, f"{rule.name.value} is not possible from {case.state}",
-                           field="transition")
+        return DomainError(
+            ErrorCode.INVALID_TRANSITION, f"{rule.name.value} is not possible from {case.state}", field="transition"
+        )
     if not may(principal, rule.permission, case):
         return DomainError(ErrorCode.FORBIDDEN, f"you may not {rule.name.value} this case", field="transition")
     for name in rule.guards:
@@ -65,8 +73,15 @@ def available_transitions(case: Case, *, session: Session, principal: Principal)
     return [t for t, rule in TRANSITIONS.items() if refusal(session, case, rule, principal) is None]
 
 
-def transition(uid: str, name: Transition | str, *, comment: str | None = None, session: Session,
-               principal: Principal, commit: bool = True) -> Case:
+def transition(
+    uid: str,
+    name: Transition | str,
+    *,
+    comment: str | None = None,
+    session: Session,
+    principal: Principal,
+    commit: bool = True,
+) -> Case:
     """Apply a workflow transition: check permission and guards, change state, record it, emit the event."""
     case = get_case(uid, session=session, principal=principal)
     try:
@@ -89,8 +104,17 @@ def transition(uid: str, name: Transition | str, *, comment: str | None = None, 
     if rule.name is Transition.REOPEN:
         case.published_version = None
     write_version(session, case, author=principal, comment=text[:2000], before=before, validator_uid=validator)
-    audit.record(session, principal, f"case.{rule.name.value.lower()}", "case", case.uid,
-                 source=rule.source.value, target=rule.target.value, comment=text, version=case.version)
+    audit.record(
+        session,
+        principal,
+        f"case.{rule.name.value.lower()}",
+        "case",
+        case.uid,
+        source=rule.source.value,
+        target=rule.target.value,
+        comment=text,
+        version=case.version,
+    )
     events.emit(session, events.CaseChanged(case.uid, "transitioned"))
     events.emit(session, events.CaseTransitioned(case.uid, rule.name.value, rule.source.value, rule.target.value))
     if commit:  # a metadata import commits a whole file's cases and transitions together, or none

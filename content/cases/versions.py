@@ -40,17 +40,26 @@ def version_studies(session: Session, keys: Iterable[tuple[str, int]]) -> dict[t
     out: dict[tuple[str, int], set[str]] = {k: set() for k in wanted}
     if not wanted:
         return out
-    stmt = select(CaseVersionStudy).where(col(CaseVersionStudy.case_uid).in_({k[0] for k in wanted}),
-                                          col(CaseVersionStudy.version).in_({k[1] for k in wanted}))
+    stmt = select(CaseVersionStudy).where(
+        col(CaseVersionStudy.case_uid).in_({k[0] for k in wanted}),
+        col(CaseVersionStudy.version).in_({k[1] for k in wanted}),
+    )
     for row in session.exec(stmt):
         if (row.case_uid, row.version) in out:
             out[(row.case_uid, row.version)].add(row.study_uid)
     return out
 
 
-def write_version(session: Session, case: Case, *, author: Principal, comment: str,
-                  before: dict[str, Any] | None, validator_uid: str | None = None,
-                  studies: Iterable[str] | None = None) -> CaseVersion:
+def write_version(
+    session: Session,
+    case: Case,
+    *,
+    author: Principal,
+    comment: str,
+    before: dict[str, Any] | None,
+    validator_uid: str | None = None,
+    studies: Iterable[str] | None = None,
+) -> CaseVersion:
     """Snapshot the case as version `case.version`: its fields and its image set.
 
     `studies` is the new image set; None keeps the previous version's (a text edit or a
@@ -64,11 +73,18 @@ def write_version(session: Session, case: Case, *, author: Principal, comment: s
     changed = changed_fields(before, data)
     if chosen != previous:
         changed.append(STUDIES)
-    row = CaseVersion(case_uid=case.uid, version=case.version, state=case.state, author_uid=author.user_id,
-                      comment=comment, changed_fields=changed, data=data, validator_uid=validator_uid)
+    row = CaseVersion(
+        case_uid=case.uid,
+        version=case.version,
+        state=case.state,
+        author_uid=author.user_id,
+        comment=comment,
+        changed_fields=changed,
+        data=data,
+        validator_uid=validator_uid,
+    )
     session.add(row)
-    session.add_all(CaseVersionStudy(case_uid=case.uid, version=case.version, study_uid=uid)
-                    for uid in sorted(chosen))
+    session.add_all(CaseVersionStudy(case_uid=case.uid, version=case.version, study_uid=uid) for uid in sorted(chosen))
     return row
 
 
@@ -80,8 +96,9 @@ def history(session: Session, case_uid: str) -> list[CaseVersion]:
 
 def get_version(session: Session, case_uid: str, version: int) -> CaseVersion:
     """One stored version of a case; NOT_FOUND (field `version`) if there is none."""
-    row = session.exec(select(CaseVersion).where(CaseVersion.case_uid == case_uid,
-                                                 CaseVersion.version == version)).first()
+    row = session.exec(
+        select(CaseVersion).where(CaseVersion.case_uid == case_uid, CaseVersion.version == version)
+    ).first()
     if row is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"version {version} does not exist", field="version")
     return row
@@ -91,7 +108,10 @@ def visible_view(principal: Principal, case: Case) -> View | None:
     """The working copy for those who may view it in its state, else the published version, else nothing."""
     if may(principal, Permission.VIEW, case):
         return "current"
-    if (case.published_version is not None and case.state != State.RETIRED.value
-            and may(principal, Permission.VIEW, case, state=State.VALIDATED)):
+    if (
+        case.published_version is not None
+        and case.state != State.RETIRED.value
+        and may(principal, Permission.VIEW, case, state=State.VALIDATED)
+    ):
         return "published"
     return None

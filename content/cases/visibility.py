@@ -27,26 +27,42 @@ from content.workflow import State
 from content.worklists.models import Assignment, AssignmentItem, Report, ReportStatus, Worklist
 
 # The case fields that give the answer away; key images point at the finding, so they go too.
-ANSWER_FIELDS = frozenset({"title", "findings", "diagnosis", "differential_diagnoses", "discussion",
-                           "teaching_points", "curriculum_codes", "tags", "key_images"})
+ANSWER_FIELDS = frozenset(
+    {
+        "title",
+        "findings",
+        "diagnosis",
+        "differential_diagnoses",
+        "discussion",
+        "teaching_points",
+        "curriculum_codes",
+        "tags",
+        "key_images",
+    }
+)
 # What a blind case is sorted by, in place of its title: as if it had none.
 UNTITLED_SORT_KEY = ""
 
 
 def _assigned(session: Session, user_id: str) -> list[tuple[str, int, str]]:
     """(case uid, position, worklist title) of every case assigned to the person, oldest assignment first."""
-    stmt = (select(AssignmentItem.case_uid, AssignmentItem.position, Worklist.title)
-            .join(Assignment, col(Assignment.uid) == AssignmentItem.assignment_uid)
-            .join(Worklist, col(Worklist.uid) == Assignment.worklist_uid)
-            .where(Assignment.trainee_uid == user_id)
-            .order_by(col(Assignment.created), col(Assignment.uid), col(AssignmentItem.position)))
+    stmt = (
+        select(AssignmentItem.case_uid, AssignmentItem.position, Worklist.title)
+        .join(Assignment, col(Assignment.uid) == AssignmentItem.assignment_uid)
+        .join(Worklist, col(Worklist.uid) == Assignment.worklist_uid)
+        .where(Assignment.trainee_uid == user_id)
+        .order_by(col(Assignment.created), col(Assignment.uid), col(AssignmentItem.position))
+    )
     return [(uid, pos, title) for uid, pos, title in session.exec(stmt)]
 
 
 def _reported(session: Session, user_id: str) -> set[str]:
     # Any submitted report of the case opens it: once seen, an answer cannot be unseen.
-    return set(session.exec(select(Report.case_uid).where(
-        Report.trainee_uid == user_id, Report.status == ReportStatus.SUBMITTED.value)))
+    return set(
+        session.exec(
+            select(Report.case_uid).where(Report.trainee_uid == user_id, Report.status == ReportStatus.SUBMITTED.value)
+        )
+    )
 
 
 def blind_labels(session: Session, principal: Principal) -> dict[str, str]:
@@ -96,8 +112,14 @@ def blind_path(path: str) -> str:
     return path.rsplit("/", 1)[0] or "/"
 
 
-def case_view(row: Case, principal: Principal, *, blind_label: str | None,
-              snapshot: Callable[[int], dict[str, Any] | None], pinned: int | None = None) -> CaseView | None:
+def case_view(
+    row: Case,
+    principal: Principal,
+    *,
+    blind_label: str | None,
+    snapshot: Callable[[int], dict[str, Any] | None],
+    pinned: int | None = None,
+) -> CaseView | None:
     """The version `principal` sees of `row` (or the `pinned` one an assignment asked), answer withheld
     when `blind_label` is given. `snapshot(version)` reads a saved version's data (a request's loader)."""
     if pinned is not None:
@@ -115,12 +137,14 @@ def case_view(row: Case, principal: Principal, *, blind_label: str | None,
         return None
     if blind_label is None:
         return CaseView(version=version, state=state, data=dict(data), path=row.path, blind=False)
-    return CaseView(version=version, state=state, data=withheld(data, blind_label), path=blind_path(row.path),
-                    blind=True)
+    return CaseView(
+        version=version, state=state, data=withheld(data, blind_label), path=blind_path(row.path), blind=True
+    )
 
 
-def validated_snapshots(session: Session, principal: Principal | None = None,
-                        fields: tuple[str, ...] | None = None) -> dict[str, dict[str, Any]]:
+def validated_snapshots(
+    session: Session, principal: Principal | None = None, fields: tuple[str, ...] | None = None
+) -> dict[str, dict[str, Any]]:
     """Per validated, non-retired case the principal may see, its published version's data, leaving out
     the cases blind to them: the one set every count of validated cases (curriculum, coverage, gaps,
     progress) is computed from, so that counts agree with `cases(search: {curriculum: ...})`.
@@ -129,9 +153,11 @@ def validated_snapshots(session: Session, principal: Principal | None = None,
     version (inside the database), which is all a count needs.
     """
     data_cols: list[Any] = [CaseVersion.data[f] for f in fields] if fields else [col(CaseVersion.data)]
-    stmt = (select(col(CaseVersion.case_uid), *data_cols)
-            .join(Case, (col(Case.uid) == CaseVersion.case_uid) & (col(Case.published_version) == CaseVersion.version))
-            .where(Case.state != State.RETIRED.value))
+    stmt = (
+        select(col(CaseVersion.case_uid), *data_cols)
+        .join(Case, (col(Case.uid) == CaseVersion.case_uid) & (col(Case.published_version) == CaseVersion.version))
+        .where(Case.state != State.RETIRED.value)
+    )
     blind: frozenset[str] = frozenset()
     if principal is not None:
         stmt = stmt.where(visible_condition(principal, Case))

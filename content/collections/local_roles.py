@@ -37,22 +37,34 @@ def _collection(uid: str, *, session: Session, principal: Principal) -> Collecti
 def _require_delegable(principal: Principal, collection: Collection, role: Role) -> None:
     require(principal, Permission.MANAGE_LOCAL_ROLES, collection)
     if not ROLE_PERMISSIONS[role] <= permissions_of(roles_on(principal, collection)):
-        raise DomainError(ErrorCode.FORBIDDEN, f"you may not share the {role.value} role: it carries "
-                          "permissions you do not hold here", field="role")
+        raise DomainError(
+            ErrorCode.FORBIDDEN,
+            f"you may not share the {role.value} role: it carries permissions you do not hold here",
+            field="role",
+        )
 
 
 def list_local_roles(collection_uid: str, *, session: Session, principal: Principal) -> list[LocalRoleGrant]:
     """Grants to people and cohorts made on this collection itself (not inherited ones), oldest first."""
     collection = _collection(collection_uid, session=session, principal=principal)
     require(principal, Permission.MANAGE_LOCAL_ROLES, collection)
-    stmt = (select(LocalRoleGrant).where(LocalRoleGrant.collection_uid == collection.uid,
-                                         col(LocalRoleGrant.principal_type).in_(GRANTEE_TYPES))
-            .order_by(col(LocalRoleGrant.created), col(LocalRoleGrant.uid)))
+    stmt = (
+        select(LocalRoleGrant)
+        .where(LocalRoleGrant.collection_uid == collection.uid, col(LocalRoleGrant.principal_type).in_(GRANTEE_TYPES))
+        .order_by(col(LocalRoleGrant.created), col(LocalRoleGrant.uid))
+    )
     return list(session.exec(stmt))
 
 
-def grant_local_role(collection_uid: str, *, role: str, user_uid: str | None = None, cohort_uid: str | None = None,
-                     session: Session, principal: Principal) -> LocalRoleGrant:
+def grant_local_role(
+    collection_uid: str,
+    *,
+    role: str,
+    user_uid: str | None = None,
+    cohort_uid: str | None = None,
+    session: Session,
+    principal: Principal,
+) -> LocalRoleGrant:
     """Grant a role on one collection (and what it contains) to a user or a cohort."""
     collection = _collection(collection_uid, session=session, principal=principal)
     require(principal, Permission.MANAGE_LOCAL_ROLES, collection)
@@ -64,18 +76,31 @@ def grant_local_role(collection_uid: str, *, role: str, user_uid: str | None = N
     assert target_uid is not None
     if session.get(User if target_type == "user" else Cohort, target_uid) is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"no such {target_type}", field=target_type)
-    exists = session.exec(select(LocalRoleGrant.uid).where(
-        LocalRoleGrant.collection_uid == collection.uid, LocalRoleGrant.principal_type == target_type,
-        LocalRoleGrant.principal_uid == target_uid, LocalRoleGrant.role == granted.value)).first()
+    exists = session.exec(
+        select(LocalRoleGrant.uid).where(
+            LocalRoleGrant.collection_uid == collection.uid,
+            LocalRoleGrant.principal_type == target_type,
+            LocalRoleGrant.principal_uid == target_uid,
+            LocalRoleGrant.role == granted.value,
+        )
+    ).first()
     if exists:
-        raise DomainError(ErrorCode.DUPLICATE, f"the {target_type} already holds {granted.value} here",
-                          field="role")
-    grant = LocalRoleGrant(collection_uid=collection.uid, principal_type=target_type, principal_uid=target_uid,
-                           role=granted.value)
+        raise DomainError(ErrorCode.DUPLICATE, f"the {target_type} already holds {granted.value} here", field="role")
+    grant = LocalRoleGrant(
+        collection_uid=collection.uid, principal_type=target_type, principal_uid=target_uid, role=granted.value
+    )
     session.add(grant)
     session.flush()
-    audit.record(session, principal, "localrole.grant", "collection", collection.uid,
-                 grantee=f"{target_type}:{target_uid}", role=granted.value, grant=grant.uid)
+    audit.record(
+        session,
+        principal,
+        "localrole.grant",
+        "collection",
+        collection.uid,
+        grantee=f"{target_type}:{target_uid}",
+        role=granted.value,
+        grant=grant.uid,
+    )
     events.emit(session, events.SecurityChanged(path=collection.path))
     session.commit()
     return grant
@@ -90,8 +115,16 @@ def revoke_local_role(grant_uid: str, *, session: Session, principal: Principal)
     _require_delegable(principal, collection, Role(grant.role))
     gone = LocalRoleGrant.model_validate(grant.model_dump())
     session.delete(grant)
-    audit.record(session, principal, "localrole.revoke", "collection", collection.uid,
-                 grantee=f"{grant.principal_type}:{grant.principal_uid}", role=grant.role, grant=grant.uid)
+    audit.record(
+        session,
+        principal,
+        "localrole.revoke",
+        "collection",
+        collection.uid,
+        grantee=f"{grant.principal_type}:{grant.principal_uid}",
+        role=grant.role,
+        grant=grant.uid,
+    )
     events.emit(session, events.SecurityChanged(path=collection.path))
     session.commit()
     return gone

@@ -13,6 +13,7 @@ DEFAULT_LICENCE = "CC-BY-NC-4.0"
 
 class Collection(SQLModel, table=True):
     """A folder of cases (and of collections), where permissions and local roles are granted."""
+
     __tablename__ = "collection"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)

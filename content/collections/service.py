@@ -27,8 +27,16 @@ class RegionRoot:
     creator_id: str | None = None
 
 
-def create_collection(*, title: str, parent_uid: str | None, slug: str | None, licence: str | None = None,
-                      description: str = "", session: Session, principal: Principal) -> Collection:
+def create_collection(
+    *,
+    title: str,
+    parent_uid: str | None,
+    slug: str | None,
+    licence: str | None = None,
+    description: str = "",
+    session: Session,
+    principal: Principal,
+) -> Collection:
     """Add a collection, at the top or under a parent, for a caller who may add one there."""
     parent = get_collection(parent_uid, session=session) if parent_uid else None
     require(principal, Permission.ADD_COLLECTION, parent or RegionRoot())
@@ -37,14 +45,21 @@ def create_collection(*, title: str, parent_uid: str | None, slug: str | None, l
         raise DomainError(ErrorCode.INVALID_INPUT, "a title of 1 to 300 characters", field="title")
     segment = slugify(slug) if slug else slugify(title)
     if slug is not None and segment != slug:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"slug must be lower-case a-z, 0-9 and '-' ({segment!r})",
-                          field="slug")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, f"slug must be lower-case a-z, 0-9 and '-' ({segment!r})", field="slug"
+        )
     path = f"{parent.path if parent else ''}/{segment}"
     if session.exec(select(Collection.uid).where(Collection.path == path)).first():
         raise DomainError(ErrorCode.PATH_CLASH, f"{path} exists", field="slug")
-    collection = Collection(parent_uid=parent.uid if parent else None, slug=segment, path=path, title=title,
-                            description=description, creator_id=principal.user_id,
-                            licence=licence or (parent.licence if parent else DEFAULT_LICENCE))
+    collection = Collection(
+        parent_uid=parent.uid if parent else None,
+        slug=segment,
+        path=path,
+        title=title,
+        description=description,
+        creator_id=principal.user_id,
+        licence=licence or (parent.licence if parent else DEFAULT_LICENCE),
+    )
     session.add(collection)
     try:
         session.flush()
@@ -75,8 +90,9 @@ def by_path(path: str, *, session: Session) -> Collection:
 def _within(limits: tuple[str, ...]) -> Any:
     """SQL: collections at or under one of `limits` (a token's or a partner's containers)."""
     path = col(Collection.path)
-    return or_(false(), *(or_(path == base, path.startswith(base.rstrip("/") + "/", autoescape=True))
-                          for base in limits))
+    return or_(
+        false(), *(or_(path == base, path.startswith(base.rstrip("/") + "/", autoescape=True)) for base in limits)
+    )
 
 
 def list_collections(*, session: Session, principal: Principal) -> list[Collection]:
@@ -103,9 +119,12 @@ def visible_case_counts(collection_uids: list[str], *, session: Session, princip
     """How many cases of each collection `principal` may view."""
     if not collection_uids:
         return {}
-    stmt = (select(Case.collection_uid, func.count()).where(col(Case.collection_uid).in_(collection_uids))
-            .where(visible_condition(principal, Case)).group_by(col(Case.collection_uid)))
+    stmt = (
+        select(Case.collection_uid, func.count())
+        .where(col(Case.collection_uid).in_(collection_uids))
+        .where(visible_condition(principal, Case))
+        .group_by(col(Case.collection_uid))
+    )
     counts = dict.fromkeys(collection_uids, 0)
     counts.update({uid: int(n) for uid, n in session.exec(stmt)})
     return counts
-

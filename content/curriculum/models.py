@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 class CurriculumNode(SQLModel, table=True):
     """One node of the curriculum tree, keyed by its dotted code."""
+
     __tablename__ = "curriculum_node"
 
     code: str = Field(primary_key=True, max_length=120)

@@ -36,6 +36,7 @@ class RetiredTags:
 @dataclass(frozen=True)
 class RetiredReport:
     """Cases still tagged with retired curriculum codes: how many, and which."""
+
     total: int
     entries: list[RetiredTags]
 
@@ -50,13 +51,17 @@ def replacement_for(code: str, retired: dict[str, CurriculumNode], session: Sess
     node = retired[code]
     target = session.get(CurriculumNode, node.replaced_by) if node.replaced_by else None
     if target is None:
-        raise DomainError(ErrorCode.INVALID_CURRICULUM_CODE,
-                          f"retired code {code} names no replacement; choose a code by editing the case",
-                          field="curriculumCodes")
+        raise DomainError(
+            ErrorCode.INVALID_CURRICULUM_CODE,
+            f"retired code {code} names no replacement; choose a code by editing the case",
+            field="curriculumCodes",
+        )
     if target.deprecated:
-        raise DomainError(ErrorCode.INVALID_CURRICULUM_CODE,
-                          f"{code} is replaced by {target.code}, which is retired too; fix the curriculum file",
-                          field="curriculumCodes")
+        raise DomainError(
+            ErrorCode.INVALID_CURRICULUM_CODE,
+            f"{code} is replaced by {target.code}, which is retired too; fix the curriculum file",
+            field="curriculumCodes",
+        )
     return target.code
 
 
@@ -69,17 +74,20 @@ def retired_report(*, first: int = 50, session: Session, principal: Principal) -
     if not retired:
         return RetiredReport(total=0, entries=[])
     live = (col(Case.state) != State.RETIRED.value, visible_condition(principal, Case))
-    tagged = (select(CaseTerm.case_uid).where(CaseTerm.kind == "curriculum", col(CaseTerm.value).in_(retired))
-              .distinct())
-    working = list(session.exec(select(Case).where(col(Case.uid).in_(tagged), *live)
-                                .order_by(col(Case.path))))
+    tagged = select(CaseTerm.case_uid).where(CaseTerm.kind == "curriculum", col(CaseTerm.value).in_(retired)).distinct()
+    working = list(session.exec(select(Case).where(col(Case.uid).in_(tagged), *live).order_by(col(Case.path))))
     # Cases whose working copy differs from their published version: that version may still carry them.
-    revising = session.exec(select(Case, CaseVersion)
-                            .join(CaseVersion, (col(CaseVersion.case_uid) == Case.uid)
-                                  & (col(CaseVersion.version) == Case.published_version))
-                            .where(col(Case.state) != State.VALIDATED.value, col(Case.uid).not_in(tagged), *live))
-    pending = [(case, tuple(c for c in version.data.get("curriculum_codes") or () if c in retired))
-               for case, version in revising]
+    revising = session.exec(
+        select(Case, CaseVersion)
+        .join(
+            CaseVersion, (col(CaseVersion.case_uid) == Case.uid) & (col(CaseVersion.version) == Case.published_version)
+        )
+        .where(col(Case.state) != State.VALIDATED.value, col(Case.uid).not_in(tagged), *live)
+    )
+    pending = [
+        (case, tuple(c for c in version.data.get("curriculum_codes") or () if c in retired))
+        for case, version in revising
+    ]
     entries = [RetiredTags(case, tuple(c for c in case.curriculum_codes if c in retired), False) for case in working]
     entries += [RetiredTags(case, codes, True) for case, codes in pending if codes]
     entries.sort(key=lambda e: e.case.path)
@@ -93,11 +101,15 @@ def retag_retired(case_uid: str, *, expected_version: int, session: Session, pri
     retired = retired_codes(session)
     old = [c for c in case.curriculum_codes if c in retired]
     if not old:
-        raise DomainError(ErrorCode.INVALID_INPUT, "this case carries no retired curriculum code",
-                          field="case")
+        raise DomainError(ErrorCode.INVALID_INPUT, "this case carries no retired curriculum code", field="case")
     mapping = {code: replacement_for(code, retired, session) for code in old}
     codes = list(dict.fromkeys(mapping.get(c, c) for c in case.curriculum_codes))
     comment = "retagged retired curriculum codes: " + ", ".join(f"{a} -> {b}" for a, b in mapping.items())
-    return update_case(case_uid, expected_version=expected_version, changes={"curriculum_codes": codes},
-                       comment=comment, session=session, principal=principal)
-
+    return update_case(
+        case_uid,
+        expected_version=expected_version,
+        changes={"curriculum_codes": codes},
+        comment=comment,
+        session=session,
+        principal=principal,
+    )

@@ -55,23 +55,34 @@ def _validated(rows: Iterable[dict[str, Any]], existing: set[str]) -> list[Curri
             raise DomainError(ErrorCode.INVALID_INPUT, f"row {n}: {code} has no title", field="title")
         parent = str(row.get("parent") or "").strip() or parent_of(code)
         if parent != parent_of(code):
-            raise DomainError(ErrorCode.INVALID_CURRICULUM_CODE,
-                              f"row {n}: parent of {code} must be {parent_of(code)}, not {parent}")
+            raise DomainError(
+                ErrorCode.INVALID_CURRICULUM_CODE, f"row {n}: parent of {code} must be {parent_of(code)}, not {parent}"
+            )
         nodes[code] = CurriculumNode(
-            code=code, title=title, parent_code=parent, depth=code.count(".") + 1,
+            code=code,
+            title=title,
+            parent_code=parent,
+            depth=code.count(".") + 1,
             replaced_by=(str(row["replaced_by"]) if row.get("replaced_by") else None),
             **{flag: _truthy(row.get(flag, False)) for flag in _FLAGS},
         )
     for node in nodes.values():
         if node.parent_code and node.parent_code not in nodes and node.parent_code not in existing:
-            raise DomainError(ErrorCode.INVALID_CURRICULUM_CODE,
-                              f"{node.code}: parent {node.parent_code} is not in the tree")
-        if node.replaced_by is not None and (not node.deprecated or node.replaced_by == node.code
-                                             or (node.replaced_by not in nodes and node.replaced_by not in existing)):
+            raise DomainError(
+                ErrorCode.INVALID_CURRICULUM_CODE, f"{node.code}: parent {node.parent_code} is not in the tree"
+            )
+        if node.replaced_by is not None and (
+            not node.deprecated
+            or node.replaced_by == node.code
+            or (node.replaced_by not in nodes and node.replaced_by not in existing)
+        ):
             # A retag follows replaced_by: it must name another code this tree knows, on a retired code.
-            raise DomainError(ErrorCode.INVALID_CURRICULUM_CODE,
-                              f"{node.code}: replaced_by {node.replaced_by} must name another known code, "
-                              "on a retired (deprecated) code", field="replaced_by")
+            raise DomainError(
+                ErrorCode.INVALID_CURRICULUM_CODE,
+                f"{node.code}: replaced_by {node.replaced_by} must name another known code, "
+                "on a retired (deprecated) code",
+                field="replaced_by",
+            )
     return sorted(nodes.values(), key=lambda n: n.depth)
 
 
@@ -111,12 +122,14 @@ def check_codes(codes: Iterable[str], *, session: Session) -> list[str]:
     for code in wanted:
         node = found.get(code)
         if node is None:
-            raise DomainError(ErrorCode.INVALID_CURRICULUM_CODE, f"unknown curriculum code {code}",
-                              field="curriculumCodes")
+            raise DomainError(
+                ErrorCode.INVALID_CURRICULUM_CODE, f"unknown curriculum code {code}", field="curriculumCodes"
+            )
         if node.deprecated:
             hint = f"; use {node.replaced_by}" if node.replaced_by else ""
-            raise DomainError(ErrorCode.INVALID_CURRICULUM_CODE, f"curriculum code {code} is retired{hint}",
-                              field="curriculumCodes")
+            raise DomainError(
+                ErrorCode.INVALID_CURRICULUM_CODE, f"curriculum code {code} is retired{hint}", field="curriculumCodes"
+            )
     return wanted
 
 
@@ -126,8 +139,9 @@ def subtree(root: str | None, *, session: Session) -> list[CurriculumNode]:
     if root:
         if session.get(CurriculumNode, root) is None:
             raise DomainError(ErrorCode.INVALID_CURRICULUM_CODE, f"unknown curriculum code {root}", field="root")
-        stmt = stmt.where((col(CurriculumNode.code) == root)
-                          | col(CurriculumNode.code).startswith(root + ".", autoescape=True))
+        stmt = stmt.where(
+            (col(CurriculumNode.code) == root) | col(CurriculumNode.code).startswith(root + ".", autoescape=True)
+        )
     return list(session.exec(stmt.order_by(col(CurriculumNode.code))))
 
 

@@ -42,6 +42,7 @@ T = TypeVar("T")
 
 class Level(str, Enum):
     """The QIDO-RS level searched: studies, series or instances."""
+
     STUDY = "study"
     SERIES = "series"
     INSTANCE = "instance"
@@ -68,6 +69,7 @@ class Query:
 @dataclass(frozen=True)
 class StudyRow:
     """A study found, with its servable series and instance counts and modalities."""
+
     study: Study
     series_count: int
     instance_count: int
@@ -77,6 +79,7 @@ class StudyRow:
 @dataclass(frozen=True)
 class SeriesRow:
     """A series found, with its study and its servable instance count."""
+
     series: Series
     study: Study
     instance_count: int
@@ -85,6 +88,7 @@ class SeriesRow:
 @dataclass(frozen=True)
 class InstanceRow:
     """An instance found, with its series and study."""
+
     instance: Instance
     series: Series
     study: Study
@@ -93,6 +97,7 @@ class InstanceRow:
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of results, and whether the server cut them at MAX_RESULTS."""
+
     rows: list[T] = field(default_factory=list)
     more: bool = False  # results were cut at MAX_RESULTS (not merely at the caller's limit)
 
@@ -118,18 +123,25 @@ def uid_list(name: str, values: Iterable[str]) -> tuple[str, ...]:
 
 # Matching ----------------------------------------------------------------------------
 
+
 def _servable() -> Any:
     """Instances counted per series, quarantined ones left out: the base of every count."""
-    return (sa.select(col(Instance.series_uid).label("series_uid"), sa.func.count().label("n"))
-            .where(col(Instance.quarantined).is_(False)).group_by(col(Instance.series_uid)).subquery("servable"))
+    return (
+        sa.select(col(Instance.series_uid).label("series_uid"), sa.func.count().label("n"))
+        .where(col(Instance.quarantined).is_(False))
+        .group_by(col(Instance.series_uid))
+        .subquery("servable")
+    )
 
 
 def _visible(stmt: Any, principal: Principal) -> Any:
     """Join the study's case and keep what the caller may read over DICOMweb."""
-    return (stmt.join(Case, col(Case.uid) == col(Study.case_uid))
-            .where(visible_condition(principal, Case), col(Case.published_version).is_not(None),
-                   col(Case.state) != State.RETIRED.value,
-                   dicomweb_condition(principal, col(Study.uid), col(Case.uid), col(Case.published_version))))
+    return stmt.join(Case, col(Case.uid) == col(Study.case_uid)).where(
+        visible_condition(principal, Case),
+        col(Case.published_version).is_not(None),
+        col(Case.state) != State.RETIRED.value,
+        dicomweb_condition(principal, col(Study.uid), col(Case.uid), col(Case.published_version)),
+    )
 
 
 def _study_filters(stmt: Any, query: Query) -> Any:
@@ -153,7 +165,7 @@ def _series_filters(stmt: Any, query: Query) -> Any:
 
 def _page(rows: list[Any], query: Query) -> tuple[list[Any], bool]:
     # One row past the page tells whether the server cut the results (PS3.18 asks for a warning).
-    return rows[:query.limit], len(rows) > query.limit and query.limit == MAX_RESULTS
+    return rows[: query.limit], len(rows) > query.limit and query.limit == MAX_RESULTS
 
 
 def _require_signed_in(principal: Principal) -> None:
@@ -165,31 +177,49 @@ def search_studies(query: Query, *, session: Session, principal: Principal) -> P
     """The studies matching `query` that `principal` may read over DICOMweb, one page."""
     _require_signed_in(principal)
     servable = _servable()
-    per_study = (sa.select(col(Series.study_uid).label("study_uid"), sa.func.count().label("series"),
-                           sa.func.sum(servable.c.n).label("instances"))
-                 .join(servable, servable.c.series_uid == col(Series.uid))
-                 .group_by(col(Series.study_uid)).subquery("per_study"))
-    stmt = _visible(sa.select(Study, per_study.c.series, per_study.c.instances)
-                    .join(per_study, per_study.c.study_uid == col(Study.uid)), principal)
+    per_study = (
+        sa.select(
+            col(Series.study_uid).label("study_uid"),
+            sa.func.count().label("series"),
+            sa.func.sum(servable.c.n).label("instances"),
+        )
+        .join(servable, servable.c.series_uid == col(Series.uid))
+        .group_by(col(Series.study_uid))
+        .subquery("per_study")
+    )
+    stmt = _visible(
+        sa.select(Study, per_study.c.series, per_study.c.instances).join(
+            per_study, per_study.c.study_uid == col(Study.uid)
+        ),
+        principal,
+    )
     stmt = _study_filters(stmt, query)
     if query.modalities:
-        with_modality = (sa.select(col(Series.study_uid)).join(servable, servable.c.series_uid == col(Series.uid))
-                         .where(col(Series.modality).in_(query.modalities)))
+        with_modality = (
+            sa.select(col(Series.study_uid))
+            .join(servable, servable.c.series_uid == col(Series.uid))
+            .where(col(Series.modality).in_(query.modalities))
+        )
         stmt = stmt.where(col(Study.uid).in_(with_modality))
     stmt = stmt.order_by(col(Study.study_date), col(Study.study_instance_uid))
     rows, more = _page(list(session.execute(stmt.offset(query.offset).limit(query.limit + 1))), query)
     modalities = _modalities(session, [row[0].uid for row in rows], servable)
-    out = [StudyRow(study, int(n_series), int(n_instances), modalities.get(study.uid, ()))
-           for study, n_series, n_instances in rows]
+    out = [
+        StudyRow(study, int(n_series), int(n_instances), modalities.get(study.uid, ()))
+        for study, n_series, n_instances in rows
+    ]
     return Page(out, more)
 
 
 def _modalities(session: Session, study_uids: list[str], servable: Any) -> dict[str, tuple[str, ...]]:
     if not study_uids:
         return {}
-    stmt = (sa.select(col(Series.study_uid), col(Series.modality)).distinct()
-            .join(servable, servable.c.series_uid == col(Series.uid))
-            .where(col(Series.study_uid).in_(study_uids), col(Series.modality).is_not(None)))
+    stmt = (
+        sa.select(col(Series.study_uid), col(Series.modality))
+        .distinct()
+        .join(servable, servable.c.series_uid == col(Series.uid))
+        .where(col(Series.study_uid).in_(study_uids), col(Series.modality).is_not(None))
+    )
     found: dict[str, list[str]] = defaultdict(list)
     for study_uid, modality in session.execute(stmt):
         found[study_uid].append(modality)
@@ -200,25 +230,37 @@ def search_series(query: Query, *, session: Session, principal: Principal) -> Pa
     """The series matching `query` that `principal` may read over DICOMweb, one page."""
     _require_signed_in(principal)
     servable = _servable()
-    stmt = _visible(sa.select(Series, Study, servable.c.n)
-                    .join(servable, servable.c.series_uid == col(Series.uid))
-                    .join(Study, col(Study.uid) == col(Series.study_uid)), principal)
-    stmt = _series_filters(stmt, query).order_by(col(Study.study_instance_uid), col(Series.series_number),
-                                                 col(Series.series_instance_uid))
+    stmt = _visible(
+        sa.select(Series, Study, servable.c.n)
+        .join(servable, servable.c.series_uid == col(Series.uid))
+        .join(Study, col(Study.uid) == col(Series.study_uid)),
+        principal,
+    )
+    stmt = _series_filters(stmt, query).order_by(
+        col(Study.study_instance_uid), col(Series.series_number), col(Series.series_instance_uid)
+    )
     rows, more = _page(list(session.execute(stmt.offset(query.offset).limit(query.limit + 1))), query)
     return Page([SeriesRow(series, study, int(n)) for series, study, n in rows], more)
 
 
 def _instances_stmt(query: Query, principal: Principal) -> Any:
-    stmt = _visible(sa.select(Instance, Series, Study)
-                    .join(Series, col(Series.uid) == col(Instance.series_uid))
-                    .join(Study, col(Study.uid) == col(Series.study_uid))
-                    .where(col(Instance.quarantined).is_(False)), principal)
+    stmt = _visible(
+        sa.select(Instance, Series, Study)
+        .join(Series, col(Series.uid) == col(Instance.series_uid))
+        .join(Study, col(Study.uid) == col(Series.study_uid))
+        .where(col(Instance.quarantined).is_(False)),
+        principal,
+    )
     stmt = _series_filters(stmt, query)
     if query.sop_uids:
         stmt = stmt.where(col(Instance.sop_instance_uid).in_(query.sop_uids))
-    return stmt.order_by(col(Study.study_instance_uid), col(Series.series_number), col(Series.series_instance_uid),
-                         col(Instance.position), col(Instance.sop_instance_uid))
+    return stmt.order_by(
+        col(Study.study_instance_uid),
+        col(Series.series_number),
+        col(Series.series_instance_uid),
+        col(Instance.position),
+        col(Instance.sop_instance_uid),
+    )
 
 
 def search_instances(query: Query, *, session: Session, principal: Principal) -> Page[InstanceRow]:
@@ -231,17 +273,22 @@ def search_instances(query: Query, *, session: Session, principal: Principal) ->
 
 # Retrieval ---------------------------------------------------------------------------
 
-def retrievable(study_uid: str, series_uid: str | None = None, sop_uid: str | None = None, *,
-                session: Session, principal: Principal) -> list[InstanceRow]:
+
+def retrievable(
+    study_uid: str, series_uid: str | None = None, sop_uid: str | None = None, *, session: Session, principal: Principal
+) -> list[InstanceRow]:
     """The servable instances of one study, series or instance, in display order; NOT_FOUND if none.
 
     NOT_FOUND, never FORBIDDEN: a study the caller may not read is one they are not told exists.
     """
     _require_signed_in(principal)
     try:
-        query = Query(level=Level.INSTANCE, study_uids=uid_list("StudyInstanceUID", [study_uid]),
-                      series_uids=uid_list("SeriesInstanceUID", [series_uid]) if series_uid else (),
-                      sop_uids=uid_list("SOPInstanceUID", [sop_uid]) if sop_uid else ())
+        query = Query(
+            level=Level.INSTANCE,
+            study_uids=uid_list("StudyInstanceUID", [study_uid]),
+            series_uids=uid_list("SeriesInstanceUID", [series_uid]) if series_uid else (),
+            sop_uids=uid_list("SOPInstanceUID", [sop_uid]) if sop_uid else (),
+        )
     except DomainError as exc:  # a malformed UID names nothing we hold
         raise DomainError(ErrorCode.NOT_FOUND, "no such study, series or instance", field="uid") from exc
     rows = [InstanceRow(*row) for row in session.execute(_instances_stmt(query, principal))]

@@ -12,6 +12,7 @@ from content.base import dt_column, new_uid, utcnow
 
 class Study(SQLModel, table=True):
     """A DICOM study attached to a case."""
+
     __tablename__ = "study"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
@@ -25,6 +26,7 @@ class Study(SQLModel, table=True):
 
 class Series(SQLModel, table=True):
     """A DICOM series of a study."""
+
     __tablename__ = "series"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
@@ -42,6 +44,7 @@ class Series(SQLModel, table=True):
 
 class Instance(SQLModel, table=True):
     """A DICOM instance (one stored file) of a series; quarantined ones are never served."""
+
     __tablename__ = "instance"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
@@ -61,4 +64,5 @@ class Instance(SQLModel, table=True):
     # Rectangles where OCR read text ({x, y, width, height} in stored pixels): proposals for the
     # reviewer, never the words themselves (they may be a patient's name).
     proposed_regions: list[dict[str, int]] = Field(
-        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]"))
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]")
+    )

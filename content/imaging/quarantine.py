@@ -35,6 +35,7 @@ _CURSOR = re.compile(r"([0-9a-f]{32})\.([0-9a-f]{32})")
 
 class Action(str, Enum):
     """What a reviewer does with a quarantined image: release, redact or reject it."""
+
     RELEASE = "RELEASE"
     REDACT = "REDACT"
     REJECT = "REJECT"
@@ -67,6 +68,7 @@ class Review:
 @dataclass(frozen=True)
 class HeldImage:
     """A quarantined instance and the case it belongs to."""
+
     instance: Instance
     case: Case
 
@@ -83,15 +85,25 @@ def _check_regions(instance: Instance, action: Action, regions: tuple[Region, ..
     if not instance.rows or not instance.columns:
         raise DomainError(ErrorCode.INVALID_INPUT, "this instance has no pixels to redact", field="instance")
     for r in regions:
-        if r.width < 1 or r.height < 1 or r.x < 0 or r.y < 0 \
-                or r.x + r.width > instance.columns or r.y + r.height > instance.rows:
-            raise DomainError(ErrorCode.INVALID_INPUT,
-                              f"region ({r.x}, {r.y}, {r.width} x {r.height}) is not inside the "
-                              f"{instance.columns} x {instance.rows} image", field="regions")
+        if (
+            r.width < 1
+            or r.height < 1
+            or r.x < 0
+            or r.y < 0
+            or r.x + r.width > instance.columns
+            or r.y + r.height > instance.rows
+        ):
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                f"region ({r.x}, {r.y}, {r.width} x {r.height}) is not inside the "
+                f"{instance.columns} x {instance.rows} image",
+                field="regions",
+            )
 
 
-def open_review(instance_uid: str, action: Action, regions: tuple[Region, ...] = (), *, session: Session,
-                principal: Principal) -> Review:
+def open_review(
+    instance_uid: str, action: Action, regions: tuple[Region, ...] = (), *, session: Session, principal: Principal
+) -> Review:
     """Every check of a review, nothing written: NOT_FOUND for an instance the caller cannot see,
     FORBIDDEN without Edit on the case, VERSION_CONFLICT when it is no longer held (reviewed
     meanwhile), INVALID_INPUT for regions that do not fit the action or the image."""
@@ -106,16 +118,25 @@ def open_review(instance_uid: str, action: Action, regions: tuple[Region, ...] =
         raise
     require(principal, Permission.EDIT, case)
     if not instance.quarantined:
-        raise DomainError(ErrorCode.VERSION_CONFLICT, "this image is not held (it was reviewed already)",
-                          field="instance")
+        raise DomainError(
+            ErrorCode.VERSION_CONFLICT, "this image is not held (it was reviewed already)", field="instance"
+        )
     _check_regions(instance, action, regions)
     return Review(instance, case, action, regions)
 
 
 def _audit(review: Review, session: Session, principal: Principal, comment: str, **detail: object) -> None:
-    audit.record(session, principal, f"instance.{review.action.value.lower()}", "case", review.case.uid,
-                 instance=review.instance.uid, reason=review.instance.quarantine_reason, comment=comment[:500],
-                 **detail)
+    audit.record(
+        session,
+        principal,
+        f"instance.{review.action.value.lower()}",
+        "case",
+        review.case.uid,
+        instance=review.instance.uid,
+        reason=review.instance.quarantine_reason,
+        comment=comment[:500],
+        **detail,
+    )
 
 
 def release(review: Review, *, comment: str = "", session: Session, principal: Principal) -> Instance:
@@ -129,13 +150,28 @@ def release(review: Review, *, comment: str = "", session: Session, principal: P
     return instance
 
 
-def record_redaction(review: Review, *, sop_instance_uid: str, file_key: str, size_bytes: int, comment: str = "",
-                     session: Session, principal: Principal) -> str:
+def record_redaction(
+    review: Review,
+    *,
+    sop_instance_uid: str,
+    file_key: str,
+    size_bytes: int,
+    comment: str = "",
+    session: Session,
+    principal: Principal,
+) -> str:
     """Point the instance at its redacted object (no longer held); returns the replaced file key. Commits."""
     instance = review.instance
     old_key = instance.file_key
-    _audit(review, session, principal, comment, regions=[r.as_dict() for r in review.regions],
-           replaced_sop_instance_uid=instance.sop_instance_uid, sop_instance_uid=sop_instance_uid)
+    _audit(
+        review,
+        session,
+        principal,
+        comment,
+        regions=[r.as_dict() for r in review.regions],
+        replaced_sop_instance_uid=instance.sop_instance_uid,
+        sop_instance_uid=sop_instance_uid,
+    )
     instance.sop_instance_uid, instance.file_key, instance.size_bytes = sop_instance_uid, file_key, size_bytes
     instance.quarantined, instance.proposed_regions = False, []
     session.add(instance)
@@ -200,19 +236,21 @@ def held_images(*, session: Session, principal: Principal) -> list[HeldImage]:
     stays valid when the image it names has been reviewed meanwhile."""
     if principal.is_anonymous:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in first")
-    stmt = (select(Instance, Case)
-            .join(Series, col(Series.uid) == Instance.series_uid)
-            .join(Study, col(Study.uid) == Series.study_uid)
-            .join(Case, col(Case.uid) == Study.case_uid)
-            .where(col(Instance.quarantined).is_(True), visible_condition(principal, Case))
-            .order_by(col(Case.uid), col(Instance.uid)))
-    return [HeldImage(instance, case) for instance, case in session.exec(stmt)
-            if may(principal, Permission.EDIT, case)]
+    stmt = (
+        select(Instance, Case)
+        .join(Series, col(Series.uid) == Instance.series_uid)
+        .join(Study, col(Study.uid) == Series.study_uid)
+        .join(Case, col(Case.uid) == Study.case_uid)
+        .where(col(Instance.quarantined).is_(True), visible_condition(principal, Case))
+        .order_by(col(Case.uid), col(Instance.uid))
+    )
+    return [HeldImage(instance, case) for instance, case in session.exec(stmt) if may(principal, Permission.EDIT, case)]
 
 
 @dataclass(frozen=True)
 class HeldPage:
     """One page of quarantined images, with cursors, the total and whether more follow."""
+
     images: list[HeldImage]
     cursors: list[str]
     total: int

@@ -38,9 +38,11 @@ def pinned_versions(session: Session, principal: Principal, case_uids: Iterable[
     uids = list(set(case_uids))
     if principal.user_id is None or not uids:
         return out
-    stmt = (select(AssignmentItem.case_uid, AssignmentItem.case_version)
-            .join(Assignment, col(Assignment.uid) == AssignmentItem.assignment_uid)
-            .where(Assignment.trainee_uid == principal.user_id, col(AssignmentItem.case_uid).in_(uids)))
+    stmt = (
+        select(AssignmentItem.case_uid, AssignmentItem.case_version)
+        .join(Assignment, col(Assignment.uid) == AssignmentItem.assignment_uid)
+        .where(Assignment.trainee_uid == principal.user_id, col(AssignmentItem.case_uid).in_(uids))
+    )
     for case_uid, version in session.exec(stmt):
         out[case_uid].add(version)
     return out
@@ -68,13 +70,15 @@ def served_studies(session: Session, principal: Principal, case: Case) -> set[st
 def dicomweb_condition(principal: Principal, study_uid: Any, case_uid: Any, published: Any) -> Any:
     """SQL twin for DICOMweb (validated cases only): the study is in the published version's
     image set, or in a version one of the caller's assignments pinned."""
-    in_version = sa.exists().where(col(CaseVersionStudy.study_uid) == study_uid,
-                                   col(CaseVersionStudy.case_uid) == case_uid)
+    in_version = sa.exists().where(
+        col(CaseVersionStudy.study_uid) == study_uid, col(CaseVersionStudy.case_uid) == case_uid
+    )
     versions = [col(CaseVersionStudy.version) == published]
     if principal.user_id is not None:
-        pinned = (sa.select(col(AssignmentItem.case_version))
-                  .join(Assignment, col(Assignment.uid) == col(AssignmentItem.assignment_uid))
-                  .where(col(Assignment.trainee_uid) == principal.user_id,
-                         col(AssignmentItem.case_uid) == case_uid))
+        pinned = (
+            sa.select(col(AssignmentItem.case_version))
+            .join(Assignment, col(Assignment.uid) == col(AssignmentItem.assignment_uid))
+            .where(col(Assignment.trainee_uid) == principal.user_id, col(AssignmentItem.case_uid) == case_uid)
+        )
         versions.append(col(CaseVersionStudy.version).in_(pinned))
     return in_version.where(sa.or_(*versions))

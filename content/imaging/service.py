@@ -29,6 +29,7 @@ _IN_CHUNK = 500  # keeps IN (...) lists well under every backend's parameter lim
 @dataclass(frozen=True)
 class NewInstance:
     """An instance to attach: its DICOM UIDs and the stored file."""
+
     sop_instance_uid: str
     sop_class_uid: str
     file_key: str
@@ -45,6 +46,7 @@ class NewInstance:
 @dataclass
 class NewSeries:
     """A series to attach, with its instances."""
+
     series_instance_uid: str
     description: str = ""
     modality: str | None = None
@@ -59,6 +61,7 @@ class NewSeries:
 @dataclass
 class NewStudy:
     """A study to attach to a case, with its series."""
+
     study_instance_uid: str
     description: str = ""
     modality: str | None = None
@@ -76,9 +79,8 @@ def existing_instances(sop_instance_uids: Iterable[str], *, session: Session) ->
     wanted = list(dict.fromkeys(sop_instance_uids))
     found: set[str] = set()
     for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start:start + _IN_CHUNK]
-        found.update(session.exec(select(Instance.sop_instance_uid)
-                                  .where(col(Instance.sop_instance_uid).in_(chunk))))
+        chunk = wanted[start : start + _IN_CHUNK]
+        found.update(session.exec(select(Instance.sop_instance_uid).where(col(Instance.sop_instance_uid).in_(chunk))))
     return found
 
 
@@ -101,8 +103,9 @@ def attach_study(new: NewStudy, *, case: Case, session: Session) -> Study:
     Adding images to any other case is a new version of it: `image_set.add_study`.
     """
     if case.published_version is not None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "images of a validated case change only in a new version",
-                          field="case")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, "images of a validated case change only in a new version", field="case"
+        )
     study = insert_study(new, case=case, session=session)
     session.add(CaseVersionStudy(case_uid=case.uid, version=case.version, study_uid=study.uid))
     session.flush()
@@ -111,29 +114,50 @@ def attach_study(new: NewStudy, *, case: Case, session: Session) -> Study:
 
 def insert_study(new: NewStudy, *, case: Case, session: Session) -> Study:
     """Add the study's rows to the session; which versions show it is the caller's to record."""
-    study = Study(case_uid=case.uid, study_instance_uid=new.study_instance_uid, description=new.description[:1000],
-                  modality=_cut(new.modality, 16), study_date=new.study_date)
+    study = Study(
+        case_uid=case.uid,
+        study_instance_uid=new.study_instance_uid,
+        description=new.description[:1000],
+        modality=_cut(new.modality, 16),
+        study_date=new.study_date,
+    )
     session.add(study)
     # No ORM relationships between these tables, so the unit of work cannot order the inserts
     # by foreign key: flush each level before the next.
     session.flush()
     instances: list[Instance] = []
     for item in new.series:
-        series = Series(study_uid=study.uid, series_instance_uid=item.series_instance_uid,
-                        description=item.description[:1000], modality=_cut(item.modality, 16),
-                        body_part=_cut(item.body_part, 64),
-                        series_number=item.series_number, instance_count=len(item.instances),
-                        thumbnail_key=item.thumbnail_key, montage_key=item.montage_key, cine_key=item.cine_key)
+        series = Series(
+            study_uid=study.uid,
+            series_instance_uid=item.series_instance_uid,
+            description=item.description[:1000],
+            modality=_cut(item.modality, 16),
+            body_part=_cut(item.body_part, 64),
+            series_number=item.series_number,
+            instance_count=len(item.instances),
+            thumbnail_key=item.thumbnail_key,
+            montage_key=item.montage_key,
+            cine_key=item.cine_key,
+        )
         session.add(series)
         instances.extend(
-            Instance(series_uid=series.uid, sop_instance_uid=inst.sop_instance_uid,
-                     sop_class_uid=inst.sop_class_uid[:64], instance_number=inst.instance_number,
-                     position=inst.position, frames=inst.frames,
-                     rows=inst.rows, columns=inst.columns, file_key=inst.file_key, size_bytes=inst.size_bytes,
-                     quarantined=inst.quarantine_reason is not None,
-                     quarantine_reason=inst.quarantine_reason[:200] if inst.quarantine_reason else None,
-                     proposed_regions=[dict(r) for r in inst.proposed_regions])
-            for inst in item.instances)
+            Instance(
+                series_uid=series.uid,
+                sop_instance_uid=inst.sop_instance_uid,
+                sop_class_uid=inst.sop_class_uid[:64],
+                instance_number=inst.instance_number,
+                position=inst.position,
+                frames=inst.frames,
+                rows=inst.rows,
+                columns=inst.columns,
+                file_key=inst.file_key,
+                size_bytes=inst.size_bytes,
+                quarantined=inst.quarantine_reason is not None,
+                quarantine_reason=inst.quarantine_reason[:200] if inst.quarantine_reason else None,
+                proposed_regions=[dict(r) for r in inst.proposed_regions],
+            )
+            for inst in item.instances
+        )
     session.flush()
     session.add_all(instances)
     session.flush()
@@ -152,9 +176,12 @@ def instance_case(instance: Instance, *, session: Session) -> Case:
 
 def quarantined_instances(case_uid: str, *, session: Session) -> list[Instance]:
     """The quarantined instances of a case's studies."""
-    stmt = (select(Instance).join(Series, col(Series.uid) == col(Instance.series_uid))
-            .join(Study, col(Study.uid) == col(Series.study_uid))
-            .where(Study.case_uid == case_uid, col(Instance.quarantined).is_(True)))
+    stmt = (
+        select(Instance)
+        .join(Series, col(Series.uid) == col(Instance.series_uid))
+        .join(Study, col(Study.uid) == col(Series.study_uid))
+        .where(Study.case_uid == case_uid, col(Instance.quarantined).is_(True))
+    )
     return list(session.exec(stmt))
 
 
@@ -169,13 +196,17 @@ def series_of_instance(instance_uid: str, *, session: Session) -> Series:
 
 def showable_instances(series_uid: str, *, session: Session) -> list[Instance]:
     """A series' images that may be shown (with pixels, not quarantined), in display order."""
-    stmt = (select(Instance).where(Instance.series_uid == series_uid, col(Instance.quarantined).is_(False),
-                                   col(Instance.rows).is_not(None)).order_by(col(Instance.position)))
+    stmt = (
+        select(Instance)
+        .where(Instance.series_uid == series_uid, col(Instance.quarantined).is_(False), col(Instance.rows).is_not(None))
+        .order_by(col(Instance.position))
+    )
     return list(session.exec(stmt))
 
 
-def set_series_previews(series_uid: str, *, thumbnail_key: str | None, montage_key: str | None,
-                        cine_key: str | None, session: Session) -> Series:
+def set_series_previews(
+    series_uid: str, *, thumbnail_key: str | None, montage_key: str | None, cine_key: str | None, session: Session
+) -> Series:
     """Record re-rendered previews (after a release changed what the series may show); commits."""
     series = session.get(Series, series_uid)
     if series is None:

@@ -27,6 +27,7 @@ from content.security.roles import Permission
 @dataclass
 class SeriesView:
     """A series as a caller sees it: its instances and whether its previews may be shown."""
+
     series: Series
     instances: list[Instance]
     # False when the series holds an image the caller may not see: its previews could show it.
@@ -36,12 +37,14 @@ class SeriesView:
 @dataclass
 class StudyView:
     """A study as a caller sees it, with its series."""
+
     study: Study
     series: list[SeriesView] = field(default_factory=list)
 
 
-def _shown_studies(session: Session, principal: Principal, cases: dict[str, Case],
-                   versions: dict[str, int] | None) -> set[str]:
+def _shown_studies(
+    session: Session, principal: Principal, cases: dict[str, Case], versions: dict[str, int] | None
+) -> set[str]:
     """Study uids of the image set of the version shown of each case (or of `versions`)."""
     chosen = dict(versions or {})
     for uid, case in cases.items():
@@ -51,8 +54,9 @@ def _shown_studies(session: Session, principal: Principal, cases: dict[str, Case
     return set().union(*sets.values()) if sets else set()
 
 
-def case_images(cases: Iterable[Case], *, session: Session, principal: Principal,
-                versions: dict[str, int] | None = None) -> dict[str, list[StudyView]]:
+def case_images(
+    cases: Iterable[Case], *, session: Session, principal: Principal, versions: dict[str, int] | None = None
+) -> dict[str, list[StudyView]]:
     """Per case, the image set of the version the caller sees, or of `versions[case uid]` when
     given (the pinned version of an assignment, the version a resolver shows)."""
     by_uid = {c.uid: c for c in cases}
@@ -61,15 +65,36 @@ def case_images(cases: Iterable[Case], *, session: Session, principal: Principal
         return out
     editor = {uid: may(principal, Permission.EDIT, c) for uid, c in by_uid.items()}
     shown = _shown_studies(session, principal, by_uid, versions)
-    studies = list(session.exec(select(Study).where(col(Study.case_uid).in_(by_uid), col(Study.uid).in_(shown))
-                                .order_by(col(Study.study_date), col(Study.created)))) if shown else []
+    studies = (
+        list(
+            session.exec(
+                select(Study)
+                .where(col(Study.case_uid).in_(by_uid), col(Study.uid).in_(shown))
+                .order_by(col(Study.study_date), col(Study.created))
+            )
+        )
+        if shown
+        else []
+    )
     study_views = {s.uid: StudyView(s) for s in studies}
-    series = list(session.exec(select(Series).where(col(Series.study_uid).in_(study_views))
-                               .order_by(col(Series.series_number), col(Series.uid)))) if studies else []
+    series = (
+        list(
+            session.exec(
+                select(Series)
+                .where(col(Series.study_uid).in_(study_views))
+                .order_by(col(Series.series_number), col(Series.uid))
+            )
+        )
+        if studies
+        else []
+    )
     instances: dict[str, list[Instance]] = defaultdict(list)
     if series:
-        stmt = (select(Instance).where(col(Instance.series_uid).in_([s.uid for s in series]))
-                .order_by(col(Instance.position), col(Instance.uid)))
+        stmt = (
+            select(Instance)
+            .where(col(Instance.series_uid).in_([s.uid for s in series]))
+            .order_by(col(Instance.position), col(Instance.uid))
+        )
         for inst in session.exec(stmt):
             instances[inst.series_uid].append(inst)
     case_of_study = {s.uid: s.case_uid for s in studies}
@@ -86,8 +111,9 @@ def case_images(cases: Iterable[Case], *, session: Session, principal: Principal
     return out
 
 
-def thumbnail_series(cases: Iterable[Case], *, session: Session, principal: Principal,
-                     versions: dict[str, int] | None = None) -> dict[str, Series | None]:
+def thumbnail_series(
+    cases: Iterable[Case], *, session: Session, principal: Principal, versions: dict[str, int] | None = None
+) -> dict[str, Series | None]:
     """Per case, the series whose thumbnail stands for it: the first key image's series, else the first.
 
     Reads series rows and quarantine flags only (no instance rows), so a search page stays cheap.
@@ -99,15 +125,24 @@ def thumbnail_series(cases: Iterable[Case], *, session: Session, principal: Prin
     shown = _shown_studies(session, principal, by_uid, versions)
     if not shown:
         return out
-    rows = list(session.exec(
-        select(Series, Study.case_uid).join(Study, col(Study.uid) == Series.study_uid)
-        .where(col(Study.case_uid).in_(by_uid), col(Study.uid).in_(shown), col(Series.thumbnail_key).is_not(None))
-        .order_by(col(Study.study_date), col(Study.created), col(Series.series_number), col(Series.uid))))
+    rows = list(
+        session.exec(
+            select(Series, Study.case_uid)
+            .join(Study, col(Study.uid) == Series.study_uid)
+            .where(col(Study.case_uid).in_(by_uid), col(Study.uid).in_(shown), col(Series.thumbnail_key).is_not(None))
+            .order_by(col(Study.study_date), col(Study.created), col(Series.series_number), col(Series.uid))
+        )
+    )
     if not rows:
         return out
     series_uids = [s.uid for s, _ in rows]
-    quarantined = set(session.exec(select(Instance.series_uid).where(
-        col(Instance.series_uid).in_(series_uids), col(Instance.quarantined).is_(True)).distinct()))
+    quarantined = set(
+        session.exec(
+            select(Instance.series_uid)
+            .where(col(Instance.series_uid).in_(series_uids), col(Instance.quarantined).is_(True))
+            .distinct()
+        )
+    )
     keys = [k for c in by_uid.values() for k in c.key_images]
     key_series_uids: set[str] = set()
     if keys:

@@ -15,10 +15,16 @@ from content.users.models import User
 
 def partner_collections(partner_uid: str, *, session: Session) -> list[Collection]:
     """The collections granted to a partner, ordered by path."""
-    stmt = (select(Collection).join(LocalRoleGrant, col(LocalRoleGrant.collection_uid) == Collection.uid)
-            .where(LocalRoleGrant.principal_type == GRANT_TYPE, LocalRoleGrant.principal_uid == partner_uid,
-                   LocalRoleGrant.role == Role.PARTNER.value)
-            .order_by(col(Collection.path)))
+    stmt = (
+        select(Collection)
+        .join(LocalRoleGrant, col(LocalRoleGrant.collection_uid) == Collection.uid)
+        .where(
+            LocalRoleGrant.principal_type == GRANT_TYPE,
+            LocalRoleGrant.principal_uid == partner_uid,
+            LocalRoleGrant.role == Role.PARTNER.value,
+        )
+        .order_by(col(Collection.path))
+    )
     return list(session.exec(stmt))
 
 
@@ -32,6 +38,10 @@ def principal_for_partner(partner_uid: str, account: User, *, session: Session) 
     if partner is None:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "the token's partner no longer exists")
     paths = tuple(c.path for c in partner_collections(partner.uid, session=session))
-    return Principal(user_id=account.uid, username=account.username, roles=frozenset({Role.PARTNER}),
-                     token_scope="read",
-                     partner=PartnerScope(uid=partner.uid, paths=paths, sees_retired=partner.may_see_retired))
+    return Principal(
+        user_id=account.uid,
+        username=account.username,
+        roles=frozenset({Role.PARTNER}),
+        token_scope="read",
+        partner=PartnerScope(uid=partner.uid, paths=paths, sees_retired=partner.may_see_retired),
+    )

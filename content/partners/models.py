@@ -20,6 +20,7 @@ GRANT_TYPE = "partner"  # LocalRoleGrant.principal_type of a partner's collectio
 
 class PartnerBase(SQLModel):
     """The fields of a partner organisation that callers set."""
+
     # Lengths are checked by the service (coded errors); the table declares them for the columns.
     name: str
     contact: str = ""
@@ -28,6 +29,7 @@ class PartnerBase(SQLModel):
 
 class Partner(PartnerBase, table=True):
     """A partner organisation that reads chosen collections through its API tokens."""
+
     __tablename__ = "partner"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
@@ -41,6 +43,7 @@ class Partner(PartnerBase, table=True):
 
 class PartnerCreate(PartnerBase):
     """A new partner's fields and the collections it may read."""
+
     collection_uids: list[str] = []
 
 

@@ -50,8 +50,7 @@ def _contact(contact: str) -> str:
 def _collections(uids: Sequence[str], *, session: Session) -> list[Collection]:
     wanted = list(dict.fromkeys(uids))
     if len(wanted) > MAX_COLLECTIONS:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"at most {MAX_COLLECTIONS} collections",
-                          field="collections")
+        raise DomainError(ErrorCode.INVALID_INPUT, f"at most {MAX_COLLECTIONS} collections", field="collections")
     found = {c.uid: c for c in session.exec(select(Collection).where(col(Collection.uid).in_(wanted)))}
     missing = [uid for uid in wanted if uid not in found]
     if missing:
@@ -74,26 +73,36 @@ def _account(name: str, *, session: Session) -> User:
 
 
 def _grant(session: Session, partner: Partner, collection: Collection, principal: Principal) -> None:
-    exists = session.exec(select(LocalRoleGrant.uid).where(
-        LocalRoleGrant.collection_uid == collection.uid, LocalRoleGrant.principal_type == GRANT_TYPE,
-        LocalRoleGrant.principal_uid == partner.uid)).first()
+    exists = session.exec(
+        select(LocalRoleGrant.uid).where(
+            LocalRoleGrant.collection_uid == collection.uid,
+            LocalRoleGrant.principal_type == GRANT_TYPE,
+            LocalRoleGrant.principal_uid == partner.uid,
+        )
+    ).first()
     if exists is not None:
         return
-    session.add(LocalRoleGrant(collection_uid=collection.uid, principal_type=GRANT_TYPE,
-                               principal_uid=partner.uid, role=Role.PARTNER.value))
+    session.add(
+        LocalRoleGrant(
+            collection_uid=collection.uid, principal_type=GRANT_TYPE, principal_uid=partner.uid, role=Role.PARTNER.value
+        )
+    )
     audit.record(session, principal, "partner.collection.add", "partner", partner.uid, path=collection.path)
     events.emit(session, events.SecurityChanged(path=collection.path))
 
 
 def _revoke(session: Session, partner: Partner, collection: Collection, principal: Principal) -> None:
-    grants = session.exec(select(LocalRoleGrant).where(
-        LocalRoleGrant.collection_uid == collection.uid, LocalRoleGrant.principal_type == GRANT_TYPE,
-        LocalRoleGrant.principal_uid == partner.uid)).all()
+    grants = session.exec(
+        select(LocalRoleGrant).where(
+            LocalRoleGrant.collection_uid == collection.uid,
+            LocalRoleGrant.principal_type == GRANT_TYPE,
+            LocalRoleGrant.principal_uid == partner.uid,
+        )
+    ).all()
     for grant in grants:
         session.delete(grant)
     if grants:
-        audit.record(session, principal, "partner.collection.remove", "partner", partner.uid,
-                     path=collection.path)
+        audit.record(session, principal, "partner.collection.remove", "partner", partner.uid, path=collection.path)
         events.emit(session, events.SecurityChanged(path=collection.path))
 
 
@@ -107,8 +116,9 @@ def create_partner(data: PartnerCreate, *, session: Session, principal: Principa
     partner = Partner(name=name, contact=contact, may_see_retired=data.may_see_retired, account_uid=account.uid)
     session.add(partner)
     session.flush()
-    audit.record(session, principal, "partner.create", "partner", partner.uid, name=name,
-                 may_see_retired=partner.may_see_retired)
+    audit.record(
+        session, principal, "partner.create", "partner", partner.uid, name=name, may_see_retired=partner.may_see_retired
+    )
     for collection in collections:
         _grant(session, partner, collection, principal)
     session.commit()
@@ -148,8 +158,14 @@ def update_partner(uid: str, changes: PartnerUpdate, *, session: Session, princi
                 _grant(session, partner, collection, principal)
     partner.modified = utcnow()
     session.add(partner)
-    audit.record(session, principal, "partner.update", "partner", partner.uid,
-                 fields=sorted(k for k, v in values.items() if v is not None))
+    audit.record(
+        session,
+        principal,
+        "partner.update",
+        "partner",
+        partner.uid,
+        fields=sorted(k for k, v in values.items() if v is not None),
+    )
     session.commit()
     return partner
 
@@ -162,8 +178,7 @@ def add_collection(partner_uid: str, collection_uid: str, *, session: Session, p
     return partner
 
 
-def remove_collection(partner_uid: str, collection_uid: str, *, session: Session,
-                      principal: Principal) -> Partner:
+def remove_collection(partner_uid: str, collection_uid: str, *, session: Session, principal: Principal) -> Partner:
     """Stop a partner reading a collection."""
     partner = _managed(partner_uid, session=session, principal=principal)
     _revoke(session, partner, _collections([collection_uid], session=session)[0], principal)
@@ -207,22 +222,25 @@ def collections_of(partner_uids: Iterable[str], *, session: Session) -> dict[str
     out: dict[str, list[Collection]] = {uid: [] for uid in wanted}
     if not wanted:
         return out
-    stmt = (select(LocalRoleGrant.principal_uid, Collection)
-            .join(Collection, col(Collection.uid) == LocalRoleGrant.collection_uid)
-            .where(LocalRoleGrant.principal_type == GRANT_TYPE, col(LocalRoleGrant.principal_uid).in_(wanted))
-            .order_by(col(Collection.path)))
+    stmt = (
+        select(LocalRoleGrant.principal_uid, Collection)
+        .join(Collection, col(Collection.uid) == LocalRoleGrant.collection_uid)
+        .where(LocalRoleGrant.principal_type == GRANT_TYPE, col(LocalRoleGrant.principal_uid).in_(wanted))
+        .order_by(col(Collection.path))
+    )
     for partner_uid, collection in session.exec(stmt):
         out[partner_uid].append(collection)
     return out
 
 
-def create_partner_token(partner_uid: str, name: str, *, session: Session,
-                         principal: Principal) -> tuple[str, ApiToken]:
+def create_partner_token(
+    partner_uid: str, name: str, *, session: Session, principal: Principal
+) -> tuple[str, ApiToken]:
     """A read-only token of the partner, returned once; only its hash is stored."""
     partner = _managed(partner_uid, session=session, principal=principal)
-    token, row = mint_token(name, scope="read", user_uid=partner.account_uid, partner_uid=partner.uid,
-                            session=session)
-    audit.record(session, principal, "token.create", "api_token", row.uid, name=row.name, scope="read",
-                 partner=partner.name)
+    token, row = mint_token(name, scope="read", user_uid=partner.account_uid, partner_uid=partner.uid, session=session)
+    audit.record(
+        session, principal, "token.create", "api_token", row.uid, name=row.name, scope="read", partner=partner.name
+    )
     session.commit()
     return token, row

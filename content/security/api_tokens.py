@@ -25,22 +25,37 @@ def _digest(token: str) -> str:
     return digest(token)
 
 
-def mint_token(name: str, *, scope: str, user_uid: str, collection_uid: str | None = None,
-               partner_uid: str | None = None, session: Session) -> tuple[str, ApiToken]:
+def mint_token(
+    name: str,
+    *,
+    scope: str,
+    user_uid: str,
+    collection_uid: str | None = None,
+    partner_uid: str | None = None,
+    session: Session,
+) -> tuple[str, ApiToken]:
     """A new token row (flushed, not committed); the caller has checked permission and input."""
     name = name.strip()
     if not name or len(name) > 200:
         raise DomainError(ErrorCode.INVALID_INPUT, "a token name of 1 to 200 characters", field="name")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(name=name, prefix=token[:12], token_hash=_digest(token), scope=scope,
-                   collection_uid=collection_uid, partner_uid=partner_uid, user_uid=user_uid)
+    row = ApiToken(
+        name=name,
+        prefix=token[:12],
+        token_hash=_digest(token),
+        scope=scope,
+        collection_uid=collection_uid,
+        partner_uid=partner_uid,
+        user_uid=user_uid,
+    )
     session.add(row)
     session.flush()
     return token, row
 
 
-def create_api_token(name: str, *, scope: str, acting_user: User, collection_path: str | None,
-                     session: Session, principal: Principal) -> tuple[str, ApiToken]:
+def create_api_token(
+    name: str, *, scope: str, acting_user: User, collection_path: str | None, session: Session, principal: Principal
+) -> tuple[str, ApiToken]:
     """Issue an API token acting as a user, optionally narrowed to a collection: its secret (shown once) and row."""
     require(principal, Permission.MANAGE_USERS)
     if scope not in SCOPES:
@@ -51,10 +66,10 @@ def create_api_token(name: str, *, scope: str, acting_user: User, collection_pat
         if collection is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"no collection at {collection_path}", field="collection")
         collection_uid = collection.uid
-    token, row = mint_token(name, scope=scope, user_uid=acting_user.uid, collection_uid=collection_uid,
-                            session=session)
-    audit.record(session, principal, "token.create", "api_token", row.uid, name=name, scope=scope,
-                 collection=collection_path)
+    token, row = mint_token(name, scope=scope, user_uid=acting_user.uid, collection_uid=collection_uid, session=session)
+    audit.record(
+        session, principal, "token.create", "api_token", row.uid, name=name, scope=scope, collection=collection_path
+    )
     session.commit()
     return token, row
 
@@ -68,8 +83,9 @@ def list_api_tokens(*, include_revoked: bool = False, session: Session, principa
     return list(session.exec(stmt))
 
 
-def issue_api_token(name: str, *, scope: str, collection_uid: str | None, session: Session,
-                    principal: Principal) -> tuple[str, ApiToken]:
+def issue_api_token(
+    name: str, *, scope: str, collection_uid: str | None, session: Session, principal: Principal
+) -> tuple[str, ApiToken]:
     """A token acting as the calling administrator, optionally confined to a collection; shown once."""
     require_unconfined(principal, Permission.MANAGE_USERS)
     acting = session.get(User, principal.user_id) if principal.user_id else None
@@ -81,8 +97,9 @@ def issue_api_token(name: str, *, scope: str, collection_uid: str | None, sessio
         if collection is None:
             raise DomainError(ErrorCode.NOT_FOUND, "no such collection", field="collection")
         path = collection.path
-    return create_api_token(name, scope=scope, acting_user=acting, collection_path=path, session=session,
-                            principal=principal)
+    return create_api_token(
+        name, scope=scope, acting_user=acting, collection_path=path, session=session, principal=principal
+    )
 
 
 def revoke_api_token(uid: str, *, session: Session, principal: Principal) -> ApiToken:
@@ -94,8 +111,7 @@ def revoke_api_token(uid: str, *, session: Session, principal: Principal) -> Api
     if not row.revoked:
         row.revoked = True
         session.add(row)
-        audit.record(session, principal, "token.revoke", "api_token", row.uid, name=row.name,
-                     partner=row.partner_uid)
+        audit.record(session, principal, "token.revoke", "api_token", row.uid, name=row.name, partner=row.partner_uid)
         tick(session)
         session.commit()
     return row

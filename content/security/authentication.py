@@ -24,8 +24,9 @@ from content.users.models import User
 from content.users.service import principal_for
 
 
-def authenticate(bearer: str | None, *, session: Session, secret: bytes,
-                 revocations: RevocationCache | None = None) -> Principal:
+def authenticate(
+    bearer: str | None, *, session: Session, secret: bytes, revocations: RevocationCache | None = None
+) -> Principal:
     """The principal a bearer token (session or API token) stands for; ANONYMOUS without one."""
     if not bearer:
         return ANONYMOUS
@@ -34,13 +35,18 @@ def authenticate(bearer: str | None, *, session: Session, secret: bytes,
         return _api_principal(bearer, session=session, live=live)
     claims = tokens.verify(bearer, secret=secret)
     person = session.get(User, claims.subject)
-    if (person is None or not person.active or not claims.session_id
-            or claims.password_stamp != tokens.password_stamp(person.password_hash, secret=secret)
-            or not live.session_alive(claims.session_id, user_uid=person.uid, session=session)):
+    if (
+        person is None
+        or not person.active
+        or not claims.session_id
+        or claims.password_stamp != tokens.password_stamp(person.password_hash, secret=secret)
+        or not live.session_alive(claims.session_id, user_uid=person.uid, session=session)
+    ):
         raise DomainError(ErrorCode.UNAUTHENTICATED, "invalid, expired or ended session")
     if person.must_change_password:
-        return Principal(user_id=person.uid, username=person.username, session_id=claims.session_id,
-                         must_change_password=True)
+        return Principal(
+            user_id=person.uid, username=person.username, session_id=claims.session_id, must_change_password=True
+        )
     return replace(principal_for(person, session=session), session_id=claims.session_id)
 
 

@@ -15,7 +15,7 @@ from content.security.passwords import verify_password
 from content.security.sessions import open_session
 from content.users.models import User
 
-FREE_FAILURES = 5            # failures allowed before the throttle starts
+FREE_FAILURES = 5  # failures allowed before the throttle starts
 FAILURE_WINDOW = timedelta(minutes=15)
 MAX_BLOCK = timedelta(minutes=15)
 
@@ -45,8 +45,7 @@ def record_failure(name: str, throttle: LoginThrottle | None, *, session: Sessio
     session.add(throttle)
 
 
-def login(username: str, password: str, *, session: Session, secret: bytes,
-          ttl_seconds: int) -> tuple[str, User]:
+def login(username: str, password: str, *, session: Session, secret: bytes, ttl_seconds: int) -> tuple[str, User]:
     """A token for a new session. A person whose password was reset gets one that may only change it
     (user.must_change_password tells the caller to ask for a new password)."""
     name = username.strip().lower()[:100]

@@ -28,20 +28,24 @@ def common_passwords() -> frozenset[str]:
 @dataclass(frozen=True)
 class PasswordPolicy:
     """The rules a new password must pass: length, not common, not the username."""
+
     min_length: int = 12
 
     def check(self, password: str, *, username: str = "", field: str = "password") -> None:
         """Refuse a password with a coded error naming `field`; a password that passes returns None."""
         if len(password) < self.min_length:
-            raise DomainError(ErrorCode.PASSWORD_TOO_SHORT,
-                              f"a password needs at least {self.min_length} characters", field=field)
+            raise DomainError(
+                ErrorCode.PASSWORD_TOO_SHORT, f"a password needs at least {self.min_length} characters", field=field
+            )
         if len(password) > MAX_LENGTH:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"a password has at most {MAX_LENGTH} characters",
-                              field=field)
+            raise DomainError(ErrorCode.INVALID_INPUT, f"a password has at most {MAX_LENGTH} characters", field=field)
         folded = password.strip().lower()
         if folded in common_passwords() or (username and folded == username.strip().lower()):
-            raise DomainError(ErrorCode.PASSWORD_TOO_COMMON,
-                              "that password is among the most common ones; choose another", field=field)
+            raise DomainError(
+                ErrorCode.PASSWORD_TOO_COMMON,
+                "that password is among the most common ones; choose another",
+                field=field,
+            )
 
 
 DEFAULT_POLICY = PasswordPolicy()

@@ -14,6 +14,7 @@ from content.workflow import STATE_RULES, State, published_viewers, roles_allowe
 
 class Securable(Protocol):
     """What permissions are checked on: an object with a path and a creator."""
+
     path: str
     creator_id: str | None
 
@@ -50,8 +51,12 @@ def _token_allows(principal: Principal, permission: Permission, obj: Securable |
 
 def _reads_retired(principal: Principal, permission: Permission, state: State | None) -> bool:
     """A partner whose policy includes retired cases reads them (its paths are checked before)."""
-    return (state is State.RETIRED and principal.partner is not None and principal.partner.sees_retired
-            and permission in RETIRED_READER_PERMISSIONS)
+    return (
+        state is State.RETIRED
+        and principal.partner is not None
+        and principal.partner.sees_retired
+        and permission in RETIRED_READER_PERMISSIONS
+    )
 
 
 def _state_of(obj: Securable | None) -> State | None:
@@ -59,8 +64,9 @@ def _state_of(obj: Securable | None) -> State | None:
     return State(state) if state is not None else None
 
 
-def may(principal: Principal, permission: Permission, obj: Securable | None = None,
-        *, state: State | None = None) -> bool:
+def may(
+    principal: Principal, permission: Permission, obj: Securable | None = None, *, state: State | None = None
+) -> bool:
     """True when some role P holds on O grants the permission in O's workflow state.
 
     `state` overrides the object's own state, to ask about a published version of a case
@@ -98,8 +104,9 @@ def require_somewhere(principal: Principal, permission: Permission) -> None:
         raise DomainError(ErrorCode.FORBIDDEN, f"you may not {permission.value} anywhere")
 
 
-def require(principal: Principal, permission: Permission, obj: Securable | None = None,
-            *, state: State | None = None) -> None:
+def require(
+    principal: Principal, permission: Permission, obj: Securable | None = None, *, state: State | None = None
+) -> None:
     """UNAUTHENTICATED or FORBIDDEN unless `principal` has `permission` on `obj` (the check that counts)."""
     if principal.is_anonymous:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in first")
@@ -165,8 +172,11 @@ def allowed_tokens(obj: Securable, *, state: State, local_grants: list[tuple[str
     tokens.update(tok for tok, role in local_grants if Role(role) in viewers)
     if state is State.RETIRED:
         # Partners whose policy includes retired cases carry this token (PartnerScope.tokens).
-        tokens.update(tok + RETIRED_SUFFIX for tok, role in local_grants
-                      if tok.startswith(PARTNER_GRANT_PREFIX) and role == Role.PARTNER.value)
+        tokens.update(
+            tok + RETIRED_SUFFIX
+            for tok, role in local_grants
+            if tok.startswith(PARTNER_GRANT_PREFIX) and role == Role.PARTNER.value
+        )
     return tuple(sorted(tokens))
 
 

@@ -53,6 +53,7 @@ def digest(token: str) -> str:
 
 class RevocationCache:
     """Which sessions and API tokens are still alive, re-read from the database when due."""
+
     def __init__(self, *, refresh_seconds: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.refresh_seconds = refresh_seconds
         self._clock = clock
@@ -122,8 +123,13 @@ class RevocationCache:
         row.last_used = utcnow()
         session.add(row)
         session.commit()
-        grant = TokenGrant(uid=row.uid, user_uid=row.user_uid, scope=row.scope, collection_uid=row.collection_uid,
-                           partner_uid=row.partner_uid)
+        grant = TokenGrant(
+            uid=row.uid,
+            user_uid=row.user_uid,
+            scope=row.scope,
+            collection_uid=row.collection_uid,
+            partner_uid=row.partner_uid,
+        )
         self._remember(self._tokens, key, (grant, now), epoch)
         return grant
 

@@ -9,6 +9,7 @@ from content.errors import DomainError, ErrorCode
 
 class Role(str, Enum):
     """The global roles a user may hold."""
+
     ADMINISTRATOR = "administrator"
     TRAINER = "trainer"
     VALIDATOR = "validator"
@@ -36,6 +37,7 @@ def parse_role(name: str, *, field: str) -> Role:
 
 class Permission(str, Enum):
     """What a caller may do; roles grant permissions, per workflow state (content.workflow)."""
+
     VIEW = "View"
     ADD_COLLECTION = "AddCollection"
     ADD_CASE = "AddCase"
@@ -62,14 +64,36 @@ _ALL = frozenset(Permission)
 # Workflow states narrow View/Edit/transition permissions on cases: see content.workflow.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: _ALL,
-    Role.TRAINER: frozenset({
-        P.VIEW, P.ADD_COLLECTION, P.ADD_CASE, P.EDIT, P.SUBMIT, P.RETIRE, P.REOPEN,
-        P.VIEW_MODEL_ANSWER, P.VIEW_HISTORY, P.MANAGE_WORKLISTS, P.MANAGE_LOCAL_ROLES, P.IMPORT,
-    }),
-    Role.VALIDATOR: frozenset({
-        P.VIEW, P.ADD_CASE, P.EDIT, P.VALIDATE, P.REQUEST_CHANGES, P.RETIRE, P.REOPEN,
-        P.VIEW_MODEL_ANSWER, P.VIEW_HISTORY, P.IMPORT,
-    }),
+    Role.TRAINER: frozenset(
+        {
+            P.VIEW,
+            P.ADD_COLLECTION,
+            P.ADD_CASE,
+            P.EDIT,
+            P.SUBMIT,
+            P.RETIRE,
+            P.REOPEN,
+            P.VIEW_MODEL_ANSWER,
+            P.VIEW_HISTORY,
+            P.MANAGE_WORKLISTS,
+            P.MANAGE_LOCAL_ROLES,
+            P.IMPORT,
+        }
+    ),
+    Role.VALIDATOR: frozenset(
+        {
+            P.VIEW,
+            P.ADD_CASE,
+            P.EDIT,
+            P.VALIDATE,
+            P.REQUEST_CHANGES,
+            P.RETIRE,
+            P.REOPEN,
+            P.VIEW_MODEL_ANSWER,
+            P.VIEW_HISTORY,
+            P.IMPORT,
+        }
+    ),
     Role.CONTRIBUTOR: frozenset({P.VIEW, P.ADD_CASE, P.IMPORT}),
     Role.OWNER: frozenset({P.VIEW, P.EDIT, P.SUBMIT, P.VIEW_MODEL_ANSWER, P.VIEW_HISTORY}),
     Role.TRAINEE: frozenset({P.VIEW, P.VIEW_MODEL_ANSWER}),

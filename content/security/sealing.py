@@ -28,8 +28,7 @@ _ephemeral_lock = threading.Lock()
 
 def derive_key(secret: bytes, purpose: str) -> bytes:
     """A 32-byte key for one purpose, derived from the server secret (HKDF-SHA256)."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=f"lightbox/{purpose}/v1".encode()).derive(secret)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"lightbox/{purpose}/v1".encode()).derive(secret)
 
 
 def process_secret() -> bytes:
@@ -59,5 +58,6 @@ def unseal(token: str, *, secret: bytes, purpose: str, field: str = "after") -> 
             raise ValueError
         return AESGCM(derive_key(secret, purpose)).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], purpose.encode())
     except (ValueError, TypeError, binascii.Error, InvalidTag):
-        raise DomainError(ErrorCode.INVALID_INPUT, "invalid cursor: not one this server issued for this listing",
-                          field=field) from None
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, "invalid cursor: not one this server issued for this listing", field=field
+        ) from None

@@ -32,8 +32,13 @@ def open_session(user: User, *, session: Session, secret: bytes, ttl_seconds: in
     row = SignInSession(user_uid=user.uid, expires=utcnow() + timedelta(seconds=ttl_seconds))
     session.add(row)
     session.flush()
-    return tokens.issue(user.uid, secret=secret, ttl_seconds=ttl_seconds, session_id=row.uid,
-                        password_stamp=tokens.password_stamp(user.password_hash, secret=secret))
+    return tokens.issue(
+        user.uid,
+        secret=secret,
+        ttl_seconds=ttl_seconds,
+        session_id=row.uid,
+        password_stamp=tokens.password_stamp(user.password_hash, secret=secret),
+    )
 
 
 def tick(session: Session) -> None:
@@ -41,8 +46,7 @@ def tick(session: Session) -> None:
     table = RevocationClock.__table__  # type: ignore[attr-defined]
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(table).values(id=1, generation=1)
-    session.execute(stmt.on_conflict_do_update(index_elements=["id"],
-                                               set_={"generation": table.c.generation + 1}))
+    session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_={"generation": table.c.generation + 1}))
     events.emit(session, events.SessionsEnded())
 
 
@@ -54,13 +58,16 @@ def clock_generation(session: Session) -> int:
 def end_sessions_of(user_uid: str, *, reason: str, session: Session, api_tokens: bool = False) -> int:
     """End every open session of a person (and, if asked, revoke their API tokens); the caller commits."""
     ended = session.execute(
-        sa.update(SignInSession).where(col(SignInSession.user_uid) == user_uid,
-                                       col(SignInSession.revoked_at).is_(None))
-        .values(revoked_at=utcnow(), ended_by=reason)).rowcount  # type: ignore[attr-defined]
+        sa.update(SignInSession)
+        .where(col(SignInSession.user_uid) == user_uid, col(SignInSession.revoked_at).is_(None))
+        .values(revoked_at=utcnow(), ended_by=reason)
+    ).rowcount  # type: ignore[attr-defined]
     if api_tokens:
         ended += session.execute(
-            sa.update(ApiToken).where(col(ApiToken.user_uid) == user_uid, col(ApiToken.revoked).is_(False))
-            .values(revoked=True)).rowcount  # type: ignore[attr-defined]
+            sa.update(ApiToken)
+            .where(col(ApiToken.user_uid) == user_uid, col(ApiToken.revoked).is_(False))
+            .values(revoked=True)
+        ).rowcount  # type: ignore[attr-defined]
     tick(session)
     return int(ended or 0)
 

@@ -31,6 +31,7 @@ def _unb64(text: str) -> bytes:
 @dataclass(frozen=True)
 class Claims:
     """What a verified session token says: subject, expiry, session and password stamp."""
+
     subject: str
     expires: int
     session_id: str = ""
@@ -42,12 +43,29 @@ def password_stamp(password_hash: str | None, *, secret: bytes) -> str:
     return _b64(hmac.new(secret, b"pwd:" + (password_hash or "").encode(), hashlib.sha256).digest()[:12])
 
 
-def issue(subject: str, *, secret: bytes, ttl_seconds: int, session_id: str = "", password_stamp: str = "",
-          now: float | None = None) -> str:
+def issue(
+    subject: str,
+    *,
+    secret: bytes,
+    ttl_seconds: int,
+    session_id: str = "",
+    password_stamp: str = "",
+    now: float | None = None,
+) -> str:
     """A signed session token for `subject`, valid for `ttl_seconds`."""
     issued = int(now if now is not None else time.time())
-    body = _b64(json.dumps({"sub": subject, "exp": issued + ttl_seconds, "jti": secrets.token_hex(8),
-                            "sid": session_id, "pwd": password_stamp}, separators=(",", ":")).encode())
+    body = _b64(
+        json.dumps(
+            {
+                "sub": subject,
+                "exp": issued + ttl_seconds,
+                "jti": secrets.token_hex(8),
+                "sid": session_id,
+                "pwd": password_stamp,
+            },
+            separators=(",", ":"),
+        ).encode()
+    )
     sig = _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())
     return f"{_PREFIX}{body}.{sig}"
 
@@ -57,7 +75,7 @@ def verify(token: str, *, secret: bytes, now: float | None = None) -> Claims:
     invalid = DomainError(ErrorCode.UNAUTHENTICATED, "invalid or expired token")
     if not token.startswith(_PREFIX) or token.count(".") != 2:
         raise invalid
-    body, _, sig = token[len(_PREFIX):].partition(".")
+    body, _, sig = token[len(_PREFIX) :].partition(".")
     expected = _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())
     if not hmac.compare_digest(sig, expected):
         raise invalid

@@ -35,13 +35,21 @@ def _has_role(role: Role) -> sa.ColumnElement[bool]:
 def _display_name(value: str | None, default: str) -> str:
     name = (value or "").strip() or default
     if len(name) > MAX_DISPLAY_NAME:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"display name: at most {MAX_DISPLAY_NAME} characters",
-                          field="displayName")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, f"display name: at most {MAX_DISPLAY_NAME} characters", field="displayName"
+        )
     return name
 
 
-def list_users(*, search: str | None = None, role: str | None = None, include_inactive: bool = False,
-               first: int = 50, session: Session, principal: Principal) -> list[User]:
+def list_users(
+    *,
+    search: str | None = None,
+    role: str | None = None,
+    include_inactive: bool = False,
+    first: int = 50,
+    session: Session,
+    principal: Principal,
+) -> list[User]:
     """People by username. Administrators: everyone; trainers: active trainees only."""
     if principal.is_anonymous:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in first")
@@ -61,21 +69,38 @@ def list_users(*, search: str | None = None, role: str | None = None, include_in
         stmt = stmt.where(_has_role(wanted))
     text = (search or "").strip()[:MAX_SEARCH]
     if text:
-        stmt = stmt.where(sa.or_(col(User.username).icontains(text, autoescape=True),
-                                 col(User.display_name).icontains(text, autoescape=True)))
+        stmt = stmt.where(
+            sa.or_(
+                col(User.username).icontains(text, autoescape=True),
+                col(User.display_name).icontains(text, autoescape=True),
+            )
+        )
     return list(session.exec(stmt))
 
 
-def create_user(username: str, *, roles: list[str], display_name: str | None = None, password: str | None = None,
-                session: Session, principal: Principal,
-                policy: PasswordPolicy = DEFAULT_POLICY) -> tuple[User, str | None]:
+def create_user(
+    username: str,
+    *,
+    roles: list[str],
+    display_name: str | None = None,
+    password: str | None = None,
+    session: Session,
+    principal: Principal,
+    policy: PasswordPolicy = DEFAULT_POLICY,
+) -> tuple[User, str | None]:
     """A new person; without a password one is generated and returned this once (None otherwise)."""
     require_unconfined(principal, Permission.MANAGE_USERS)
     generated = secrets.token_urlsafe(15) if password is None else None
     try:
-        user = add_user(username, roles=roles, password=password if password is not None else generated,
-                        display_name=_display_name(display_name, username.strip().lower()), session=session,
-                        principal=principal, policy=policy)
+        user = add_user(
+            username,
+            roles=roles,
+            password=password if password is not None else generated,
+            display_name=_display_name(display_name, username.strip().lower()),
+            session=session,
+            principal=principal,
+            policy=policy,
+        )
     except IntegrityError as exc:  # a concurrent create took the username first
         session.rollback()
         raise DomainError(ErrorCode.DUPLICATE, "that username was just taken", field="username") from exc
@@ -105,10 +130,12 @@ def update_user(uid: str, changes: UserUpdate, *, session: Session, principal: P
         roles = [r.value for r in dict.fromkeys(parse_roles(given["roles"]))]
         if not roles:
             raise DomainError(ErrorCode.INVALID_INPUT, "a person needs at least one role", field="roles")
-        if uid == principal.user_id and Role.ADMINISTRATOR.value in user.roles \
-                and Role.ADMINISTRATOR.value not in roles:
-            raise DomainError(ErrorCode.FORBIDDEN, "you may not remove your own administrator role",
-                              field="roles")
+        if (
+            uid == principal.user_id
+            and Role.ADMINISTRATOR.value in user.roles
+            and Role.ADMINISTRATOR.value not in roles
+        ):
+            raise DomainError(ErrorCode.FORBIDDEN, "you may not remove your own administrator role", field="roles")
         user.roles = roles
         detail["roles"] = roles
     if given.get("active") is not None:
@@ -123,4 +150,3 @@ def update_user(uid: str, changes: UserUpdate, *, session: Session, principal: P
         audit.record(session, principal, "user.update", "user", user.uid, **detail)
         session.commit()
     return user
-

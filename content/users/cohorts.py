@@ -30,8 +30,11 @@ def may_manage_cohort(principal: Principal, cohort_uid: str) -> bool:
     """Administrators, and trainers who belong to the cohort."""
     if _administers(principal):
         return True
-    return (may(principal, Permission.MANAGE_WORKLISTS) and principal.collection_limits() is None
-            and cohort_uid in principal.cohort_ids)
+    return (
+        may(principal, Permission.MANAGE_WORKLISTS)
+        and principal.collection_limits() is None
+        and cohort_uid in principal.cohort_ids
+    )
 
 
 def may_see_members(principal: Principal, cohort_uid: str, members: list[User]) -> bool:
@@ -39,8 +42,11 @@ def may_see_members(principal: Principal, cohort_uid: str, members: list[User]) 
     principal (as loaded at sign-in), so a trainer sees the cohort they created in the same request."""
     if may_manage_cohort(principal, cohort_uid):
         return True
-    return (may(principal, Permission.MANAGE_WORKLISTS) and principal.collection_limits() is None
-            and principal.user_id in {m.uid for m in members})
+    return (
+        may(principal, Permission.MANAGE_WORKLISTS)
+        and principal.collection_limits() is None
+        and principal.user_id in {m.uid for m in members}
+    )
 
 
 def _require_cohort_manager(principal: Principal) -> None:
@@ -93,8 +99,9 @@ def _member_target(cohort_uid: str, user_uid: str, *, session: Session, principa
     _require_cohort_manager(principal)
     cohort = get_cohort(cohort_uid, session=session)
     if not may_manage_cohort(principal, cohort.uid):
-        raise DomainError(ErrorCode.FORBIDDEN, "only administrators and the cohort's trainers may change it",
-                          field="cohort")
+        raise DomainError(
+            ErrorCode.FORBIDDEN, "only administrators and the cohort's trainers may change it", field="cohort"
+        )
     user = session.get(User, user_uid)
     if user is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such user", field="user")
@@ -137,9 +144,12 @@ def members_of(cohort_uids: Iterable[str], *, session: Session) -> dict[str, lis
     out: dict[str, list[User]] = {uid: [] for uid in wanted}
     if not wanted:
         return out
-    stmt = (select(CohortMember.cohort_uid, User).join(User, col(User.uid) == CohortMember.user_uid)
-            .where(col(CohortMember.cohort_uid).in_(wanted)).order_by(col(User.username)))
+    stmt = (
+        select(CohortMember.cohort_uid, User)
+        .join(User, col(User.uid) == CohortMember.user_uid)
+        .where(col(CohortMember.cohort_uid).in_(wanted))
+        .order_by(col(User.username))
+    )
     for cohort_uid, user in session.exec(stmt):
         out[cohort_uid].append(user)
     return out
-

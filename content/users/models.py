@@ -12,6 +12,7 @@ from content.base import dt_column, new_uid, utcnow
 
 class User(SQLModel, table=True):
     """A person who signs in: username, roles, password hash and state."""
+
     __tablename__ = "user"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
@@ -30,6 +31,7 @@ class User(SQLModel, table=True):
 
 class Cohort(SQLModel, table=True):
     """A named group of users (a training year), to assign and grant to at once."""
+
     __tablename__ = "cohort"
 
     uid: str = Field(default_factory=new_uid, primary_key=True, max_length=32)
@@ -39,6 +41,7 @@ class Cohort(SQLModel, table=True):
 
 class CohortMember(SQLModel, table=True):
     """One user's membership of one cohort."""
+
     __tablename__ = "cohort_member"
 
     cohort_uid: str = Field(foreign_key="cohort.uid", primary_key=True)

@@ -32,8 +32,16 @@ def set_password(user: User, password: str, *, reason: str, session: Session, ap
     end_sessions_of(user.uid, reason=reason, session=session, api_tokens=api_tokens)
 
 
-def change_password(current: str, new: str, *, session: Session, principal: Principal, secret: bytes,
-                    ttl_seconds: int, policy: PasswordPolicy = DEFAULT_POLICY) -> str:
+def change_password(
+    current: str,
+    new: str,
+    *,
+    session: Session,
+    principal: Principal,
+    secret: bytes,
+    ttl_seconds: int,
+    policy: PasswordPolicy = DEFAULT_POLICY,
+) -> str:
     """Change your own password from a signed-in session; the others end, and a new token is returned."""
     if principal.is_anonymous or principal.user_id is None:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in first")
@@ -48,12 +56,12 @@ def change_password(current: str, new: str, *, session: Session, principal: Prin
         record_failure(user.username, throttle, session=session, now=now)
         audit.record(session, principal, "password.change.failed", "user", user.uid)
         session.commit()
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "the current password is not right",
-                          field="currentPassword")
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "the current password is not right", field="currentPassword")
     policy.check(new, username=user.username, field="newPassword")
     if verify_password(new, user.password_hash):
-        raise DomainError(ErrorCode.INVALID_INPUT, "choose a password different from the current one",
-                          field="newPassword")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, "choose a password different from the current one", field="newPassword"
+        )
     user.must_change_password = False
     set_password(user, new, reason=PASSWORD, session=session)
     token = open_session(user, session=session, secret=secret, ttl_seconds=ttl_seconds)

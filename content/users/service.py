@@ -26,9 +26,17 @@ def parse_roles(names: Iterable[str]) -> list[Role]:
     return [parse_role(name, field="roles") for name in names]
 
 
-def add_user(username: str, *, roles: Iterable[str], password: str | None, display_name: str | None = None,
-             email: str | None = None, session: Session, principal: Principal,
-             policy: PasswordPolicy = DEFAULT_POLICY) -> User:
+def add_user(
+    username: str,
+    *,
+    roles: Iterable[str],
+    password: str | None,
+    display_name: str | None = None,
+    email: str | None = None,
+    session: Session,
+    principal: Principal,
+    policy: PasswordPolicy = DEFAULT_POLICY,
+) -> User:
     """Add a user with roles and an optional password checked against `policy`."""
     require(principal, Permission.MANAGE_USERS)
     username = username.strip().lower()
@@ -41,9 +49,13 @@ def add_user(username: str, *, roles: Iterable[str], password: str | None, displ
         policy.check(password, username=username)
     if session.exec(select(User).where(User.username == username)).first():
         raise DomainError(ErrorCode.DUPLICATE, f"user {username} exists", field="username")
-    user = User(username=username, display_name=display_name or username, email=email,
-                roles=[r.value for r in role_list],
-                password_hash=hash_password(password) if password else None)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        email=email,
+        roles=[r.value for r in role_list],
+        password_hash=hash_password(password) if password else None,
+    )
     session.add(user)
     session.flush()
     audit.record(session, principal, "user.add", "user", user.uid, username=username, roles=user.roles)
@@ -81,27 +93,40 @@ def cohorts_of(user_uids: Iterable[str], *, session: Session) -> dict[str, list[
     out: dict[str, list[Cohort]] = {uid: [] for uid in wanted}
     if not wanted:
         return out
-    stmt = (select(CohortMember.user_uid, Cohort).join(Cohort, col(Cohort.uid) == CohortMember.cohort_uid)
-            .where(col(CohortMember.user_uid).in_(wanted)).order_by(col(Cohort.title)))
+    stmt = (
+        select(CohortMember.user_uid, Cohort)
+        .join(Cohort, col(Cohort.uid) == CohortMember.cohort_uid)
+        .where(col(CohortMember.user_uid).in_(wanted))
+        .order_by(col(Cohort.title))
+    )
     for user_uid, cohort in session.exec(stmt):
         out[user_uid].append(cohort)
     return out
 
 
-def principal_for(user: User, *, session: Session, token_scope: str | None = None,
-                  token_collection_path: str | None = None) -> Principal:
+def principal_for(
+    user: User, *, session: Session, token_scope: str | None = None, token_collection_path: str | None = None
+) -> Principal:
     """Everything permission checks need about a person, loaded in two queries."""
     cohort_ids = [c.uid for c in cohorts_of([user.uid], session=session)[user.uid]]
     grants = session.exec(
         select(Collection.path, LocalRoleGrant.role)
         .join(Collection, col(Collection.uid) == LocalRoleGrant.collection_uid)
-        .where(((col(LocalRoleGrant.principal_type) == "user") & (col(LocalRoleGrant.principal_uid) == user.uid))
-               | ((col(LocalRoleGrant.principal_type) == "cohort")
-                  & col(LocalRoleGrant.principal_uid).in_(cohort_ids or [""])))
+        .where(
+            ((col(LocalRoleGrant.principal_type) == "user") & (col(LocalRoleGrant.principal_uid) == user.uid))
+            | (
+                (col(LocalRoleGrant.principal_type) == "cohort")
+                & col(LocalRoleGrant.principal_uid).in_(cohort_ids or [""])
+            )
+        )
     ).all()
     return Principal(
-        user_id=user.uid, username=user.username, roles=frozenset(Role(r) for r in user.roles),
-        cohort_ids=frozenset(cohort_ids), token_scope=token_scope, token_collection_path=token_collection_path,
+        user_id=user.uid,
+        username=user.username,
+        roles=frozenset(Role(r) for r in user.roles),
+        cohort_ids=frozenset(cohort_ids),
+        token_scope=token_scope,
+        token_collection_path=token_collection_path,
         local_roles=tuple(sorted((path, Role(role)) for path, role in grants)),
     )
 

@@ -20,8 +20,11 @@ D = WebhookDelivery
 
 
 def _claimable(now: datetime) -> list[sa.ColumnElement[bool]]:
-    return [col(D.state) == DeliveryState.PENDING.value, col(D.next_attempt_at) <= now,
-            sa.or_(col(D.claimed_until).is_(None), col(D.claimed_until) < now)]
+    return [
+        col(D.state) == DeliveryState.PENDING.value,
+        col(D.next_attempt_at) <= now,
+        sa.or_(col(D.claimed_until).is_(None), col(D.claimed_until) < now),
+    ]
 
 
 def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int) -> list[WebhookDelivery]:
@@ -34,8 +37,9 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int) 
         session.rollback()
         return []
     token = new_uid()
-    session.execute(sa.update(D).where(col(D.uid).in_(uids), *_claimable(now))
-                    .values(claim_token=token, claimed_until=now + lease))
+    session.execute(
+        sa.update(D).where(col(D.uid).in_(uids), *_claimable(now)).values(claim_token=token, claimed_until=now + lease)
+    )
     session.commit()
     return list(session.exec(select(D).where(col(D.claim_token) == token).order_by(col(D.next_attempt_at))))
 
@@ -48,18 +52,31 @@ def next_due(session: Session) -> datetime | None:
     return value  # type: ignore[no-any-return]
 
 
-def finish(session: Session, delivery: WebhookDelivery, *, token: str, attempt: WebhookAttempt, state: DeliveryState,
-           next_attempt_at: datetime | None) -> bool:
+def finish(
+    session: Session,
+    delivery: WebhookDelivery,
+    *,
+    token: str,
+    attempt: WebhookAttempt,
+    state: DeliveryState,
+    next_attempt_at: datetime | None,
+) -> bool:
     """Log the attempt and move the delivery on, if this claim still holds it; commits."""
     values: dict[str, object] = {
-        "state": state.value, "attempts": attempt.number, "last_status_code": attempt.status_code,
-        "last_error": attempt.error, "claim_token": None, "claimed_until": None}
+        "state": state.value,
+        "attempts": attempt.number,
+        "last_status_code": attempt.status_code,
+        "last_error": attempt.error,
+        "claim_token": None,
+        "claimed_until": None,
+    }
     if next_attempt_at is not None:
         values["next_attempt_at"] = next_attempt_at
     if state is DeliveryState.DELIVERED:
         values["delivered_at"] = attempt.at
-    moved = session.execute(sa.update(D).where(col(D.uid) == delivery.uid, col(D.claim_token) == token)
-                            .values(**values))
+    moved = session.execute(
+        sa.update(D).where(col(D.uid) == delivery.uid, col(D.claim_token) == token).values(**values)
+    )
     session.add(attempt)
     session.commit()
     return bool(moved.rowcount)  # type: ignore[attr-defined]

@@ -26,6 +26,7 @@ MAX_PAGE = 100
 @dataclass(frozen=True)
 class DeliveryPage:
     """One page of deliveries with their attempts, the total and whether more follow."""
+
     deliveries: list[WebhookDelivery]
     attempts: dict[str, list[WebhookAttempt]]
     total: int
@@ -46,30 +47,45 @@ def _after(cursor: str) -> tuple[datetime, str]:
 
 
 def _visible(principal: Principal) -> Any:
-    return sa.exists().where(col(WebhookSubscription.uid) == col(WebhookDelivery.subscription_uid),
-                             col(WebhookSubscription.active).is_(True), owned_by(principal))
+    return sa.exists().where(
+        col(WebhookSubscription.uid) == col(WebhookDelivery.subscription_uid),
+        col(WebhookSubscription.active).is_(True),
+        owned_by(principal),
+    )
 
 
 def attempts_of(session: Session, delivery_uids: Sequence[str]) -> dict[str, list[WebhookAttempt]]:
     """The attempts of each delivery, in order, by delivery uid."""
     out: dict[str, list[WebhookAttempt]] = {uid: [] for uid in delivery_uids}
     if delivery_uids:
-        stmt = (select(WebhookAttempt).where(col(WebhookAttempt.delivery_uid).in_(list(delivery_uids)))
-                .order_by(col(WebhookAttempt.delivery_uid), col(WebhookAttempt.id)))
+        stmt = (
+            select(WebhookAttempt)
+            .where(col(WebhookAttempt.delivery_uid).in_(list(delivery_uids)))
+            .order_by(col(WebhookAttempt.delivery_uid), col(WebhookAttempt.id))
+        )
         for row in session.exec(stmt):
             out[row.delivery_uid].append(row)
     return out
 
 
-def list_deliveries(*, subscription_uid: str | None = None, state: str | None = None, first: int = 20,
-                    after: str | None = None, session: Session, principal: Principal) -> DeliveryPage:
+def list_deliveries(
+    *,
+    subscription_uid: str | None = None,
+    state: str | None = None,
+    first: int = 20,
+    after: str | None = None,
+    session: Session,
+    principal: Principal,
+) -> DeliveryPage:
     """Newest first: the deliveries of the caller's subscriptions (any for an administrator)."""
     conds = [_visible(principal)]
     if not 1 <= first <= MAX_PAGE:
         raise DomainError(ErrorCode.INVALID_INPUT, f"first must be 1 to {MAX_PAGE}", field="first")
     if subscription_uid is not None:
-        conds.append(col(WebhookDelivery.subscription_uid)
-                     == get_subscription(subscription_uid, session=session, principal=principal).uid)
+        conds.append(
+            col(WebhookDelivery.subscription_uid)
+            == get_subscription(subscription_uid, session=session, principal=principal).uid
+        )
     if state is not None:
         if state not in DeliveryState.__members__:
             raise DomainError(ErrorCode.INVALID_INPUT, f"unknown state {state}", field="state")
@@ -78,13 +94,25 @@ def list_deliveries(*, subscription_uid: str | None = None, state: str | None = 
     stmt = select(WebhookDelivery).where(*conds)
     if after:
         created, uid = _after(after)
-        stmt = stmt.where(sa.or_(col(WebhookDelivery.created) < created,
-                                 sa.and_(col(WebhookDelivery.created) == created, col(WebhookDelivery.uid) < uid)))
-    rows = list(session.exec(stmt.order_by(col(WebhookDelivery.created).desc(), col(WebhookDelivery.uid).desc())
-                             .limit(first + 1)))
+        stmt = stmt.where(
+            sa.or_(
+                col(WebhookDelivery.created) < created,
+                sa.and_(col(WebhookDelivery.created) == created, col(WebhookDelivery.uid) < uid),
+            )
+        )
+    rows = list(
+        session.exec(
+            stmt.order_by(col(WebhookDelivery.created).desc(), col(WebhookDelivery.uid).desc()).limit(first + 1)
+        )
+    )
     page = rows[:first]
-    return DeliveryPage(deliveries=page, attempts=attempts_of(session, [d.uid for d in page]), total=int(total),
-                        has_next=len(rows) > first, cursors=[_cursor(d) for d in page])
+    return DeliveryPage(
+        deliveries=page,
+        attempts=attempts_of(session, [d.uid for d in page]),
+        total=int(total),
+        has_next=len(rows) > first,
+        cursors=[_cursor(d) for d in page],
+    )
 
 
 def get_delivery(uid: str, *, session: Session, principal: Principal) -> WebhookDelivery:

@@ -7,6 +7,7 @@ from enum import Enum
 
 class WebhookEventType(str, Enum):
     """The events partners may subscribe to, by their published names."""
+
     CASE_VALIDATED = "case.validated"
     CASE_RETIRED = "case.retired"
     WORKLIST_ASSIGNED = "worklist.assigned"

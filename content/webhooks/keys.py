@@ -27,6 +27,7 @@ def key_id(server_key: bytes) -> str:
 
 def derive_secret(server_key: bytes, subscription_uid: str, salt: str) -> str:
     """A subscription's signing secret, derived from the server key, its uid and salt."""
-    mac = hmac.new(server_key, f"lightbox-webhook-secret\x00{subscription_uid}\x00{salt}".encode(),
-                   hashlib.sha256).digest()
+    mac = hmac.new(
+        server_key, f"lightbox-webhook-secret\x00{subscription_uid}\x00{salt}".encode(), hashlib.sha256
+    ).digest()
     return SECRET_PREFIX + base64.urlsafe_b64encode(mac).decode().rstrip("=")

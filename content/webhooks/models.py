@@ -14,6 +14,7 @@ from content.base import dt_column, new_uid, utcnow
 
 class DeliveryState(str, Enum):
     """Where a delivery stands: pending, delivered or failed."""
+
     PENDING = "PENDING"
     DELIVERED = "DELIVERED"
     FAILED = "FAILED"

@@ -23,8 +23,11 @@ def record(session: Session, event: events.Event, *, max_attempts: int, ids: Glo
     described = describe(session, event, ids=ids)
     if described is None:
         return []
-    subs = session.exec(select(WebhookSubscription).where(col(WebhookSubscription.active).is_(True))
-                        .order_by(col(WebhookSubscription.created), col(WebhookSubscription.uid))).all()
+    subs = session.exec(
+        select(WebhookSubscription)
+        .where(col(WebhookSubscription.active).is_(True))
+        .order_by(col(WebhookSubscription.created), col(WebhookSubscription.uid))
+    ).all()
     wanted = [s for s in subs if described.type.value in s.events]
     if not wanted:
         return []
@@ -39,8 +42,14 @@ def record(session: Session, event: events.Event, *, max_attempts: int, ids: Glo
         principal = principals[key]
         if principal is None or not described.audience(session, principal):
             continue
-        row = WebhookDelivery(subscription_uid=sub.uid, event_id=event_id, event_type=described.type.value,
-                              payload=body, max_attempts=max_attempts, next_attempt_at=described.at)
+        row = WebhookDelivery(
+            subscription_uid=sub.uid,
+            event_id=event_id,
+            event_type=described.type.value,
+            payload=body,
+            max_attempts=max_attempts,
+            next_attempt_at=described.at,
+        )
         session.add(row)
         out.append(row)
     return out

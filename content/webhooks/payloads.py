@@ -29,6 +29,7 @@ GlobalIds = Callable[[str, str], str]
 @dataclass(frozen=True)
 class Described:
     """An event as partners see it: type, data, time and who may be told."""
+
     type: WebhookEventType
     data: dict[str, Any]
     at: datetime
@@ -44,8 +45,10 @@ def _case_transitioned(session: Session, ev: events.CaseTransitioned, global_id:
     case = session.get(Case, ev.case_uid) if kind else None
     if kind is None or case is None:
         return None
-    data: dict[str, Any] = {"case": global_id("Case", case.uid), "collection": global_id("Collection",
-                                                                                        case.collection_uid)}
+    data: dict[str, Any] = {
+        "case": global_id("Case", case.uid),
+        "collection": global_id("Collection", case.collection_uid),
+    }
     if kind is WebhookEventType.CASE_VALIDATED:
         data["version"] = case.published_version
     states = (ev.source, ev.target)
@@ -53,17 +56,29 @@ def _case_transitioned(session: Session, ev: events.CaseTransitioned, global_id:
 
 
 def _worklist_assigned(session: Session, ev: events.WorklistAssigned, global_id: GlobalIds) -> Described:
-    data = {"worklist": global_id("Worklist", ev.worklist_uid),
-            "assignment": global_id("Assignment", ev.assignment_uid), "trainee": global_id("User", ev.trainee_uid)}
-    return Described(WebhookEventType.WORKLIST_ASSIGNED, data, ev.at,
-                     lambda s, p: audience.may_view_assignment(p, ev.trainee_uid))
+    data = {
+        "worklist": global_id("Worklist", ev.worklist_uid),
+        "assignment": global_id("Assignment", ev.assignment_uid),
+        "trainee": global_id("User", ev.trainee_uid),
+    }
+    return Described(
+        WebhookEventType.WORKLIST_ASSIGNED, data, ev.at, lambda s, p: audience.may_view_assignment(p, ev.trainee_uid)
+    )
 
 
 def _report_submitted(session: Session, ev: events.ReportSubmitted, global_id: GlobalIds) -> Described:
-    data = {"report": global_id("Report", ev.report_uid), "assignment": global_id("Assignment", ev.assignment_uid),
-            "case": global_id("Case", ev.case_uid), "trainee": global_id("User", ev.trainee_uid)}
-    return Described(WebhookEventType.REPORT_SUBMITTED, data, ev.at,
-                     lambda s, p: audience.may_view_report(s, p, ev.trainee_uid, ev.case_uid))
+    data = {
+        "report": global_id("Report", ev.report_uid),
+        "assignment": global_id("Assignment", ev.assignment_uid),
+        "case": global_id("Case", ev.case_uid),
+        "trainee": global_id("User", ev.trainee_uid),
+    }
+    return Described(
+        WebhookEventType.REPORT_SUBMITTED,
+        data,
+        ev.at,
+        lambda s, p: audience.may_view_report(s, p, ev.trainee_uid, ev.case_uid),
+    )
 
 
 def describe(session: Session, event: events.Event, *, ids: GlobalIds) -> Described | None:

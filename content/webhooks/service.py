@@ -26,11 +26,11 @@ def check_url(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if len(url) > MAX_URL or parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise DomainError(ErrorCode.INVALID_INPUT, "an absolute http(s) URL of at most 2000 characters",
-                          field="url")
+        raise DomainError(ErrorCode.INVALID_INPUT, "an absolute http(s) URL of at most 2000 characters", field="url")
     if parts.username or parts.password:
-        raise DomainError(ErrorCode.INVALID_INPUT, "no credentials in the URL: verify the signature instead",
-                          field="url")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, "no credentials in the URL: verify the signature instead", field="url"
+        )
     if parts.fragment:
         raise DomainError(ErrorCode.INVALID_INPUT, "no fragment in the URL", field="url")
     return url
@@ -40,8 +40,9 @@ def check_events(names: Sequence[str]) -> list[str]:
     """The event names asked for, known ones only; INVALID_INPUT (field `events`) otherwise."""
     known = {t.value for t in WebhookEventType} | {t.name for t in WebhookEventType}
     if not names or any(n not in known for n in names):
-        raise DomainError(ErrorCode.INVALID_INPUT, "one or more of " + ", ".join(t.name for t in WebhookEventType),
-                          field="events")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, "one or more of " + ", ".join(t.name for t in WebhookEventType), field="events"
+        )
     values = {WebhookEventType[n].value if n in WebhookEventType.__members__ else n for n in names}
     return [t.value for t in WebhookEventType if t.value in values]
 
@@ -57,43 +58,61 @@ def check_target(url: str, policy: TargetPolicy) -> None:
     except Unresolvable:
         return
     except TargetRefused as exc:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"this URL may not receive webhooks: {exc}",
-                          field="url") from exc
+        raise DomainError(ErrorCode.INVALID_INPUT, f"this URL may not receive webhooks: {exc}", field="url") from exc
 
 
-def create_subscription(*, url: str, events: Sequence[str], description: str = "", server_key: bytes,
-                        targets: TargetPolicy, session: Session,
-                        principal: Principal) -> tuple[str, WebhookSubscription]:
+def create_subscription(
+    *,
+    url: str,
+    events: Sequence[str],
+    description: str = "",
+    server_key: bytes,
+    targets: TargetPolicy,
+    session: Session,
+    principal: Principal,
+) -> tuple[str, WebhookSubscription]:
     """Subscribe the caller's account; returns the signing secret, which is never shown again."""
     owner = require_manager(principal)
     clean_url, types = check_url(url), check_events(events)
     check_target(clean_url, targets)
     if len(description) > 300:
         raise DomainError(ErrorCode.INVALID_INPUT, "a description of at most 300 characters", field="description")
-    held = session.exec(select(func.count()).select_from(WebhookSubscription).where(
-        col(WebhookSubscription.owner_uid) == owner, col(WebhookSubscription.active).is_(True))).one()
+    held = session.exec(
+        select(func.count())
+        .select_from(WebhookSubscription)
+        .where(col(WebhookSubscription.owner_uid) == owner, col(WebhookSubscription.active).is_(True))
+    ).one()
     if held >= MAX_SUBSCRIPTIONS:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"at most {MAX_SUBSCRIPTIONS} subscriptions per account",
-                          field="url")
-    sub = WebhookSubscription(owner_uid=owner, url=clean_url, events=types, description=description.strip(),
-                              secret_salt=new_salt(), key_id=key_id(server_key),
-                              scope_path=principal.token_collection_path, token_scope=principal.token_scope,
-                              partner_uid=partner_of(principal))
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, f"at most {MAX_SUBSCRIPTIONS} subscriptions per account", field="url"
+        )
+    sub = WebhookSubscription(
+        owner_uid=owner,
+        url=clean_url,
+        events=types,
+        description=description.strip(),
+        secret_salt=new_salt(),
+        key_id=key_id(server_key),
+        scope_path=principal.token_collection_path,
+        token_scope=principal.token_scope,
+        partner_uid=partner_of(principal),
+    )
     secret = derive_secret(server_key, sub.uid, sub.secret_salt)
     sub.secret_hint = secret[-4:]
     session.add(sub)
     session.flush()
-    audit.record(session, principal, "webhook.subscribe", "webhook_subscription", sub.uid, url=clean_url,
-                 events=types)
+    audit.record(session, principal, "webhook.subscribe", "webhook_subscription", sub.uid, url=clean_url, events=types)
     session.commit()
     return secret, sub
 
 
 def get_subscription(uid: str, *, session: Session, principal: Principal) -> WebhookSubscription:
     """An active subscription the caller may see; NOT_FOUND otherwise (no existence leak)."""
-    sub = session.exec(select(WebhookSubscription).where(col(WebhookSubscription.uid) == uid,
-                                                         col(WebhookSubscription.active).is_(True),
-                                                         owned_by(principal))).first()
+    sub = session.exec(
+        select(WebhookSubscription).where(
+            col(WebhookSubscription.uid) == uid, col(WebhookSubscription.active).is_(True), owned_by(principal)
+        )
+    ).first()
     if sub is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such webhook subscription", field="id")
     return sub
@@ -101,8 +120,11 @@ def get_subscription(uid: str, *, session: Session, principal: Principal) -> Web
 
 def list_subscriptions(*, session: Session, principal: Principal) -> list[WebhookSubscription]:
     """The caller's active subscriptions (every one for an administrator), oldest first."""
-    stmt = (select(WebhookSubscription).where(col(WebhookSubscription.active).is_(True), owned_by(principal))
-            .order_by(col(WebhookSubscription.created), col(WebhookSubscription.uid)))
+    stmt = (
+        select(WebhookSubscription)
+        .where(col(WebhookSubscription.active).is_(True), owned_by(principal))
+        .order_by(col(WebhookSubscription.created), col(WebhookSubscription.uid))
+    )
     return list(session.exec(stmt))
 
 
@@ -111,10 +133,13 @@ def delete_subscription(uid: str, *, session: Session, principal: Principal) -> 
     sub = get_subscription(uid, session=session, principal=principal)
     sub.active = False
     session.add(sub)
-    session.execute(sa.update(WebhookDelivery)
-                    .where(col(WebhookDelivery.subscription_uid) == sub.uid,
-                           col(WebhookDelivery.state) == DeliveryState.PENDING.value)
-                    .values(state=DeliveryState.FAILED.value, last_error="subscription deleted"))
+    session.execute(
+        sa.update(WebhookDelivery)
+        .where(
+            col(WebhookDelivery.subscription_uid) == sub.uid, col(WebhookDelivery.state) == DeliveryState.PENDING.value
+        )
+        .values(state=DeliveryState.FAILED.value, last_error="subscription deleted")
+    )
     audit.record(session, principal, "webhook.unsubscribe", "webhook_subscription", sub.uid, url=sub.url)
     session.commit()
     return sub

@@ -25,8 +25,9 @@ def signature_header(secret: str, body: bytes, *, timestamp: int) -> str:
     return f"t={timestamp},v1={mac(secret, timestamp, body)}"
 
 
-def verify(secret: str, header: str, body: bytes, *, tolerance: int = TOLERANCE_SECONDS,
-           now: float | None = None) -> bool:
+def verify(
+    secret: str, header: str, body: bytes, *, tolerance: int = TOLERANCE_SECONDS, now: float | None = None
+) -> bool:
     """True when one v1 signature in the header matches and its timestamp is within `tolerance`."""
     parts = [p.split("=", 1) for p in header.split(",") if "=" in p]
     stamps = [v for k, v in parts if k.strip() == "t"]

@@ -20,15 +20,18 @@ from urllib.parse import urlsplit
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # IPv6 ranges that embed an IPv4 address: refused whole, whatever the embedded address is.
-EMBEDDING_V4 = tuple(ipaddress.ip_network(net) for net in (
-    "::/96",            # IPv4-compatible (deprecated), and :: itself
-    "::ffff:0:0/96",    # IPv4-mapped
-    "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
-    "64:ff9b::/96",     # NAT64, well-known prefix
-    "64:ff9b:1::/48",   # NAT64, local use
-    "2002::/16",        # 6to4
-    "2001::/32",        # Teredo
-))
+EMBEDDING_V4 = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "::/96",  # IPv4-compatible (deprecated), and :: itself
+        "::ffff:0:0/96",  # IPv4-mapped
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "64:ff9b::/96",  # NAT64, well-known prefix
+        "64:ff9b:1::/48",  # NAT64, local use
+        "2002::/16",  # 6to4
+        "2001::/32",  # Teredo
+    )
+)
 
 
 class TargetRefused(Exception):
@@ -42,6 +45,7 @@ class Unresolvable(TargetRefused):
 @dataclass(frozen=True)
 class TargetPolicy:
     """Where webhooks may be sent: internal addresses and plain HTTP allowed or not."""
+
     allow_internal: bool = False  # tests and closed networks only: lets a partner reach the LAN
     https_only: bool = False
 
@@ -72,16 +76,24 @@ def internal_reason(address: IPAddress) -> str | None:
         for net in EMBEDDING_V4:
             if address in net:
                 return f"{address}, which embeds an IPv4 address ({net})"
-    if (not address.is_global or address.is_multicast or address.is_reserved or address.is_unspecified
-            or address.is_loopback or address.is_link_local or address.is_private):
+    if (
+        not address.is_global
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_private
+    ):
         return f"{address}, an internal address"
     return None
 
 
 def _resolve(host: str, port: int) -> list[IPAddress]:
     try:
-        return [ipaddress.ip_address(str(info[4][0]))
-                for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)]
+        return [
+            ipaddress.ip_address(str(info[4][0])) for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+        ]
     except (socket.gaierror, UnicodeError, ValueError) as exc:
         raise Unresolvable(f"cannot resolve {host}: {exc}") from exc
 

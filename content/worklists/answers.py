@@ -13,6 +13,7 @@ from content.worklists.models import Report, ReportStatus
 @dataclass(frozen=True)
 class ModelAnswer:
     """The validated answer to a case: diagnosis, findings, teaching points and differentials."""
+
     diagnosis: str
     findings: str
     teaching_points: str
@@ -25,7 +26,10 @@ def model_answer(report: Report, *, session: Session) -> ModelAnswer | None:
     if report.status != ReportStatus.SUBMITTED.value:
         return None
     data = get_version(session, report.case_uid, report.case_version).data
-    return ModelAnswer(diagnosis=data.get("diagnosis") or "", findings=data.get("findings") or "",
-                       teaching_points=data.get("teaching_points") or "",
-                       differential_diagnoses=list(data.get("differential_diagnoses") or []),
-                       discussion=data.get("discussion") or "")
+    return ModelAnswer(
+        diagnosis=data.get("diagnosis") or "",
+        findings=data.get("findings") or "",
+        teaching_points=data.get("teaching_points") or "",
+        differential_diagnoses=list(data.get("differential_diagnoses") or []),
+        discussion=data.get("discussion") or "",
+    )

@@ -28,8 +28,12 @@ def _targets(session: Session, trainee_uids: Sequence[str], cohort_uid: str | No
         return [get_trainee(session, uid) for uid in dict.fromkeys(trainee_uids)]
     if session.get(Cohort, cohort_uid) is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such cohort", field="cohort")
-    members = session.exec(select(User).join(CohortMember, col(CohortMember.user_uid) == User.uid)
-                           .where(CohortMember.cohort_uid == cohort_uid).order_by(col(User.username)))
+    members = session.exec(
+        select(User)
+        .join(CohortMember, col(CohortMember.user_uid) == User.uid)
+        .where(CohortMember.cohort_uid == cohort_uid)
+        .order_by(col(User.username))
+    )
     # Trainers and others in a cohort are not asked to report: only its trainees get an assignment.
     trainees = [u for u in members if is_trainee_user(u)]
     if not trainees:
@@ -37,8 +41,15 @@ def _targets(session: Session, trainee_uids: Sequence[str], cohort_uid: str | No
     return trainees
 
 
-def assign_worklist(worklist_uid: str, *, trainee_uids: Sequence[str] = (), cohort_uid: str | None = None,
-                    due_at: datetime | None = None, session: Session, principal: Principal) -> list[Assignment]:
+def assign_worklist(
+    worklist_uid: str,
+    *,
+    trainee_uids: Sequence[str] = (),
+    cohort_uid: str | None = None,
+    due_at: datetime | None = None,
+    session: Session,
+    principal: Principal,
+) -> list[Assignment]:
     """One assignment per trainee. Naming a trainee who already holds it is DUPLICATE; assigning a
     cohort again only reaches members who joined since."""
     require_trainer(principal)
@@ -53,16 +64,36 @@ def assign_worklist(worklist_uid: str, *, trainee_uids: Sequence[str] = (), coho
         raise DomainError(ErrorCode.DUPLICATE, "a trainee already holds this worklist", field="trainees")
     out = []
     for person in (p for p in people if p.uid not in holders):
-        assignment = Assignment(worklist_uid=worklist.uid, worklist_version=worklist.version, trainee_uid=person.uid,
-                                cohort_uid=cohort_uid, assigned_by=principal.user_id, due_at=due_at)
+        assignment = Assignment(
+            worklist_uid=worklist.uid,
+            worklist_version=worklist.version,
+            trainee_uid=person.uid,
+            cohort_uid=cohort_uid,
+            assigned_by=principal.user_id,
+            due_at=due_at,
+        )
         session.add(assignment)
         session.flush()
         for position, case in enumerate(cases, start=1):
             assert case.published_version is not None  # checked_cases guarantees it
-            session.add(AssignmentItem(assignment_uid=assignment.uid, case_uid=case.uid, position=position,
-                                       case_version=case.published_version))
-        audit.record(session, principal, "worklist.assign", "assignment", assignment.uid,
-                     worklist=worklist.uid, trainee=person.uid, cohort=cohort_uid)
+            session.add(
+                AssignmentItem(
+                    assignment_uid=assignment.uid,
+                    case_uid=case.uid,
+                    position=position,
+                    case_version=case.published_version,
+                )
+            )
+        audit.record(
+            session,
+            principal,
+            "worklist.assign",
+            "assignment",
+            assignment.uid,
+            worklist=worklist.uid,
+            trainee=person.uid,
+            cohort=cohort_uid,
+        )
         events.emit(session, events.WorklistAssigned(assignment.uid, worklist.uid, person.uid))
         out.append(assignment)
     session.commit()
@@ -74,8 +105,11 @@ def items_of(session: Session, assignment_uids: Sequence[str]) -> dict[str, list
     out: dict[str, list[AssignmentItem]] = {uid: [] for uid in assignment_uids}
     if not assignment_uids:
         return out
-    stmt = (select(AssignmentItem).where(col(AssignmentItem.assignment_uid).in_(list(assignment_uids)))
-            .order_by(col(AssignmentItem.assignment_uid), col(AssignmentItem.position)))
+    stmt = (
+        select(AssignmentItem)
+        .where(col(AssignmentItem.assignment_uid).in_(list(assignment_uids)))
+        .order_by(col(AssignmentItem.assignment_uid), col(AssignmentItem.position))
+    )
     for item in session.exec(stmt):
         out[item.assignment_uid].append(item)
     return out
@@ -83,8 +117,11 @@ def items_of(session: Session, assignment_uids: Sequence[str]) -> dict[str, list
 
 def assignments_of(session: Session, trainee_uid: str) -> list[Assignment]:
     """A trainee's assignments, oldest first."""
-    stmt = (select(Assignment).where(Assignment.trainee_uid == trainee_uid)
-            .order_by(col(Assignment.created), col(Assignment.uid)))
+    stmt = (
+        select(Assignment)
+        .where(Assignment.trainee_uid == trainee_uid)
+        .order_by(col(Assignment.created), col(Assignment.uid))
+    )
     return list(session.exec(stmt))
 
 
@@ -106,4 +143,3 @@ def get_assignment(uid: str, *, session: Session, principal: Principal) -> Assig
     if assignment is None or (assignment.trainee_uid != principal.user_id and not is_trainer(principal)):
         raise DomainError(ErrorCode.NOT_FOUND, "no such assignment", field="assignment")
     return assignment
-

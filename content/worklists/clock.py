@@ -22,15 +22,19 @@ from content.worklists.models import Assignment, LateAnswers, Worklist, Worklist
 @dataclass(frozen=True)
 class TimeLimit:
     """A worklist's time limit and what happens to answers given late."""
+
     minutes: int
     late_answers: LateAnswers
 
 
 def time_limit(session: Session, assignment: Assignment) -> TimeLimit | None:
     """The pinned version's limit; a worklist saved before versions carried the rule falls back to FLAG."""
-    pinned = session.exec(select(WorklistVersion).where(WorklistVersion.worklist_uid == assignment.worklist_uid,
-                                                        WorklistVersion.version == assignment.worklist_version)
-                          ).first()
+    pinned = session.exec(
+        select(WorklistVersion).where(
+            WorklistVersion.worklist_uid == assignment.worklist_uid,
+            WorklistVersion.version == assignment.worklist_version,
+        )
+    ).first()
     if pinned is not None:
         minutes, rule = pinned.data.get("time_limit_minutes"), pinned.data.get("late_answers")
     else:
@@ -64,9 +68,11 @@ def check_in_time(session: Session, assignment: Assignment, at: datetime) -> boo
         return False
     limit = time_limit(session, assignment)
     if limit is not None and limit.late_answers is LateAnswers.REFUSE:
-        raise DomainError(ErrorCode.TIME_LIMIT_EXCEEDED,
-                          f"the {limit.minutes}-minute time limit ran out at {ends.isoformat(timespec='seconds')}",
-                          field="assignment")
+        raise DomainError(
+            ErrorCode.TIME_LIMIT_EXCEEDED,
+            f"the {limit.minutes}-minute time limit ran out at {ends.isoformat(timespec='seconds')}",
+            field="assignment",
+        )
     return True
 
 

@@ -19,6 +19,7 @@ from content.security.roles import Permission
 @dataclass(frozen=True)
 class NodeCount:
     """A curriculum node with the number of validated cases under it."""
+
     code: str
     title: str
     depth: int
@@ -43,8 +44,10 @@ def published_snapshots(session: Session, principal: Principal | None = None) ->
     With a principal, only those it may see and that are not blind to it (`validated_snapshots`):
     a partner learns nothing of other collections, a trainee nothing of an open assignment's codes.
     """
-    return {uid: {"codes": list(data.get("curriculum_codes") or []), "modalities": list(data.get("modalities") or [])}
-            for uid, data in validated_snapshots(session, principal, COUNTED_FIELDS).items()}
+    return {
+        uid: {"codes": list(data.get("curriculum_codes") or []), "modalities": list(data.get("modalities") or [])}
+        for uid, data in validated_snapshots(session, principal, COUNTED_FIELDS).items()
+    }
 
 
 def validated_counts(session: Session, principal: Principal | None = None) -> Counter[str]:
@@ -61,13 +64,21 @@ def archive_coverage(*, root: str | None = None, session: Session, principal: Pr
     for snap in snaps.values():
         for modality in snap["modalities"] or ["UNKNOWN"]:
             per_modality[modality].update({a for c in snap["codes"] for a in ancestors_and_self(c)})
-    return [NodeCount(code=n.code, title=n.title, depth=n.depth, validated_case_count=total[n.code],
-                      by_modality={m: c[n.code] for m, c in sorted(per_modality.items()) if c[n.code]})
-            for n in _live_nodes(root, session)]
+    return [
+        NodeCount(
+            code=n.code,
+            title=n.title,
+            depth=n.depth,
+            validated_case_count=total[n.code],
+            by_modality={m: c[n.code] for m, c in sorted(per_modality.items()) if c[n.code]},
+        )
+        for n in _live_nodes(root, session)
+    ]
 
 
-def curriculum_counts(*, root: str | None = None, session: Session,
-                      principal: Principal) -> list[tuple[CurriculumNode, int]]:
+def curriculum_counts(
+    *, root: str | None = None, session: Session, principal: Principal
+) -> list[tuple[CurriculumNode, int]]:
     """The curriculum tree (or the subtree under root) with validated cases the caller may see at or under
     each node: `curriculum { validatedCaseCount }`, from the same set as coverage and gaps."""
     nodes = subtree(root, session=session)
@@ -75,8 +86,9 @@ def curriculum_counts(*, root: str | None = None, session: Session,
     return [(n, counts[n.code]) for n in nodes]
 
 
-def gap_list(*, root: str | None = None, core_only: bool = False, session: Session,
-             principal: Principal) -> list[CurriculumNode]:
+def gap_list(
+    *, root: str | None = None, core_only: bool = False, session: Session, principal: Principal
+) -> list[CurriculumNode]:
     """Nodes with no validated case at or under them: what the trusts should collect next."""
     require(principal, Permission.VIEW)
     counts = validated_counts(session, principal)

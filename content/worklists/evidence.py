@@ -17,13 +17,24 @@ from content.worklists.feedback import final_scores
 from content.worklists.models import Report, ReportStatus, Worklist
 from content.worklists.progress import Progress, trainee_progress
 
-COLUMNS = ("worklist", "mode", "assigned", "completed", "position", "case", "curriculum_codes", "submitted",
-           "score", "rapid_correct")
+COLUMNS = (
+    "worklist",
+    "mode",
+    "assigned",
+    "completed",
+    "position",
+    "case",
+    "curriculum_codes",
+    "submitted",
+    "score",
+    "rapid_correct",
+)
 
 
 @dataclass(frozen=True)
 class EvidenceRow:
     """One reported case of a trainee's completed worklists, with its marks."""
+
     worklist: str
     mode: str
     assigned: datetime
@@ -39,6 +50,7 @@ class EvidenceRow:
 @dataclass(frozen=True)
 class Evidence:
     """A trainee's evidence: the reported cases and their progress summary."""
+
     trainee: User
     rows: list[EvidenceRow]
     progress: Progress
@@ -52,11 +64,19 @@ def evidence(trainee_uid: str | None = None, *, session: Session, principal: Pri
     assert trainee is not None
     assignments = assignments_of(session, uid)
     items = items_of(session, [a.uid for a in assignments])
-    reports = {(r.assignment_uid, r.case_uid): r for r in session.exec(select(Report).where(
-        Report.trainee_uid == uid, Report.status == ReportStatus.SUBMITTED.value))}
+    reports = {
+        (r.assignment_uid, r.case_uid): r
+        for r in session.exec(
+            select(Report).where(Report.trainee_uid == uid, Report.status == ReportStatus.SUBMITTED.value)
+        )
+    }
     scores = final_scores(session, [r.uid for r in reports.values()])
-    versions = {(v.case_uid, v.version): v.data for v in session.exec(select(CaseVersion).where(
-        col(CaseVersion.case_uid).in_({r.case_uid for r in reports.values()})))}
+    versions = {
+        (v.case_uid, v.version): v.data
+        for v in session.exec(
+            select(CaseVersion).where(col(CaseVersion.case_uid).in_({r.case_uid for r in reports.values()}))
+        )
+    }
     rows: list[EvidenceRow] = []
     for a in assignments:
         done = [reports.get((a.uid, i.case_uid)) for i in items[a.uid]]
@@ -68,11 +88,20 @@ def evidence(trainee_uid: str | None = None, *, session: Session, principal: Pri
         for item, report in zip(items[a.uid], done, strict=True):
             assert report is not None and report.submitted_at is not None
             data = versions.get((report.case_uid, report.case_version), {})
-            rows.append(EvidenceRow(worklist=worklist.title, mode=worklist.mode, assigned=a.created,
-                                    completed=completed, position=item.position, case=data.get("title", ""),
-                                    curriculum_codes=tuple(data.get("curriculum_codes") or ()),
-                                    submitted=report.submitted_at, score=scores.get(report.uid),
-                                    rapid_correct=report.auto_correct))
+            rows.append(
+                EvidenceRow(
+                    worklist=worklist.title,
+                    mode=worklist.mode,
+                    assigned=a.created,
+                    completed=completed,
+                    position=item.position,
+                    case=data.get("title", ""),
+                    curriculum_codes=tuple(data.get("curriculum_codes") or ()),
+                    submitted=report.submitted_at,
+                    score=scores.get(report.uid),
+                    rapid_correct=report.auto_correct,
+                )
+            )
     return Evidence(trainee=trainee, rows=rows, progress=progress)
 
 
@@ -82,10 +111,20 @@ def to_csv(ev: Evidence) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for r in ev.rows:
-        writer.writerow([_safe(r.worklist), r.mode, r.assigned.isoformat(), r.completed.isoformat(), r.position,
-                         _safe(r.case), " ".join(r.curriculum_codes), r.submitted.isoformat(),
-                         "" if r.score is None else r.score,
-                         "" if r.rapid_correct is None else ("yes" if r.rapid_correct else "no")])
+        writer.writerow(
+            [
+                _safe(r.worklist),
+                r.mode,
+                r.assigned.isoformat(),
+                r.completed.isoformat(),
+                r.position,
+                _safe(r.case),
+                " ".join(r.curriculum_codes),
+                r.submitted.isoformat(),
+                "" if r.score is None else r.score,
+                "" if r.rapid_correct is None else ("yes" if r.rapid_correct else "no"),
+            ]
+        )
     return out.getvalue()
 
 

@@ -16,6 +16,7 @@ from content.worklists.scoring import PASS_SCORE
 @dataclass(frozen=True)
 class CaseFacility:
     """How trainees did on one case: reports, judged and correct counts."""
+
     case_uid: str
     report_count: int
     judged_count: int  # rapid reports, and long-case reports with a score
@@ -28,8 +29,7 @@ class CaseFacility:
         return round(self.correct_count / self.judged_count, 3) if self.judged_count else None
 
 
-def facility_index(*, case_uids: list[str] | None = None, session: Session,
-                   principal: Principal) -> list[CaseFacility]:
+def facility_index(*, case_uids: list[str] | None = None, session: Session, principal: Principal) -> list[CaseFacility]:
     """Cases with submitted reports, hardest first. Right means: rapid answer marked correct, or a
     long-case score at the pass mark or above."""
     require_trainer(principal)
@@ -43,10 +43,19 @@ def facility_index(*, case_uids: list[str] | None = None, session: Session,
         by_case.setdefault(r.case_uid, []).append(r)
     out = []
     for uid, rows in by_case.items():
-        judged = [r.auto_correct if r.auto_correct is not None else scores[r.uid] >= PASS_SCORE
-                  for r in rows if r.auto_correct is not None or r.uid in scores]
+        judged = [
+            r.auto_correct if r.auto_correct is not None else scores[r.uid] >= PASS_SCORE
+            for r in rows
+            if r.auto_correct is not None or r.uid in scores
+        ]
         marks = [scores[r.uid] for r in rows if r.uid in scores]
-        out.append(CaseFacility(case_uid=uid, report_count=len(rows), judged_count=len(judged),
-                                correct_count=sum(judged),
-                                mean_score=round(sum(marks) / len(marks), 2) if marks else None))
+        out.append(
+            CaseFacility(
+                case_uid=uid,
+                report_count=len(rows),
+                judged_count=len(judged),
+                correct_count=sum(judged),
+                mean_score=round(sum(marks) / len(marks), 2) if marks else None,
+            )
+        )
     return sorted(out, key=lambda c: (c.facility_index if c.facility_index is not None else 2.0, c.case_uid))

@@ -22,8 +22,7 @@ def _markable(session: Session, report_uid: str) -> Report:
     if report is None or report.status != ReportStatus.SUBMITTED.value:
         raise DomainError(ErrorCode.NOT_FOUND, "no such submitted report", field="report")
     if report.mode != WorklistMode.LONG_CASE.value:
-        raise DomainError(ErrorCode.INVALID_INPUT, "rapid-reporting answers are marked automatically",
-                          field="report")
+        raise DomainError(ErrorCode.INVALID_INPUT, "rapid-reporting answers are marked automatically", field="report")
     return report
 
 
@@ -43,25 +42,37 @@ def _insert(session: Session, row: Feedback | Moderation, what: str) -> None:
         raise DomainError(ErrorCode.DUPLICATE, f"this report already has {what}", field="report") from exc
 
 
-def give_feedback(report_uid: str, *, score: int, comment: str, sections: dict[str, int] | None = None,
-                  session: Session, principal: Principal) -> Feedback:
+def give_feedback(
+    report_uid: str,
+    *,
+    score: int,
+    comment: str,
+    sections: dict[str, int] | None = None,
+    session: Session,
+    principal: Principal,
+) -> Feedback:
     """A trainer's score and comment on a submitted report."""
     require_trainer(principal)
     user_id = require_person(principal)
     report = _markable(session, report_uid)
-    row = Feedback(report_uid=report.uid, trainer_uid=user_id, score=check_score(score),
-                   sections=check_sections(sections or {}), comment=_comment(comment))
+    row = Feedback(
+        report_uid=report.uid,
+        trainer_uid=user_id,
+        score=check_score(score),
+        sections=check_sections(sections or {}),
+        comment=_comment(comment),
+    )
     if feedback_of(session, [report.uid]):
-        raise DomainError(ErrorCode.DUPLICATE, "this report already has feedback; moderate it instead",
-                          field="report")
+        raise DomainError(ErrorCode.DUPLICATE, "this report already has feedback; moderate it instead", field="report")
     _insert(session, row, "feedback")
     audit.record(session, principal, "report.feedback", "report", report.uid, score=score)
     session.commit()
     return row
 
 
-def moderate(report_uid: str, *, agreed: bool, score: int | None, comment: str, session: Session,
-             principal: Principal) -> Moderation:
+def moderate(
+    report_uid: str, *, agreed: bool, score: int | None, comment: str, session: Session, principal: Principal
+) -> Moderation:
     """A second trainer agrees with the mark, or sets the score that counts from now on."""
     require_trainer(principal)
     user_id = require_person(principal)
@@ -72,8 +83,13 @@ def moderate(report_uid: str, *, agreed: bool, score: int | None, comment: str, 
     if feedback.trainer_uid == user_id:
         raise DomainError(ErrorCode.FORBIDDEN, "moderation needs a second trainer", field="report")
     final = feedback.score if agreed else check_score(score if score is not None else 0)
-    row = Moderation(feedback_uid=feedback.uid, moderator_uid=user_id, agreed=agreed, score=final,
-                     comment=comment.strip()[:MAX_COMMENT])
+    row = Moderation(
+        feedback_uid=feedback.uid,
+        moderator_uid=user_id,
+        agreed=agreed,
+        score=final,
+        comment=comment.strip()[:MAX_COMMENT],
+    )
     _insert(session, row, "a moderation")
     audit.record(session, principal, "report.moderate", "report", report.uid, agreed=agreed, score=final)
     session.commit()

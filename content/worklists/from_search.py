@@ -19,8 +19,9 @@ from search.model import MAX_FIRST, SearchBackend
 from search.service import CaseSearchRequest, search_cases
 
 
-def validated_case_uids(request: CaseSearchRequest, *, limit: int, session: Session, principal: Principal,
-                        catalog: SearchBackend) -> list[str]:
+def validated_case_uids(
+    request: CaseSearchRequest, *, limit: int, session: Session, principal: Principal, catalog: SearchBackend
+) -> list[str]:
     """Up to `limit` validated cases the search finds, in the search's order."""
     require_trainer(principal)
     limit = max(1, min(limit, MAX_CASES))

@@ -14,6 +14,7 @@ from content.base import dt_column, new_uid, utcnow
 
 class WorklistMode(str, Enum):
     """How a worklist is reported: long cases or rapid reporting."""
+
     LONG_CASE = "LONG_CASE"
     RAPID_REPORTING = "RAPID_REPORTING"
 
@@ -27,6 +28,7 @@ class LateAnswers(str, Enum):
 
 class ReportStatus(str, Enum):
     """Where a report stands: draft or submitted."""
+
     DRAFT = "DRAFT"
     SUBMITTED = "SUBMITTED"
 
@@ -46,8 +48,9 @@ class Worklist(SQLModel, table=True):
     instructions: str = ""
     mode: str = Field(max_length=20)
     time_limit_minutes: int | None = None
-    late_answers: str = Field(default=LateAnswers.FLAG.value, max_length=10,
-                              sa_column_kwargs={"server_default": LateAnswers.FLAG.value})
+    late_answers: str = Field(
+        default=LateAnswers.FLAG.value, max_length=10, sa_column_kwargs={"server_default": LateAnswers.FLAG.value}
+    )
     cohort_uid: str | None = Field(default=None, foreign_key="cohort.uid", index=True)
     # Not called `state`: the security policy reads `state` as a case workflow state.
     status: str = Field(default="ACTIVE", max_length=20)
@@ -59,6 +62,7 @@ class Worklist(SQLModel, table=True):
 
 class WorklistItem(SQLModel, table=True):
     """One case of a worklist, at its position."""
+
     __tablename__ = "worklist_item"
     # The primary key is what makes "the same case twice" impossible, even under a race.
 
@@ -101,6 +105,7 @@ class Assignment(SQLModel, table=True):
 
 class AssignmentItem(SQLModel, table=True):
     """One case of an assignment, pinned to the version published when it was assigned."""
+
     __tablename__ = "assignment_item"
 
     assignment_uid: str = Field(foreign_key="assignment.uid", primary_key=True)

@@ -19,15 +19,83 @@ from content.curriculum.models import CurriculumNode, ancestors_and_self
 from content.curriculum.service import nodes_by_code
 
 # Words that say nothing about which abnormality it is.
-_STOP = frozenset({"left", "right", "bilateral", "with", "without", "the", "and", "of", "acute", "chronic",
-                   "small", "large", "from", "there", "this", "that", "is", "a", "an", "in", "on"})
+_STOP = frozenset(
+    {
+        "left",
+        "right",
+        "bilateral",
+        "with",
+        "without",
+        "the",
+        "and",
+        "of",
+        "acute",
+        "chronic",
+        "small",
+        "large",
+        "from",
+        "there",
+        "this",
+        "that",
+        "is",
+        "a",
+        "an",
+        "in",
+        "on",
+    }
+)
 # Words of curriculum condition titles that qualify a condition rather than name one.
-_QUALIFIERS = frozenset({"including", "other", "upper", "lower", "body", "pattern", "multiple", "focal", "diffuse",
-                         "deep", "diagnosis", "principles", "guideline", "classification", "suspected", "suspicious",
-                         "usual", "physical", "proximal", "distal", "solid", "organ", "acquired", "community",
-                         "aggressive", "invasive", "spontaneous", "characterisation", "cell", "situ", "lesion",
-                         "mass", "masses", "complications", "adult", "child", "children", "related", "change",
-                         "changes", "severe", "mild", "moderate", "simple", "complex", "early", "late"})
+_QUALIFIERS = frozenset(
+    {
+        "including",
+        "other",
+        "upper",
+        "lower",
+        "body",
+        "pattern",
+        "multiple",
+        "focal",
+        "diffuse",
+        "deep",
+        "diagnosis",
+        "principles",
+        "guideline",
+        "classification",
+        "suspected",
+        "suspicious",
+        "usual",
+        "physical",
+        "proximal",
+        "distal",
+        "solid",
+        "organ",
+        "acquired",
+        "community",
+        "aggressive",
+        "invasive",
+        "spontaneous",
+        "characterisation",
+        "cell",
+        "situ",
+        "lesion",
+        "mass",
+        "masses",
+        "complications",
+        "adult",
+        "child",
+        "children",
+        "related",
+        "change",
+        "changes",
+        "severe",
+        "mild",
+        "moderate",
+        "simple",
+        "complex",
+        "early",
+        "late",
+    }
+)
 _WORD = re.compile(r"[a-z0-9]+")
 _FILLER = frozenset({"the", "and", "of", "in", "on", "a", "an", "at"})
 _SIDES = frozenset({"left", "right", "bilateral"})
@@ -58,8 +126,7 @@ def condition_terms(session: Session) -> frozenset[str]:
     normal) that no system or topic title uses (those name a region: chest, spine, bowel)."""
     conditions: set[str] = set()
     regions: set[str] = set()
-    for title, depth, normal in session.exec(select(CurriculumNode.title, CurriculumNode.depth,
-                                                    CurriculumNode.normal)):
+    for title, depth, normal in session.exec(select(CurriculumNode.title, CurriculumNode.depth, CurriculumNode.normal)):
         (conditions if depth >= 3 and not normal else regions).update(_terms(title))
     return frozenset(conditions - regions - _QUALIFIERS)
 
@@ -98,6 +165,7 @@ def _site_ok(site: str, answer_text: str) -> bool:
 @dataclass(frozen=True)
 class RapidMark:
     """How a rapid report was marked: normal/abnormal call, abnormality, over-calls."""
+
     normal_correct: bool
     abnormality_correct: bool | None  # None for a normal case
     correct: bool

@@ -41,8 +41,11 @@ def cleaned(values: ReportFields) -> dict[str, Any]:
         elif f.name == "differential_diagnoses":
             items = [str(v).strip() for v in value if str(v).strip()]
             if len(items) > MAX_DIFFERENTIALS or any(len(v) > MAX_ITEM for v in items):
-                raise DomainError(ErrorCode.INVALID_INPUT,
-                                  f"up to {MAX_DIFFERENTIALS} differentials of {MAX_ITEM} characters", field=field)
+                raise DomainError(
+                    ErrorCode.INVALID_INPUT,
+                    f"up to {MAX_DIFFERENTIALS} differentials of {MAX_ITEM} characters",
+                    field=field,
+                )
             out[f.name] = list(dict.fromkeys(items))
         else:
             text = str(value).strip()

@@ -37,14 +37,20 @@ def _report_for(session: Session, item: AssignmentItem, principal: Principal) ->
     report = session.exec(stmt).first()
     if report is not None:
         if report.status == ReportStatus.SUBMITTED.value:
-            raise DomainError(ErrorCode.INVALID_TRANSITION, "this report is submitted and can no longer change",
-                              field="case")
+            raise DomainError(
+                ErrorCode.INVALID_TRANSITION, "this report is submitted and can no longer change", field="case"
+            )
         return report
     assignment = session.get(Assignment, item.assignment_uid)
     worklist = session.get(Worklist, assignment.worklist_uid) if assignment else None
     assert worklist is not None and principal.user_id is not None
-    return Report(assignment_uid=item.assignment_uid, case_uid=item.case_uid, case_version=item.case_version,
-                  trainee_uid=principal.user_id, mode=worklist.mode)
+    return Report(
+        assignment_uid=item.assignment_uid,
+        case_uid=item.case_uid,
+        case_version=item.case_version,
+        trainee_uid=principal.user_id,
+        mode=worklist.mode,
+    )
 
 
 def _assignment(session: Session, assignment_uid: str) -> Assignment:
@@ -59,8 +65,9 @@ def _apply(report: Report, changes: dict[str, Any]) -> None:
     report.modified = utcnow()
 
 
-def save_draft(assignment_uid: str, case_uid: str, values: ReportFields, *, session: Session,
-               principal: Principal) -> Report:
+def save_draft(
+    assignment_uid: str, case_uid: str, values: ReportFields, *, session: Session, principal: Principal
+) -> Report:
     """Save a trainee's draft report on a case of their assignment (starting its clock)."""
     report = _report_for(session, _item(session, principal, assignment_uid, case_uid), principal)
     changes = cleaned(values)
@@ -76,6 +83,7 @@ def save_draft(assignment_uid: str, case_uid: str, values: ReportFields, *, sess
 
 def _check_complete(report: Report, changes: dict[str, Any]) -> None:
     """Checked on the draft plus the changes before either touches the row: a refusal writes nothing."""
+
     def get(name: str) -> Any:
         return changes[name] if name in changes else getattr(report, name)
 
@@ -85,24 +93,26 @@ def _check_complete(report: Report, changes: dict[str, Any]) -> None:
         if get("abnormal") and not (get("abnormality") or get("principal_diagnosis")):
             raise DomainError(ErrorCode.INVALID_INPUT, "name the abnormality", field="abnormality")
     elif not (get("observations") or get("principal_diagnosis")):
-        raise DomainError(ErrorCode.INVALID_INPUT, "a report needs observations or a diagnosis",
-                          field="observations")
+        raise DomainError(ErrorCode.INVALID_INPUT, "a report needs observations or a diagnosis", field="observations")
 
 
 def _claim(session: Session, report: Report) -> None:
     """Move a stored draft to submitted only if it still is a draft: a racing second submit loses here."""
     if not sa.inspect(report).persistent:
         return
-    claimed = session.execute(sa.update(Report).where(col(Report.uid) == report.uid,
-                                                      col(Report.status) == ReportStatus.DRAFT.value)
-                              .values(status=ReportStatus.SUBMITTED.value))
+    claimed = session.execute(
+        sa.update(Report)
+        .where(col(Report.uid) == report.uid, col(Report.status) == ReportStatus.DRAFT.value)
+        .values(status=ReportStatus.SUBMITTED.value)
+    )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
         raise DomainError(ErrorCode.INVALID_TRANSITION, "this report is already submitted", field="case")
 
 
-def submit_report(assignment_uid: str, case_uid: str, values: ReportFields, *, session: Session,
-                  principal: Principal) -> Report:
+def submit_report(
+    assignment_uid: str, case_uid: str, values: ReportFields, *, session: Session, principal: Principal
+) -> Report:
     """Submit (from a draft or directly); rapid-reporting answers are marked now, against the pinned version."""
     report = _report_for(session, _item(session, principal, assignment_uid, case_uid), principal)
     changes = cleaned(values)
@@ -115,8 +125,9 @@ def submit_report(assignment_uid: str, case_uid: str, values: ReportFields, *, s
     over_called: tuple[str, ...] = ()
     if report.mode == WorklistMode.RAPID_REPORTING.value:
         data = get_version(session, case_uid, report.case_version).data
-        mark = mark_rapid(bool(report.abnormal), report.abnormality or report.principal_diagnosis, report.site,
-                          data, session=session)
+        mark = mark_rapid(
+            bool(report.abnormal), report.abnormality or report.principal_diagnosis, report.site, data, session=session
+        )
         report.normal_correct, report.abnormality_correct = mark.normal_correct, mark.abnormality_correct
         report.auto_correct, over_called = mark.correct, mark.over_calls
     report.status, report.submitted_at, report.over_time = ReportStatus.SUBMITTED.value, now, over_time
@@ -126,8 +137,17 @@ def submit_report(assignment_uid: str, case_uid: str, values: ReportFields, *, s
     except IntegrityError as exc:  # a concurrent first submit inserted the report first
         session.rollback()
         raise DomainError(ErrorCode.INVALID_TRANSITION, "this report is already submitted", field="case") from exc
-    audit.record(session, principal, "report.submit", "report", report.uid, case=case_uid,
-                 version=report.case_version, auto_correct=report.auto_correct, over_calls=list(over_called))
+    audit.record(
+        session,
+        principal,
+        "report.submit",
+        "report",
+        report.uid,
+        case=case_uid,
+        version=report.case_version,
+        auto_correct=report.auto_correct,
+        over_calls=list(over_called),
+    )
     events.emit(session, events.ReportSubmitted(report.uid, assignment_uid, case_uid, report.trainee_uid))
     session.commit()
     return report
@@ -151,8 +171,12 @@ def reports_of(session: Session, assignment_uids: list[str]) -> dict[tuple[str, 
     return {(r.assignment_uid, r.case_uid): r for r in session.exec(stmt)}
 
 
-def readable_reports(session: Session, assignment_uids: list[str], *,
-                     principal: Principal) -> dict[tuple[str, str], Report]:
+def readable_reports(
+    session: Session, assignment_uids: list[str], *, principal: Principal
+) -> dict[tuple[str, str], Report]:
     """reports_of as `principal` may read them (the rule of get_report): a draft is its author's alone."""
-    return {key: r for key, r in reports_of(session, assignment_uids).items()
-            if r.trainee_uid == principal.user_id or r.status == ReportStatus.SUBMITTED.value}
+    return {
+        key: r
+        for key, r in reports_of(session, assignment_uids).items()
+        if r.trainee_uid == principal.user_id or r.status == ReportStatus.SUBMITTED.value
+    }

@@ -33,4 +33,3 @@ def check_sections(sections: dict[str, int]) -> dict[str, int]:
             raise DomainError(ErrorCode.INVALID_INPUT, f"unknown rubric section {name}", field="sections")
         check_score(score, field="sections")
     return dict(sections)
-

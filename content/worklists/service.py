@@ -21,6 +21,7 @@ from content.worklists.validated import checked_cases
 @dataclass(frozen=True)
 class WorklistSpec:
     """What a worklist is made of: title, mode, cases in order and instructions."""
+
     title: str
     mode: str
     case_uids: tuple[str, ...]
@@ -39,14 +40,22 @@ def _check(spec: WorklistSpec) -> WorklistSpec:
     if spec.time_limit_minutes is not None and not 1 <= spec.time_limit_minutes <= 24 * 60:
         raise DomainError(ErrorCode.INVALID_INPUT, "time limit of 1 to 1440 minutes", field="timeLimitMinutes")
     if spec.late_answers not in {r.value for r in LateAnswers}:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"late answers are FLAG or REFUSE, not {spec.late_answers!r}",
-                          field="lateAnswers")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, f"late answers are FLAG or REFUSE, not {spec.late_answers!r}", field="lateAnswers"
+        )
     if len(spec.instructions) > 20_000:
         raise DomainError(ErrorCode.INVALID_INPUT, "instructions up to 20000 characters", field="instructions")
     if not spec.case_uids:
         raise DomainError(ErrorCode.INVALID_INPUT, "a worklist needs at least one case", field="cases")
-    return WorklistSpec(title, spec.mode, tuple(spec.case_uids), spec.instructions.strip(),
-                        spec.time_limit_minutes, spec.cohort_uid, spec.late_answers)
+    return WorklistSpec(
+        title,
+        spec.mode,
+        tuple(spec.case_uids),
+        spec.instructions.strip(),
+        spec.time_limit_minutes,
+        spec.cohort_uid,
+        spec.late_answers,
+    )
 
 
 def _folder(session: Session, spec: WorklistSpec, principal: Principal) -> str:
@@ -75,13 +84,26 @@ def _set_items(session: Session, worklist: Worklist, case_uids: Sequence[str]) -
         session.add(WorklistItem(worklist_uid=worklist.uid, case_uid=uid, position=position))
 
 
-def _snapshot(session: Session, worklist: Worklist, case_uids: Sequence[str], principal: Principal,
-              comment: str) -> None:
-    data = {"title": worklist.title, "instructions": worklist.instructions, "mode": worklist.mode,
-            "time_limit_minutes": worklist.time_limit_minutes, "late_answers": worklist.late_answers,
-            "case_uids": list(case_uids)}
-    session.add(WorklistVersion(worklist_uid=worklist.uid, version=worklist.version,
-                                author_uid=principal.user_id, comment=comment, data=data))
+def _snapshot(
+    session: Session, worklist: Worklist, case_uids: Sequence[str], principal: Principal, comment: str
+) -> None:
+    data = {
+        "title": worklist.title,
+        "instructions": worklist.instructions,
+        "mode": worklist.mode,
+        "time_limit_minutes": worklist.time_limit_minutes,
+        "late_answers": worklist.late_answers,
+        "case_uids": list(case_uids),
+    }
+    session.add(
+        WorklistVersion(
+            worklist_uid=worklist.uid,
+            version=worklist.version,
+            author_uid=principal.user_id,
+            comment=comment,
+            data=data,
+        )
+    )
 
 
 def create_worklist(spec: WorklistSpec, *, session: Session, principal: Principal) -> Worklist:
@@ -90,15 +112,21 @@ def create_worklist(spec: WorklistSpec, *, session: Session, principal: Principa
     spec = _check(spec)
     checked_cases(session, spec.case_uids)
     path = _free_path(session, f"{_folder(session, spec, principal)}/{slugify(spec.title)}")
-    worklist = Worklist(path=path, title=spec.title, instructions=spec.instructions, mode=spec.mode,
-                        time_limit_minutes=spec.time_limit_minutes, cohort_uid=spec.cohort_uid,
-                        late_answers=spec.late_answers, creator_id=principal.user_id)
+    worklist = Worklist(
+        path=path,
+        title=spec.title,
+        instructions=spec.instructions,
+        mode=spec.mode,
+        time_limit_minutes=spec.time_limit_minutes,
+        cohort_uid=spec.cohort_uid,
+        late_answers=spec.late_answers,
+        creator_id=principal.user_id,
+    )
     session.add(worklist)
     session.flush()
     _set_items(session, worklist, spec.case_uids)
     _snapshot(session, worklist, spec.case_uids, principal, "created")
-    audit.record(session, principal, "worklist.create", "worklist", worklist.uid, path=path,
-                 cases=len(spec.case_uids))
+    audit.record(session, principal, "worklist.create", "worklist", worklist.uid, path=path, cases=len(spec.case_uids))
     session.commit()
     return worklist
 
@@ -114,8 +142,11 @@ def get_worklist(uid: str, *, session: Session, principal: Principal) -> Worklis
 
 def case_uids_of(session: Session, worklist_uid: str) -> list[str]:
     """The cases of a worklist, in order."""
-    stmt = (select(WorklistItem.case_uid).where(WorklistItem.worklist_uid == worklist_uid)
-            .order_by(col(WorklistItem.position)))
+    stmt = (
+        select(WorklistItem.case_uid)
+        .where(WorklistItem.worklist_uid == worklist_uid)
+        .order_by(col(WorklistItem.position))
+    )
     return list(session.exec(stmt))
 
 
@@ -127,22 +158,34 @@ def list_worklists(*, session: Session, principal: Principal) -> list[Worklist]:
 
 def _claim_version(session: Session, worklist: Worklist, expected_version: int) -> None:
     """Optimistic concurrency: only one of two racing saves moves the version on; the other conflicts."""
-    moved = session.execute(sa.update(Worklist).where(col(Worklist.uid) == worklist.uid,
-                                                      col(Worklist.version) == expected_version)
-                            .values(version=expected_version + 1))
+    moved = session.execute(
+        sa.update(Worklist)
+        .where(col(Worklist.uid) == worklist.uid, col(Worklist.version) == expected_version)
+        .values(version=expected_version + 1)
+    )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
-        raise DomainError(ErrorCode.VERSION_CONFLICT, "someone saved this worklist in the meantime",
-                          field="expectedVersion")
+        raise DomainError(
+            ErrorCode.VERSION_CONFLICT, "someone saved this worklist in the meantime", field="expectedVersion"
+        )
     worklist.version = expected_version + 1
 
 
-def update_worklist(uid: str, *, expected_version: int, spec: WorklistSpec, comment: str = "",
-                    session: Session, principal: Principal) -> Worklist:
+def update_worklist(
+    uid: str, *, expected_version: int, spec: WorklistSpec, comment: str = "", session: Session, principal: Principal
+) -> Worklist:
     """Replace title, instructions, limit and cases (in order); assignments already made keep theirs."""
     worklist = get_worklist(uid, session=session, principal=principal)
-    spec = _check(WorklistSpec(spec.title, worklist.mode, spec.case_uids, spec.instructions,
-                               spec.time_limit_minutes, late_answers=spec.late_answers))
+    spec = _check(
+        WorklistSpec(
+            spec.title,
+            worklist.mode,
+            spec.case_uids,
+            spec.instructions,
+            spec.time_limit_minutes,
+            late_answers=spec.late_answers,
+        )
+    )
     checked_cases(session, spec.case_uids)
     _claim_version(session, worklist, expected_version)
     worklist.title, worklist.instructions = spec.title, spec.instructions
@@ -155,16 +198,24 @@ def update_worklist(uid: str, *, expected_version: int, spec: WorklistSpec, comm
     return worklist
 
 
-def reorder_worklist(uid: str, *, expected_version: int, case_uids: Sequence[str], session: Session,
-                     principal: Principal) -> Worklist:
+def reorder_worklist(
+    uid: str, *, expected_version: int, case_uids: Sequence[str], session: Session, principal: Principal
+) -> Worklist:
     """A new order of the same cases (a permutation; anything else is refused)."""
     worklist = get_worklist(uid, session=session, principal=principal)
     if sorted(case_uids) != sorted(case_uids_of(session, uid)):
         raise DomainError(ErrorCode.INVALID_INPUT, "give every case of the worklist exactly once", field="cases")
-    spec = WorklistSpec(worklist.title, worklist.mode, tuple(case_uids), worklist.instructions,
-                        worklist.time_limit_minutes, late_answers=worklist.late_answers)
-    return update_worklist(uid, expected_version=expected_version, spec=spec, comment="reordered",
-                           session=session, principal=principal)
+    spec = WorklistSpec(
+        worklist.title,
+        worklist.mode,
+        tuple(case_uids),
+        worklist.instructions,
+        worklist.time_limit_minutes,
+        late_answers=worklist.late_answers,
+    )
+    return update_worklist(
+        uid, expected_version=expected_version, spec=spec, comment="reordered", session=session, principal=principal
+    )
 
 
 def worklist_versions(uid: str, *, session: Session, principal: Principal) -> list[WorklistVersion]:

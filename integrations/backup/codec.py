@@ -73,8 +73,10 @@ def decode_row(line: str, kinds: Mapping[str, Kind]) -> dict[str, Any]:
     raw = json.loads(line)
     if not isinstance(raw, dict) or set(raw) != set(kinds):
         raise ValueError("the row's columns differ from the table's")
-    return {name: (value if value is None or kinds[name] not in _DECODE else _DECODE[kinds[name]](value))
-            for name, value in raw.items()}
+    return {
+        name: (value if value is None or kinds[name] not in _DECODE else _DECODE[kinds[name]](value))
+        for name, value in raw.items()
+    }
 
 
 def table_kinds(table: sa.Table) -> dict[str, Kind]:

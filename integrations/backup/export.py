@@ -44,8 +44,10 @@ def exported_tables(conn: Connection, *, derived: frozenset[str]) -> list[sa.Tab
     present = set(sa.inspect(conn).get_table_names())
     unknown = sorted(present - set(metadata.tables) - derived)
     if unknown:
-        raise refuse(f"table(s) {', '.join(unknown)} are in the database but not in content.tables; "
-                     "the export would leave them out")
+        raise refuse(
+            f"table(s) {', '.join(unknown)} are in the database but not in content.tables; "
+            "the export would leave them out"
+        )
     return [t for t in metadata.sorted_tables if t.name in present]
 
 
@@ -93,9 +95,16 @@ def _prepare(out_dir: Path) -> Path:
     return work
 
 
-def export_repository(out_dir: Path, *, engine: Engine, media_root: Path, revision: str | None,
-                      derived: frozenset[str] = frozenset({"alembic_version"}), key_id: str | None = None,
-                      tables: Sequence[sa.Table] | None = None) -> Manifest:
+def export_repository(
+    out_dir: Path,
+    *,
+    engine: Engine,
+    media_root: Path,
+    revision: str | None,
+    derived: frozenset[str] = frozenset({"alembic_version"}),
+    key_id: str | None = None,
+    tables: Sequence[sa.Table] | None = None,
+) -> Manifest:
     """Write the whole repository to `out_dir` (new or empty); it appears only once complete.
 
     Takes the engine rather than a session: the export needs a connection of its own with a
@@ -103,8 +112,12 @@ def export_repository(out_dir: Path, *, engine: Engine, media_root: Path, revisi
     """
     work = _prepare(out_dir)
     try:
-        manifest = Manifest(alembic_revision=revision, source_dialect=engine.dialect.name,
-                            created=datetime.now(UTC).isoformat(), key_id=key_id)
+        manifest = Manifest(
+            alembic_revision=revision,
+            source_dialect=engine.dialect.name,
+            created=datetime.now(UTC).isoformat(),
+            key_id=key_id,
+        )
         with snapshot(engine) as conn:
             for table in tables if tables is not None else exported_tables(conn, derived=derived):
                 rel = table_file(table.name)

@@ -64,11 +64,14 @@ class Manifest:
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             raise refuse(f"{path} is not a Lightbox export manifest")
         if raw.get("format_version") != FORMAT_VERSION:
-            raise refuse(f"export format version {raw.get('format_version')!r} is not supported "
-                         f"(this Lightbox reads version {FORMAT_VERSION})")
+            raise refuse(
+                f"export format version {raw.get('format_version')!r} is not supported "
+                f"(this Lightbox reads version {FORMAT_VERSION})"
+            )
         try:
             return cls(
-                alembic_revision=raw["alembic_revision"], source_dialect=str(raw["source_dialect"]),
+                alembic_revision=raw["alembic_revision"],
+                source_dialect=str(raw["source_dialect"]),
                 created=str(raw["created"]),
                 tables=[TableEntry(str(t["name"]), int(t["rows"]), dict(t["columns"])) for t in raw["tables"]],
                 files={str(p): FileEntry(str(f["sha256"]), int(f["bytes"])) for p, f in raw["files"].items()},

@@ -94,7 +94,7 @@ def _copy_media(folder: Path, manifest: Manifest, media_root: Path, created: lis
     for rel, want in sorted(manifest.files.items()):
         if not rel.startswith(f"{MEDIA_DIR}/"):
             continue
-        target = media_root / rel[len(MEDIA_DIR) + 1:]
+        target = media_root / rel[len(MEDIA_DIR) + 1 :]
         if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == want.sha256:
             continue  # content-addressed: the same blob is already there
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -118,8 +118,9 @@ def _copy_media(folder: Path, manifest: Manifest, media_root: Path, created: lis
             created.append(target)
 
 
-def restore_repository(folder: Path, *, engine: Engine, media_root: Path, revision: str | None,
-                       force: bool = False) -> Manifest:
+def restore_repository(
+    folder: Path, *, engine: Engine, media_root: Path, revision: str | None, force: bool = False
+) -> Manifest:
     """Load an export into an empty database at the export's schema revision (or, with `force`, empty it).
 
     Nothing is written unless the whole export verifies; the rows land in one transaction, and
@@ -136,8 +137,10 @@ def restore_repository(folder: Path, *, engine: Engine, media_root: Path, revisi
         with engine.begin() as conn:
             occupied = _occupied(conn, tables)
             if occupied and not force:
-                raise refuse(f"the database is not empty ({', '.join(occupied[:5])} hold rows); "
-                             "restore into a new database, or pass --force to replace its content")
+                raise refuse(
+                    f"the database is not empty ({', '.join(occupied[:5])} hold rows); "
+                    "restore into a new database, or pass --force to replace its content"
+                )
             if occupied:
                 _truncate(conn, tables)
             _load(conn, folder, manifest)

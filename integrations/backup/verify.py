@@ -16,8 +16,12 @@ _CHUNK = 1 << 20
 
 def _safe(rel: str) -> bool:
     parts = PurePosixPath(rel).parts
-    return (not PurePosixPath(rel).is_absolute() and len(parts) >= 2 and parts[0] in (TABLES_DIR, MEDIA_DIR)
-            and ".." not in parts)
+    return (
+        not PurePosixPath(rel).is_absolute()
+        and len(parts) >= 2
+        and parts[0] in (TABLES_DIR, MEDIA_DIR)
+        and ".." not in parts
+    )
 
 
 def _digest(path: Path) -> tuple[str, int, int]:
@@ -75,8 +79,10 @@ def verify_export(folder: Path, *, revision: str | None) -> Manifest:
     if revision is None:
         raise refuse("the target database has no schema; run `lightbox migrate` first")
     if manifest.alembic_revision != revision:
-        raise refuse(f"the export is at schema revision {manifest.alembic_revision}, the database at {revision}; "
-                     "restore into a database at the export's revision, then migrate")
+        raise refuse(
+            f"the export is at schema revision {manifest.alembic_revision}, the database at {revision}; "
+            "restore into a database at the export's revision, then migrate"
+        )
     _check_tables(manifest, _check_files(folder, manifest))
     return manifest
 

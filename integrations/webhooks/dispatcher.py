@@ -31,8 +31,12 @@ from schema.core.ids import to_global_id
 log = logging.getLogger(__name__)
 
 Sessions = Callable[[], AbstractContextManager[Session]]
-WAKE_ON: tuple[type, ...] = (events.CaseTransitioned, events.WorklistAssigned, events.ReportSubmitted,
-                             events.WebhooksDue)
+WAKE_ON: tuple[type, ...] = (
+    events.CaseTransitioned,
+    events.WorklistAssigned,
+    events.ReportSubmitted,
+    events.WebhooksDue,
+)
 USER_AGENT = "Lightbox-Webhooks/1"
 
 
@@ -71,8 +75,9 @@ class WebhookDispatcher:
         self.server_key = server_key
         self.key_id = keys.key_id(server_key)
         self.config = config or DispatchConfig()
-        self._client = httpx.Client(timeout=self.config.timeout_seconds, follow_redirects=False,
-                                    headers={"user-agent": USER_AGENT})
+        self._client = httpx.Client(
+            timeout=self.config.timeout_seconds, follow_redirects=False, headers={"user-agent": USER_AGENT}
+        )
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
@@ -106,8 +111,9 @@ class WebhookDispatcher:
         if sub is None or not sub.active:
             outcome = sender.Outcome(None, "not sent: subscription deleted", 0)
         elif sub.key_id != self.key_id:
-            outcome = sender.Outcome(None, "not sent: the server's secret key changed since the subscription "
-                                           "was made; subscribe again", 0)
+            outcome = sender.Outcome(
+                None, "not sent: the server's secret key changed since the subscription was made; subscribe again", 0
+            )
         else:
             outcome = self._post(sub, delivery, number)
         now = utcnow()
@@ -117,21 +123,28 @@ class WebhookDispatcher:
             state, next_at = DeliveryState.FAILED, None
         else:
             state, next_at = DeliveryState.PENDING, now + timedelta(seconds=self.config.backoff(number))
-        attempt = WebhookAttempt(delivery_uid=delivery.uid, number=number, at=now, status_code=outcome.status_code,
-                                 error=outcome.error, duration_ms=outcome.duration_ms)
+        attempt = WebhookAttempt(
+            delivery_uid=delivery.uid,
+            number=number,
+            at=now,
+            status_code=outcome.status_code,
+            error=outcome.error,
+            duration_ms=outcome.duration_ms,
+        )
         if not claims.finish(session, delivery, token=token, attempt=attempt, state=state, next_attempt_at=next_at):
             log.warning("webhook delivery %s: the claim ran out before the attempt was recorded", delivery.uid)
 
     def _post(self, sub: WebhookSubscription, delivery: WebhookDelivery, number: int) -> sender.Outcome:
         body = body_of(delivery)
         secret = keys.derive_secret(self.server_key, sub.uid, sub.secret_salt)
-        headers = {"content-type": "application/json",
-                   signing.HEADER: signing.signature_header(secret, body, timestamp=int(time.time())),
-                   "Lightbox-Event": delivery.event_type,
-                   "Lightbox-Delivery": to_global_id("WebhookDelivery", delivery.uid),
-                   "Lightbox-Attempt": str(number)}
-        return sender.post(self._client, sub.url, body, headers,
-                           policy=self.config.targets)
+        headers = {
+            "content-type": "application/json",
+            signing.HEADER: signing.signature_header(secret, body, timestamp=int(time.time())),
+            "Lightbox-Event": delivery.event_type,
+            "Lightbox-Delivery": to_global_id("WebhookDelivery", delivery.uid),
+            "Lightbox-Attempt": str(number),
+        }
+        return sender.post(self._client, sub.url, body, headers, policy=self.config.targets)
 
     # -- the thread ----------------------------------------------------------------------------
 

@@ -29,8 +29,7 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def post(client: httpx.Client, url: str, body: bytes, headers: dict[str, str], *,
-         policy: TargetPolicy) -> Outcome:
+def post(client: httpx.Client, url: str, body: bytes, headers: dict[str, str], *, policy: TargetPolicy) -> Outcome:
     start = time.monotonic()
 
     def elapsed() -> int:

@@ -10,11 +10,13 @@ MAX_ROLES = 10
 @strawberry.input(description="A new person.")
 class CreateUserInput:
     username: str = strawberry.field(description="Login name: 2-64 of a-z 0-9 . _ - (stored lower-case).")
-    display_name: str | None = strawberry.field(default=None, description="Name shown to others (the username "
-                                                                             "when not given).")
+    display_name: str | None = strawberry.field(
+        default=None, description="Name shown to others (the username when not given)."
+    )
     roles: list[str] = strawberry.field(description="Global roles, at least one (at most 10 entries).")
     password: str | None = strawberry.field(
-        default=None, description="At least 8 characters; when null a random one is generated and returned once.")
+        default=None, description="At least 8 characters; when null a random one is generated and returned once."
+    )
 
 
 @strawberry.input(description="Change a person; only the fields given change.")
@@ -22,9 +24,11 @@ class UpdateUserInput:
     id: strawberry.ID = strawberry.field(description="The person.")
     display_name: str | None = strawberry.field(default=strawberry.UNSET, description="New name shown to others.")
     roles: list[str] | None = strawberry.field(
-        default=strawberry.UNSET, description="The whole new set of global roles (at most 10 entries).")
+        default=strawberry.UNSET, description="The whole new set of global roles (at most 10 entries)."
+    )
     active: bool | None = strawberry.field(
-        default=strawberry.UNSET, description="false stops the account signing in and its API tokens at once.")
+        default=strawberry.UNSET, description="false stops the account signing in and its API tokens at once."
+    )
 
 
 @strawberry.input(description="A new cohort.")
@@ -56,7 +60,8 @@ class CreateApiTokenInput:
     name: str = strawberry.field(description="What the token is for, 1 to 200 characters.")
     scope: str = strawberry.field(description="read or write.")
     collection: strawberry.ID | None = strawberry.field(
-        default=None, description="Confine the token to this collection and everything under it.")
+        default=None, description="Confine the token to this collection and everything under it."
+    )
 
 
 @strawberry.input(description="Revoke an API token (a person's or a partner's).")

@@ -54,8 +54,10 @@ class LocalRoleGrant:
         return LocalRoleGrant(row=row, id=strawberry.ID(to_global_id("LocalRoleGrant", row.uid)), role=row.role)
 
 
-@strawberry.type(description="An API token: what it is called and may do. The token itself is shown once, "
-                             "when it is made; only its hash is kept, and never shown.")
+@strawberry.type(
+    description="An API token: what it is called and may do. The token itself is shown once, "
+    "when it is made; only its hash is kept, and never shown."
+)
 class ApiToken(Node):
     row: strawberry.Private[ApiTokenRow]
     name: str = strawberry.field(description="What the token is for, e.g. the system using it.")
@@ -81,16 +83,24 @@ class ApiToken(Node):
     def of(row: ApiTokenRow, ctx: Context) -> ApiToken:
         ctx.loaders.collections.want([row.collection_uid])
         ctx.loaders.partners.want([row.partner_uid])
-        return ApiToken(row=row, id=strawberry.ID(to_global_id("ApiToken", row.uid)), name=row.name,
-                        prefix=row.prefix, scope=row.scope, created_at=row.created, last_used=row.last_used,
-                        revoked=row.revoked)
+        return ApiToken(
+            row=row,
+            id=strawberry.ID(to_global_id("ApiToken", row.uid)),
+            name=row.name,
+            prefix=row.prefix,
+            scope=row.scope,
+            created_at=row.created,
+            last_used=row.last_used,
+            revoked=row.revoked,
+        )
 
 
 @strawberry.type(description="Result of createUser or updateUser.")
 class UserPayload:
     user: User | None = strawberry.field(description="The person after the change.")
     password: str | None = strawberry.field(
-        description="The generated password, returned this once when createUser was given none; else null.")
+        description="The generated password, returned this once when createUser was given none; else null."
+    )
     errors: list[Error] = strawberry.field(description="Why it failed.")
 
 
@@ -109,6 +119,7 @@ class LocalRolePayload:
 @strawberry.type(description="Result of createApiToken or revokeApiToken.")
 class ApiTokenPayload:
     token: str | None = strawberry.field(
-        description="The bearer token, shown this once by createApiToken (only its hash is kept); else null.")
+        description="The bearer token, shown this once by createApiToken (only its hash is kept); else null."
+    )
     api_token: ApiToken | None = strawberry.field(description="The token's record after the change.")
     errors: list[Error] = strawberry.field(description="Why it failed.")

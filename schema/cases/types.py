@@ -58,7 +58,8 @@ class Provenance:
     licence: str = strawberry.field(description="Licence of the version shown, e.g. CC-BY-NC-4.0.")
     collection: Collection | None = strawberry.field(description="The contributing collection.")
     validated_by: str | None = strawberry.field(
-        description="Display name of whoever validated the published version; null if never validated.")
+        description="Display name of whoever validated the published version; null if never validated."
+    )
     validated_at: datetime | None = strawberry.field(description="When the published version was validated.")
 
 
@@ -123,8 +124,10 @@ class Case(Node):
         row = info.context.loaders.users.get(self.row.creator_id)
         return Person(display_name=row.display_name) if row else None
 
-    @strawberry.field(description="Key images of the version shown, in order; null while the case is blind "
-                                  "to the caller (they point at the answer).")
+    @strawberry.field(
+        description="Key images of the version shown, in order; null while the case is blind "
+        "to the caller (they point at the answer)."
+    )
     def key_images(self, info: Info[Context, None]) -> list[Instance] | None:
         uids = self._get("key_images")
         if uids is None:
@@ -133,27 +136,35 @@ class Case(Node):
         rows = key_instances(uids, session=ctx.session, principal=ctx.principal, case=self.row)
         return [Instance.of(r) for r in rows]
 
-    @strawberry.field(description="DICOM studies of the version shown (its image set), de-identified, "
-                                  "as the caller may see them.")
+    @strawberry.field(
+        description="DICOM studies of the version shown (its image set), de-identified, as the caller may see them."
+    )
     def studies(self, info: Info[Context, None]) -> list[Study]:
         ctx = info.context
-        views = case_images([self.row], session=ctx.session, principal=ctx.principal,
-                            versions={self.row.uid: self.version})[self.row.uid]
+        views = case_images(
+            [self.row], session=ctx.session, principal=ctx.principal, versions={self.row.uid: self.version}
+        )[self.row.uid]
         # A study or series description ("CT head - stroke protocol") can name the answer of a blind case.
         blind = self.row.uid in ctx.blinded_cases()
-        return [Study(id=strawberry.ID(to_global_id("Study", v.study.uid)),
-                      description=shown_text("StudyDescription", v.study.description, blind=blind),
-                      modality=v.study.modality,
-                      study_date=v.study.study_date.isoformat() if v.study.study_date else None,
-                      series=[Series.of(s, blind=blind) for s in v.series]) for v in views]
+        return [
+            Study(
+                id=strawberry.ID(to_global_id("Study", v.study.uid)),
+                description=shown_text("StudyDescription", v.study.description, blind=blind),
+                modality=v.study.modality,
+                study_date=v.study.study_date.isoformat() if v.study.study_date else None,
+                series=[Series.of(s, blind=blind) for s in v.series],
+            )
+            for v in views
+        ]
 
     @strawberry.field(description="Thumbnail of the case's key image series (or its first series).")
     def thumbnail_url(self, info: Info[Context, None]) -> str | None:
         ctx = info.context
         if self.version != shown_version(ctx.principal, self.row):
             # An assignment's pinned version: the thumbnail comes from its own image set.
-            series = thumbnail_series([self.row], session=ctx.session, principal=ctx.principal,
-                                      versions={self.row.uid: self.version})[self.row.uid]
+            series = thumbnail_series(
+                [self.row], session=ctx.session, principal=ctx.principal, versions={self.row.uid: self.version}
+            )[self.row.uid]
             return thumbnail_url(series) if series is not None else None
         loaders = ctx.loaders
         loaders.case_rows.setdefault(self.row.uid, self.row)
@@ -170,9 +181,16 @@ class Case(Node):
         out = []
         for r in rows:
             author = ctx.loaders.users.get(r.author_uid)
-            out.append(CaseVersion(version=r.version, state=CaseState(r.state), created_at=r.created,
-                                   author=Person(display_name=author.display_name) if author else None,
-                                   comment=r.comment, changed_fields=list(r.changed_fields)))
+            out.append(
+                CaseVersion(
+                    version=r.version,
+                    state=CaseState(r.state),
+                    created_at=r.created,
+                    author=Person(display_name=author.display_name) if author else None,
+                    comment=r.comment,
+                    changed_fields=list(r.changed_fields),
+                )
+            )
         return out
 
     @strawberry.field(description="The audit trail of the case (editors only), oldest first.")
@@ -182,8 +200,10 @@ class Case(Node):
         ctx = info.context
         if not may(ctx.principal, Permission.VIEW_HISTORY, self.row):
             return None
-        return [AuditEntry(at=e.at, actor=e.actor_name, action=e.action, comment=e.detail.get("comment"))
-                for e in trail(ctx.session, self.row.uid)]
+        return [
+            AuditEntry(at=e.at, actor=e.actor_name, action=e.action, comment=e.detail.get("comment"))
+            for e in trail(ctx.session, self.row.uid)
+        ]
 
     @strawberry.field(description="Transitions this caller may make now.")
     def available_transitions(self, info: Info[Context, None]) -> list[str]:
@@ -207,13 +227,17 @@ class Case(Node):
         snap = ctx.loaders.versions.get((self.row.uid, published)) if published else None
         validator = ctx.loaders.users.get(snap.validator_uid) if snap is not None else None
         collection = ctx.loaders.collections.get(self.row.collection_uid)
-        return Provenance(licence=self.licence, collection=Collection.of(collection) if collection else None,
-                          validated_by=validator.display_name if validator else None,
-                          validated_at=snap.created if snap is not None and snap.validator_uid else None)
+        return Provenance(
+            licence=self.licence,
+            collection=Collection.of(collection) if collection else None,
+            validated_by=validator.display_name if validator else None,
+            validated_at=snap.created if snap is not None and snap.validator_uid else None,
+        )
 
     @staticmethod
     def of(row: CaseRow, ctx: Context) -> Case | None:
         """The case as the caller may see it (content.cases.visibility): version, and answer if blind."""
+
         def snapshot(version: int) -> dict[str, Any] | None:
             snap = ctx.loaders.versions.get((row.uid, version))
             return dict(snap.data) if snap is not None else None
@@ -224,16 +248,32 @@ class Case(Node):
     @staticmethod
     def from_view(row: CaseRow, view: CaseView) -> Case:
         get = view.data.get
-        return Case(id=strawberry.ID(to_global_id("Case", row.uid)), row=row, data=view.data, uid=row.uid,
-                    path=view.path, state=CaseState(view.state), version=view.version,
-                    published_version=row.published_version, created_at=row.created, modified_at=row.modified,
-                    title=get("title"), clinical_history=get("clinical_history"), findings=get("findings"),
-                    diagnosis=get("diagnosis"), differential_diagnoses=get("differential_diagnoses"),
-                    discussion=get("discussion"), teaching_points=get("teaching_points"),
-                    difficulty=DifficultyLevel(get("difficulty")) if get("difficulty") else None,
-                    patient_age_band=get("patient_age_band"), patient_sex=get("patient_sex"),
-                    modalities=get("modalities") or [], body_regions=get("body_regions") or [],
-                    tags=get("tags"), licence=get("licence") or row.licence)
+        return Case(
+            id=strawberry.ID(to_global_id("Case", row.uid)),
+            row=row,
+            data=view.data,
+            uid=row.uid,
+            path=view.path,
+            state=CaseState(view.state),
+            version=view.version,
+            published_version=row.published_version,
+            created_at=row.created,
+            modified_at=row.modified,
+            title=get("title"),
+            clinical_history=get("clinical_history"),
+            findings=get("findings"),
+            diagnosis=get("diagnosis"),
+            differential_diagnoses=get("differential_diagnoses"),
+            discussion=get("discussion"),
+            teaching_points=get("teaching_points"),
+            difficulty=DifficultyLevel(get("difficulty")) if get("difficulty") else None,
+            patient_age_band=get("patient_age_band"),
+            patient_sex=get("patient_sex"),
+            modalities=get("modalities") or [],
+            body_regions=get("body_regions") or [],
+            tags=get("tags"),
+            licence=get("licence") or row.licence,
+        )
 
 
 def prime_cases(rows: list[CaseRow], ctx: Context) -> None:
@@ -249,6 +289,7 @@ def prime_cases(rows: list[CaseRow], ctx: Context) -> None:
 def pinned_case(row: CaseRow, version: int, *, blind: bool, label: str, ctx: Context) -> Case | None:
     """The pinned version for its assignee. Blind: answer fields are null and the title is `label`
     ("Case 2 of Chest list"), whatever else the caller could see of the case."""
+
     def snapshot(v: int) -> dict[str, Any] | None:
         snap = ctx.loaders.versions.get((row.uid, v))
         return dict(snap.data) if snap is not None else None

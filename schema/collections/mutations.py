@@ -20,11 +20,13 @@ class CollectionMutation:
     @strawberry.mutation(description="Create a collection.")
     @refusable(lambda errs: CollectionPayload(collection=None, errors=errs))
     def create_collection(
-            self, info: Info[Context, None],
-            input: Annotated[CreateCollectionInput, strawberry.argument(description="Create a collection.")],
+        self,
+        info: Info[Context, None],
+        input: Annotated[CreateCollectionInput, strawberry.argument(description="Create a collection.")],
     ) -> CollectionPayload:
         ctx = info.context
         parent = from_global_id(input.parent, "Collection", field="parent")[1] if input.parent else None
-        row = create_collection(title=input.title, parent_uid=parent, slug=input.slug, session=ctx.session,
-                                principal=ctx.principal)
+        row = create_collection(
+            title=input.title, parent_uid=parent, slug=input.slug, session=ctx.session, principal=ctx.principal
+        )
         return CollectionPayload(collection=Collection.of(row), errors=[])

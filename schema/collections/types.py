@@ -24,8 +24,9 @@ class Collection(Node):
     def parent(self, info: Info[Context, None]) -> Collection | None:
         row = info.context.loaders.collections.get(self.parent_uid)
         limits = info.context.principal.collection_limits()
-        if row is None or (limits is not None and not any(
-                row.path == p or row.path.startswith(p.rstrip("/") + "/") for p in limits)):
+        if row is None or (
+            limits is not None and not any(row.path == p or row.path.startswith(p.rstrip("/") + "/") for p in limits)
+        ):
             return None  # a token confined below a container does not learn what holds it
         return Collection.of(row)
 
@@ -35,14 +36,21 @@ class Collection(Node):
         if self.uid not in counts:
             from content.collections.service import visible_case_counts
 
-            counts.update(visible_case_counts([self.uid], session=info.context.session,
-                                              principal=info.context.principal))
+            counts.update(
+                visible_case_counts([self.uid], session=info.context.session, principal=info.context.principal)
+            )
         return counts.get(self.uid, 0)
 
     @staticmethod
     def of(row: CollectionRow) -> Collection:
-        return Collection(id=strawberry.ID(to_global_id("Collection", row.uid)), uid=row.uid,
-                          parent_uid=row.parent_uid, title=row.title, path=row.path, licence=row.licence)
+        return Collection(
+            id=strawberry.ID(to_global_id("Collection", row.uid)),
+            uid=row.uid,
+            parent_uid=row.parent_uid,
+            title=row.title,
+            path=row.path,
+            licence=row.licence,
+        )
 
 
 @strawberry.type(description="Result of createCollection.")

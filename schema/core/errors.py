@@ -35,6 +35,7 @@ def refusable(on_error: Callable[[list[Error]], Any]) -> Callable[[Callable[...,
 
     Put it under `@strawberry.mutation`; the resolver keeps its signature, so strawberry sees its arguments.
     """
+
     def wrap(resolver: Callable[..., P]) -> Callable[..., P]:
         info_at = list(inspect.signature(resolver).parameters).index("info")
 

@@ -52,10 +52,13 @@ class Loaders:
     def __init__(self, session: Session, principal: Principal) -> None:
         self.users: BatchLoader[str, User] = BatchLoader(lambda keys: users_by_uid(keys, session=session))
         self.curriculum: BatchLoader[str, CurriculumNode] = BatchLoader(
-            lambda keys: nodes_by_code(keys, session=session))
+            lambda keys: nodes_by_code(keys, session=session)
+        )
         self.collections: BatchLoader[str, Collection] = BatchLoader(
-            lambda keys: {c.uid: c for c in session.exec(select(Collection).where(col(Collection.uid).in_(keys)))})
+            lambda keys: {c.uid: c for c in session.exec(select(Collection).where(col(Collection.uid).in_(keys)))}
+        )
         self.versions = versions_loader(session)
+
         # Administration: a page of people primes their cohorts, a page of cohorts their members.
         # Each batch primes the next level for the whole batch, so nesting them stays one query a level.
         def user_cohorts(keys: set[str]) -> dict[str, list[Cohort]]:
@@ -71,14 +74,22 @@ class Loaders:
         self.user_cohorts: BatchLoader[str, list[Cohort]] = BatchLoader(user_cohorts)
         self.cohort_members: BatchLoader[str, list[User]] = BatchLoader(cohort_members)
         self.cohorts: BatchLoader[str, Cohort] = BatchLoader(
-            lambda keys: {c.uid: c for c in session.exec(select(Cohort).where(col(Cohort.uid).in_(keys)))})
+            lambda keys: {c.uid: c for c in session.exec(select(Cohort).where(col(Cohort.uid).in_(keys)))}
+        )
         self.partners: BatchLoader[str, Partner] = BatchLoader(
-            lambda keys: {p.uid: p for p in session.exec(select(Partner).where(col(Partner.uid).in_(keys)))})
+            lambda keys: {p.uid: p for p in session.exec(select(Partner).where(col(Partner.uid).in_(keys)))}
+        )
         # Case rows a page has loaded, for loaders whose answer depends on the case (permissions).
         self.case_rows: dict[str, Case] = {}
-        self.thumbnails: BatchLoader[str, Series] = BatchLoader(lambda keys: {
-            k: v for k, v in thumbnail_series([self.case_rows[k] for k in keys if k in self.case_rows],
-                                              session=session, principal=principal).items() if v is not None})
+        self.thumbnails: BatchLoader[str, Series] = BatchLoader(
+            lambda keys: {
+                k: v
+                for k, v in thumbnail_series(
+                    [self.case_rows[k] for k in keys if k in self.case_rows], session=session, principal=principal
+                ).items()
+                if v is not None
+            }
+        )
 
 
 def versions_loader(session: Session) -> BatchLoader[tuple[str, int], Any]:

@@ -26,32 +26,40 @@ class CurriculumQuery:
         info.context.loaders.curriculum.want(n.replaced_by for n, _ in counted)
         return [CurriculumNode.of(n, count) for n, count in counted]
 
-    @strawberry.field(description="Cases that still carry retired curriculum codes, for retagging "
-                                  "(trainers and validators); first at most 100.")
+    @strawberry.field(
+        description="Cases that still carry retired curriculum codes, for retagging "
+        "(trainers and validators); first at most 100."
+    )
     def retired_curriculum_tags(
-            self, info: Info[Context, None],
-            first: Annotated[int, strawberry.argument(description="How many cases, 1 to 100.")] = 50,
+        self,
+        info: Info[Context, None],
+        first: Annotated[int, strawberry.argument(description="How many cases, 1 to 100.")] = 50,
     ) -> RetiredCurriculumReport:
         ctx = info.context
         report = retired_report(first=first, session=ctx.session, principal=ctx.principal)
         prime_cases([e.case for e in report.entries], ctx)
         ctx.loaders.curriculum.want(c for e in report.entries for c in e.codes)
-        return RetiredCurriculumReport(total_count=report.total,
-                                       entries=[RetiredTagsEntry.of(e) for e in report.entries])
+        return RetiredCurriculumReport(
+            total_count=report.total, entries=[RetiredTagsEntry.of(e) for e in report.entries]
+        )
 
     @strawberry.field(description="Validated cases per curriculum node (rolled up) by modality, for the region.")
     def archive_coverage(self, info: Info[Context, None], root_code: RootArg = None) -> list[ArchiveCoverageNode]:
         ctx = info.context
-        return [ArchiveCoverageNode.of(n) for n in archive_coverage(root=root_code, session=ctx.session,
-                                                                     principal=ctx.principal)]
+        return [
+            ArchiveCoverageNode.of(n)
+            for n in archive_coverage(root=root_code, session=ctx.session, principal=ctx.principal)
+        ]
 
     @strawberry.field(description="Curriculum nodes with no validated case: what the trusts should collect.")
     def curriculum_gaps(
-            self, info: Info[Context, None],
-            root_code: RootArg = None,
-            core_only: Annotated[bool,
-                                 strawberry.argument(description="Only nodes expected of every trainee.")] = False,
+        self,
+        info: Info[Context, None],
+        root_code: RootArg = None,
+        core_only: Annotated[bool, strawberry.argument(description="Only nodes expected of every trainee.")] = False,
     ) -> list[CurriculumNode]:
         ctx = info.context
-        return [CurriculumNode.of(n, 0) for n in gap_list(root=root_code, core_only=core_only, session=ctx.session,
-                                                          principal=ctx.principal)]
+        return [
+            CurriculumNode.of(n, 0)
+            for n in gap_list(root=root_code, core_only=core_only, session=ctx.session, principal=ctx.principal)
+        ]

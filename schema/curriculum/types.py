@@ -28,7 +28,8 @@ class CurriculumNode:
     core: bool = strawberry.field(description="Expected of every trainee.")
     validated_case_count: int = strawberry.field(description="Validated cases the caller can see under it.")
     deprecated: bool = strawberry.field(
-        description="Retired: kept so old cases keep their tags, but no longer accepted on a case.")
+        description="Retired: kept so old cases keep their tags, but no longer accepted on a case."
+    )
     replaced_by_code: strawberry.Private[str | None]
 
     @strawberry.field(description="The code that replaces a retired one, if the curriculum names it.")
@@ -38,17 +39,27 @@ class CurriculumNode:
 
     @staticmethod
     def of(row: CurriculumRow, count: int = 0) -> CurriculumNode:
-        return CurriculumNode(code=row.code, title=row.title, depth=row.depth, parent_code=row.parent_code,
-                              plain_film=row.plain_film, cross_sectional=row.cross_sectional, acute=row.acute,
-                              core=row.core, validated_case_count=count, deprecated=row.deprecated,
-                              replaced_by_code=row.replaced_by)
+        return CurriculumNode(
+            code=row.code,
+            title=row.title,
+            depth=row.depth,
+            parent_code=row.parent_code,
+            plain_film=row.plain_film,
+            cross_sectional=row.cross_sectional,
+            acute=row.acute,
+            core=row.core,
+            validated_case_count=count,
+            deprecated=row.deprecated,
+            replaced_by_code=row.replaced_by,
+        )
 
 
 @strawberry.type(description="A case that still carries retired curriculum codes.")
 class RetiredTagsEntry:
     row: strawberry.Private[RetiredTags]
     awaiting_validation: bool = strawberry.field(
-        description="The working copy is retagged; the published version keeps the retired codes until validated.")
+        description="The working copy is retagged; the published version keeps the retired codes until validated."
+    )
 
     @strawberry.field(description="The case.")
     def case(self, info: Info[Context, None]) -> Annotated[Case, strawberry.lazy("schema.cases.types")] | None:
@@ -88,6 +99,10 @@ class ArchiveCoverageNode:
 
     @staticmethod
     def of(n: NodeCount) -> ArchiveCoverageNode:
-        return ArchiveCoverageNode(code=n.code, title=n.title, depth=n.depth,
-                                   validated_case_count=n.validated_case_count,
-                                   by_modality=[ModalityCount(modality=m, count=c) for m, c in n.by_modality.items()])
+        return ArchiveCoverageNode(
+            code=n.code,
+            title=n.title,
+            depth=n.depth,
+            validated_case_count=n.validated_case_count,
+            by_modality=[ModalityCount(modality=m, count=c) for m, c in n.by_modality.items()],
+        )

@@ -17,6 +17,7 @@ class DetachStudyInput:
 class SetKeyImagesInput:
     case: strawberry.ID = strawberry.field(description="The case.")
     instances: list[strawberry.ID] = strawberry.field(
-        description="Instances of the case's image set, in order; at most 100; empty clears them.")
+        description="Instances of the case's image set, in order; at most 100; empty clears them."
+    )
     expected_version: int = strawberry.field(description="The version edited; stale is VERSION_CONFLICT.")
     comment: str | None = strawberry.field(default=None, description="Why.")

@@ -20,19 +20,28 @@ from schema.core.pagination import PageInfo
 class Instance(Node):
     instance_number: int | None = strawberry.field(description="InstanceNumber.")
     rendered_url: str | None = strawberry.field(
-        description="URL of the rendered image; add size, frame, window or preset, format (contract/HTTP.md).")
+        description="URL of the rendered image; add size, frame, window or preset, format (contract/HTTP.md)."
+    )
     frame_count: int = strawberry.field(description="Frames in the instance (multi-frame images have more than 1).")
     rows: int | None = strawberry.field(description="Rows (image height in pixels).")
     columns: int | None = strawberry.field(description="Columns (image width in pixels).")
     quarantined: bool = strawberry.field(
-        description="Held for a person to check for burned-in text; only editors ever see such instances.")
+        description="Held for a person to check for burned-in text; only editors ever see such instances."
+    )
     quarantine_reason: str | None = strawberry.field(description="Why the instance is held.")
 
     @staticmethod
     def of(row: InstanceRow) -> Instance:
-        return Instance(id=strawberry.ID(to_global_id("Instance", row.uid)), instance_number=row.instance_number,
-                        rendered_url=rendered_url(row), frame_count=row.frames, rows=row.rows, columns=row.columns,
-                        quarantined=row.quarantined, quarantine_reason=row.quarantine_reason)
+        return Instance(
+            id=strawberry.ID(to_global_id("Instance", row.uid)),
+            instance_number=row.instance_number,
+            rendered_url=rendered_url(row),
+            frame_count=row.frames,
+            rows=row.rows,
+            columns=row.columns,
+            quarantined=row.quarantined,
+            quarantine_reason=row.quarantine_reason,
+        )
 
 
 @strawberry.type(description="An edge to an instance.")
@@ -60,9 +69,9 @@ class Series(Node):
 
     @strawberry.field(description="Instances in display order (geometry, then InstanceNumber); first at most 1000.")
     def instances(
-            self,
-            first: Annotated[int, strawberry.argument(description="How many instances, 1 to 1000.")] = 100,
-            after: Annotated[str | None, strawberry.argument(description="Cursor of the edge to start after.")] = None,
+        self,
+        first: Annotated[int, strawberry.argument(description="How many instances, 1 to 1000.")] = 100,
+        after: Annotated[str | None, strawberry.argument(description="Cursor of the edge to start after.")] = None,
     ) -> InstanceConnection:
         if not 1 <= first <= 1000:
             raise DomainError(ErrorCode.INVALID_INPUT, "first must be between 1 and 1000", field="first")
@@ -72,20 +81,29 @@ class Series(Node):
                 start = int(after) + 1
             except ValueError:
                 raise DomainError(ErrorCode.INVALID_INPUT, "unknown cursor", field="after") from None
-        chosen = self.rows[start:start + first]
+        chosen = self.rows[start : start + first]
         edges = [InstanceEdge(cursor=str(start + i), node=Instance.of(r)) for i, r in enumerate(chosen)]
-        return InstanceConnection(edges=edges, page_info=PageInfo.of(
-            [e.cursor for e in edges], has_next=start + len(chosen) < len(self.rows), after=after))
+        return InstanceConnection(
+            edges=edges,
+            page_info=PageInfo.of(
+                [e.cursor for e in edges], has_next=start + len(chosen) < len(self.rows), after=after
+            ),
+        )
 
     @staticmethod
     def of(view: SeriesView, *, blind: bool = False) -> Series:
         s = view.series
-        return Series(id=strawberry.ID(to_global_id("Series", s.uid)),
-                      description=shown_text("SeriesDescription", s.description, blind=blind),
-                      modality=s.modality, body_part=s.body_part, instance_count=len(view.instances),
-                      thumbnail_url=thumbnail_url(s) if view.previews_visible else None,
-                      preview_url=preview_url(s) if view.previews_visible else None,
-                      cine_url=cine_url(s) if view.previews_visible else None, rows=view.instances)
+        return Series(
+            id=strawberry.ID(to_global_id("Series", s.uid)),
+            description=shown_text("SeriesDescription", s.description, blind=blind),
+            modality=s.modality,
+            body_part=s.body_part,
+            instance_count=len(view.instances),
+            thumbnail_url=thumbnail_url(s) if view.previews_visible else None,
+            preview_url=preview_url(s) if view.previews_visible else None,
+            cine_url=cine_url(s) if view.previews_visible else None,
+            rows=view.instances,
+        )
 
 
 @strawberry.type(description="A DICOM study of a case (de-identified).")

@@ -24,7 +24,8 @@ class UpdatePartnerInput:
     contact: str | None = strawberry.field(default=strawberry.UNSET, description="New contact.")
     may_see_retired: bool | None = strawberry.field(default=strawberry.UNSET, description="Read retired cases.")
     collections: list[strawberry.ID] | None = strawberry.field(
-        default=strawberry.UNSET, description="The whole new set of collections (at most 100).")
+        default=strawberry.UNSET, description="The whole new set of collections (at most 100)."
+    )
 
 
 @strawberry.input(description="A new API token for a partner.")

@@ -26,9 +26,11 @@ class PartnerQuery:
 
     @strawberry.field(description="A partner (administrators), or without id the partner of the calling token.")
     def partner(
-            self, info: Info[Context, None],
-            id: Annotated[strawberry.ID | None,
-                          strawberry.argument(description="The partner; null: the token's own.")] = None,
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The partner; null: the token's own.")
+        ] = None,
     ) -> Partner | None:
         ctx = info.context
         try:

@@ -41,8 +41,14 @@ class Partner(Node):
     @staticmethod
     def of(row: PartnerRow, ctx: Context) -> Partner:
         ctx.extra.setdefault("partner_uids", set()).add(row.uid)
-        return Partner(id=strawberry.ID(to_global_id("Partner", row.uid)), uid=row.uid, name=row.name,
-                       contact=row.contact, may_see_retired=row.may_see_retired, created_at=row.created)
+        return Partner(
+            id=strawberry.ID(to_global_id("Partner", row.uid)),
+            uid=row.uid,
+            name=row.name,
+            contact=row.contact,
+            may_see_retired=row.may_see_retired,
+            created_at=row.created,
+        )
 
 
 @strawberry.type(description="Result of createPartner or updatePartner.")

@@ -20,5 +20,6 @@ class ReviewQuarantinedImageInput:
     instance: strawberry.ID = strawberry.field(description="The held image (QuarantinedImage.id).")
     action: QuarantineAction = strawberry.field(description="What to do with it.")  # type: ignore[valid-type]
     regions: list[RegionInput] | None = strawberry.field(
-        default=None, description="REDACT only: the rectangles to blank (at most 50).")
+        default=None, description="REDACT only: the rectangles to blank (at most 50)."
+    )
     comment: str | None = strawberry.field(default=None, description="A note for the audit trail.")

@@ -19,13 +19,14 @@ from schema.quarantine.types import ReviewQuarantinedImagePayload, instance_of
 
 @strawberry.type
 class QuarantineMutation:
-    @strawberry.mutation(description="End the hold on an image: RELEASE, REDACT (regions) or REJECT; "
-                                     "needs Edit on its case.")
+    @strawberry.mutation(
+        description="End the hold on an image: RELEASE, REDACT (regions) or REJECT; needs Edit on its case."
+    )
     @refusable(lambda errs: ReviewQuarantinedImagePayload(instance=None, errors=errs))
     def review_quarantined_image(
-            self, info: Info[Context, None],
-            input: Annotated[ReviewQuarantinedImageInput,
-                strawberry.argument(description="One review of a held image.")],
+        self,
+        info: Info[Context, None],
+        input: Annotated[ReviewQuarantinedImageInput, strawberry.argument(description="One review of a held image.")],
     ) -> ReviewQuarantinedImagePayload:
         ctx = info.context
         if ctx.store is None:  # only a context built without media (some tests) lacks it
@@ -35,6 +36,13 @@ class QuarantineMutation:
         if len(given) > MAX_REGIONS:  # capped before any work, as every input list is
             raise DomainError(ErrorCode.INVALID_INPUT, f"at most {MAX_REGIONS} regions", field="regions")
         regions = tuple(Region(r.x, r.y, r.width, r.height) for r in given)
-        row = review(uid, Action(input.action.value), regions, comment=input.comment or "",  # type: ignore[attr-defined]
-                     session=ctx.session, principal=ctx.principal, store=ctx.store)
+        row = review(
+            uid,
+            Action(input.action.value),  # type: ignore[attr-defined]
+            regions,
+            comment=input.comment or "",
+            session=ctx.session,
+            principal=ctx.principal,
+            store=ctx.store,
+        )
         return ReviewQuarantinedImagePayload(instance=instance_of(row), errors=[])

@@ -15,9 +15,14 @@ from schema.core.ids import to_global_id
 from schema.core.pagination import PageInfo
 from schema.imaging.types import Instance
 
-QuarantineAction = strawberry.enum(Action, name="QuarantineAction", description=(
-    "RELEASE keeps the pixels as they are; REDACT blanks the regions in every frame into a new "
-    "de-identified instance; REJECT removes the image."))
+QuarantineAction = strawberry.enum(
+    Action,
+    name="QuarantineAction",
+    description=(
+        "RELEASE keeps the pixels as they are; REDACT blanks the regions in every frame into a new "
+        "de-identified instance; REJECT removes the image."
+    ),
+)
 
 
 @strawberry.type(description="A rectangle in the stored image's pixel coordinates (x right, y down).")
@@ -37,7 +42,8 @@ class QuarantinedImage:
     columns: int | None = strawberry.field(description="Columns (image width in pixels).")
     frame_count: int = strawberry.field(description="Frames; a redaction blanks every one.")
     proposed_regions: list[Region] = strawberry.field(
-        description="Where OCR read text in the first frame: proposals to check, not a verdict.")
+        description="Where OCR read text in the first frame: proposals to check, not a verdict."
+    )
     case_row: strawberry.Private[object]
 
     @strawberry.field(description="The case the image belongs to.")
@@ -48,11 +54,17 @@ class QuarantinedImage:
     def of(held: HeldImage) -> QuarantinedImage:
         row = held.instance
         return QuarantinedImage(
-            id=strawberry.ID(to_global_id("Instance", row.uid)), quarantine_reason=row.quarantine_reason,
-            rendered_url=rendered_url(row), rows=row.rows, columns=row.columns, frame_count=row.frames,
-            proposed_regions=[Region(x=r["x"], y=r["y"], width=r["width"], height=r["height"])
-                              for r in row.proposed_regions or []],
-            case_row=held.case)
+            id=strawberry.ID(to_global_id("Instance", row.uid)),
+            quarantine_reason=row.quarantine_reason,
+            rendered_url=rendered_url(row),
+            rows=row.rows,
+            columns=row.columns,
+            frame_count=row.frames,
+            proposed_regions=[
+                Region(x=r["x"], y=r["y"], width=r["width"], height=r["height"]) for r in row.proposed_regions or []
+            ],
+            case_row=held.case,
+        )
 
 
 @strawberry.type(description="An edge to a held image.")
@@ -71,7 +83,8 @@ class QuarantinedImageConnection:
 @strawberry.type(description="Result of reviewQuarantinedImage.")
 class ReviewQuarantinedImagePayload:
     instance: Instance | None = strawberry.field(
-        description="The image after the review (a redacted image is a new instance); null once rejected.")
+        description="The image after the review (a redacted image is a new instance); null once rejected."
+    )
     errors: list[Error] = strawberry.field(description="Why it failed.")
 
 

@@ -13,10 +13,12 @@ class SubmitReportInput:
     interpretation: str | None = strawberry.field(default=None, description="Long case: what it means.")
     principal_diagnosis: str | None = strawberry.field(default=None, description="Long case: the diagnosis.")
     differential_diagnoses: list[str] | None = strawberry.field(
-        default=None, description="Long case: the differentials.")
+        default=None, description="Long case: the differentials."
+    )
     management: str | None = strawberry.field(default=None, description="Long case: what to do next.")
     abnormal: bool | None = strawberry.field(
-        default=None, description="Rapid reporting: abnormal (true) or normal (false).")
+        default=None, description="Rapid reporting: abnormal (true) or normal (false)."
+    )
     abnormality: str | None = strawberry.field(default=None, description="Rapid reporting: the abnormality.")
     site: str | None = strawberry.field(default=None, description="Rapid reporting: its site.")
 
@@ -32,8 +34,9 @@ class FeedbackInput:
     report: strawberry.ID = strawberry.field(description="A submitted long-case report.")
     score: int = strawberry.field(description="The mark, 1..8.")
     feedback: str = strawberry.field(description="Feedback for the trainee.")
-    sections: list[SectionScoreInput] | None = strawberry.field(default=None,
-                                                                description="Per-section scores, 1..8 each.")
+    sections: list[SectionScoreInput] | None = strawberry.field(
+        default=None, description="Per-section scores, 1..8 each."
+    )
 
 
 @strawberry.input(description="A second trainer's moderation of a mark.")

@@ -29,9 +29,11 @@ def _uid(gid: strawberry.ID | None, type_name: str, field: str) -> str | None:
 class ReportQuery:
     @strawberry.field(description="Progress of a trainee (trainers), or of the caller when traineeId is null.")
     def progress(
-            self, info: Info[Context, None],
-            trainee_id: Annotated[strawberry.ID | None,
-                                  strawberry.argument(description="The trainee; the caller when null.")] = None,
+        self,
+        info: Info[Context, None],
+        trainee_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The trainee; the caller when null.")
+        ] = None,
     ) -> Progress:
         ctx = info.context
         p = trainee_progress(_uid(trainee_id, "User", "traineeId"), session=ctx.session, principal=ctx.principal)
@@ -39,47 +41,69 @@ class ReportQuery:
 
     @strawberry.field(description="Progress of a cohort and of each of its trainees (trainers).")
     def cohort_progress(
-            self, info: Info[Context, None],
-            cohort: Annotated[strawberry.ID, strawberry.argument(description="The cohort.")],
+        self,
+        info: Info[Context, None],
+        cohort: Annotated[strawberry.ID, strawberry.argument(description="The cohort.")],
     ) -> CohortProgress:
         ctx = info.context
-        total, each = cohort_progress(from_global_id(cohort, "Cohort", field="cohort")[1], session=ctx.session,
-                                      principal=ctx.principal)
-        return CohortProgress(total=Progress.of(total, None),
-                              trainees=[Progress.of(p, ctx.session.get(UserRow, p.trainee_uids[0])) for p in each])
+        total, each = cohort_progress(
+            from_global_id(cohort, "Cohort", field="cohort")[1], session=ctx.session, principal=ctx.principal
+        )
+        return CohortProgress(
+            total=Progress.of(total, None),
+            trainees=[Progress.of(p, ctx.session.get(UserRow, p.trainee_uids[0])) for p in each],
+        )
 
     @strawberry.field(description="One report: the author's own, or any submitted report for a trainer.")
     def report(
-            self, info: Info[Context, None],
-            id: Annotated[strawberry.ID, strawberry.argument(description="The report.")],
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The report.")],
     ) -> Report:
         ctx = info.context
         return Report.of(get_report(from_global_id(id, "Report")[1], session=ctx.session, principal=ctx.principal))
 
     @strawberry.field(description="Facility index per case from submitted reports, hardest first (trainers).")
     def case_facility(
-            self, info: Info[Context, None],
-            worklist: Annotated[strawberry.ID | None,
-                                strawberry.argument(description="Only the cases of this worklist.")] = None,
+        self,
+        info: Info[Context, None],
+        worklist: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only the cases of this worklist.")
+        ] = None,
     ) -> list[CaseFacility]:
         ctx = info.context
         cases = None
         if worklist:
-            cases = case_uids_of(ctx.session, get_worklist(from_global_id(worklist, "Worklist", field="worklist")[1],
-                                                           session=ctx.session, principal=ctx.principal).uid)
+            cases = case_uids_of(
+                ctx.session,
+                get_worklist(
+                    from_global_id(worklist, "Worklist", field="worklist")[1],
+                    session=ctx.session,
+                    principal=ctx.principal,
+                ).uid,
+            )
         out = []
         for f in facility_index(case_uids=cases, session=ctx.session, principal=ctx.principal):
             row = ctx.session.get(CaseRow, f.case_uid)
-            out.append(CaseFacility(case=Case.of(row, ctx) if row else None, report_count=f.report_count,
-                                    judged_count=f.judged_count, correct_count=f.correct_count,
-                                    facility_index=f.facility_index, mean_score=f.mean_score))
+            out.append(
+                CaseFacility(
+                    case=Case.of(row, ctx) if row else None,
+                    report_count=f.report_count,
+                    judged_count=f.judged_count,
+                    correct_count=f.correct_count,
+                    facility_index=f.facility_index,
+                    mean_score=f.mean_score,
+                )
+            )
         return out
 
     @strawberry.field(description="A trainee's completed worklists and scores as CSV and one-page HTML.")
     def evidence(
-            self, info: Info[Context, None],
-            trainee_id: Annotated[strawberry.ID | None,
-                                  strawberry.argument(description="The trainee; the caller when null.")] = None,
+        self,
+        info: Info[Context, None],
+        trainee_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The trainee; the caller when null.")
+        ] = None,
     ) -> EvidenceExport:
         ctx = info.context
         ev = evidence(_uid(trainee_id, "User", "traineeId"), session=ctx.session, principal=ctx.principal)

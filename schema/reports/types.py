@@ -37,8 +37,9 @@ class ModelAnswer:
 
 @strawberry.type(description="One rubric section's score (1..8).")
 class SectionScore:
-    section: str = strawberry.field(description="observations, interpretation, principal_diagnosis, "
-                                                "differential_diagnoses or management.")
+    section: str = strawberry.field(
+        description="observations, interpretation, principal_diagnosis, differential_diagnoses or management."
+    )
     score: int = strawberry.field(description="1..8 on the long-case scale.")
 
 
@@ -98,8 +99,12 @@ class Report(Node):
         if mod is None:
             return None
         who = ctx.loaders.users.get(mod.moderator_uid)
-        return ModerationInfo(agreed=mod.agreed, score=mod.score, comment=mod.comment,
-                              moderator=Person(display_name=who.display_name) if who else None)
+        return ModerationInfo(
+            agreed=mod.agreed,
+            score=mod.score,
+            comment=mod.comment,
+            moderator=Person(display_name=who.display_name) if who else None,
+        )
 
     @strawberry.field(description="True when the case was validated again after this report: check the mark.")
     def revalidated(self, info: Info[Context, None]) -> bool:
@@ -110,8 +115,13 @@ class Report(Node):
         row = info.context.session.get(CaseRow, self.row.case_uid)
         if row is None:
             return None
-        return pinned_case(row, self.row.case_version, blind=row.uid in info.context.blinded_cases(),
-                           label="Case under report", ctx=info.context)
+        return pinned_case(
+            row,
+            self.row.case_version,
+            blind=row.uid in info.context.blinded_cases(),
+            label="Case under report",
+            ctx=info.context,
+        )
 
     @strawberry.field(description="The trainee who wrote it.")
     def trainee(self, info: Info[Context, None]) -> Person | None:
@@ -120,12 +130,23 @@ class Report(Node):
 
     @staticmethod
     def of(row: ReportRow) -> Report:
-        return Report(id=strawberry.ID(to_global_id("Report", row.uid)), row=row, status=ReportStatus(row.status),
-                      submitted_at=row.submitted_at, case_version=row.case_version, observations=row.observations,
-                      interpretation=row.interpretation, principal_diagnosis=row.principal_diagnosis,
-                      differential_diagnoses=list(row.differential_diagnoses), management=row.management,
-                      abnormal=row.abnormal, abnormality=row.abnormality, site=row.site,
-                      auto_correct=row.auto_correct, over_time=row.over_time)
+        return Report(
+            id=strawberry.ID(to_global_id("Report", row.uid)),
+            row=row,
+            status=ReportStatus(row.status),
+            submitted_at=row.submitted_at,
+            case_version=row.case_version,
+            observations=row.observations,
+            interpretation=row.interpretation,
+            principal_diagnosis=row.principal_diagnosis,
+            differential_diagnoses=list(row.differential_diagnoses),
+            management=row.management,
+            abnormal=row.abnormal,
+            abnormality=row.abnormality,
+            site=row.site,
+            auto_correct=row.auto_correct,
+            over_time=row.over_time,
+        )
 
 
 @strawberry.type(description="Result of a report mutation (draft, submit, feedback, moderation).")
@@ -144,8 +165,13 @@ class CoverageNode:
 
     @staticmethod
     def of(n: NodeProgress) -> CoverageNode:
-        return CoverageNode(code=n.code, title=n.title, depth=n.depth, reported_count=n.reported_count,
-                            validated_case_count=n.validated_case_count)
+        return CoverageNode(
+            code=n.code,
+            title=n.title,
+            depth=n.depth,
+            reported_count=n.reported_count,
+            validated_case_count=n.validated_case_count,
+        )
 
 
 @strawberry.type(description="Completion, scores and curriculum coverage of a trainee or a cohort.")
@@ -162,10 +188,17 @@ class Progress:
 
     @staticmethod
     def of(p: ProgressData, trainee: UserRow | None) -> Progress:
-        return Progress(trainee=User.of(trainee) if trainee else None, assigned_count=p.assigned_count,
-                        reported_count=p.reported_count, overdue_count=p.overdue_count, mean_score=p.mean_score,
-                        scored_count=p.scored_count, rapid_accuracy=p.rapid_accuracy, rapid_count=p.rapid_count,
-                        coverage=[CoverageNode.of(n) for n in p.coverage])
+        return Progress(
+            trainee=User.of(trainee) if trainee else None,
+            assigned_count=p.assigned_count,
+            reported_count=p.reported_count,
+            overdue_count=p.overdue_count,
+            mean_score=p.mean_score,
+            scored_count=p.scored_count,
+            rapid_accuracy=p.rapid_accuracy,
+            rapid_count=p.rapid_count,
+            coverage=[CoverageNode.of(n) for n in p.coverage],
+        )
 
 
 @strawberry.type(description="A cohort's progress: the whole, then each trainee.")

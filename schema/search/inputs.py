@@ -20,31 +20,44 @@ class CaseOrder(Enum):
 @strawberry.input(description="Filters for the cases field.")
 class CaseSearch:
     text: str | None = strawberry.field(
-        default=None, description="Free text over title, history, findings, diagnosis and discussion.")
+        default=None, description="Free text over title, history, findings, diagnosis and discussion."
+    )
     curriculum: list[str] | None = strawberry.field(
-        default=None, description="Curriculum codes; a case under any of them matches.")
+        default=None, description="Curriculum codes; a case under any of them matches."
+    )
     modalities: list[str] | None = strawberry.field(default=None, description="Any of these modalities.")
     body_regions: list[str] | None = strawberry.field(default=None, description="Any of these body regions.")
     difficulties: list[Difficulty] | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Any of these difficulties.")
+        default=None, description="Any of these difficulties."
+    )
     states: list[CaseState] | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Any of these workflow states (what the caller may see of them).")
+        default=None, description="Any of these workflow states (what the caller may see of them)."
+    )
     collection: strawberry.ID | None = strawberry.field(
-        default=None, description="Only cases in this collection and below.")
+        default=None, description="Only cases in this collection and below."
+    )
     order_by: CaseOrder | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Result order; relevance by default when there is text, newest otherwise.")
+        default=None, description="Result order; relevance by default when there is text, newest otherwise."
+    )
 
 
 def _enum_values(values: list | None) -> tuple[str, ...]:
     return tuple(v.value for v in values or ())
 
 
-def search_request(s: CaseSearch, collection_uid: str | None, *, first: int = 20,
-                   after: str | None = None) -> CaseSearchRequest:
+def search_request(
+    s: CaseSearch, collection_uid: str | None, *, first: int = 20, after: str | None = None
+) -> CaseSearchRequest:
     """The one mapping of a CaseSearch input to a catalog request (the cases field, worklists from a search)."""
     return CaseSearchRequest(
-        text=s.text, curriculum=tuple(s.curriculum or ()), modalities=tuple(s.modalities or ()),
-        body_regions=tuple(s.body_regions or ()), difficulties=_enum_values(s.difficulties),
-        states=_enum_values(s.states), collection_uid=collection_uid,
+        text=s.text,
+        curriculum=tuple(s.curriculum or ()),
+        modalities=tuple(s.modalities or ()),
+        body_regions=tuple(s.body_regions or ()),
+        difficulties=_enum_values(s.difficulties),
+        states=_enum_values(s.states),
+        collection_uid=collection_uid,
         order=s.order_by.value if s.order_by else None,  # type: ignore[attr-defined]
-        first=first, after=after)
+        first=first,
+        after=after,
+    )

@@ -41,9 +41,17 @@ class CaseConnection:
     edges: list[CaseEdge] = strawberry.field(description="This page.")
     facets: list[Facet] = strawberry.field(description="Facet counts over the whole result set.")
     suggestion: str | None = strawberry.field(
-        default=None, description="A corrected query text when a term matched nothing (\"did you mean\").")
+        default=None, description='A corrected query text when a term matched nothing ("did you mean").'
+    )
 
 
 # Catalog facet names -> the GraphQL field names a client filters by.
-FACET_FIELDS = {"modalities": "modalities", "body_regions": "bodyRegions", "difficulty": "difficulty",
-                "state": "state", "curriculum": "curriculum", "tags": "tags", "diagnosis": "diagnosis"}
+FACET_FIELDS = {
+    "modalities": "modalities",
+    "body_regions": "bodyRegions",
+    "difficulty": "difficulty",
+    "state": "state",
+    "curriculum": "curriculum",
+    "tags": "tags",
+    "diagnosis": "diagnosis",
+}

@@ -8,8 +8,9 @@ import strawberry
 @strawberry.input(description="Your current password and the new one.")
 class ChangePasswordInput:
     current_password: str = strawberry.field(description="The password you signed in with.")
-    new_password: str = strawberry.field(description="At least the configured length (12 by default), and not "
-                                                     "one of the most common passwords.")
+    new_password: str = strawberry.field(
+        description="At least the configured length (12 by default), and not one of the most common passwords."
+    )
 
 
 @strawberry.input(description="Whose password to reset.")

@@ -22,5 +22,6 @@ class ChangePasswordPayload:
 @strawberry.type(description="Result of resetPassword.")
 class ResetPasswordPayload:
     temporary_password: str | None = strawberry.field(
-        description="A one-time password, shown this once; the person must choose a new one when signing in.")
+        description="A one-time password, shown this once; the person must choose a new one when signing in."
+    )
     errors: list[Error] = strawberry.field(description="Why it failed.")

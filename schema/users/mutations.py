@@ -20,17 +20,28 @@ class UserMutation:
     @strawberry.mutation(description="Exchange a username and password for a bearer token.")
     @refusable(lambda errs: LoginPayload(token=None, user=None, errors=errs))
     def login(
-            self, info: Info[Context, None],
-            input: Annotated[LoginInput, strawberry.argument(description="Username and password.")],
+        self,
+        info: Info[Context, None],
+        input: Annotated[LoginInput, strawberry.argument(description="Username and password.")],
     ) -> LoginPayload:
         ctx = info.context
         gate = ctx.extra.get("login_gate")
         wait = gate() if gate is not None else 0
         if wait:  # per client address, before any password work: blunts spraying many usernames
             raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, f"too many sign-in attempts; retry in {int(wait) + 1} s")
-        token, user = login_service(input.username, input.password, session=ctx.session, secret=ctx.secret,
-                                    ttl_seconds=ctx.token_ttl_seconds)
+        token, user = login_service(
+            input.username, input.password, session=ctx.session, secret=ctx.secret, ttl_seconds=ctx.token_ttl_seconds
+        )
         # After a reset the token may only change the password: the code tells the client to ask for one.
-        errors = [Error(field="password", code=ErrorCode.PASSWORD_CHANGE_REQUIRED,  # type: ignore[arg-type]
-                        message="choose a new password to finish signing in")] if user.must_change_password else []
+        errors = (
+            [
+                Error(
+                    field="password",
+                    code=ErrorCode.PASSWORD_CHANGE_REQUIRED,  # type: ignore[arg-type]
+                    message="choose a new password to finish signing in",
+                )
+            ]
+            if user.must_change_password
+            else []
+        )
         return LoginPayload(token=token, user=User.of(user), errors=errors)

@@ -21,5 +21,4 @@ class UserQuery:
         if row is None:
             return None
         u = User.of(row, ctx)
-        return Me(id=u.id, uid=u.uid, username=u.username, display_name=u.display_name, roles=u.roles,
-                  active=u.active)
+        return Me(id=u.id, uid=u.uid, username=u.username, display_name=u.display_name, roles=u.roles, active=u.active)

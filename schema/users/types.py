@@ -24,8 +24,10 @@ class User(Node):
     roles: list[str] = strawberry.field(description="Global roles.")
     active: bool = strawberry.field(description="Whether the account may sign in and its API tokens work.")
 
-    @strawberry.field(description="Cohorts the person belongs to, as far as the caller may see them: all of them "
-                                  "for administrators and the person themselves, otherwise the caller's own cohorts.")
+    @strawberry.field(
+        description="Cohorts the person belongs to, as far as the caller may see them: all of them "
+        "for administrators and the person themselves, otherwise the caller's own cohorts."
+    )
     def cohorts(self, info: Info[Context, None]) -> list[Cohort]:
         ctx = info.context
         rows = ctx.loaders.user_cohorts.get(self.uid) or []
@@ -38,8 +40,14 @@ class User(Node):
     def of(row: UserRow, ctx: Context | None = None) -> User:
         if ctx is not None:
             ctx.loaders.user_cohorts.want([row.uid])
-        return User(id=strawberry.ID(to_global_id("User", row.uid)), uid=row.uid, username=row.username,
-                    display_name=row.display_name, roles=list(row.roles), active=row.active)
+        return User(
+            id=strawberry.ID(to_global_id("User", row.uid)),
+            uid=row.uid,
+            username=row.username,
+            display_name=row.display_name,
+            roles=list(row.roles),
+            active=row.active,
+        )
 
 
 @strawberry.type(description="A cohort of trainees.")
@@ -47,8 +55,9 @@ class Cohort(Node):
     uid: strawberry.Private[str]
     title: str = strawberry.field(description="Cohort name.")
 
-    @strawberry.field(description="Its members by username: shown to administrators and the cohort's trainers, "
-                                  "empty for anyone else.")
+    @strawberry.field(
+        description="Its members by username: shown to administrators and the cohort's trainers, empty for anyone else."
+    )
     def members(self, info: Info[Context, None]) -> list[User]:
         ctx = info.context
         members = ctx.loaders.cohort_members.get(self.uid) or []
@@ -75,7 +84,9 @@ class Me(User):
 
 @strawberry.type(description="Result of login.")
 class LoginPayload:
-    token: str | None = strawberry.field(description="Bearer token, when the credentials are right. With the error "
-                                                     "PASSWORD_CHANGE_REQUIRED it serves only changePassword.")
+    token: str | None = strawberry.field(
+        description="Bearer token, when the credentials are right. With the error "
+        "PASSWORD_CHANGE_REQUIRED it serves only changePassword."
+    )
     user: User | None = strawberry.field(description="The person signed in.")
     errors: list[Error] = strawberry.field(description="Why it failed.")

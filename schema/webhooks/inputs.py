@@ -13,7 +13,8 @@ MAX_EVENTS = 10
 class CreateWebhookSubscriptionInput:
     url: str = strawberry.field(description="An absolute http(s) URL; it must accept POSTs.")
     events: list[WebhookEventType] = strawberry.field(  # type: ignore[valid-type]
-        description="The event types to send (at most 10 entries).")
+        description="The event types to send (at most 10 entries)."
+    )
     description: str | None = strawberry.field(default=None, description="A note for people (300 characters).")
 
 

@@ -34,40 +34,52 @@ class WebhookMutation:
     @strawberry.mutation(description="Subscribe to events (administrators and partners); the secret is shown once.")
     @refusable(lambda errs: CreateWebhookSubscriptionPayload(subscription=None, secret=None, errors=errs))
     def create_webhook_subscription(
-            self, info: Info[Context, None],
-            input: Annotated[CreateWebhookSubscriptionInput,
-                strawberry.argument(description="Subscribe the caller's account to events, delivered to a URL.")],
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            CreateWebhookSubscriptionInput,
+            strawberry.argument(description="Subscribe the caller's account to events, delivered to a URL."),
+        ],
     ) -> CreateWebhookSubscriptionPayload:
         ctx = info.context
         if len(input.events) > MAX_EVENTS:
             raise DomainError(ErrorCode.INVALID_INPUT, f"at most {MAX_EVENTS} events", field="events")
         names = [e.name for e in input.events]  # type: ignore[attr-defined]
-        secret, row = create_subscription(url=input.url, events=names,
-                                          description=input.description or "", server_key=ctx.secret,
-                                          targets=ctx.extra.get("webhook_targets", TargetPolicy()),
-                                          session=ctx.session, principal=ctx.principal)
+        secret, row = create_subscription(
+            url=input.url,
+            events=names,
+            description=input.description or "",
+            server_key=ctx.secret,
+            targets=ctx.extra.get("webhook_targets", TargetPolicy()),
+            session=ctx.session,
+            principal=ctx.principal,
+        )
         return CreateWebhookSubscriptionPayload(subscription=WebhookSubscription.of(row), secret=secret, errors=[])
 
     @strawberry.mutation(description="Stop a subscription of yours (any, for administrators).")
     @refusable(lambda errs: DeleteWebhookSubscriptionPayload(deleted_id=None, errors=errs))
     def delete_webhook_subscription(
-            self, info: Info[Context, None],
-            input: Annotated[DeleteWebhookSubscriptionInput, strawberry.argument(description="Stop a subscription.")],
+        self,
+        info: Info[Context, None],
+        input: Annotated[DeleteWebhookSubscriptionInput, strawberry.argument(description="Stop a subscription.")],
     ) -> DeleteWebhookSubscriptionPayload:
         ctx = info.context
         uid = from_global_id(input.id, "WebhookSubscription")[1]
         row = delete_subscription(uid, session=ctx.session, principal=ctx.principal)
         return DeleteWebhookSubscriptionPayload(
-            deleted_id=strawberry.ID(to_global_id("WebhookSubscription", row.uid)), errors=[])
+            deleted_id=strawberry.ID(to_global_id("WebhookSubscription", row.uid)), errors=[]
+        )
 
     @strawberry.mutation(description="Send a delivery again now (one more attempt if it had finished).")
     @refusable(lambda errs: RedeliverWebhookPayload(delivery=None, errors=errs))
     def redeliver_webhook(
-            self, info: Info[Context, None],
-            input: Annotated[RedeliverWebhookInput, strawberry.argument(description="Send a delivery again now.")],
+        self,
+        info: Info[Context, None],
+        input: Annotated[RedeliverWebhookInput, strawberry.argument(description="Send a delivery again now.")],
     ) -> RedeliverWebhookPayload:
         ctx = info.context
         uid = from_global_id(input.delivery, "WebhookDelivery", field="delivery")[1]
         row = redeliver(uid, session=ctx.session, principal=ctx.principal)
-        return RedeliverWebhookPayload(delivery=WebhookDelivery.of(row, attempts_of(ctx.session, [uid])[uid]),
-                                       errors=[])
+        return RedeliverWebhookPayload(
+            delivery=WebhookDelivery.of(row, attempts_of(ctx.session, [uid])[uid]), errors=[]
+        )

@@ -20,13 +20,17 @@ from schema.core.pagination import PageInfo
 from schema.users.types import User
 
 WebhookEventType = strawberry.enum(
-    EventTypeValue, name="WebhookEventType",
-    description="An event a partner may subscribe to; deliveries name it in lower case (case.validated).")
+    EventTypeValue,
+    name="WebhookEventType",
+    description="An event a partner may subscribe to; deliveries name it in lower case (case.validated).",
+)
 
 
 WebhookDeliveryState = strawberry.enum(
-    DeliveryStateValue, name="WebhookDeliveryState",
-    description="PENDING: to be sent or retried; DELIVERED: a 2xx answer; FAILED: out of attempts.")
+    DeliveryStateValue,
+    name="WebhookDeliveryState",
+    description="PENDING: to be sent or retried; DELIVERED: a 2xx answer; FAILED: out of attempts.",
+)
 
 
 @strawberry.type(description="A partner's endpoint and the events it is sent.")
@@ -35,7 +39,8 @@ class WebhookSubscription:
     id: strawberry.ID = strawberry.field(description="Opaque global id.")
     url: str = strawberry.field(description="Where deliveries are POSTed.")
     events: list[WebhookEventType] = strawberry.field(  # type: ignore[valid-type]
-        description="The event types sent.")
+        description="The event types sent."
+    )
     description: str = strawberry.field(description="A note for people.")
     secret_hint: str = strawberry.field(description="The last characters of the signing secret, to tell them apart.")
     created_at: datetime = strawberry.field(description="When it was made.")
@@ -47,10 +52,15 @@ class WebhookSubscription:
 
     @staticmethod
     def of(row: SubscriptionRow) -> WebhookSubscription:
-        return WebhookSubscription(owner_uid=row.owner_uid,
-                                   id=strawberry.ID(to_global_id("WebhookSubscription", row.uid)), url=row.url,
-                                   events=[EventTypeValue(e) for e in row.events], description=row.description,
-                                   secret_hint=row.secret_hint, created_at=row.created)
+        return WebhookSubscription(
+            owner_uid=row.owner_uid,
+            id=strawberry.ID(to_global_id("WebhookSubscription", row.uid)),
+            url=row.url,
+            events=[EventTypeValue(e) for e in row.events],
+            description=row.description,
+            secret_hint=row.secret_hint,
+            created_at=row.created,
+        )
 
 
 @strawberry.type(description="One POST of a delivery, or why it was not sent.")
@@ -63,8 +73,9 @@ class WebhookAttempt:
 
     @staticmethod
     def of(row: AttemptRow) -> WebhookAttempt:
-        return WebhookAttempt(number=row.number, at=row.at, status_code=row.status_code, error=row.error,
-                              duration_ms=row.duration_ms)
+        return WebhookAttempt(
+            number=row.number, at=row.at, status_code=row.status_code, error=row.error, duration_ms=row.duration_ms
+        )
 
 
 @strawberry.type(description="One event for one subscription, its state and every attempt to send it.")
@@ -90,12 +101,19 @@ class WebhookDelivery:
         return WebhookDelivery(
             id=strawberry.ID(to_global_id("WebhookDelivery", row.uid)),
             subscription_id=strawberry.ID(to_global_id("WebhookSubscription", row.subscription_uid)),
-            event_id=row.event_id, event_type=EventTypeValue(row.event_type),
+            event_id=row.event_id,
+            event_type=EventTypeValue(row.event_type),
             payload=json.dumps(row.payload, separators=(",", ":"), sort_keys=True),
-            state=DeliveryStateValue(row.state), attempt_count=row.attempts, max_attempts=row.max_attempts,
-            next_attempt_at=row.next_attempt_at if pending else None, last_status_code=row.last_status_code,
-            last_error=row.last_error, created_at=row.created, delivered_at=row.delivered_at,
-            attempts=[WebhookAttempt.of(a) for a in attempts])
+            state=DeliveryStateValue(row.state),
+            attempt_count=row.attempts,
+            max_attempts=row.max_attempts,
+            next_attempt_at=row.next_attempt_at if pending else None,
+            last_status_code=row.last_status_code,
+            last_error=row.last_error,
+            created_at=row.created,
+            delivered_at=row.delivered_at,
+            attempts=[WebhookAttempt.of(a) for a in attempts],
+        )
 
 
 @strawberry.type(description="A delivery in a page.")
@@ -115,7 +133,8 @@ class WebhookDeliveryConnection:
 class CreateWebhookSubscriptionPayload:
     subscription: WebhookSubscription | None = strawberry.field(description="The new subscription.")
     secret: str | None = strawberry.field(
-        description="The signing secret: shown this once, never again. Keep it to verify Lightbox-Signature.")
+        description="The signing secret: shown this once, never again. Keep it to verify Lightbox-Signature."
+    )
     errors: list[Error] = strawberry.field(description="Why it failed.")
 
 

@@ -40,33 +40,45 @@ def _ids(field: str, value: Any) -> Any:
 
 @strawberry.type
 class WorkflowQuery:
-    @strawberry.field(description="Field-level differences between two versions of a case; image changes "
-                                "appear as studies, series (added or removed) and key_images, as global ids.")
+    @strawberry.field(
+        description="Field-level differences between two versions of a case; image changes "
+        "appear as studies, series (added or removed) and key_images, as global ids."
+    )
     def case_diff(
-            self, info: Info[Context, None],
-            id: Annotated[strawberry.ID, strawberry.argument(description="The case.")],
-            from_version: Annotated[int, strawberry.argument(description="The earlier version.")],
-            to_version: Annotated[int, strawberry.argument(description="The later version.")],
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The case.")],
+        from_version: Annotated[int, strawberry.argument(description="The earlier version.")],
+        to_version: Annotated[int, strawberry.argument(description="The later version.")],
     ) -> list[FieldDiff]:
         ctx = info.context
         uid = from_global_id(id, "Case")[1]
         changes = case_diff(uid, from_version, to_version, session=ctx.session, principal=ctx.principal)
-        return [FieldDiff(field=c.field, before=_text(_ids(c.field, c.before)), after=_text(_ids(c.field, c.after)))
-                for c in changes]
+        return [
+            FieldDiff(field=c.field, before=_text(_ids(c.field, c.before)), after=_text(_ids(c.field, c.after)))
+            for c in changes
+        ]
 
     @strawberry.field(description="Submitted cases the caller may validate, oldest first.")
     def review_queue(
-            self, info: Info[Context, None],
-            first: Annotated[int, strawberry.argument(description="How many cases, 1 to 100.")] = 50,
+        self,
+        info: Info[Context, None],
+        first: Annotated[int, strawberry.argument(description="How many cases, 1 to 100.")] = 50,
     ) -> list[Case]:
         ctx = info.context
         if not 1 <= first <= 100:
             raise DomainError(ErrorCode.INVALID_INPUT, "first must be 1 to 100", field="first")
-        stmt = (select(CaseRow).where(CaseRow.state == State.SUBMITTED.value, visible_condition(ctx.principal, CaseRow))
-                .order_by(col(CaseRow.modified)))
-        rows = [r for r in ctx.session.exec(stmt.limit(first * 2))
-                if may(ctx.principal, Permission.VALIDATE, r)
-                and TransitionName.VALIDATE in available_transitions(r, session=ctx.session, principal=ctx.principal)]
+        stmt = (
+            select(CaseRow)
+            .where(CaseRow.state == State.SUBMITTED.value, visible_condition(ctx.principal, CaseRow))
+            .order_by(col(CaseRow.modified))
+        )
+        rows = [
+            r
+            for r in ctx.session.exec(stmt.limit(first * 2))
+            if may(ctx.principal, Permission.VALIDATE, r)
+            and TransitionName.VALIDATE in available_transitions(r, session=ctx.session, principal=ctx.principal)
+        ]
         rows = rows[:first]
         prime_cases(rows, ctx)
         return [c for c in (Case.of(r, ctx) for r in rows) if c is not None]

@@ -17,12 +17,15 @@ class CreateWorklistInput:
     mode: WorklistMode = strawberry.field(description="Long cases or rapid reporting.")  # type: ignore[valid-type]
     cases: list[strawberry.ID] = strawberry.field(description="Validated cases, in order.")
     time_limit_minutes: int | None = strawberry.field(
-        default=None, description="Time limit from the start of an assignment; none for untimed.")
+        default=None, description="Time limit from the start of an assignment; none for untimed."
+    )
     late_answers: LateAnswers = strawberry.field(  # type: ignore[valid-type]
-        default=LateAnswers.FLAG, description="After the time limit: flag late answers, or refuse them.")
+        default=LateAnswers.FLAG, description="After the time limit: flag late answers, or refuse them."
+    )
     cohort: strawberry.ID | None = strawberry.field(default=None, description="File it in a cohort's folder.")
     from_search: CaseSearch | None = strawberry.field(
-        default=None, description="Append the validated cases this search finds (after `cases`).")
+        default=None, description="Append the validated cases this search finds (after `cases`)."
+    )
     search_limit: int = strawberry.field(default=20, description="At most this many cases from the search.")
 
 
@@ -34,9 +37,11 @@ class UpdateWorklistInput:
     instructions: str | None = strawberry.field(default=None, description="What the trainees are asked to do.")
     cases: list[strawberry.ID] = strawberry.field(description="Validated cases, in order.")
     time_limit_minutes: int | None = strawberry.field(
-        default=None, description="Time limit from the start of an assignment; none for untimed.")
+        default=None, description="Time limit from the start of an assignment; none for untimed."
+    )
     late_answers: LateAnswers = strawberry.field(  # type: ignore[valid-type]
-        default=LateAnswers.FLAG, description="After the time limit: flag late answers, or refuse them.")
+        default=LateAnswers.FLAG, description="After the time limit: flag late answers, or refuse them."
+    )
     comment: str | None = strawberry.field(default=None, description="Why, kept with the version.")
 
 

@@ -32,8 +32,9 @@ class WorklistQuery:
 
     @strawberry.field(description="One worklist (trainers).")
     def worklist(
-            self, info: Info[Context, None],
-            id: Annotated[strawberry.ID, strawberry.argument(description="The worklist.")],
+        self,
+        info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The worklist.")],
     ) -> Worklist:
         ctx = info.context
         uid = from_global_id(id, "Worklist")[1]

@@ -29,14 +29,19 @@ from schema.core.node import Node
 from schema.reports.types import Report
 from schema.users.types import Person, User
 
-WorklistMode = strawberry.enum(WorklistModeValue, name="WorklistMode",
-                               description="LONG_CASE: a structured report; RAPID_REPORTING: normal or "
-                                           "abnormal, against a clock.")
+WorklistMode = strawberry.enum(
+    WorklistModeValue,
+    name="WorklistMode",
+    description="LONG_CASE: a structured report; RAPID_REPORTING: normal or abnormal, against a clock.",
+)
 
 
-LateAnswers = strawberry.enum(LateAnswersValue, name="LateAnswers",
-                              description="What a timed worklist does with an answer after its time limit: FLAG "
-                                          "accepts it marked over time; REFUSE refuses it.")
+LateAnswers = strawberry.enum(
+    LateAnswersValue,
+    name="LateAnswers",
+    description="What a timed worklist does with an answer after its time limit: FLAG "
+    "accepts it marked over time; REFUSE refuses it.",
+)
 
 
 @strawberry.type(description="A case of a worklist, in its place.")
@@ -63,7 +68,8 @@ class Worklist(Node):
     mode: WorklistMode = strawberry.field(description="Long case or rapid reporting.")  # type: ignore[valid-type]
     time_limit_minutes: int | None = strawberry.field(description="Time allowed, if any.")
     late_answers: LateAnswers = strawberry.field(  # type: ignore[valid-type]
-        description="What happens to an answer after the time limit: flagged, or refused.")
+        description="What happens to an answer after the time limit: flagged, or refused."
+    )
     path: str = strawberry.field(description="Path in the trainer's or cohort's folder.")
     version: int = strawberry.field(description="Current version.")
     created_at: datetime = strawberry.field(description="Created.")
@@ -74,25 +80,38 @@ class Worklist(Node):
 
     @strawberry.field(description="The cases in order, with how many trainees met each in other worklists.")
     def cases(
-            self, info: Info[Context, None],
-            cohort: Annotated[strawberry.ID | None,
-                              strawberry.argument(description="Count only this cohort.")] = None,
+        self,
+        info: Info[Context, None],
+        cohort: Annotated[strawberry.ID | None, strawberry.argument(description="Count only this cohort.")] = None,
     ) -> list[WorklistCase]:
         ctx = info.context
         cohort_uid = from_global_id(cohort, "Cohort", field="cohort")[1] if cohort else None
         met = met_elsewhere(self.uid, cohort_uid=cohort_uid, session=ctx.session, principal=ctx.principal)
         items = self._items(info)
-        rows = {c.uid: c for c in ctx.session.exec(select(CaseRow).where(
-            col(CaseRow.uid).in_([i.case_uid for i in items])))}
+        rows = {
+            c.uid: c for c in ctx.session.exec(select(CaseRow).where(col(CaseRow.uid).in_([i.case_uid for i in items])))
+        }
         prime_cases(list(rows.values()), ctx)
-        return [WorklistCase(position=i.position, case=Case.of(rows[i.case_uid], ctx),
-                             met_elsewhere_count=met.get(i.case_uid, 0)) for i in items]
+        return [
+            WorklistCase(
+                position=i.position, case=Case.of(rows[i.case_uid], ctx), met_elsewhere_count=met.get(i.case_uid, 0)
+            )
+            for i in items
+        ]
 
     @strawberry.field(description="Saved versions, oldest first.")
     def versions(self, info: Info[Context, None]) -> list[WorklistVersion]:
         rows = worklist_versions(self.uid, session=info.context.session, principal=info.context.principal)
-        return [WorklistVersion(version=v.version, created_at=v.created, comment=v.comment, title=v.data["title"],
-                                case_count=len(v.data["case_uids"])) for v in rows]
+        return [
+            WorklistVersion(
+                version=v.version,
+                created_at=v.created,
+                comment=v.comment,
+                title=v.data["title"],
+                case_count=len(v.data["case_uids"]),
+            )
+            for v in rows
+        ]
 
     @strawberry.field(description="Assignments of this worklist (trainers).")
     def assignments(self, info: Info[Context, None]) -> list[Assignment]:
@@ -115,11 +134,18 @@ class Worklist(Node):
 
     @staticmethod
     def of(row: WorklistRow) -> Worklist:
-        return Worklist(id=strawberry.ID(to_global_id("Worklist", row.uid)), uid=row.uid, title=row.title,
-                        instructions=row.instructions, mode=WorklistMode(row.mode),
-                        time_limit_minutes=row.time_limit_minutes, late_answers=LateAnswers(row.late_answers),
-                        path=row.path, version=row.version,
-                        created_at=row.created)
+        return Worklist(
+            id=strawberry.ID(to_global_id("Worklist", row.uid)),
+            uid=row.uid,
+            title=row.title,
+            instructions=row.instructions,
+            mode=WorklistMode(row.mode),
+            time_limit_minutes=row.time_limit_minutes,
+            late_answers=LateAnswers(row.late_answers),
+            path=row.path,
+            version=row.version,
+            created_at=row.created,
+        )
 
 
 @strawberry.type(description="A case of an assignment: blind until its report is submitted.")
@@ -137,7 +163,8 @@ class Assignment(Node):
     due_at: datetime | None = strawberry.field(description="When it is due.")
     assigned_at: datetime = strawberry.field(description="When it was assigned.")
     started_at: datetime | None = strawberry.field(
-        description="When the clock started: the trainee's startAssignment, first save or first submit.")
+        description="When the clock started: the trainee's startAssignment, first save or first submit."
+    )
 
     @strawberry.field(description="When the time limit of a started, timed assignment runs out (server clock).")
     def deadline(self, info: Info[Context, None]) -> datetime | None:
@@ -185,25 +212,39 @@ class Assignment(Node):
         items = items_of(ctx.session, [self.row.uid])[self.row.uid]
         reports = readable_reports(ctx.session, [self.row.uid], principal=ctx.principal)
         worklist = ctx.session.get(WorklistRow, self.row.worklist_uid)
-        rows = {c.uid: c for c in ctx.session.exec(select(CaseRow).where(
-            col(CaseRow.uid).in_([i.case_uid for i in items])))}
+        rows = {
+            c.uid: c for c in ctx.session.exec(select(CaseRow).where(col(CaseRow.uid).in_([i.case_uid for i in items])))
+        }
         ctx.loaders.versions.want((i.case_uid, i.case_version) for i in items)
         out = []
         for i in items:
             report = reports.get((self.row.uid, i.case_uid))
             done = report is not None and report.submitted_at is not None
             label = f"Case {i.position} of {worklist.title if worklist else 'worklist'}"
-            case = pinned_case(rows[i.case_uid], i.case_version, blind=i.case_uid in ctx.blinded_cases(), label=label,
-                               ctx=ctx)
-            out.append(AssignmentItem(position=i.position, reported=done, case_version=i.case_version, case=case,
-                                      report=Report.of(report) if report else None))
+            case = pinned_case(
+                rows[i.case_uid], i.case_version, blind=i.case_uid in ctx.blinded_cases(), label=label, ctx=ctx
+            )
+            out.append(
+                AssignmentItem(
+                    position=i.position,
+                    reported=done,
+                    case_version=i.case_version,
+                    case=case,
+                    report=Report.of(report) if report else None,
+                )
+            )
         ctx.extra[f"assignment-items:{self.row.uid}"] = out
         return out
 
     @staticmethod
     def of(row: AssignmentRow) -> Assignment:
-        return Assignment(id=strawberry.ID(to_global_id("Assignment", row.uid)), row=row, due_at=row.due_at,
-                          assigned_at=row.created, started_at=row.started_at)
+        return Assignment(
+            id=strawberry.ID(to_global_id("Assignment", row.uid)),
+            row=row,
+            due_at=row.due_at,
+            assigned_at=row.created,
+            started_at=row.started_at,
+        )
 
 
 @strawberry.type(description="Result of a worklist mutation.")

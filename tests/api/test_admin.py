@@ -36,8 +36,9 @@ class Api:
 
     def raw(self, bearer: str | None, query: str, **variables: Any) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
-        body: dict[str, Any] = self.client.post("/graphql", json={"query": query, "variables": variables},
-                                                headers=headers).json()
+        body: dict[str, Any] = self.client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        ).json()
         return body
 
     def gql(self, who: str, query: str, **variables: Any) -> dict[str, Any]:
@@ -67,24 +68,29 @@ LOGIN = """mutation($u: String!, $p: String!) {
 
 
 def test_create_a_person_sign_in_with_the_generated_password_then_deactivate(
-        client: TestClient, app_settings: Settings, session: Session) -> None:
+    client: TestClient, app_settings: Settings, session: Session
+) -> None:
     api = _api(client, app_settings, session)
-    made = api.mutate("adam", "createUser", CREATE_USER, i={"username": "nina", "roles": ["trainee"],
-                                                            "displayName": "Dr Nina"})
+    made = api.mutate(
+        "adam", "createUser", CREATE_USER, i={"username": "nina", "roles": ["trainee"], "displayName": "Dr Nina"}
+    )
     assert made["errors"] == [] and made["user"]["username"] == "nina" and made["user"]["active"]
     password = made["password"]
     assert password and len(password) >= 16
     signed_in = api.raw(None, LOGIN, u="nina", p=password)["data"]["login"]
     assert signed_in["errors"] == [] and signed_in["token"]
     assert api.raw(signed_in["token"], "{ me { username } }")["data"]["me"]["username"] == "nina"
-    chosen = api.mutate("adam", "createUser", CREATE_USER, i={"username": "omar", "roles": ["trainer"],
-                                                              "password": "long enough pass"})
+    chosen = api.mutate(
+        "adam", "createUser", CREATE_USER, i={"username": "omar", "roles": ["trainer"], "password": "long enough pass"}
+    )
     assert chosen["errors"] == [] and chosen["password"] is None
     duplicate = api.mutate("adam", "createUser", CREATE_USER, i={"username": "Nina", "roles": ["trainee"]})
-    assert duplicate["user"] is None and [(e["field"], e["code"]) for e in duplicate["errors"]] == \
-        [("username", "DUPLICATE")]
-    weak = api.mutate("adam", "createUser", CREATE_USER, i={"username": "pia", "roles": ["trainee"],
-                                                            "password": "short"})
+    assert duplicate["user"] is None and [(e["field"], e["code"]) for e in duplicate["errors"]] == [
+        ("username", "DUPLICATE")
+    ]
+    weak = api.mutate(
+        "adam", "createUser", CREATE_USER, i={"username": "pia", "roles": ["trainee"], "password": "short"}
+    )
     assert [(e["field"], e["code"]) for e in weak["errors"]] == [("password", "PASSWORD_TOO_SHORT")]
     many = api.mutate("adam", "createUser", CREATE_USER, i={"username": "pia", "roles": ["trainee"] * 11})
     assert [e["code"] for e in many["errors"]] == ["INVALID_INPUT"]
@@ -95,8 +101,7 @@ def test_create_a_person_sign_in_with_the_generated_password_then_deactivate(
     assert gone["errors"] == [] and gone["user"]["active"] is False
     after = api.raw(signed_in["token"], "{ me { username } }")
     assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert api.raw(None, LOGIN, u="nina", p=password)["data"]["login"]["errors"] == [
-        {"code": "INVALID_CREDENTIALS"}]
+    assert api.raw(None, LOGIN, u="nina", p=password)["data"]["login"]["errors"] == [{"code": "INVALID_CREDENTIALS"}]
 
 
 def test_the_lockout_guard_and_role_changes(client: TestClient, app_settings: Settings, session: Session) -> None:
@@ -105,21 +110,32 @@ def test_the_lockout_guard_and_role_changes(client: TestClient, app_settings: Se
         out = api.mutate("adam", "updateUser", UPDATE_USER, i={"id": api.ids["adam"], **change})
         assert out["user"] is None and out["errors"] == [{"field": field, "code": "FORBIDDEN"}]
     assert api.gql("adam", "{ me { roles active } }")["me"] == {"roles": ["administrator"], "active": True}
-    promoted = api.mutate("adam", "updateUser", UPDATE_USER, i={"id": api.ids["val"], "roles": ["validator", "trainer"],
-                                                                "displayName": "Val"})
-    assert promoted["user"] == {"id": api.ids["val"], "roles": ["validator", "trainer"], "active": True,
-                                "displayName": "Val"}
+    promoted = api.mutate(
+        "adam",
+        "updateUser",
+        UPDATE_USER,
+        i={"id": api.ids["val"], "roles": ["validator", "trainer"], "displayName": "Val"},
+    )
+    assert promoted["user"] == {
+        "id": api.ids["val"],
+        "roles": ["validator", "trainer"],
+        "active": True,
+        "displayName": "Val",
+    }
     assert api.gql("val", "{ me { roles } }")["me"]["roles"] == ["validator", "trainer"]
     unknown = api.mutate("adam", "updateUser", UPDATE_USER, i={"id": api.ids["val"], "roles": ["wizard"]})
     assert unknown["errors"] == [{"field": "roles", "code": "INVALID_INPUT"}]
 
 
-USERS = "query($f: Int, $r: String, $s: String, $i: Boolean) { users(first: $f, role: $r, search: $s, " \
-        "includeInactive: $i) { username active cohorts { title } } }"
+USERS = (
+    "query($f: Int, $r: String, $s: String, $i: Boolean) { users(first: $f, role: $r, search: $s, "
+    "includeInactive: $i) { username active cohorts { title } } }"
+)
 
 
 def test_listing_people_administrators_everyone_trainers_trainees(
-        client: TestClient, app_settings: Settings, session: Session) -> None:
+    client: TestClient, app_settings: Settings, session: Session
+) -> None:
     api = _api(client, app_settings, session)
     assert [u["username"] for u in api.gql("adam", USERS)["users"]] == ["adam", "ann", "tess", "val"]
     assert [u["username"] for u in api.gql("tess", USERS)["users"]] == ["ann"]
@@ -145,13 +161,16 @@ def test_a_trainer_builds_a_cohort_of_trainees(client: TestClient, app_settings:
     added = api.mutate("tess", "addToCohort", ADD, c=cohort, u=api.ids["ann"])
     assert added["cohort"]["members"] == [{"username": "ann"}, {"username": "tess"}]
     assert api.mutate("tess", "addToCohort", ADD, c=cohort, u=api.ids["val"])["errors"] == [
-        {"field": "user", "code": "FORBIDDEN"}]
+        {"field": "user", "code": "FORBIDDEN"}
+    ]
     other = api.mutate("adam", "createCohort", CREATE_COHORT, t="ST2")["cohort"]
     assert other["members"] == []
     assert api.mutate("tess", "addToCohort", ADD, c=other["id"], u=api.ids["ann"])["errors"] == [
-        {"field": "cohort", "code": "FORBIDDEN"}]
+        {"field": "cohort", "code": "FORBIDDEN"}
+    ]
     assert api.mutate("adam", "createCohort", CREATE_COHORT, t="ST2")["errors"] == [
-        {"field": "title", "code": "DUPLICATE"}]
+        {"field": "title", "code": "DUPLICATE"}
+    ]
     assert [c["title"] for c in api.gql("tess", "{ cohorts { title } }")["cohorts"]] == ["ST1 2026"]
     assert [c["title"] for c in api.gql("adam", "{ cohorts { title } }")["cohorts"]] == ["ST1 2026", "ST2"]
     # The trainee sees their cohort, not who else is in it; the administrator sees both.
@@ -162,20 +181,23 @@ def test_a_trainer_builds_a_cohort_of_trainees(client: TestClient, app_settings:
     removed = api.mutate("tess", "removeFromCohort", REMOVE, c=cohort, u=api.ids["ann"])
     assert removed["cohort"]["members"] == [{"username": "tess"}]
     assert api.mutate("tess", "removeFromCohort", REMOVE, c=cohort, u=api.ids["ann"])["errors"] == [
-        {"field": "user", "code": "NOT_FOUND"}]
+        {"field": "user", "code": "NOT_FOUND"}
+    ]
     assert api.mutate("ann", "createCohort", CREATE_COHORT, t="Mine")["errors"] == [
-        {"field": None, "code": "FORBIDDEN"}]
+        {"field": None, "code": "FORBIDDEN"}
+    ]
 
 
 GRANT = """mutation($i: GrantLocalRoleInput!) { grantLocalRole(input: $i) {
   grant { id role collection { path } user { username } cohort { title } } errors { field code } } }"""
 REVOKE = """mutation($g: ID!) { revokeLocalRole(input: {grant: $g}) { grant { id role } errors { field code } } }"""
 LOCAL_ROLES = "query($c: ID!) { localRoles(collection: $c) { id role user { username } cohort { title } } }"
-SEARCH = 'query($t: String!) { cases(search: {text: $t}) { totalCount edges { node { title } } } }'
+SEARCH = "query($t: String!) { cases(search: {text: $t}) { totalCount edges { node { title } } } }"
 
 
 def test_local_roles_granted_and_revoked_change_what_search_finds(
-        client: TestClient, app_settings: Settings, session: Session) -> None:
+    client: TestClient, app_settings: Settings, session: Session
+) -> None:
     api = _api(client, app_settings, session)
     api.person("carl", "contributor")
     north = f.collection(session, "North")
@@ -185,8 +207,9 @@ def test_local_roles_granted_and_revoked_change_what_search_finds(
     create_case(collection_uid=north, fields={"title": "Aortic dissection"}, session=session, principal=author)
     coll = to_global_id("Collection", north)
     assert api.gql("carl", SEARCH, t="aortic")["cases"]["totalCount"] == 0
-    made = api.mutate("tess", "grantLocalRole", GRANT, i={"collection": coll, "role": "trainer",
-                                                          "user": api.ids["carl"]})
+    made = api.mutate(
+        "tess", "grantLocalRole", GRANT, i={"collection": coll, "role": "trainer", "user": api.ids["carl"]}
+    )
     assert made["errors"] == [] and made["grant"]["collection"] == {"path": "/north"}
     assert made["grant"]["user"] == {"username": "carl"} and made["grant"]["cohort"] is None
     assert api.gql("carl", SEARCH, t="aortic")["cases"]["totalCount"] == 1
@@ -198,15 +221,19 @@ def test_local_roles_granted_and_revoked_change_what_search_finds(
     assert api.gql("adam", LOCAL_ROLES, c=coll)["localRoles"] == []
     # Refusals, each coded.
     for variables, error in (
-            ({"role": "validator", "user": api.ids["carl"]}, {"field": "role", "code": "FORBIDDEN"}),
-            ({"role": "wizard", "user": api.ids["carl"]}, {"field": "role", "code": "INVALID_INPUT"}),
-            ({"role": "trainee"}, {"field": "user", "code": "INVALID_INPUT"}),
-            ({"role": "trainee", "user": api.ids["carl"], "cohort": to_global_id("Cohort", "x")},
-             {"field": "user", "code": "INVALID_INPUT"})):
+        ({"role": "validator", "user": api.ids["carl"]}, {"field": "role", "code": "FORBIDDEN"}),
+        ({"role": "wizard", "user": api.ids["carl"]}, {"field": "role", "code": "INVALID_INPUT"}),
+        ({"role": "trainee"}, {"field": "user", "code": "INVALID_INPUT"}),
+        (
+            {"role": "trainee", "user": api.ids["carl"], "cohort": to_global_id("Cohort", "x")},
+            {"field": "user", "code": "INVALID_INPUT"},
+        ),
+    ):
         out = api.mutate("tess", "grantLocalRole", GRANT, i={"collection": coll, **variables})
         assert out == {"grant": None, "errors": [error]}, variables
     assert api.mutate("tess", "revokeLocalRole", REVOKE, g=made["grant"]["id"])["errors"] == [
-        {"field": "grant", "code": "NOT_FOUND"}]
+        {"field": "grant", "code": "NOT_FOUND"}
+    ]
     assert api.raw(api.bearers["ann"], LOCAL_ROLES, c=coll)["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
@@ -219,23 +246,29 @@ TOKENS = """query($r: Boolean) { apiTokens(includeRevoked: $r) { id name prefix 
 
 
 def test_api_tokens_are_shown_once_listed_without_secrets_and_refused_once_revoked(
-        client: TestClient, app_settings: Settings, session: Session) -> None:
+    client: TestClient, app_settings: Settings, session: Session
+) -> None:
     api = _api(client, app_settings, session)
     north = to_global_id("Collection", f.collection(session, "North"))
-    made = api.mutate("adam", "createApiToken", CREATE_TOKEN, i={"name": "ci", "scope": "write",
-                                                                 "collection": north})
+    made = api.mutate("adam", "createApiToken", CREATE_TOKEN, i={"name": "ci", "scope": "write", "collection": north})
     token, record = made["token"], made["apiToken"]
     assert made["errors"] == [] and token.startswith(record["prefix"])
-    assert (record["scope"], record["collectionPath"], record["partner"], record["revoked"]) == \
-        ("write", "/north", None, False)
+    assert (record["scope"], record["collectionPath"], record["partner"], record["revoked"]) == (
+        "write",
+        "/north",
+        None,
+        False,
+    )
     assert api.raw(token, "{ me { username } }")["data"]["me"]["username"] == "adam"
-    listing = client.post("/graphql", json={"query": TOKENS}, headers={"Authorization": f"Bearer "
-                                                                                        f"{api.bearers['adam']}"})
+    listing = client.post(
+        "/graphql", json={"query": TOKENS}, headers={"Authorization": f"Bearer {api.bearers['adam']}"}
+    )
     assert token not in listing.text and "hash" not in listing.text.lower()
     listed = listing.json()["data"]["apiTokens"]
     assert [t["id"] for t in listed] == [record["id"]] and listed[0]["lastUsed"] is not None
     assert api.mutate("adam", "createApiToken", CREATE_TOKEN, i={"name": "x", "scope": "all"})["errors"] == [
-        {"field": "scope", "code": "INVALID_INPUT"}]
+        {"field": "scope", "code": "INVALID_INPUT"}
+    ]
     # The confined token may not administer, so it cannot mint its way out of North.
     wider = api.raw(token, CREATE_TOKEN, i={"name": "wider", "scope": "write"})["data"]["createApiToken"]
     assert wider["errors"] == [{"field": None, "code": "FORBIDDEN"}]
@@ -267,7 +300,8 @@ def _statements(client: TestClient, bearer: str, query: str) -> int:
 
 
 def test_people_and_cohorts_load_their_relations_in_batches(
-        client: TestClient, app_settings: Settings, session: Session) -> None:
+    client: TestClient, app_settings: Settings, session: Session
+) -> None:
     from content.users.cohorts import add_member, create_cohort
 
     api = _api(client, app_settings, session)
@@ -280,6 +314,7 @@ def test_people_and_cohorts_load_their_relations_in_batches(
             uid = add_user(f"p{n}x{i}", roles=["trainee"], password=None, session=session, principal=SYSTEM).uid
             cohort = create_cohort(f"C{n}x{i}", session=session, principal=SYSTEM)
             add_member(cohort.uid, uid, session=session, principal=SYSTEM)
-        counts.append((_statements(client, api.bearers["adam"], people),
-                       _statements(client, api.bearers["adam"], cohorts)))
+        counts.append(
+            (_statements(client, api.bearers["adam"], people), _statements(client, api.bearers["adam"], cohorts))
+        )
     assert counts[0] == counts[1], counts

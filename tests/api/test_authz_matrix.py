@@ -64,8 +64,13 @@ OUTCOMES = {"ok", "hidden", "forbidden", "unauthenticated", "n/a"}
 CODE_OUTCOME = {"NOT_FOUND": "hidden", "FORBIDDEN": "forbidden", "UNAUTHENTICATED": "unauthenticated"}
 PASSWORD = "correct horse battery"
 # Callers signed in with a password: caller name -> (username, role).
-PEOPLE = {"trainee": ("ann", "trainee"), "contributor": ("carl", "contributor"), "trainer": ("tess", "trainer"),
-          "validator": ("val", "validator"), "administrator": ("adam", "administrator")}
+PEOPLE = {
+    "trainee": ("ann", "trainee"),
+    "contributor": ("carl", "contributor"),
+    "trainer": ("tess", "trainer"),
+    "validator": ("val", "validator"),
+    "administrator": ("adam", "administrator"),
+}
 # Seeding only: the cases' author and a second trainer who marks reports.
 HELPERS = {"author": "trainer", "tom": "trainer"}
 # Rows a read may touch (sign-in throttles) or a background worker may (webhook deliveries), and
@@ -91,24 +96,36 @@ class World:
     def session(self) -> AbstractContextManager[Session]:
         return self.sessions.scope()
 
-    def gql(self, caller: str, document: str, variables: dict[str, Any], *,
-            token: str | None = None) -> dict[str, Any]:
+    def gql(self, caller: str, document: str, variables: dict[str, Any], *, token: str | None = None) -> dict[str, Any]:
         token = token or self.tokens[caller]
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        body: dict[str, Any] = self.client.post("/graphql", json={"query": document, "variables": variables},
-                                                headers=headers).json()
+        body: dict[str, Any] = self.client.post(
+            "/graphql", json={"query": document, "variables": variables}, headers=headers
+        ).json()
         return body
 
 
 # ------------------------------------------------------------------------------ seeding
 
-def _case(s: Session, w: World, state: str, *, by: str = "author", coll: str = "north", title: str = "Case",
-          code: str = "CHEST.PLEURA.PNEUMOTHORAX") -> str:
+
+def _case(
+    s: Session,
+    w: World,
+    state: str,
+    *,
+    by: str = "author",
+    coll: str = "north",
+    title: str = "Case",
+    code: str = "CHEST.PLEURA.PNEUMOTHORAX",
+) -> str:
     """A chest case in `state`; validated ones have versions 1 (create), 2 (edit), 3 (submit), 4 (validate)."""
     author = w.people[by]
-    case = create_case(collection_uid=w.ids[coll][1], fields={
-        "title": title, "diagnosis": "Left pneumothorax", "findings": "First look",
-        "curriculum_codes": [code]}, session=s, principal=author)
+    case = create_case(
+        collection_uid=w.ids[coll][1],
+        fields={"title": title, "diagnosis": "Left pneumothorax", "findings": "First look", "curriculum_codes": [code]},
+        session=s,
+        principal=author,
+    )
     if state == "DRAFT":
         return case.uid
     update_case(case.uid, expected_version=1, changes={"findings": "Second look"}, session=s, principal=author)
@@ -165,8 +182,11 @@ def _retired_tag(s: Session, w: World, code: str = "") -> str:
     code = code or f"CHEST.PLEURA.R{new_uid()[:8].upper()}"
     load_tree([{"code": code, "title": "Retiring"}], session=s, principal=SYSTEM)
     case = _case(s, w, "VALIDATED", title=f"Tagged {code}", code=code)
-    load_tree([{"code": code, "title": "Retiring", "deprecated": True, "replaced_by": "CHEST.PLEURA.PNEUMOTHORAX"}],
-              session=s, principal=SYSTEM)
+    load_tree(
+        [{"code": code, "title": "Retiring", "deprecated": True, "replaced_by": "CHEST.PLEURA.PNEUMOTHORAX"}],
+        session=s,
+        principal=SYSTEM,
+    )
     return case
 
 
@@ -177,8 +197,12 @@ FRESH: dict[str, Callable[[Session, World], dict[str, Ref]]] = {
     "submitted": lambda s, w: {"submitted": ("Case", _case(s, w, "SUBMITTED", title="Fresh submitted"))},
     "validated": lambda s, w: {"validated": ("Case", _case(s, w, "VALIDATED", title="Fresh validated"))},
     "imaged": _fresh_imaged,
-    "worklist": lambda s, w: {"worklist": ("Worklist", _worklist(
-        s, w, [w.ids[k][1] for k in ("listed1", "listed2", "listed3")], title="Fresh list"))},
+    "worklist": lambda s, w: {
+        "worklist": (
+            "Worklist",
+            _worklist(s, w, [w.ids[k][1] for k in ("listed1", "listed2", "listed3")], title="Fresh list"),
+        )
+    },
     "assignment": _fresh_assignment,
     "retired_tag": lambda s, w: {"retired_tag": ("Case", _retired_tag(s, w))},
     "report_submitted": lambda s, w: {"report_submitted": ("Report", _fresh_report(s, w))},
@@ -193,8 +217,12 @@ FRESH: dict[str, Callable[[Session, World], dict[str, Ref]]] = {
     "vgrant": lambda s, w: {"vgrant": _grant(s, w, "val", "validator")},
     "api_token": lambda s, w: {"api_token": _api_token(s, w)},
     "held": lambda s, w: {"held": _held(s, w)},
-    "token_partner_out": lambda s, w: {"token_partner_out": (
-        "ApiToken", create_partner_token(w.ids["partner_out"][1], "fresh", session=s, principal=SYSTEM)[1].uid)},
+    "token_partner_out": lambda s, w: {
+        "token_partner_out": (
+            "ApiToken",
+            create_partner_token(w.ids["partner_out"][1], "fresh", session=s, principal=SYSTEM)[1].uid,
+        )
+    },
 }
 
 
@@ -217,15 +245,21 @@ def _person(s: Session, role: str, *, cohort: str | None = None) -> str:
 def _grant(s: Session, w: World, person: str, role: str) -> Ref:
     """`person` holds `role` on a new collection of its own, so revoking it changes nothing shared."""
     coll = f.collection(s, f"Shared {new_uid()[:8]}")
-    return ("LocalRoleGrant", grant_local_role(coll, role=role, user_uid=w.ids[person][1], session=s,
-                                               principal=SYSTEM).uid)
+    return (
+        "LocalRoleGrant",
+        grant_local_role(coll, role=role, user_uid=w.ids[person][1], session=s, principal=SYSTEM).uid,
+    )
 
 
 def _api_token(s: Session, w: World) -> Ref:
     with_user = s.get(User, w.ids["adam"][1])
     assert with_user is not None
-    return ("ApiToken", create_api_token("matrix", scope="read", acting_user=with_user, collection_path=None,
-                                         session=s, principal=SYSTEM)[1].uid)
+    return (
+        "ApiToken",
+        create_api_token(
+            "matrix", scope="read", acting_user=with_user, collection_path=None, session=s, principal=SYSTEM
+        )[1].uid,
+    )
 
 
 SUBSCRIBE = """mutation($i: CreateWebhookSubscriptionInput!) {
@@ -254,10 +288,14 @@ def _seed_administration(s: Session, w: World) -> None:
     update_user(gone, UserUpdate(active=False), session=s, principal=SYSTEM)
     w.ids["gone"] = ("User", gone)
     north = w.ids["north"][1]
-    w.ids["grant"] = ("LocalRoleGrant", grant_local_role(north, role="trainee", user_uid=w.ids["ann"][1],
-                                                         session=s, principal=SYSTEM).uid)
-    w.ids["vgrant"] = ("LocalRoleGrant", grant_local_role(north, role="validator", user_uid=w.ids["val"][1],
-                                                          session=s, principal=SYSTEM).uid)
+    w.ids["grant"] = (
+        "LocalRoleGrant",
+        grant_local_role(north, role="trainee", user_uid=w.ids["ann"][1], session=s, principal=SYSTEM).uid,
+    )
+    w.ids["vgrant"] = (
+        "LocalRoleGrant",
+        grant_local_role(north, role="validator", user_uid=w.ids["val"][1], session=s, principal=SYSTEM).uid,
+    )
     w.ids["api_token"] = _api_token(s, w)
     revoked = _api_token(s, w)
     revoke_api_token(revoked[1], session=s, principal=SYSTEM)
@@ -279,40 +317,69 @@ def _seed(w: World, store: ContentStore) -> None:
         for name in ("north", "south", "east"):
             w.ids[name] = ("Collection", f.collection(s, name.title()))
         for caller, coll in (("partner_in", "north"), ("partner_out", "south")):
-            partner = create_partner(PartnerCreate(name=caller, collection_uids=[w.ids[coll][1]]),
-                                     session=s, principal=SYSTEM)
+            partner = create_partner(
+                PartnerCreate(name=caller, collection_uids=[w.ids[coll][1]]), session=s, principal=SYSTEM
+            )
             w.tokens[caller], row = create_partner_token(partner.uid, "matrix", session=s, principal=SYSTEM)
             w.ids[caller] = ("Partner", partner.uid)
             w.ids[f"token_{caller}"] = ("ApiToken", row.uid)
         _seed_administration(s, w)
     for caller, (username, _) in PEOPLE.items():
-        out = w.gql("anonymous", "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p})"
-                    " { token } }", {"u": username, "p": PASSWORD})
+        out = w.gql(
+            "anonymous",
+            "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }",
+            {"u": username, "p": PASSWORD},
+        )
         w.tokens[caller] = out["data"]["login"]["token"]
     # Subscribed before any case is validated, so validations leave deliveries for them.
     w.ids["sub_partner"], w.ids["sub_admin"] = _subscribe(w, "partner_in"), _subscribe(w, "administrator")
     with w.session() as s:
-        for key, state in (("draft", "DRAFT"), ("submitted", "SUBMITTED"), ("validated", "VALIDATED"),
-                           ("retired", "RETIRED"), ("listed1", "VALIDATED"), ("listed2", "VALIDATED"),
-                           ("listed3", "VALIDATED")):
+        for key, state in (
+            ("draft", "DRAFT"),
+            ("submitted", "SUBMITTED"),
+            ("validated", "VALIDATED"),
+            ("retired", "RETIRED"),
+            ("listed1", "VALIDATED"),
+            ("listed2", "VALIDATED"),
+            ("listed3", "VALIDATED"),
+        ):
             w.ids[key] = ("Case", _case(s, w, state, title=key.title()))
         w.ids["own_draft"] = ("Case", _case(s, w, "DRAFT", by="carl", title="Own draft"))
         working = _case(s, w, "VALIDATED", title="Working")
-        update_case(working, expected_version=4, changes={"findings": "Working copy secret"},
-                    comment="Working copy secret", session=s, principal=w.people["author"])
+        update_case(
+            working,
+            expected_version=4,
+            changes={"findings": "Working copy secret"},
+            comment="Working copy secret",
+            session=s,
+            principal=w.people["author"],
+        )
         w.ids["working"] = ("Case", working)
         w.ids["retired_tag"] = ("Case", _retired_tag(s, w, "CHEST.PLEURA.OLD"))
-        w.ids["south_case"] = ("Case", _case(s, w, "VALIDATED", coll="south", title="South",
-                                          code="NEURO.STROKE.ISCHAEMIC"))
+        w.ids["south_case"] = (
+            "Case",
+            _case(s, w, "VALIDATED", coll="south", title="South", code="NEURO.STROKE.ISCHAEMIC"),
+        )
         worklist = _worklist(s, w, [w.ids[k][1] for k in ("listed1", "listed2", "listed3")])
         assignment = _assign(s, w, worklist)
         marked = _report(s, w, assignment, w.ids["listed2"][1])
         give_feedback(marked, score=5, comment="Good", session=s, principal=w.people["tom"])
-        draft = save_draft(assignment, w.ids["listed3"][1], ReportFields(observations="Not sure yet"),
-                           session=s, principal=w.people["ann"])
-        w.ids.update({"worklist": ("Worklist", worklist), "assignment": ("Assignment", assignment),
-                      "report_submitted": ("Report", _report(s, w, assignment, w.ids["listed1"][1])),
-                      "report_marked": ("Report", marked), "report_draft": ("Report", draft.uid)})
+        draft = save_draft(
+            assignment,
+            w.ids["listed3"][1],
+            ReportFields(observations="Not sure yet"),
+            session=s,
+            principal=w.people["ann"],
+        )
+        w.ids.update(
+            {
+                "worklist": ("Worklist", worklist),
+                "assignment": ("Assignment", assignment),
+                "report_submitted": ("Report", _report(s, w, assignment, w.ids["listed1"][1])),
+                "report_marked": ("Report", marked),
+                "report_draft": ("Report", draft.uid),
+            }
+        )
         w.ids["held"] = _held(s, w)
         for name in ("draft", "validated"):
             series, _ = add_series(s, store, case_uid=w.ids[name][1], files=[CT])
@@ -320,24 +387,24 @@ def _seed(w: World, store: ContentStore) -> None:
             w.media[f"{name}_study"] = series.study_uid
             w.ids[f"{name}_study"] = ("Study", series.study_uid)
         for sub in ("sub_partner", "sub_admin"):
-            delivery = s.exec(select(WebhookDelivery).where(
-                WebhookDelivery.subscription_uid == w.ids[sub][1])).first()
+            delivery = s.exec(select(WebhookDelivery).where(WebhookDelivery.subscription_uid == w.ids[sub][1])).first()
             assert delivery is not None, f"no delivery for {sub}"
             w.ids[sub.replace("sub_", "delivery_")] = ("WebhookDelivery", delivery.uid)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def world(request: pytest.FixtureRequest, migrated: dict[str, Settings],
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(
+    request: pytest.FixtureRequest, migrated: dict[str, Settings], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     base = migrated[request.param]
-    settings = base.model_copy(update={"data_dir": tmp_path_factory.mktemp(f"authz-{request.param}"),
-                                       "database_url": base.db_url})
+    settings = base.model_copy(
+        update={"data_dir": tmp_path_factory.mktemp(f"authz-{request.param}"), "database_url": base.db_url}
+    )
     app = create_app(settings)
     with TestClient(app) as client:
         runtime = app.state.runtime
         _truncate(runtime.engine)
-        w = World(client=client, sessions=runtime.sessions, engine=runtime.engine, ids={},
-                  tokens={"anonymous": None})
+        w = World(client=client, sessions=runtime.sessions, engine=runtime.engine, ids={}, tokens={"anonymous": None})
         _seed(w, ContentStore(settings.media_dir))
         yield w
 
@@ -446,8 +513,12 @@ def _fingerprint(engine: sa.Engine) -> dict[str, list[str]]:
     return out
 
 
-CELLS = [pytest.param(name, caller, id=f"{name}--{caller}")
-         for name, op in OPS.items() for caller in CALLERS if op["expect"].get(caller) != "n/a"]
+CELLS = [
+    pytest.param(name, caller, id=f"{name}--{caller}")
+    for name, op in OPS.items()
+    for caller in CALLERS
+    if op["expect"].get(caller) != "n/a"
+]
 
 
 @pytest.mark.parametrize(("name", "caller"), CELLS)
@@ -467,8 +538,16 @@ def test_cell(world: World, name: str, caller: str) -> None:
             _restore(world, caller)
 
 
-def _run_cell(world: World, op: dict[str, Any], name: str, caller: str, expected: str, variables: Any,
-              ids: dict[str, Ref], token: str | None) -> None:
+def _run_cell(
+    world: World,
+    op: dict[str, Any],
+    name: str,
+    caller: str,
+    expected: str,
+    variables: Any,
+    ids: dict[str, Ref],
+    token: str | None,
+) -> None:
     watch = _is_mutation(op) and op.get("writes", True)
     before = _fingerprint(world.engine) if watch else {}
     body = world.gql(caller, op["document"], variables, token=token)
@@ -485,10 +564,15 @@ def _run_cell(world: World, op: dict[str, Any], name: str, caller: str, expected
 
 # ------------------------------------------------------------------------------ the table itself
 
+
 def _root_fields() -> set[tuple[str, str]]:
     schema = build_schema()._schema
-    return {(kind, name) for kind, t in (("query", schema.query_type), ("mutation", schema.mutation_type))
-            if t is not None for name in t.fields}
+    return {
+        (kind, name)
+        for kind, t in (("query", schema.query_type), ("mutation", schema.mutation_type))
+        if t is not None
+        for name in t.fields
+    }
 
 
 def test_table_covers_every_root_field_and_caller() -> None:
@@ -509,12 +593,12 @@ def test_document_is_valid_and_selects_its_field(name: str) -> None:
     assert graphql.validate(build_schema()._schema, document) == []
     definition = document.definitions[0]
     assert isinstance(definition, graphql.OperationDefinitionNode)
-    roots = [sel.name.value for sel in definition.selection_set.selections
-             if isinstance(sel, graphql.FieldNode)]
+    roots = [sel.name.value for sel in definition.selection_set.selections if isinstance(sel, graphql.FieldNode)]
     assert roots == [op["field"]]
 
 
 # ------------------------------------------------------------------------------ routes beside GraphQL
+
 
 def _get(w: World, caller: str, url: str, **headers: str) -> Any:
     token = w.tokens[caller]
@@ -523,10 +607,17 @@ def _get(w: World, caller: str, url: str, **headers: str) -> Any:
     return w.client.get(url, headers=headers)
 
 
-@pytest.mark.parametrize(("caller", "case", "status"), [
-    ("trainee", "draft", 404), ("trainee", "validated", 200), ("anonymous", "validated", 401),
-    ("partner_out", "validated", 404), ("partner_in", "validated", 200), ("trainer", "draft", 200),
-])
+@pytest.mark.parametrize(
+    ("caller", "case", "status"),
+    [
+        ("trainee", "draft", 404),
+        ("trainee", "validated", 200),
+        ("anonymous", "validated", 401),
+        ("partner_out", "validated", 404),
+        ("partner_in", "validated", 200),
+        ("trainer", "draft", 200),
+    ],
+)
 def test_media_thumbnail(world: World, caller: str, case: str, status: int) -> None:
     response = _get(world, caller, f"/media/series/{world.media[case]}/thumbnail")
     assert response.status_code == status, response.text[:300]
@@ -536,8 +627,10 @@ def test_media_thumbnail(world: World, caller: str, case: str, status: int) -> N
         assert not response.headers["content-type"].startswith("image/")
 
 
-@pytest.mark.parametrize(("caller", "outcome"), [("partner_in", "ok"), ("partner_out", "hidden"),
-                                                 ("trainee", "ok"), ("anonymous", "unauthenticated")])
+@pytest.mark.parametrize(
+    ("caller", "outcome"),
+    [("partner_in", "ok"), ("partner_out", "hidden"), ("trainee", "ok"), ("anonymous", "unauthenticated")],
+)
 def test_dicomweb_study_of_a_validated_case(world: World, caller: str, outcome: str) -> None:
     with world.session() as s:
         study = s.get(Study, world.media["validated_study"])
@@ -554,15 +647,24 @@ def test_dicomweb_study_of_a_validated_case(world: World, caller: str, outcome: 
     assert meta.status_code == (200 if outcome == "ok" else 404), meta.text[:300]
 
 
-@pytest.mark.parametrize(("caller", "status", "code"), [
-    ("anonymous", 401, "UNAUTHENTICATED"), ("trainee", 403, "FORBIDDEN"), ("partner_in", 403, "FORBIDDEN"),
-])
+@pytest.mark.parametrize(
+    ("caller", "status", "code"),
+    [
+        ("anonymous", 401, "UNAUTHENTICATED"),
+        ("trainee", 403, "FORBIDDEN"),
+        ("partner_in", 403, "FORBIDDEN"),
+    ],
+)
 def test_upload_refused(world: World, caller: str, status: int, code: str) -> None:
     before = _fingerprint(world.engine)
     token = world.tokens[caller]
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = world.client.post("/api/uploads", data={"collection": "/north"}, headers=headers,
-                                 files=[("files", ("ct.dcm", CT.read_bytes(), "application/dicom"))])
+    response = world.client.post(
+        "/api/uploads",
+        data={"collection": "/north"},
+        headers=headers,
+        files=[("files", ("ct.dcm", CT.read_bytes(), "application/dicom"))],
+    )
     assert response.status_code == status, response.text[:300]
     assert response.json()["error"]["code"] == code
     assert _fingerprint(world.engine) == before

@@ -52,8 +52,11 @@ cli.command("restore")(restore)
 
 
 def _env(settings: Settings, secret: str) -> dict[str, str]:
-    return {"LIGHTBOX_DATA_DIR": str(settings.data_dir), "LIGHTBOX_DATABASE_URL": settings.db_url,
-            "LIGHTBOX_SECRET_KEY": secret}
+    return {
+        "LIGHTBOX_DATA_DIR": str(settings.data_dir),
+        "LIGHTBOX_DATABASE_URL": settings.db_url,
+        "LIGHTBOX_SECRET_KEY": secret,
+    }
 
 
 def run(settings: Settings, *args: str, secret: str = SECRET) -> Any:
@@ -90,29 +93,68 @@ def build_repository(session: Session, store: ContentStore) -> None:
     add_to_cohort(cohort.uid, trainee_user.uid, session=session, principal=SYSTEM)
     grant_local_role(leeds, role="contributor", user_uid=contributor_user.uid, session=session, principal=SYSTEM)
     grant_local_role(north, role="trainee", cohort_uid=cohort.uid, session=session, principal=SYSTEM)
-    plans = [("Tension pneumothorax", []), ("Ischaemic stroke", [Transition.SUBMIT]),
-             ("Lobar pneumonia", [Transition.SUBMIT, Transition.VALIDATE]),
-             ("Old haemorrhage", [Transition.SUBMIT, Transition.VALIDATE, Transition.RETIRE])]
+    plans = [
+        ("Tension pneumothorax", []),
+        ("Ischaemic stroke", [Transition.SUBMIT]),
+        ("Lobar pneumonia", [Transition.SUBMIT, Transition.VALIDATE]),
+        ("Old haemorrhage", [Transition.SUBMIT, Transition.VALIDATE, Transition.RETIRE]),
+    ]
     actors = {Transition.SUBMIT: trainer, Transition.VALIDATE: checker, Transition.RETIRE: SYSTEM}
     for n, (title, steps) in enumerate(plans):
-        case = create_case(collection_uid=leeds if n % 2 else north,
-                           fields={"title": title, "diagnosis": title.lower(), "tags": ["ünïcode", f"t{n}"],
-                                   "curriculum_codes": ["NEURO.STROKE.ISCHAEMIC"], "modalities": ["CT"],
-                                   "differential_diagnoses": ["a", "b"], "difficulty": "ADVANCED"},
-                           comment="first", session=session, principal=trainer)
+        case = create_case(
+            collection_uid=leeds if n % 2 else north,
+            fields={
+                "title": title,
+                "diagnosis": title.lower(),
+                "tags": ["ünïcode", f"t{n}"],
+                "curriculum_codes": ["NEURO.STROKE.ISCHAEMIC"],
+                "modalities": ["CT"],
+                "differential_diagnoses": ["a", "b"],
+                "difficulty": "ADVANCED",
+            },
+            comment="first",
+            session=session,
+            principal=trainer,
+        )
         for k in range(2):
-            case = update_case(case.uid, expected_version=case.version, session=session, principal=trainer,
-                               changes={"findings": f"edit {k} of {title}\nline two"}, comment=f"edit {k}")
+            case = update_case(
+                case.uid,
+                expected_version=case.version,
+                session=session,
+                principal=trainer,
+                changes={"findings": f"edit {k} of {title}\nline two"},
+                comment=f"edit {k}",
+            )
         for step in steps:
             case = transition(case.uid, step, comment="ok", session=session, principal=actors[step])
     key = store.put_file(DICOM_DIR / "CT_small.dcm")
-    study = Study(case_uid=case.uid, study_instance_uid="2.25.1", description="CT head", modality="CT",
-                  study_date=date(2001, 2, 3), created=datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC))
-    series = Series(study_uid=study.uid, series_instance_uid="2.25.2", modality="CT", series_number=1,
-                    instance_count=1, thumbnail_key=store.put(b"thumbnail bytes"))
-    instance = Instance(series_uid=series.uid, sop_instance_uid="2.25.3", sop_class_uid="1.2.840.10008.5.1.4.1.1.2",
-                        rows=128, columns=128, file_key=key, size_bytes=(DICOM_DIR / "CT_small.dcm").stat().st_size,
-                        quarantined=True, quarantine_reason="burned-in text?")
+    study = Study(
+        case_uid=case.uid,
+        study_instance_uid="2.25.1",
+        description="CT head",
+        modality="CT",
+        study_date=date(2001, 2, 3),
+        created=datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC),
+    )
+    series = Series(
+        study_uid=study.uid,
+        series_instance_uid="2.25.2",
+        modality="CT",
+        series_number=1,
+        instance_count=1,
+        thumbnail_key=store.put(b"thumbnail bytes"),
+    )
+    instance = Instance(
+        series_uid=series.uid,
+        sop_instance_uid="2.25.3",
+        sop_class_uid="1.2.840.10008.5.1.4.1.1.2",
+        rows=128,
+        columns=128,
+        file_key=key,
+        size_bytes=(DICOM_DIR / "CT_small.dcm").stat().st_size,
+        quarantined=True,
+        quarantine_reason="burned-in text?",
+    )
     for row in (study, series, instance):  # no ORM relationships, so flush parents first
         session.add(row)
         session.flush()
@@ -131,8 +173,16 @@ def dump(settings: Settings) -> dict[str, list[str]]:
                 continue
             rows = []
             for row in conn.execute(sa.select(table)).mappings():
-                canon = {k: (v.astimezone(UTC).isoformat() if isinstance(v, datetime) else
-                             v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
+                canon = {
+                    k: (
+                        v.astimezone(UTC).isoformat()
+                        if isinstance(v, datetime)
+                        else v.isoformat()
+                        if isinstance(v, date)
+                        else v
+                    )
+                    for k, v in row.items()
+                }
                 rows.append(json.dumps(canon, sort_keys=True))
             out[table.name] = sorted(rows)
     engine.dispose()
@@ -141,8 +191,15 @@ def dump(settings: Settings) -> dict[str, list[str]]:
 
 def blobs(settings: Settings) -> dict[str, str]:
     root = settings.media_dir / "blobs"
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in root.rglob("*") if p.is_file()} if root.is_dir() else {}
+    return (
+        {
+            p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in root.rglob("*")
+            if p.is_file()
+        }
+        if root.is_dir()
+        else {}
+    )
 
 
 def searches(settings: Settings) -> list[tuple[int, list[str]]]:
@@ -153,8 +210,9 @@ def searches(settings: Settings) -> list[tuple[int, list[str]]]:
             user = session.exec(select(User).where(col(User.username) == username)).one()
             principal = principal_for(user, session=session)
             for text in ("pneumothorax", "stroke", None):
-                result = search_cases(CaseSearchRequest(text=text), session=session, principal=principal,
-                                      catalog=runtime.catalog)
+                result = search_cases(
+                    CaseSearchRequest(text=text), session=session, principal=principal, catalog=runtime.catalog
+                )
                 answers.append((result.total, sorted(h.case_id for h in result.hits)))
     runtime.close()
     return answers
@@ -185,11 +243,19 @@ def test_round_trip_to_the_other_backend(exported: Path, settings: Settings, tar
     runtime = Runtime.open(target)
     with runtime.sessions.scope() as session:
         trainer = session.exec(select(User).where(col(User.username) == "trainer")).one()
-        case = create_case(collection_uid=session.execute(sa.text("select uid from collection limit 1")).scalar_one(),
-                           fields={"title": "After restore"}, session=session,
-                           principal=principal_for(trainer, session=session))
-        update_case(case.uid, expected_version=1, changes={"findings": "x"}, session=session,
-                    principal=principal_for(trainer, session=session))
+        case = create_case(
+            collection_uid=session.execute(sa.text("select uid from collection limit 1")).scalar_one(),
+            fields={"title": "After restore"},
+            session=session,
+            principal=principal_for(trainer, session=session),
+        )
+        update_case(
+            case.uid,
+            expected_version=1,
+            changes={"findings": "x"},
+            session=session,
+            principal=principal_for(trainer, session=session),
+        )
     runtime.close()
     # A second restore would mix two repositories: refused, unless --force replaces the content.
     again = run(target, "restore", str(exported))
@@ -224,8 +290,11 @@ def _future_format(folder: Path) -> None:
     path.write_text(path.read_text().replace('"format_version": 1', '"format_version": 99'))
 
 
-DAMAGES = [(_corrupt_row, "does not match its sha256"), (_drop_blob, "is missing"),
-           (_future_format, "format version 99")]
+DAMAGES = [
+    (_corrupt_row, "does not match its sha256"),
+    (_drop_blob, "is missing"),
+    (_future_format, "format version 99"),
+]
 
 
 def test_a_damaged_export_is_refused_and_nothing_written(exported: Path, target: Settings, tmp_path: Path) -> None:

@@ -143,12 +143,31 @@ MUTATIONS_ALLOWED = {
     "logout": "ends the caller's own session and answers ok or an error: reads no case",
     "changePassword": "the caller's own password; answers a token or an error: reads no case",
     "resetPassword": "administration, refused to a trainee before any case is read (authz matrix)",
-    **{name: "administration or authoring, refused to a trainee before any case is read (authz matrix)"
-       for name in ("createCollection", "createCase", "updateWorklist", "reorderWorklist", "assignWorklist",
-                    "createWebhookSubscription", "deleteWebhookSubscription", "redeliverWebhook", "createPartner",
-                    "updatePartner", "createPartnerToken", "createUser", "updateUser", "createCohort",
-                    "addToCohort", "removeFromCohort", "grantLocalRole", "revokeLocalRole", "createApiToken",
-                    "revokeApiToken")},
+    **{
+        name: "administration or authoring, refused to a trainee before any case is read (authz matrix)"
+        for name in (
+            "createCollection",
+            "createCase",
+            "updateWorklist",
+            "reorderWorklist",
+            "assignWorklist",
+            "createWebhookSubscription",
+            "deleteWebhookSubscription",
+            "redeliverWebhook",
+            "createPartner",
+            "updatePartner",
+            "createPartnerToken",
+            "createUser",
+            "updateUser",
+            "createCohort",
+            "addToCohort",
+            "removeFromCohort",
+            "grantLocalRole",
+            "revokeLocalRole",
+            "createApiToken",
+            "revokeApiToken",
+        )
+    },
 }
 
 # ------------------------------------------------------------------ HTTP: what each route is asked
@@ -158,32 +177,42 @@ MUTATIONS_ALLOWED = {
 ROUTE_PROBES: dict[tuple[str, str], list[tuple[str, dict[str, str]]]] = {
     ("GET", "/media/instances/{uid}/rendered"): [("/media/instances/{instance}/rendered", {})],
     ("GET", "/media/instances/{uid}/rendered/{tag}"): [("/media/instances/{instance}/rendered/x?format=png", {})],
-    ("GET", "/media/series/{uid}/{kind}"): [(f"/media/series/{{series_id}}/{k}", {})
-                                            for k in ("thumbnail", "preview", "cine")],
+    ("GET", "/media/series/{uid}/{kind}"): [
+        (f"/media/series/{{series_id}}/{k}", {}) for k in ("thumbnail", "preview", "cine")
+    ],
     ("GET", "/media/series/{uid}/{kind}/{tag}"): [("/media/series/{series_id}/thumbnail/x", {})],
     ("GET", "/media/instances/{uid}/original"): [("/media/instances/{instance}/original", {})],
-    ("GET", "/dicomweb/studies"): [("/dicomweb/studies?includefield=all", {}),
-                                   ("/dicomweb/studies?includefield=StudyDescription,00081030", {})],
+    ("GET", "/dicomweb/studies"): [
+        ("/dicomweb/studies?includefield=all", {}),
+        ("/dicomweb/studies?includefield=StudyDescription,00081030", {}),
+    ],
     ("GET", "/dicomweb/series"): [("/dicomweb/series?includefield=all", {})],
     ("GET", "/dicomweb/studies/{study}/series"): [("/dicomweb/studies/{study}/series?includefield=all", {})],
     ("GET", "/dicomweb/instances"): [("/dicomweb/instances?includefield=all", {})],
     ("GET", "/dicomweb/studies/{study}/instances"): [("/dicomweb/studies/{study}/instances?includefield=all", {})],
     ("GET", "/dicomweb/studies/{study}/series/{series}/instances"): [
-        ("/dicomweb/studies/{study}/series/{series}/instances?includefield=all", {})],
-    ("GET", "/dicomweb/studies/{study}"): [("/dicomweb/studies/{study}", {"Accept": "multipart/related; "
-                                                                          'type="application/dicom"'})],
+        ("/dicomweb/studies/{study}/series/{series}/instances?includefield=all", {})
+    ],
+    ("GET", "/dicomweb/studies/{study}"): [
+        ("/dicomweb/studies/{study}", {"Accept": 'multipart/related; type="application/dicom"'})
+    ],
     ("GET", "/dicomweb/studies/{study}/series/{series}"): [("/dicomweb/studies/{study}/series/{series}", {})],
     ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{sop}"): [
-        ("/dicomweb/studies/{study}/series/{series}/instances/{sop}", {})],
+        ("/dicomweb/studies/{study}/series/{series}/instances/{sop}", {})
+    ],
     ("GET", "/dicomweb/studies/{study}/metadata"): [("/dicomweb/studies/{study}/metadata", {})],
     ("GET", "/dicomweb/studies/{study}/series/{series}/metadata"): [
-        ("/dicomweb/studies/{study}/series/{series}/metadata", {})],
+        ("/dicomweb/studies/{study}/series/{series}/metadata", {})
+    ],
     ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{sop}/metadata"): [
-        ("/dicomweb/studies/{study}/series/{series}/instances/{sop}/metadata", {})],
+        ("/dicomweb/studies/{study}/series/{series}/instances/{sop}/metadata", {})
+    ],
     ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{sop}/rendered"): [
-        ("/dicomweb/studies/{study}/series/{series}/instances/{sop}/rendered", {"Accept": "image/png"})],
+        ("/dicomweb/studies/{study}/series/{series}/instances/{sop}/rendered", {"Accept": "image/png"})
+    ],
     ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{sop}/frames/{frames}/rendered"): [
-        ("/dicomweb/studies/{study}/series/{series}/instances/{sop}/frames/1/rendered", {})],
+        ("/dicomweb/studies/{study}/series/{series}/instances/{sop}/frames/1/rendered", {})
+    ],
     ("GET", "/healthz"): [("/healthz", {})],
     ("GET", "/readyz"): [("/readyz", {})],
     ("GET", "/metrics"): [("/metrics", {})],
@@ -206,6 +235,7 @@ ROUTES_ALLOWED = {
 
 # ------------------------------------------------------------------ generating the selections
 
+
 def _named(t: Any) -> Any:
     while isinstance(t, (graphql.GraphQLNonNull, graphql.GraphQLList)):
         t = t.of_type
@@ -213,8 +243,9 @@ def _named(t: Any) -> Any:
 
 
 def _required_args(f: graphql.GraphQLField) -> bool:
-    return any(isinstance(a.type, graphql.GraphQLNonNull) and a.default_value is graphql.Undefined
-               for a in f.args.values())
+    return any(
+        isinstance(a.type, graphql.GraphQLNonNull) and a.default_value is graphql.Undefined for a in f.args.values()
+    )
 
 
 def selection(schema: graphql.GraphQLSchema, t: Any, seen: frozenset[str] = frozenset(), alias: str = "") -> str:
@@ -224,8 +255,11 @@ def selection(schema: graphql.GraphQLSchema, t: Any, seen: frozenset[str] = froz
     if graphql.is_leaf_type(t):
         return ""
     if isinstance(t, (graphql.GraphQLInterfaceType, graphql.GraphQLUnionType)):
-        parts = [f"... on {impl.name} {sub}" for impl in schema.get_possible_types(t)
-                 if (sub := selection(schema, impl, seen, alias=impl.name))]
+        parts = [
+            f"... on {impl.name} {sub}"
+            for impl in schema.get_possible_types(t)
+            if (sub := selection(schema, impl, seen, alias=impl.name))
+        ]
         return "{ __typename " + " ".join(parts) + " }"
     if t.name in seen:
         return ""
@@ -298,6 +332,7 @@ def _resolve(value: Any, values: dict[str, Any]) -> Any:
 
 # ------------------------------------------------------------------ the repository
 
+
 @dataclass
 class World:
     client: TestClient
@@ -308,8 +343,11 @@ class World:
     app: Any = None
 
     def gql(self, caller: str, doc: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = self.client.post("/graphql", json={"query": doc, "variables": variables or {}},
-                                    headers={"Authorization": f"Bearer {self.tokens[caller]}"})
+        response = self.client.post(
+            "/graphql",
+            json={"query": doc, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {self.tokens[caller]}"},
+        )
         assert response.status_code in (200, 400), response.text[:500]
         return response.json()  # type: ignore[no-any-return]
 
@@ -317,8 +355,13 @@ class World:
 def _answer_file(folder: Path) -> Path:
     """A real CT (pydicom's CT_small) whose header names the answer, as a referrer's request would."""
     ds = pydicom.dcmread(PYDICOM / "CT_small.dcm")
-    for keyword in ("StudyDescription", "SeriesDescription", "ProtocolName", "RequestedProcedureDescription",
-                    "PerformedProcedureStepDescription"):
+    for keyword in (
+        "StudyDescription",
+        "SeriesDescription",
+        "ProtocolName",
+        "RequestedProcedureDescription",
+        "PerformedProcedureStepDescription",
+    ):
         setattr(ds, keyword, DICOM_ANSWER[keyword])
     code = Dataset()
     code.CodeValue, code.CodingSchemeDesignator, code.CodeMeaning = "QK1", "99LBX", DICOM_ANSWER["CodeMeaning"]
@@ -334,31 +377,57 @@ def _answer_file(folder: Path) -> Path:
 def _seed(w: World, sessions: Any, store: ContentStore, tmp: Path) -> None:
     with sessions.scope() as s:
         f.curriculum(s)
-        people = {name: f.person(s, name, role)[0] for name, role in
-                  (("ann", "trainee"), ("bob", "trainee"), ("tess", "trainer"), ("val", "validator"))}
+        people = {
+            name: f.person(s, name, role)[0]
+            for name, role in (("ann", "trainee"), ("bob", "trainee"), ("tess", "trainer"), ("val", "validator"))
+        }
         tess, val = (principal_for(people[n], session=s) for n in ("tess", "val"))
         coll = f.collection(s, "North")
-        fields = {"title": ANSWER["title"], "findings": ANSWER["findings"], "diagnosis": ANSWER["diagnosis"],
-                  "differential_diagnoses": [ANSWER["differential"]], "discussion": ANSWER["discussion"],
-                  "teaching_points": ANSWER["teaching_points"], "tags": [ANSWER["tag"]],
-                  "curriculum_codes": [BLIND_CODE], "clinical_history": HISTORY, "modalities": ["CT"]}
+        fields = {
+            "title": ANSWER["title"],
+            "findings": ANSWER["findings"],
+            "diagnosis": ANSWER["diagnosis"],
+            "differential_diagnoses": [ANSWER["differential"]],
+            "discussion": ANSWER["discussion"],
+            "teaching_points": ANSWER["teaching_points"],
+            "tags": [ANSWER["tag"]],
+            "curriculum_codes": [BLIND_CODE],
+            "clinical_history": HISTORY,
+            "modalities": ["CT"],
+        }
         blind = create_case(collection_uid=coll, fields=fields, session=s, principal=tess)
-        other = create_case(collection_uid=coll, fields={"title": "Ordinary infarct", "diagnosis": "Infarct",
-                                                         "curriculum_codes": ["NEURO.STROKE.ISCHAEMIC"],
-                                                         "modalities": ["CT"]}, session=s, principal=tess)
+        other = create_case(
+            collection_uid=coll,
+            fields={
+                "title": "Ordinary infarct",
+                "diagnosis": "Infarct",
+                "curriculum_codes": ["NEURO.STROKE.ISCHAEMIC"],
+                "modalities": ["CT"],
+            },
+            session=s,
+            principal=tess,
+        )
         s.commit()
-        summary = import_paths([_answer_file(tmp)], target=ImportTarget(coll, blind.uid), session=s,
-                               principal=SYSTEM, store=store, secret=b"blind-leak-test-secret-0123456789")
+        summary = import_paths(
+            [_answer_file(tmp)],
+            target=ImportTarget(coll, blind.uid),
+            session=s,
+            principal=SYSTEM,
+            store=store,
+            secret=b"blind-leak-test-secret-0123456789",
+        )
         assert summary.imported == 1, summary.text()
         for case in (blind, other):
             transition(case.uid, Transition.SUBMIT, session=s, principal=tess)
             transition(case.uid, Transition.VALIDATE, session=s, principal=val)
-        wl = create_worklist(WorklistSpec(title="Neuro on call", mode="LONG_CASE", case_uids=(blind.uid,)),
-                             session=s, principal=tess)
+        wl = create_worklist(
+            WorklistSpec(title="Neuro on call", mode="LONG_CASE", case_uids=(blind.uid,)), session=s, principal=tess
+        )
         [assignment] = assign_worklist(wl.uid, trainee_uids=[people["ann"].uid], session=s, principal=tess)
         ann = principal_for(people["ann"], session=s)
-        report = save_draft(assignment.uid, blind.uid, ReportFields(observations="Not sure yet"), session=s,
-                            principal=ann)
+        report = save_draft(
+            assignment.uid, blind.uid, ReportFields(observations="Not sure yet"), session=s, principal=ann
+        )
         from content.users.service import add_to_cohort, get_or_create_cohort
 
         cohort = get_or_create_cohort("ST1", session=s, principal=SYSTEM)
@@ -367,34 +436,58 @@ def _seed(w: World, sessions: Any, store: ContentStore, tmp: Path) -> None:
         series = s.exec(select(Series).where(Series.study_uid == study.uid)).one()
         instance = s.exec(select(Instance).where(Instance.series_uid == series.uid)).one()
         assert DICOM_ANSWER["StudyDescription"] in study.description, "the import kept the study description"
-        w.ids.update(blind=to_global_id("Case", blind.uid), other=to_global_id("Case", other.uid),
-                     collection=to_global_id("Collection", coll), worklist=to_global_id("Worklist", wl.uid),
-                     assignment=to_global_id("Assignment", assignment.uid), report=to_global_id("Report", report.uid),
-                     ann=to_global_id("User", people["ann"].uid), cohort=to_global_id("Cohort", cohort.uid),
-                     study=to_global_id("Study", study.uid), instance_id=to_global_id("Instance", instance.uid))
-        w.dicom.update(study=study.study_instance_uid, series=series.series_instance_uid,
-                       sop=instance.sop_instance_uid, instance=instance.uid, series_id=series.uid,
-                       blind_id=w.ids["blind"])
+        w.ids.update(
+            blind=to_global_id("Case", blind.uid),
+            other=to_global_id("Case", other.uid),
+            collection=to_global_id("Collection", coll),
+            worklist=to_global_id("Worklist", wl.uid),
+            assignment=to_global_id("Assignment", assignment.uid),
+            report=to_global_id("Report", report.uid),
+            ann=to_global_id("User", people["ann"].uid),
+            cohort=to_global_id("Cohort", cohort.uid),
+            study=to_global_id("Study", study.uid),
+            instance_id=to_global_id("Instance", instance.uid),
+        )
+        w.dicom.update(
+            study=study.study_instance_uid,
+            series=series.series_instance_uid,
+            sop=instance.sop_instance_uid,
+            instance=instance.uid,
+            series_id=series.uid,
+            blind_id=w.ids["blind"],
+        )
     for name in ("ann", "bob"):
         _sign_in(w, name)
 
 
 def _sign_in(w: World, name: str) -> None:
-    out = w.client.post("/graphql", json={"query": "mutation($u: String!, $p: String!) { login(input: "
-                                          "{username: $u, password: $p}) { token } }",
-                                          "variables": {"u": name, "p": PASSWORD}}).json()
+    out = w.client.post(
+        "/graphql",
+        json={
+            "query": "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }",
+            "variables": {"u": name, "p": PASSWORD},
+        },
+    ).json()
     w.tokens[name] = out["data"]["login"]["token"]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def world(request: pytest.FixtureRequest, migrated: dict[str, Settings],
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(
+    request: pytest.FixtureRequest, migrated: dict[str, Settings], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     base = migrated[request.param]
     data = tmp_path_factory.mktemp(f"blind-{request.param}")
     # Generated selections are far past the limits a client is held to; the limits have their own tests.
-    settings = base.model_copy(update={"data_dir": data, "database_url": base.db_url, "max_query_depth": 100,
-                                       "max_query_tokens": 1_000_000, "max_aliases": 1000,
-                                       "rate_limit_per_minute": 1_000_000})
+    settings = base.model_copy(
+        update={
+            "data_dir": data,
+            "database_url": base.db_url,
+            "max_query_depth": 100,
+            "max_query_tokens": 1_000_000,
+            "max_aliases": 1000,
+            "rate_limit_per_minute": 1_000_000,
+        }
+    )
     app = create_app(settings)
     with TestClient(app) as client:
         runtime = app.state.runtime
@@ -494,8 +587,9 @@ def graphql_findings(w: World, caller: str, probe: Probe) -> tuple[set[str], lis
             leaks += [f"{label}: {name}" for name in hit]
         if body.get("data"):
             leaks += code_leaks(probe.field, body["data"])
-        assert not any(e.get("extensions", {}).get("code") in ("INTERNAL", "INVALID_QUERY")
-                       for e in body.get("errors") or []), f"{label}: {json.dumps(body)[:400]}"
+        assert not any(
+            e.get("extensions", {}).get("code") in ("INTERNAL", "INVALID_QUERY") for e in body.get("errors") or []
+        ), f"{label}: {json.dumps(body)[:400]}"
     return found, leaks
 
 
@@ -506,9 +600,10 @@ def http_requests() -> list[tuple[str, str, str, dict[str, str]]]:
 
 
 def http_findings(w: World, caller: str, method: str, url: str, headers: dict[str, str]) -> set[str]:
-    values = {**w.dicom, "q": "{ node(id: \"" + w.ids["blind"] + "\") { ... on Case { title diagnosis } } }"}
-    response = w.client.request(method, url.format(**values),
-                                headers={"Authorization": f"Bearer {w.tokens[caller]}", **headers})
+    values = {**w.dicom, "q": '{ node(id: "' + w.ids["blind"] + '") { ... on Case { title diagnosis } } }'}
+    response = w.client.request(
+        method, url.format(**values), headers={"Authorization": f"Bearer {w.tokens[caller]}", **headers}
+    )
     assert response.status_code < 500, f"{method} {url}: {response.status_code} {response.text[:300]}"
     if (method, url) == ("DELETE", "/ui/session"):  # signing out ends the token: the next probes need a new one
         _sign_in(w, caller)
@@ -521,6 +616,7 @@ def http_findings(w: World, caller: str, method: str, url: str, headers: dict[st
 
 
 # ------------------------------------------------------------------ the tests
+
 
 def _routes(app: Any) -> set[tuple[str, str]]:
     """(method, path) of every route of the app, walking included routers."""
@@ -565,10 +661,10 @@ def test_graphql_shows_the_blind_trainee_no_answer(world: World, probe: Probe) -
 REQUESTS = http_requests()
 
 
-@pytest.mark.parametrize(("method", "path", "url", "headers"), REQUESTS,
-                         ids=[f"{m} {u}" for m, _, u, _ in REQUESTS])
-def test_routes_show_the_blind_trainee_no_answer(world: World, method: str, path: str, url: str,
-                                                 headers: dict[str, str]) -> None:
+@pytest.mark.parametrize(("method", "path", "url", "headers"), REQUESTS, ids=[f"{m} {u}" for m, _, u, _ in REQUESTS])
+def test_routes_show_the_blind_trainee_no_answer(
+    world: World, method: str, path: str, url: str, headers: dict[str, str]
+) -> None:
     found = http_findings(world, "ann", method, url, headers)
     assert found == set(), f"{method} {url} shows {sorted(found)}"
 
@@ -607,7 +703,7 @@ def test_the_blind_trainee_still_gets_the_images(world: World) -> None:
     assert part.status_code == 200
     body = part.content
     start = body.index(b"\r\n\r\n") + 4
-    ds = pydicom.dcmread(BytesIO(body[start:body.rindex(b"\r\n--")]))
+    ds = pydicom.dcmread(BytesIO(body[start : body.rindex(b"\r\n--")]))
     original = pydicom.dcmread(PYDICOM / "CT_small.dcm")
     assert (ds.pixel_array == original.pixel_array).all()
     assert "StudyDescription" not in ds and "ProcedureCodeSequence" not in ds

@@ -62,8 +62,12 @@ def pg_settings(tmp_path: Path) -> Iterator[Settings]:
 
 
 def _env(settings: Settings) -> dict[str, str]:
-    return {**os.environ, "LIGHTBOX_DATA_DIR": str(settings.data_dir), "LIGHTBOX_DATABASE_URL": settings.db_url,
-            "LIGHTBOX_SECRET_KEY": settings.secret_key or ""}
+    return {
+        **os.environ,
+        "LIGHTBOX_DATA_DIR": str(settings.data_dir),
+        "LIGHTBOX_DATABASE_URL": settings.db_url,
+        "LIGHTBOX_SECRET_KEY": settings.secret_key or "",
+    }
 
 
 def _seed(settings: Settings) -> list[str]:
@@ -77,14 +81,17 @@ def _seed(settings: Settings) -> list[str]:
         _, checker = f.person(session, "checker", "validator")
         uids = []
         for n in range(CASES):
-            case = create_case(collection_uid=coll, fields={"title": f"Case {n}"}, session=session,
-                               principal=trainers[0])
-            case = update_case(case.uid, expected_version=1, changes={"findings": "seed"}, session=session,
-                               principal=trainers[0])
+            case = create_case(
+                collection_uid=coll, fields={"title": f"Case {n}"}, session=session, principal=trainers[0]
+            )
+            case = update_case(
+                case.uid, expected_version=1, changes={"findings": "seed"}, session=session, principal=trainers[0]
+            )
             steps = [[], [Transition.SUBMIT], [Transition.SUBMIT, Transition.VALIDATE]][n]
             for step in steps:
-                transition(case.uid, step, session=session,
-                           principal=checker if step is Transition.VALIDATE else trainers[0])
+                transition(
+                    case.uid, step, session=session, principal=checker if step is Transition.VALIDATE else trainers[0]
+                )
             uids.append(case.uid)
     engine.dispose()
     return uids
@@ -97,8 +104,14 @@ def server(pg_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, list[st
     uids = _seed(pg_settings)
     port = free_port()
     log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--workers", "2", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--workers", "2", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -131,16 +144,26 @@ def _gql(client: httpx.Client, query: str, variables: dict[str, Any], token: str
     return body["data"]
 
 
-def _editor(url: str, token: str, n: int, case_ids: list[str], outcomes: list[tuple[str, str, str, int | None]],
-            lock: threading.Lock) -> None:
+def _editor(
+    url: str,
+    token: str,
+    n: int,
+    case_ids: list[str],
+    outcomes: list[tuple[str, str, str, int | None]],
+    lock: threading.Lock,
+) -> None:
     rng = random.Random(n)
     with httpx.Client(base_url=url) as client:
         for k in range(ROUNDS):
             case_id = rng.choice(case_ids)
             version = _gql(client, READ, {"id": case_id}, token)["node"]["version"]
             tag = f"editor{n}-round{k}"
-            payload = _gql(client, UPDATE, {"input": {"id": case_id, "expectedVersion": version,
-                                                      "findings": tag, "comment": tag}}, token)["updateCase"]
+            payload = _gql(
+                client,
+                UPDATE,
+                {"input": {"id": case_id, "expectedVersion": version, "findings": tag, "comment": tag}},
+                token,
+            )["updateCase"]
             errors = [e["code"] for e in payload["errors"]]
             if payload["case"] is not None and not errors:
                 outcome: tuple[str, str, str, int | None] = (case_id, tag, "saved", payload["case"]["version"])
@@ -158,8 +181,9 @@ def test_concurrent_editors_lose_no_update(server: tuple[str, list[str]], pg_set
     case_ids = [to_global_id("Case", uid) for uid in uids]
     outcomes: list[tuple[str, str, str, int | None]] = []
     lock = threading.Lock()
-    threads = [threading.Thread(target=_editor, args=(url, tokens[n % 4], n, case_ids, outcomes, lock))
-               for n in range(EDITORS)]
+    threads = [
+        threading.Thread(target=_editor, args=(url, tokens[n % 4], n, case_ids, outcomes, lock)) for n in range(EDITORS)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -175,8 +199,11 @@ def test_concurrent_editors_lose_no_update(server: tuple[str, list[str]], pg_set
         for uid, case_id in zip(uids, case_ids, strict=True):
             mine = {tag: version for cid, tag, kind, version in saved if cid == case_id}
             case = session.exec(select(Case).where(col(Case.uid) == uid)).one()
-            rows = list(session.exec(select(CaseVersion).where(col(CaseVersion.case_uid) == uid)
-                                     .order_by(col(CaseVersion.version))))
+            rows = list(
+                session.exec(
+                    select(CaseVersion).where(col(CaseVersion.case_uid) == uid).order_by(col(CaseVersion.version))
+                )
+            )
             seeded = 2 + [0, 1, 2][uids.index(uid)]  # create, one edit, then the transitions
             assert case.version == seeded + len(mine)
             assert [r.version for r in rows] == list(range(1, case.version + 1))  # no gap, no duplicate
@@ -187,7 +214,8 @@ def test_concurrent_editors_lose_no_update(server: tuple[str, list[str]], pg_set
             assert case.findings == rows[-1].data["findings"]
     engine.dispose()
     # The catalog was updated after each commit by whichever worker saved: it must hold the last versions.
-    check = subprocess.run([sys.executable, "-m", "api.cli", "check"], env=_env(pg_settings), cwd=ROOT,
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "api.cli", "check"], env=_env(pg_settings), cwd=ROOT, capture_output=True, text=True
+    )
     print(f"saved {len(saved)} of {len(outcomes)}; check: {check.stdout}{check.stderr}")
     assert check.returncode == 0, check.stdout + check.stderr

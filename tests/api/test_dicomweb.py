@@ -91,21 +91,43 @@ def _stored(store: ContentStore, name: str, study: str, series: str, sop: str, d
     buffer = io.BytesIO()
     ds.save_as(buffer, enforce_file_format=True)
     data = buffer.getvalue()
-    return NewInstance(sop_instance_uid=sop, sop_class_uid=str(ds.SOPClassUID), file_key=store.put(data),
-                       size_bytes=len(data), position=0, instance_number=int(ds.get("InstanceNumber") or 1),
-                       frames=int(ds.get("NumberOfFrames") or 1), rows=int(ds.Rows), columns=int(ds.Columns))
+    return NewInstance(
+        sop_instance_uid=sop,
+        sop_class_uid=str(ds.SOPClassUID),
+        file_key=store.put(data),
+        size_bytes=len(data),
+        position=0,
+        instance_number=int(ds.get("InstanceNumber") or 1),
+        frames=int(ds.get("NumberOfFrames") or 1),
+        rows=int(ds.Rows),
+        columns=int(ds.Columns),
+    )
 
 
-def _study(store: ContentStore, day: date, series: dict[str, tuple[str, list[str]]],
-           uids: dict[str, str], sops: dict[str, list[str]]) -> NewStudy:
+def _study(
+    store: ContentStore,
+    day: date,
+    series: dict[str, tuple[str, list[str]]],
+    uids: dict[str, str],
+    sops: dict[str, list[str]],
+) -> NewStudy:
     """series: label -> (modality, files). Fills `uids` (label -> Series UID) and `sops`."""
     study_uid = _uid()
-    new = NewStudy(study_instance_uid=study_uid, description="Teaching study", study_date=day,
-                   modality=next(iter(series.values()))[0])
+    new = NewStudy(
+        study_instance_uid=study_uid,
+        description="Teaching study",
+        study_date=day,
+        modality=next(iter(series.values()))[0],
+    )
     for number, (label, (modality, files)) in enumerate(series.items(), start=1):
         uids[label] = _uid()
-        item = NewSeries(series_instance_uid=uids[label], modality=modality, series_number=number,
-                         description=f"{label} series", body_part="HEAD")
+        item = NewSeries(
+            series_instance_uid=uids[label],
+            modality=modality,
+            series_number=number,
+            description=f"{label} series",
+            body_part="HEAD",
+        )
         for position, name in enumerate(files):
             stored = _stored(store, name, study_uid, uids[label], _uid(), day)
             item.instances.append(replace(stored, position=position, instance_number=position + 1))
@@ -145,24 +167,40 @@ def archive(app_settings: Settings, sessions: SessionFactory) -> Iterator[Archiv
         people: dict[str, Principal] = {}
         token: dict[str, str] = {}
         users = {}
-        for name, role in (("author", "trainer"), ("checker", "validator"), ("trainee", "trainee"),
-                           ("partner", "partner")):
+        for name, role in (
+            ("author", "trainer"),
+            ("checker", "validator"),
+            ("trainee", "trainee"),
+            ("partner", "partner"),
+        ):
             # No password: hashing one costs half a second, and these people sign in by token.
             users[name] = add_user(name, roles=[role], password=None, session=session, principal=SYSTEM)
             people[name] = principal_for(users[name], session=session)
             token[name] = f.bearer(session, users[name], secret=secret)
         leeds, york = f.collection(session, "Leeds"), f.collection(session, "York")
         for name, coll in (("partner_leeds", leeds), ("partner_york", york)):
-            token[name], _ = create_api_token(name, scope="read", acting_user=users["partner"],
-                                              collection_path=_path(session, coll), session=session,
-                                              principal=SYSTEM)
+            token[name], _ = create_api_token(
+                name,
+                scope="read",
+                acting_user=users["partner"],
+                collection_path=_path(session, coll),
+                session=session,
+                principal=SYSTEM,
+            )
         ct = _study(store, date(2020, 3, 4), {"ct": ("CT", ["CT_small.dcm"])}, series, sops)
-        mr = _study(store, date(2021, 6, 10), {"mr": ("MR", ["MR_small.dcm"] * 3),
-                                               "ot": ("OT", ["SC_rgb_rle_2frame.dcm"])}, series, sops)
+        mr = _study(
+            store,
+            date(2021, 6, 10),
+            {"mr": ("MR", ["MR_small.dcm"] * 3), "ot": ("OT", ["SC_rgb_rle_2frame.dcm"])},
+            series,
+            sops,
+        )
         draft = _study(store, date(2022, 1, 1), {"draft": ("CT", ["CT_small.dcm"])}, series, sops)
         author = people["author"]
-        validated = [_case_with(session, leeds, "Head CT", ct, author),
-                     _case_with(session, leeds, "Brain MR", mr, author)]
+        validated = [
+            _case_with(session, leeds, "Head CT", ct, author),
+            _case_with(session, leeds, "Brain MR", mr, author),
+        ]
         _case_with(session, leeds, "Draft CT", draft, author)
         for case_uid in validated:
             transition(case_uid, "SUBMIT", session=session, principal=author)
@@ -175,8 +213,17 @@ def archive(app_settings: Settings, sessions: SessionFactory) -> Iterator[Archiv
         session.commit()
     app = with_router(app_settings)
     with TestClient(app) as client:
-        yield Archive(client, app, token, ct.study_instance_uid, mr.study_instance_uid,
-                      draft.study_instance_uid, series, sops, quarantined)
+        yield Archive(
+            client,
+            app,
+            token,
+            ct.study_instance_uid,
+            mr.study_instance_uid,
+            draft.study_instance_uid,
+            series,
+            sops,
+            quarantined,
+        )
 
 
 def _values(item: dict[str, Any], tag: str) -> list[Any]:
@@ -198,6 +245,7 @@ def _parts(response: httpx.Response) -> list[tuple[str, bytes]]:
 
 
 # QIDO-RS ----------------------------------------------------------------------------------
+
 
 def test_qido_studies_json_shape(archive: Archive) -> None:
     response = archive.get("/studies")
@@ -222,8 +270,7 @@ def test_qido_study_parameters(archive: Archive) -> None:
     assert set(_study_uids(archive.get("/studies", StudyInstanceUID=both))) == {archive.ct_study, archive.mr_study}
     assert _study_uids(archive.get("/studies", StudyInstanceUID=archive.draft_study)) == []
     assert _study_uids(archive.get("/studies", ModalitiesInStudy="OT")) == [archive.mr_study]
-    assert set(_study_uids(archive.get("/studies", ModalitiesInStudy="CT,MR"))) == {archive.ct_study,
-                                                                                    archive.mr_study}
+    assert set(_study_uids(archive.get("/studies", ModalitiesInStudy="CT,MR"))) == {archive.ct_study, archive.mr_study}
     assert _study_uids(archive.get("/studies", StudyDate="20200101-20201231")) == [archive.ct_study]
     assert _study_uids(archive.get("/studies", StudyDate="20210101-")) == [archive.mr_study]
     assert _study_uids(archive.get("/studies", StudyDate="-20200304")) == [archive.ct_study]
@@ -238,8 +285,12 @@ def test_qido_study_parameters(archive: Archive) -> None:
     warned = archive.get("/studies", PatientID="X", _="1700000000")
     assert len(_study_uids(warned)) == 2 and "PatientID, _" in warned.headers["warning"]
     assert len(_study_uids(archive.get("/studies", StudyDate=""))) == 2  # universal matching
-    for bad in ({"StudyDate": "2020-01-01"}, {"limit": "-1"}, {"includefield": "NoSuchKeyword"},
-                {"StudyInstanceUID": "1.2.abc"}):
+    for bad in (
+        {"StudyDate": "2020-01-01"},
+        {"limit": "-1"},
+        {"includefield": "NoSuchKeyword"},
+        {"StudyInstanceUID": "1.2.abc"},
+    ):
         assert archive.get("/studies", **bad).status_code == 400, bad
 
 
@@ -278,6 +329,7 @@ def test_qido_series_and_instances(archive: Archive) -> None:
 
 # WADO-RS ----------------------------------------------------------------------------------
 
+
 def test_retrieve_study_series_instance_as_multipart(archive: Archive) -> None:
     study = archive.get(f"/studies/{archive.mr_study}", accept_header='multipart/related; type="application/dicom"')
     assert study.status_code == 200
@@ -285,7 +337,8 @@ def test_retrieve_study_series_instance_as_multipart(archive: Archive) -> None:
     assert content_type.startswith('multipart/related; type="application/dicom"; boundary=')
     boundary = content_type.rsplit("boundary=", 1)[1]
     assert study.content.startswith(f"--{boundary}\r\n".encode()) and study.content.endswith(
-        f"\r\n--{boundary}--\r\n".encode())
+        f"\r\n--{boundary}--\r\n".encode()
+    )
     parts = _parts(study)
     assert len(parts) == 3
     assert all(kind.startswith("application/dicom; transfer-syntax=") for kind, _ in parts)
@@ -295,7 +348,7 @@ def test_retrieve_study_series_instance_as_multipart(archive: Archive) -> None:
     assert datasets[0].pixel_array.shape == (64, 64)  # whole files, pixels included
 
     series = archive.get(f"/studies/{archive.mr_study}/series/{archive.series['ot']}")
-    (kind, _), = _parts(series)
+    ((kind, _),) = _parts(series)
     assert kind == f"application/dicom; transfer-syntax={pydicom.uid.RLELossless}"
     sop = archive.sops["mr"][0]
     instance = archive.get(f"/studies/{archive.mr_study}/series/{archive.series['mr']}/instances/{sop}")
@@ -334,8 +387,9 @@ def test_rendered(archive: Archive) -> None:
     assert archive.get(f"{base}/rendered", accept_header="image/gif").status_code == 406
 
 
-def test_a_missing_file_fails_before_any_byte(archive: Archive, sessions: SessionFactory,
-                                             app_settings: Settings) -> None:
+def test_a_missing_file_fails_before_any_byte(
+    archive: Archive, sessions: SessionFactory, app_settings: Settings
+) -> None:
     sop = archive.sops["ct"][0]
     with sessions.scope() as session:
         row = session.exec(select(Instance).where(Instance.sop_instance_uid == sop)).one()
@@ -347,6 +401,7 @@ def test_a_missing_file_fails_before_any_byte(archive: Archive, sessions: Sessio
 
 
 # Permissions ---------------------------------------------------------------------------------
+
 
 def test_anonymous_and_bad_tokens_are_401(archive: Archive) -> None:
     for path in ("/studies", f"/studies/{archive.ct_study}", f"/studies/{archive.ct_study}/metadata"):
@@ -366,8 +421,11 @@ def test_who_sees_what(archive: Archive) -> None:
     assert archive.get("/instances", who="partner_york").json() == []
     assert archive.get(f"/studies/{archive.ct_study}", who="partner_york").status_code == 404
     assert archive.get(f"/studies/{archive.ct_study}", who="partner_leeds").status_code == 200
-    draft_paths = [f"/studies/{archive.draft_study}", f"/studies/{archive.draft_study}/metadata",
-                   f"/studies/{archive.draft_study}/series"]
+    draft_paths = [
+        f"/studies/{archive.draft_study}",
+        f"/studies/{archive.draft_study}/metadata",
+        f"/studies/{archive.draft_study}/series",
+    ]
     for who in ("trainee", "author"):
         assert archive.get(draft_paths[0], who=who).status_code == 404, who
         assert archive.get(draft_paths[1], who=who).status_code == 404, who
@@ -391,6 +449,7 @@ def test_a_retired_case_leaves_dicomweb(archive: Archive, sessions: SessionFacto
 
 # Real peers ----------------------------------------------------------------------------------
 
+
 @dataclass
 class Live:
     url: str
@@ -413,13 +472,25 @@ def orthanc(tmp_path: Path, live: str, archive: Archive) -> Iterator[str]:
     folder.mkdir()
     port = free_port()
     config = {
-        "Name": "PartnerPacs", "StorageDirectory": str(folder / "storage"), "IndexDirectory": str(folder / "index"),
-        "HttpPort": port, "RemoteAccessAllowed": False, "AuthenticationEnabled": False,
-        "DicomServerEnabled": False, "StorageCompression": False,
+        "Name": "PartnerPacs",
+        "StorageDirectory": str(folder / "storage"),
+        "IndexDirectory": str(folder / "index"),
+        "HttpPort": port,
+        "RemoteAccessAllowed": False,
+        "AuthenticationEnabled": False,
+        "DicomServerEnabled": False,
+        "StorageCompression": False,
         "Plugins": [DICOMWEB_PLUGIN],
-        "DicomWeb": {"Enable": True, "Root": "/dicom-web/", "Servers": {"lightbox": {
-            "Url": f"{live}{PREFIX}/", "HttpHeaders": {"Authorization": f"Bearer {archive.token['partner_leeds']}"},
-        }}},
+        "DicomWeb": {
+            "Enable": True,
+            "Root": "/dicom-web/",
+            "Servers": {
+                "lightbox": {
+                    "Url": f"{live}{PREFIX}/",
+                    "HttpHeaders": {"Authorization": f"Bearer {archive.token['partner_leeds']}"},
+                }
+            },
+        },
     }
     (folder / "orthanc.json").write_text(json.dumps(config))
     log = (folder / "orthanc.log").open("wb")
@@ -448,27 +519,28 @@ def orthanc(tmp_path: Path, live: str, archive: Archive) -> Iterator[str]:
 
 def test_orthanc_retrieves_a_validated_study(orthanc: str, archive: Archive) -> None:
     http = httpx.Client(base_url=orthanc, timeout=60)
-    found = http.post("/dicom-web/servers/lightbox/qido",
-                      json={"Uri": "/studies", "Arguments": {"ModalitiesInStudy": "MR"}})
+    found = http.post(
+        "/dicom-web/servers/lightbox/qido", json={"Uri": "/studies", "Arguments": {"ModalitiesInStudy": "MR"}}
+    )
     assert found.status_code == 200, found.text
     # Orthanc answers in its simplified form: one value as a string (and it drops numeric ones).
     assert [i["0020000D"]["Value"] for i in found.json()] == [archive.mr_study]
 
-    retrieved = http.post("/dicom-web/servers/lightbox/retrieve",
-                          json={"Resources": [{"Study": archive.mr_study}]})
+    retrieved = http.post("/dicom-web/servers/lightbox/retrieve", json={"Resources": [{"Study": archive.mr_study}]})
     assert retrieved.status_code == 200, retrieved.text
-    held = {http.get(f"/instances/{oid}/simplified-tags").json()["SOPInstanceUID"]
-            for oid in http.get("/instances").json()}
+    held = {
+        http.get(f"/instances/{oid}/simplified-tags").json()["SOPInstanceUID"] for oid in http.get("/instances").json()
+    }
     assert held == set(archive.sops["mr"] + archive.sops["ot"])  # the quarantined one never left
     # The draft is not there to be had.
-    missing = http.post("/dicom-web/servers/lightbox/retrieve",
-                        json={"Resources": [{"Study": archive.draft_study}]})
+    missing = http.post("/dicom-web/servers/lightbox/retrieve", json={"Resources": [{"Study": archive.draft_study}]})
     assert len(http.get("/instances").json()) == 3, missing.text
 
 
 def test_dicomweb_client_searches_and_retrieves(live: str, archive: Archive) -> None:
-    client = DICOMwebClient(url=f"{live}{PREFIX}",
-                            headers={"Authorization": f"Bearer {archive.token['partner_leeds']}"})
+    client = DICOMwebClient(
+        url=f"{live}{PREFIX}", headers={"Authorization": f"Bearer {archive.token['partner_leeds']}"}
+    )
     studies = client.search_for_studies(search_filters={"ModalitiesInStudy": "CT"})
     assert [s["0020000D"]["Value"][0] for s in studies] == [archive.ct_study]
     series = client.search_for_series(archive.mr_study)
@@ -478,8 +550,9 @@ def test_dicomweb_client_searches_and_retrieves(live: str, archive: Archive) -> 
     metadata = client.retrieve_series_metadata(archive.mr_study, archive.series["mr"])
     assert len(metadata) == 2
     sop = archive.sops["ct"][0]
-    frame = client.retrieve_instance_frames_rendered(archive.ct_study, archive.series["ct"], sop, [1],
-                                                     media_types=("image/png",))
+    frame = client.retrieve_instance_frames_rendered(
+        archive.ct_study, archive.series["ct"], sop, [1], media_types=("image/png",)
+    )
     assert Image.open(io.BytesIO(frame)).size == (128, 128)
     anonymous = DICOMwebClient(url=f"{live}{PREFIX}")
     with pytest.raises(Exception, match="401"):

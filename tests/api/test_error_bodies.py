@@ -45,8 +45,9 @@ def test_every_code_is_published_in_schema_graphql() -> None:
     sdl = (ROOT / "schema.graphql").read_text()
     block = re.search(r"enum ErrorCode \{(.*?)\}", sdl, re.S)
     assert block is not None
-    published = {line.strip() for line in block.group(1).splitlines()
-                 if line.strip() and not line.strip().startswith(('"', "#"))}
+    published = {
+        line.strip() for line in block.group(1).splitlines() if line.strip() and not line.strip().startswith(('"', "#"))
+    }
     assert published == {c.value for c in ErrorCode}
     assert set(HTTP_STATUS) <= set(ErrorCode)
 

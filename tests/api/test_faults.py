@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = "k" * 40
 
 # The child: does `mode` through the services, printing "tick N" after each unit of work.
-WORKER = r'''
+WORKER = r"""
 import sys
 from api.runtime import Runtime
 from api.settings import Settings
@@ -78,17 +78,28 @@ elif mode == "import":
 runtime.indexer.wait_idle(30)
 runtime.close()
 print("done", flush=True)
-'''
+"""
 
 
 def _env(settings: Settings) -> dict[str, str]:
-    return {**os.environ, "LIGHTBOX_DATA_DIR": str(settings.data_dir), "LIGHTBOX_DATABASE_URL": settings.db_url,
-            "LIGHTBOX_SECRET_KEY": SECRET}
+    return {
+        **os.environ,
+        "LIGHTBOX_DATA_DIR": str(settings.data_dir),
+        "LIGHTBOX_DATABASE_URL": settings.db_url,
+        "LIGHTBOX_SECRET_KEY": SECRET,
+    }
 
 
 def _start(settings: Settings, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", WORKER, *args], env=_env(settings), cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, *args],
+        env=_env(settings),
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def kill_at(settings: Settings, seed: int, low: int, high: int, *args: str) -> int:
@@ -112,8 +123,9 @@ def kill_at(settings: Settings, seed: int, low: int, high: int, *args: str) -> i
 
 
 def run_to_end(settings: Settings, *args: str) -> str:
-    proc = subprocess.run([sys.executable, "-c", WORKER, *args], env=_env(settings), cwd=ROOT, text=True,
-                          capture_output=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", WORKER, *args], env=_env(settings), cwd=ROOT, text=True, capture_output=True, timeout=120
+    )
     assert proc.returncode == 0 and "done" in proc.stdout, proc.stdout + proc.stderr
     return proc.stdout
 
@@ -148,8 +160,13 @@ def _seed_cases(sessions: SessionFactory, n: int) -> str:
         f.curriculum(session)
         coll = f.collection(session)
         for k in range(n):
-            create_case(collection_uid=coll, fields={"title": f"Stroke case {k}", "findings": "seed"},
-                        session=session, principal=SYSTEM, commit=False)
+            create_case(
+                collection_uid=coll,
+                fields={"title": f"Stroke case {k}", "findings": "seed"},
+                session=session,
+                principal=SYSTEM,
+                commit=False,
+            )
         session.commit()
     return coll
 
@@ -199,9 +216,11 @@ def test_kill_during_import(sessions: SessionFactory, settings: Settings, tmp_pa
     assert _studies(settings) == 4
     engine = make_engine(settings)
     with Session(engine) as session:
-        per_series = session.exec(select(Series.instance_count, func.count(col(Instance.uid)))
-                                  .join(Instance, col(Instance.series_uid) == Series.uid)
-                                  .group_by(col(Series.uid))).all()
+        per_series = session.exec(
+            select(Series.instance_count, func.count(col(Instance.uid)))
+            .join(Instance, col(Instance.series_uid) == Series.uid)
+            .group_by(col(Series.uid))
+        ).all()
         assert sorted(tuple(r) for r in per_series) == [(6, 6)] * 4
     engine.dispose()
     assert_consistent(settings)

@@ -66,23 +66,41 @@ class World:
 
 
 def _case(session: Session, coll: str, title: str, code: str, author: Principal) -> str:
-    return create_case(collection_uid=coll, fields={
-        "title": title, "diagnosis": f"{title} diagnosis", "findings": f"{title} findings",
-        "clinical_history": f"{title} history", "teaching_points": f"{title} points",
-        "curriculum_codes": [code], "modalities": ["CT"]}, session=session, principal=author).uid
+    return create_case(
+        collection_uid=coll,
+        fields={
+            "title": title,
+            "diagnosis": f"{title} diagnosis",
+            "findings": f"{title} findings",
+            "clinical_history": f"{title} history",
+            "teaching_points": f"{title} points",
+            "curriculum_codes": [code],
+            "modalities": ["CT"],
+        },
+        session=session,
+        principal=author,
+    ).uid
 
 
 def _imaging_ids(sessions: SessionFactory, settings: Settings, collection_uid: str) -> list[str]:
     """A real CT image imported into a new draft case: studies, series and instances to address."""
     with sessions.scope() as session:
-        summary = import_paths([_find("CT_small.dcm")], target=ImportTarget(collection_uid), session=session,
-                               principal=SYSTEM, store=ContentStore(settings.media_dir), secret=settings.secret(),
-                               workers=1)
+        summary = import_paths(
+            [_find("CT_small.dcm")],
+            target=ImportTarget(collection_uid),
+            session=session,
+            principal=SYSTEM,
+            store=ContentStore(settings.media_dir),
+            secret=settings.secret(),
+            workers=1,
+        )
         assert summary.imported == 1, summary.failed
-        return ([to_global_id("Study", uid) for uid in session.exec(select(Study.uid))]
-                + [to_global_id("Series", uid) for uid in session.exec(select(Series.uid))]
-                + [to_global_id("Instance", uid) for uid in session.exec(select(Instance.uid))]
-                + [to_global_id("Case", uid) for uid in session.exec(select(Study.case_uid))])
+        return (
+            [to_global_id("Study", uid) for uid in session.exec(select(Study.uid))]
+            + [to_global_id("Series", uid) for uid in session.exec(select(Series.uid))]
+            + [to_global_id("Instance", uid) for uid in session.exec(select(Instance.uid))]
+            + [to_global_id("Case", uid) for uid in session.exec(select(Study.case_uid))]
+        )
 
 
 def seed(sessions: SessionFactory, settings: Settings) -> World:
@@ -94,9 +112,15 @@ def seed(sessions: SessionFactory, settings: Settings) -> World:
         f.curriculum(session)
         people: dict[str, Principal] = {}
         users = {}
-        for name, role in (("admin", "administrator"), ("trainer", "trainer"), ("validator", "validator"),
-                           ("contributor", "contributor"), ("trainee", "trainee"), ("bob", "trainee"),
-                           ("partner", "partner")):
+        for name, role in (
+            ("admin", "administrator"),
+            ("trainer", "trainer"),
+            ("validator", "validator"),
+            ("contributor", "contributor"),
+            ("trainee", "trainee"),
+            ("bob", "trainee"),
+            ("partner", "partner"),
+        ):
             # No password: hashing one costs half a second, and these people sign in by token.
             users[name] = add_user(name, roles=[role], password=None, session=session, principal=SYSTEM)
             people[name] = principal_for(users[name], session=session)
@@ -108,49 +132,109 @@ def seed(sessions: SessionFactory, settings: Settings) -> World:
         leeds = f.collection(session, "Leeds")
         york = f.collection(session, "York", parent=leeds)
         trainer, validator = people["trainer"], people["validator"]
-        cases = {"draft": _case(session, york, "Draft stroke", "NEURO.STROKE.ISCHAEMIC", people["contributor"]),
-                 "submitted": _case(session, leeds, "Submitted bleed", "NEURO.STROKE.HAEMORRHAGIC", trainer),
-                 "ptx": _case(session, leeds, "Left pneumothorax", "CHEST.PLEURA.PNEUMOTHORAX", trainer),
-                 "mca": _case(session, leeds, "Left MCA infarct", "NEURO.STROKE.ISCHAEMIC", trainer),
-                 "retired": _case(session, york, "Old case", "CHEST.PLEURA", trainer)}
+        cases = {
+            "draft": _case(session, york, "Draft stroke", "NEURO.STROKE.ISCHAEMIC", people["contributor"]),
+            "submitted": _case(session, leeds, "Submitted bleed", "NEURO.STROKE.HAEMORRHAGIC", trainer),
+            "ptx": _case(session, leeds, "Left pneumothorax", "CHEST.PLEURA.PNEUMOTHORAX", trainer),
+            "mca": _case(session, leeds, "Left MCA infarct", "NEURO.STROKE.ISCHAEMIC", trainer),
+            "retired": _case(session, york, "Old case", "CHEST.PLEURA", trainer),
+        }
         transition(cases["submitted"], "SUBMIT", session=session, principal=trainer)
         for key in ("ptx", "mca", "retired"):
             transition(cases[key], "SUBMIT", session=session, principal=trainer)
             transition(cases[key], "VALIDATE", session=session, principal=validator)
         transition(cases["retired"], "RETIRE", comment="superseded", session=session, principal=trainer)
-        long_case = create_worklist(WorklistSpec(title="Chest and neuro", mode="LONG_CASE",
-                                                 case_uids=(cases["ptx"], cases["mca"])),
-                                    session=session, principal=trainer)
-        rapid = create_worklist(WorklistSpec(title="Rapid", mode="RAPID_REPORTING", case_uids=(cases["ptx"],),
-                                             time_limit_minutes=30, cohort_uid=cohort.uid),
-                                session=session, principal=trainer)
-        assigned = assign_worklist(long_case.uid, cohort_uid=cohort.uid,
-                                   due_at=datetime.now(UTC) + timedelta(days=7),
-                                   session=session, principal=trainer)
+        long_case = create_worklist(
+            WorklistSpec(title="Chest and neuro", mode="LONG_CASE", case_uids=(cases["ptx"], cases["mca"])),
+            session=session,
+            principal=trainer,
+        )
+        rapid = create_worklist(
+            WorklistSpec(
+                title="Rapid",
+                mode="RAPID_REPORTING",
+                case_uids=(cases["ptx"],),
+                time_limit_minutes=30,
+                cohort_uid=cohort.uid,
+            ),
+            session=session,
+            principal=trainer,
+        )
+        assigned = assign_worklist(
+            long_case.uid,
+            cohort_uid=cohort.uid,
+            due_at=datetime.now(UTC) + timedelta(days=7),
+            session=session,
+            principal=trainer,
+        )
         mine = next(a for a in assigned if a.trainee_uid == users["trainee"].uid)
-        report = submit_report(mine.uid, cases["ptx"], ReportFields(
-            observations="Pleural edge", interpretation="Pneumothorax", principal_diagnosis="Pneumothorax",
-            differential_diagnoses=["Bulla"], management="Chest drain"), session=session,
-            principal=people["trainee"])
+        report = submit_report(
+            mine.uid,
+            cases["ptx"],
+            ReportFields(
+                observations="Pleural edge",
+                interpretation="Pneumothorax",
+                principal_diagnosis="Pneumothorax",
+                differential_diagnoses=["Bulla"],
+                management="Chest drain",
+            ),
+            session=session,
+            principal=people["trainee"],
+        )
         give_feedback(report.uid, score=6, comment="Sound report", session=session, principal=trainer)
-        draft = save_draft(mine.uid, cases["mca"], ReportFields(observations="Hypodensity"), session=session,
-                           principal=people["trainee"])
-        world.bearers["partner"], _ = create_api_token("school", scope="read", acting_user=users["partner"],
-                                                       collection_path="/leeds", session=session,
-                                                       principal=SYSTEM)
+        draft = save_draft(
+            mine.uid,
+            cases["mca"],
+            ReportFields(observations="Hypodensity"),
+            session=session,
+            principal=people["trainee"],
+        )
+        world.bearers["partner"], _ = create_api_token(
+            "school",
+            scope="read",
+            acting_user=users["partner"],
+            collection_path="/leeds",
+            session=session,
+            principal=SYSTEM,
+        )
         world.bearers["anonymous"] = None
         world.ids += [to_global_id("Case", uid) for uid in cases.values()]
-        world.ids += [to_global_id("Collection", leeds), to_global_id("Collection", york),
-                      to_global_id("Cohort", cohort.uid), to_global_id("Worklist", long_case.uid),
-                      to_global_id("Worklist", rapid.uid), to_global_id("Report", report.uid),
-                      to_global_id("Report", draft.uid)]
+        world.ids += [
+            to_global_id("Collection", leeds),
+            to_global_id("Collection", york),
+            to_global_id("Cohort", cohort.uid),
+            to_global_id("Worklist", long_case.uid),
+            to_global_id("Worklist", rapid.uid),
+            to_global_id("Report", report.uid),
+            to_global_id("Report", draft.uid),
+        ]
         world.ids += [to_global_id("Assignment", a.uid) for a in assigned]
         world.named = {"COLLECTION": to_global_id("Collection", leeds), "WORKLIST": to_global_id("Worklist", rapid.uid)}
     world.ids += _imaging_ids(sessions, settings, leeds)
-    world.strings = ["NEURO", "NEURO.STROKE", "NEURO.STROKE.ISCHAEMIC", "CHEST.PLEURA.PNEUMOTHORAX",
-                     "NO.SUCH.CODE", "neuro.stroke", "", " ", "trainer", "admin", "Left pneumothorax", "CT",
-                     "observations", "management", "principal_diagnosis", "/leeds", "/leeds/york",
-                     "stroke OR", '"unclosed', "*", "a" * 400, world.ids[0]]
+    world.strings = [
+        "NEURO",
+        "NEURO.STROKE",
+        "NEURO.STROKE.ISCHAEMIC",
+        "CHEST.PLEURA.PNEUMOTHORAX",
+        "NO.SUCH.CODE",
+        "neuro.stroke",
+        "",
+        " ",
+        "trainer",
+        "admin",
+        "Left pneumothorax",
+        "CT",
+        "observations",
+        "management",
+        "principal_diagnosis",
+        "/leeds",
+        "/leeds/york",
+        "stroke OR",
+        '"unclosed',
+        "*",
+        "a" * 400,
+        world.ids[0],
+    ]
     return world
 
 
@@ -166,8 +250,11 @@ def scalars(world: World) -> dict[str, st.SearchStrategy[graphql.ValueNode]]:
     real = st.sampled_from(world.ids)
     ids = st.one_of(real, real, real, real.map(lambda s: s[:-2]), st.text())
     strings = st.one_of(st.sampled_from(world.strings), st.text(max_size=40), st.text(max_size=40))
-    times = st.one_of(st.datetimes(timezones=st.just(UTC)).map(datetime.isoformat),
-                      st.datetimes().map(datetime.isoformat), st.text(max_size=20))
+    times = st.one_of(
+        st.datetimes(timezones=st.just(UTC)).map(datetime.isoformat),
+        st.datetimes().map(datetime.isoformat),
+        st.text(max_size=20),
+    )
     return {"ID": ids.map(nodes.String), "String": strings.map(nodes.String), "DateTime": times.map(nodes.String)}
 
 
@@ -179,8 +266,7 @@ def operations(world: World) -> st.SearchStrategy[str]:
     # logout and resetPassword end the very sessions the fuzzer shares between examples (a reset of a
     # seeded person signs that role out for the rest of the run); tests/contract/test_session_operations
     # and the authorisation matrix run them, each on a session of its own.
-    roots = [name for name in (*parsed.query_type.fields, *parsed.mutation_type.fields)
-             if name not in ENDS_SESSIONS]
+    roots = [name for name in (*parsed.query_type.fields, *parsed.mutation_type.fields) if name not in ENDS_SESSIONS]
     custom = scalars(world)
     return st.one_of([from_schema(parsed, fields=[name], custom_scalars=custom) for name in roots])
 
@@ -202,8 +288,9 @@ def fuzz_app(sessions: SessionFactory, settings: Settings) -> Iterator[tuple[Tes
         yield client, world
 
 
-def test_generated_queries_and_mutations_never_fail_unexpectedly(fuzz_app: tuple[TestClient, World],
-                                                                 settings: Settings) -> None:
+def test_generated_queries_and_mutations_never_fail_unexpectedly(
+    fuzz_app: tuple[TestClient, World], settings: Settings
+) -> None:
     """Each generated document is sent once as every caller, so each role meets the same inputs."""
     client, world = fuzz_app
     generated = operations(world)
@@ -231,12 +318,21 @@ DEEP = "{ collections { " + "parent { " * 14 + "title" + " }" * 14 + " } }"
 INVALID: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("trainer", '{ curriculum(root: "NEURO.NO_SUCH") { code } }', None, "INVALID_CURRICULUM_CODE"),
     ("trainer", '{ cases(search: {curriculum: ["neuro stroke"]}) { totalCount } }', None, "INVALID_CURRICULUM_CODE"),
-    ("trainer", 'mutation($c: ID!) { createCase(input: {collection: $c, title: "X", curriculumCodes: ["NOPE.X"]})'
-                ' { case { id } errors { code field } } }', {"c": "COLLECTION"}, "INVALID_CURRICULUM_CODE"),
+    (
+        "trainer",
+        'mutation($c: ID!) { createCase(input: {collection: $c, title: "X", curriculumCodes: ["NOPE.X"]})'
+        " { case { id } errors { code field } } }",
+        {"c": "COLLECTION"},
+        "INVALID_CURRICULUM_CODE",
+    ),
     ("trainer", '{ node(id: "%%%not-base64") { id } }', None, "NOT_FOUND"),
     ("trainee", '{ worklist(id: "\u00e8\u00e8") { id } }', None, "NOT_FOUND"),
-    ("trainer", 'mutation { transitionCase(input: {id: "eA", transition: SUBMIT}) { case { id } errors { code } } }',
-     None, "NOT_FOUND"),
+    (
+        "trainer",
+        'mutation { transitionCase(input: {id: "eA", transition: SUBMIT}) { case { id } errors { code } } }',
+        None,
+        "NOT_FOUND",
+    ),
     ("trainer", DEEP, None, "INVALID_QUERY"),
     ("trainer", "{ " + " ".join(f"a{i}: me {{ username }}" for i in range(40)) + " }", None, "INVALID_QUERY"),
     ("trainer", "{ cases(first: 1000000) { totalCount } }", None, "INVALID_INPUT"),
@@ -245,17 +341,39 @@ INVALID: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("validator", "{ reviewQueue(first: -1) { id } }", None, "INVALID_INPUT"),
     ("trainer", "{ cases(first: 99999999999) { totalCount } }", None, "INVALID_QUERY"),
     ("trainer", "{ cases(search: {orderBy: SIDEWAYS}) { totalCount } }", None, "INVALID_QUERY"),
-    ("trainer", "query($s: [CaseState!]) { cases(search: {states: $s}) { totalCount } }", {"s": ["LIMBO"]},
-     "INVALID_QUERY"),
-    ("trainer", 'mutation { createWorklist(input: {title: "W", mode: SPEED_DATING, cases: []}) { errors { code } } }',
-     None, "INVALID_QUERY"),
-    ("trainer", 'mutation($w: ID!) { assignWorklist(input: {worklist: $w, cohort: "x", dueAt: "next tuesday"})'
-                " { errors { code } } }", {"w": "WORKLIST"}, "INVALID_QUERY"),
-    ("trainer", 'mutation($c: ID!, $t: String!) { createCase(input: {collection: $c, title: $t}) '
-                "{ case { id } errors { code field } } }", {"c": "COLLECTION", "t": "nul\x00byte"}, "INVALID_INPUT"),
+    (
+        "trainer",
+        "query($s: [CaseState!]) { cases(search: {states: $s}) { totalCount } }",
+        {"s": ["LIMBO"]},
+        "INVALID_QUERY",
+    ),
+    (
+        "trainer",
+        'mutation { createWorklist(input: {title: "W", mode: SPEED_DATING, cases: []}) { errors { code } } }',
+        None,
+        "INVALID_QUERY",
+    ),
+    (
+        "trainer",
+        'mutation($w: ID!) { assignWorklist(input: {worklist: $w, cohort: "x", dueAt: "next tuesday"})'
+        " { errors { code } } }",
+        {"w": "WORKLIST"},
+        "INVALID_QUERY",
+    ),
+    (
+        "trainer",
+        "mutation($c: ID!, $t: String!) { createCase(input: {collection: $c, title: $t}) "
+        "{ case { id } errors { code field } } }",
+        {"c": "COLLECTION", "t": "nul\x00byte"},
+        "INVALID_INPUT",
+    ),
     ("trainer", '{ cases(search: {text: "stroke\\u0000"}) { totalCount } }', None, "INVALID_INPUT"),
-    ("anonymous", "mutation($u: String!) { login(input: {username: $u, password: \"x\"}) { token } }",
-     {"u": "admin\x00"}, "INVALID_INPUT"),
+    (
+        "anonymous",
+        'mutation($u: String!) { login(input: {username: $u, password: "x"}) { token } }',
+        {"u": "admin\x00"},
+        "INVALID_INPUT",
+    ),
     ("anonymous", "{ me { username } __typename nope }", None, "INVALID_QUERY"),
 ]
 
@@ -276,21 +394,34 @@ def test_hand_written_invalid_requests_are_coded(fuzz_app: tuple[TestClient, Wor
         if variables:
             variables = {k: world.named.get(v, v) if isinstance(v, str) else v for k, v in variables.items()}
         bearer = world.bearers[caller]
-        body = check(client.post("/graphql", json={"query": document, "variables": variables},
-                                 headers={"Authorization": f"Bearer {bearer}"} if bearer else {}))
+        body = check(
+            client.post(
+                "/graphql",
+                json={"query": document, "variables": variables},
+                headers={"Authorization": f"Bearer {bearer}"} if bearer else {},
+            )
+        )
         if code not in _codes(body):
             missed.append((document, code, body))
     assert missed == []
     # Requests that are not GraphQL at all, or name no operation to run.
     requests: list[dict[str, Any]] = [
-        {"query": 42}, {"query": "{ me { username } }", "variables": [1]}, {"variables": {}}, {"query": ""},
-        {"query": "fragment F on Me { id }"}, {"query": "{ me { id } }", "operationName": 5},
-        {"query": "query A { me { username } }", "operationName": "B"}]
+        {"query": 42},
+        {"query": "{ me { username } }", "variables": [1]},
+        {"variables": {}},
+        {"query": ""},
+        {"query": "fragment F on Me { id }"},
+        {"query": "{ me { id } }", "operationName": 5},
+        {"query": "query A { me { username } }", "operationName": "B"},
+    ]
     for request in requests:
         response = client.post("/graphql", json=request)
         assert response.status_code == 400 and _codes(check(response)) == ["INVALID_QUERY"], request
-    forged = check(client.post("/graphql", json={"query": "{ me { username } }"},
-                               headers={"Authorization": "Bearer lbs1.forged.token"}))
+    forged = check(
+        client.post(
+            "/graphql", json={"query": "{ me { username } }"}, headers={"Authorization": "Bearer lbs1.forged.token"}
+        )
+    )
     assert _codes(forged) == ["UNAUTHENTICATED"]
     get = client.get("/graphql", params={"query": "{ me { username } }", "variables": "{not json"})
     assert _codes(check(get)) == ["INVALID_QUERY"]
@@ -310,8 +441,12 @@ def test_deeply_nested_variables_are_refused_before_decoding(fuzz_app: tuple[Tes
     import json
 
     @hsettings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(levels=st.integers(min_value=40, max_value=5000), leaf=st.one_of(st.integers(), st.text(max_size=5)),
-           role=st.sampled_from(ROLES), over_get=st.booleans())
+    @given(
+        levels=st.integers(min_value=40, max_value=5000),
+        leaf=st.one_of(st.integers(), st.text(max_size=5)),
+        role=st.sampled_from(ROLES),
+        over_get=st.booleans(),
+    )
     def send(levels: int, leaf: Any, role: str, over_get: bool) -> None:
         bearer = world.bearers[role]
         headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
@@ -320,11 +455,15 @@ def test_deeply_nested_variables_are_refused_before_decoding(fuzz_app: tuple[Tes
         closed = "".join("]" if level % 2 else "}" for level in reversed(range(levels)))
         variables = '{"a":' + opened + json.dumps(leaf) + closed + "}"
         if over_get:
-            response = client.get("/graphql", params={"query": "{ __typename }", "variables": variables},
-                                  headers=headers)
+            response = client.get(
+                "/graphql", params={"query": "{ __typename }", "variables": variables}, headers=headers
+            )
         else:
-            response = client.post("/graphql", content='{"query": "{ __typename }", "variables": ' + variables + "}",
-                                   headers={**headers, "content-type": "application/json"})
+            response = client.post(
+                "/graphql",
+                content='{"query": "{ __typename }", "variables": ' + variables + "}",
+                headers={**headers, "content-type": "application/json"},
+            )
         assert response.status_code == 400, (levels, response.status_code, response.text[:300])
         assert _codes(check(response)) == ["INVALID_INPUT"]
 
@@ -333,8 +472,9 @@ def test_deeply_nested_variables_are_refused_before_decoding(fuzz_app: tuple[Tes
     assert check(shallow)["data"] == {"__typename": "Query"}
 
 
-def test_generated_queries_over_get_never_fail_and_mutations_never_run(fuzz_app: tuple[TestClient, World],
-                                                                       settings: Settings) -> None:
+def test_generated_queries_over_get_never_fail_and_mutations_never_run(
+    fuzz_app: tuple[TestClient, World], settings: Settings
+) -> None:
     """Generated documents over GET, each behind a comment or a query-shaped prefix: queries answer as over
     POST, mutations are refused with 405 whatever precedes them, and nothing leaks."""
     client, world = fuzz_app

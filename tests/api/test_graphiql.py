@@ -24,8 +24,9 @@ def test_the_page_comes_from_our_files_under_a_strict_policy(client: TestClient)
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "http" not in policy
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
     scripts = SCRIPT.findall(page.text)
-    assert len(scripts) == 4 and all('src="/graphiql/static/' in attrs and not body.strip()
-                                     for attrs, body in scripts), scripts
+    assert len(scripts) == 4 and all(
+        'src="/graphiql/static/' in attrs and not body.strip() for attrs, body in scripts
+    ), scripts
     assert "style=" not in page.text and "<style" not in page.text and "unpkg" not in page.text
     for url in LINKED.findall(page.text):
         assert url.startswith("/"), url  # same origin only
@@ -39,11 +40,23 @@ def test_the_page_comes_from_our_files_under_a_strict_policy(client: TestClient)
 
 
 def test_only_the_named_files_are_served(client: TestClient) -> None:
-    for name in ("package.json", "package-lock.json", "index.html", "..%2Fpackage.json", "react.js",
-                 "node_modules%2Fgraphiql%2Fpackage.json"):
+    for name in (
+        "package.json",
+        "package-lock.json",
+        "index.html",
+        "..%2Fpackage.json",
+        "react.js",
+        "node_modules%2Fgraphiql%2Fpackage.json",
+    ):
         assert client.get(f"/graphiql/static/{name}").status_code == 404, name
-    assert set(FILES) == {"start.js", "page.css", "graphiql.min.js", "graphiql.min.css", "react.production.min.js",
-                          "react-dom.production.min.js"}
+    assert set(FILES) == {
+        "start.js",
+        "page.css",
+        "graphiql.min.js",
+        "graphiql.min.css",
+        "react.production.min.js",
+        "react-dom.production.min.js",
+    }
 
 
 def test_the_packages_are_pinned_by_a_lock_file_and_installed_by_setup() -> None:

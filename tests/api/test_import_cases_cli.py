@@ -14,16 +14,21 @@ from content.cases.models import Case
 from tests.api.test_cli import run
 from tests.content import factories as f
 
-CSV = ("title,history,curriculum_codes,tags,state\n"
-       "Left pneumothorax,Breathless after a run,CHEST.PLEURA.PNEUMOTHORAX,plain film|chest,validated\n"
-       "Acute stroke,Left arm weakness,NEURO.STROKE.ISCHAEMIC,,submitted\n")
+CSV = (
+    "title,history,curriculum_codes,tags,state\n"
+    "Left pneumothorax,Breathless after a run,CHEST.PLEURA.PNEUMOTHORAX,plain film|chest,validated\n"
+    "Acute stroke,Left arm weakness,NEURO.STROKE.ISCHAEMIC,,submitted\n"
+)
 
 
 @pytest.fixture
 def cli_settings(app_settings: Settings, tmp_path: Path) -> Settings:
     """A migrated database holding a curriculum, a trainer, a validator and the collection /leeds."""
-    settings = (app_settings.model_copy(update={"data_dir": tmp_path}) if app_settings.database_url
-                else Settings(data_dir=tmp_path, secret_key="s" * 40))
+    settings = (
+        app_settings.model_copy(update={"data_dir": tmp_path})
+        if app_settings.database_url
+        else Settings(data_dir=tmp_path, secret_key="s" * 40)
+    )
     assert run(settings, "migrate").returncode == 0
     engine = make_engine(settings)
     with SessionFactory(engine, events.EventBus()).scope() as session:
@@ -53,8 +58,7 @@ def test_import_cases_prints_a_line_per_case_and_reruns_skip(cli_settings: Setti
     done = run(cli_settings, *args, "--validated-by", "checker")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].split() == ["created", "line", "2", "VALIDATED", "/leeds/left-pneumothorax", "Left",
-                                "pneumothorax"]
+    assert lines[0].split() == ["created", "line", "2", "VALIDATED", "/leeds/left-pneumothorax", "Left", "pneumothorax"]
     assert lines[1].split()[:5] == ["created", "line", "3", "SUBMITTED", "/leeds/acute-stroke"]
     assert lines[2].startswith("2 cases created, 0 skipped (already there) in ")
     assert titles(cli_settings) == ["Acute stroke", "Left pneumothorax"]
@@ -69,8 +73,10 @@ def test_import_cases_prints_a_line_per_case_and_reruns_skip(cli_settings: Setti
 
 def test_bad_rows_exit_1_with_each_row_and_nothing_imported(cli_settings: Settings, tmp_path: Path) -> None:
     path = tmp_path / "cases.jsonl"
-    path.write_text('{"title": "Fine"}\n{"title": "X", "curriculum_codes": ["CHEST.NOPE"]}\n'
-                    '{"title": "Y", "state": "validated"}\n{"colour": "red"}\n')
+    path.write_text(
+        '{"title": "Fine"}\n{"title": "X", "curriculum_codes": ["CHEST.NOPE"]}\n'
+        '{"title": "Y", "state": "validated"}\n{"colour": "red"}\n'
+    )
     refused = run(cli_settings, "import", "cases", str(path), "--collection", "/leeds")
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     errors = refused.stderr.splitlines()
@@ -82,12 +88,15 @@ def test_bad_rows_exit_1_with_each_row_and_nothing_imported(cli_settings: Settin
     assert refused.stdout == "" and titles(cli_settings) == []
 
 
-@pytest.mark.parametrize(("args", "why"), [
-    (["--collection", "/nowhere"], "no collection at /nowhere"),
-    (["--collection", "/leeds", "--as-user", "nobody"], "no user 'nobody'"),
-    (["--collection", "/leeds", "--validated-by", "nobody"], "--validated-by: no user 'nobody'"),
-    (["--collection", "/leeds", "--as-user", "author", "--validated-by", "author"], "four eyes"),
-])
+@pytest.mark.parametrize(
+    ("args", "why"),
+    [
+        (["--collection", "/nowhere"], "no collection at /nowhere"),
+        (["--collection", "/leeds", "--as-user", "nobody"], "no user 'nobody'"),
+        (["--collection", "/leeds", "--validated-by", "nobody"], "--validated-by: no user 'nobody'"),
+        (["--collection", "/leeds", "--as-user", "author", "--validated-by", "author"], "four eyes"),
+    ],
+)
 def test_bad_options_exit_1_with_one_line(cli_settings: Settings, tmp_path: Path, args: list[str], why: str) -> None:
     path = tmp_path / "cases.csv"
     path.write_text(CSV)

@@ -72,10 +72,8 @@ def truncated_copy(source: Path, folder: Path) -> Path:
 def _cases(session: Session, people: dict[str, Principal]) -> tuple[str, str]:
     coll = f.collection(session)
     author = people["author"]
-    draft = create_case(collection_uid=coll, fields={"title": "Draft head CT"}, session=session,
-                        principal=author)
-    case = create_case(collection_uid=coll, fields={"title": "Validated chest"}, session=session,
-                       principal=author)
+    draft = create_case(collection_uid=coll, fields={"title": "Draft head CT"}, session=session, principal=author)
+    case = create_case(collection_uid=coll, fields={"title": "Validated chest"}, session=session, principal=author)
     transition(case.uid, "SUBMIT", session=session, principal=author)
     transition(case.uid, "VALIDATE", session=session, principal=people["checker"])
     return draft.uid, case.uid
@@ -88,15 +86,20 @@ def world(app_settings: Settings, sessions: SessionFactory, tmp_path: Path) -> I
     with sessions.scope() as session:
         people: dict[str, Principal] = {}
         token: dict[str, str] = {}
-        for name, role in (("author", "trainer"), ("trainer", "trainer"), ("checker", "validator"),
-                           ("trainee", "trainee")):
+        for name, role in (
+            ("author", "trainer"),
+            ("trainer", "trainer"),
+            ("checker", "validator"),
+            ("trainee", "trainee"),
+        ):
             user, people[name] = f.person(session, name, role)
             token[name] = f.bearer(session, user, secret=secret)
         draft_uid, case_uid = _cases(session, people)
         files = [CT, MR, MULTIFRAME, truncated_copy(CT, tmp_path)]
         validated_series, validated = add_series(session, store, case_uid=case_uid, files=files)
-        quarantined_series, (quarantined, _) = add_series(session, store, case_uid=case_uid, files=[MR, CT],
-                                                          quarantined=[0])
+        quarantined_series, (quarantined, _) = add_series(
+            session, store, case_uid=case_uid, files=[MR, CT], quarantined=[0]
+        )
         draft_series, (draft,) = add_series(session, store, case_uid=draft_uid, files=[CT])
         synth = write_series(synth_ct_series(24, 64), tmp_path / "synth")
         synth_series, _ = add_series(session, store, case_uid=case_uid, files=synth)
@@ -104,8 +107,18 @@ def world(app_settings: Settings, sessions: SessionFactory, tmp_path: Path) -> I
     app = create_app(app_settings)
     app.include_router(media_router)
     with TestClient(app) as client:
-        yield World(client, token, validated, validated_series, quarantined, quarantined_series, draft,
-                    draft_series, synth_series, bare_series)
+        yield World(
+            client,
+            token,
+            validated,
+            validated_series,
+            quarantined,
+            quarantined_series,
+            draft,
+            draft_series,
+            synth_series,
+            bare_series,
+        )
 
 
 def _code(response: httpx.Response) -> str:
@@ -171,20 +184,38 @@ def test_etag_304_head_and_stable_bytes(world: World) -> None:
     assert int(head.headers["content-length"]) == len(first.content)
 
     # Every option changes the ETag; the same window by numbers or by name is one rendition.
-    variants = ["?size=128&window=-600,1500", "?size=128&preset=bone", "?size=64&preset=lung",
-                "?size=128&preset=lung&format=png", "?size=128&preset=lung&format=jpeg"]
+    variants = [
+        "?size=128&window=-600,1500",
+        "?size=128&preset=bone",
+        "?size=64&preset=lung",
+        "?size=128&preset=lung&format=png",
+        "?size=128&preset=lung&format=jpeg",
+    ]
     tags = {get(world, urls.rendered_url(world.validated[0]) + q).headers["etag"] for q in variants}
     assert etag not in tags and len(tags) == len(variants)
     png = get(world, urls.rendered_url(world.validated[0]) + "?format=png")
     assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize("query, field", [
-    ("size=0", "size"), ("size=100000", "size"), ("size=abc", "size"), ("size=15", "size"),
-    ("frame=0", "frame"), ("frame=2", "frame"), ("frame=x", "frame"),
-    ("window=40,0", "window"), ("window=40", "window"), ("window=a,b", "window"), ("window=40,-5", "window"),
-    ("preset=nope", "preset"), ("format=gif", "format"), ("window=40,80&preset=brain", "window"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("size=0", "size"),
+        ("size=100000", "size"),
+        ("size=abc", "size"),
+        ("size=15", "size"),
+        ("frame=0", "frame"),
+        ("frame=2", "frame"),
+        ("frame=x", "frame"),
+        ("window=40,0", "window"),
+        ("window=40", "window"),
+        ("window=a,b", "window"),
+        ("window=40,-5", "window"),
+        ("preset=nope", "preset"),
+        ("format=gif", "format"),
+        ("window=40,80&preset=brain", "window"),
+    ],
+)
 def test_absurd_requests_are_refused_with_a_reason(world: World, query: str, field: str) -> None:
     response = get(world, f"{urls.rendered_url(world.validated[0])}?{query}")
     assert response.status_code == 400
@@ -255,8 +286,9 @@ def test_series_previews(world: World) -> None:
     assert get(world, f"/media/series/{series.uid}/poster").status_code == 404
 
 
-def test_a_revoked_grant_lasts_at_most_the_cache_ttl(world: World, sessions: SessionFactory,
-                                                     app_settings: Settings) -> None:
+def test_a_revoked_grant_lasts_at_most_the_cache_ttl(
+    world: World, sessions: SessionFactory, app_settings: Settings
+) -> None:
     url = urls.rendered_url(world.validated[1])
     assert get(world, url).status_code == 200
     with sessions.scope() as session:  # someone spots burned-in text after validation
@@ -286,8 +318,9 @@ def test_signing_out_ends_the_cookie_and_remembered_grants_at_once(world: World)
     assert world.client.get(ct).status_code == 401
     world.client.cookies.clear()
     assert get(world, ct).status_code == 401
-    me = world.client.post("/graphql", json={"query": "{ me { id } }"},
-                           headers={"Authorization": f"Bearer {world.token['trainee']}"})
+    me = world.client.post(
+        "/graphql", json={"query": "{ me { id } }"}, headers={"Authorization": f"Bearer {world.token['trainee']}"}
+    )
     assert me.status_code == 401 and me.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 

@@ -16,8 +16,10 @@ from api.settings import Settings
 from search.pg_schema import TABLE as CATALOG_TABLE
 from tests.content import factories as f
 
-LOGIN = ('mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) '
-         '{ token errors { code message } } }')
+LOGIN = (
+    "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) "
+    "{ token errors { code message } } }"
+)
 
 
 def test_request_id_security_headers_and_metrics(client: TestClient) -> None:
@@ -46,8 +48,9 @@ def test_rate_limit_per_token_answers_429_with_retry_after(app_settings: Setting
 def test_sign_in_attempts_are_limited_per_address(app_settings: Settings, session: Session) -> None:
     f.person(session, "alice", "trainee")
     with TestClient(create_app(app_settings.model_copy(update={"login_attempts_per_minute": 2}))) as c:
-        outcomes = [c.post("/graphql", json={"query": LOGIN, "variables": {"u": f"user{i}", "p": "x"}}).json()
-                    for i in range(3)]
+        outcomes = [
+            c.post("/graphql", json={"query": LOGIN, "variables": {"u": f"user{i}", "p": "x"}}).json() for i in range(3)
+        ]
         codes = [o["data"]["login"]["errors"][0]["code"] for o in outcomes]
         assert codes == ["INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "TOO_MANY_ATTEMPTS"]
         # Even the right password waits: the limit is per address, before any password check.
@@ -58,15 +61,23 @@ def test_sign_in_attempts_are_limited_per_address(app_settings: Settings, sessio
 def test_cors_only_for_configured_partner_origins(app_settings: Settings) -> None:
     settings = app_settings.model_copy(update={"cors_origins": ["https://school.example"]})
     with TestClient(create_app(settings)) as c:
-        ok = c.options("/graphql", headers={"origin": "https://school.example", "access-control-request-method": "POST",
-                                            "access-control-request-headers": "authorization,content-type"})
+        ok = c.options(
+            "/graphql",
+            headers={
+                "origin": "https://school.example",
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "authorization,content-type",
+            },
+        )
         assert ok.headers["access-control-allow-origin"] == "https://school.example"
-        other = c.options("/graphql", headers={"origin": "https://evil.example",
-                                               "access-control-request-method": "POST"})
+        other = c.options(
+            "/graphql", headers={"origin": "https://evil.example", "access-control-request-method": "POST"}
+        )
         assert "access-control-allow-origin" not in other.headers
     with TestClient(create_app(app_settings)) as c:
-        none = c.options("/graphql", headers={"origin": "https://school.example",
-                                              "access-control-request-method": "POST"})
+        none = c.options(
+            "/graphql", headers={"origin": "https://school.example", "access-control-request-method": "POST"}
+        )
         assert "access-control-allow-origin" not in none.headers
 
 
@@ -84,8 +95,10 @@ def test_json_log_lines_carry_the_request_id() -> None:
 def test_readyz_answers_for_the_database_and_the_catalog(app_settings: Settings) -> None:
     with TestClient(create_app(app_settings)) as c:
         ready = c.get("/readyz")
-        assert ready.status_code == 200 and ready.json() == {"status": "ready",
-                                                             "checks": {"database": True, "catalog": True}}
+        assert ready.status_code == 200 and ready.json() == {
+            "status": "ready",
+            "checks": {"database": True, "catalog": True},
+        }
         # The catalog taken away under a running app: not ready, and healthz still says the process is up.
         if app_settings.is_postgres:
             with c.app.state.runtime.engine.begin() as conn:  # type: ignore[attr-defined]

@@ -23,8 +23,11 @@ from tests.importers.conftest import _find
 @pytest.fixture
 def cli_settings(app_settings: Settings, tmp_path: Path) -> Settings:
     """A migrated database with a trainer, a trainee and three held images the trainer imported."""
-    settings = (app_settings.model_copy(update={"data_dir": tmp_path}) if app_settings.database_url
-                else Settings(data_dir=tmp_path, secret_key="s" * 40))
+    settings = (
+        app_settings.model_copy(update={"data_dir": tmp_path})
+        if app_settings.database_url
+        else Settings(data_dir=tmp_path, secret_key="s" * 40)
+    )
     assert run(settings, "migrate").returncode == 0
     engine = make_engine(settings)
     with SessionFactory(engine, events.EventBus()).scope() as session:

@@ -34,8 +34,12 @@ def _attempts(url: str, forwarded_for: list[str]) -> list[str]:
     the code each got."""
     codes = []
     for n, address in enumerate(forwarded_for):
-        r = httpx.post(f"{url}/graphql", json={"query": LOGIN, "variables": {"u": f"nobody{n}"}},
-                       headers={"x-forwarded-for": address}, timeout=30)
+        r = httpx.post(
+            f"{url}/graphql",
+            json={"query": LOGIN, "variables": {"u": f"nobody{n}"}},
+            headers={"x-forwarded-for": address},
+            timeout=30,
+        )
         codes.append(r.json()["data"]["login"]["errors"][0]["code"])
     return codes
 
@@ -70,8 +74,9 @@ def test_trusted_proxies_are_addresses_or_networks(monkeypatch: pytest.MonkeyPat
             Settings()
 
 
-def test_serve_turns_off_uvicorns_own_proxy_handling(sessions: SessionFactory, settings: Settings,
-                                                      monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_serve_turns_off_uvicorns_own_proxy_handling(
+    sessions: SessionFactory, settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """uvicorn believes X-Forwarded-For from 127.0.0.1 by default; `lightbox serve` must not let it."""
     monkeypatch.setenv("LIGHTBOX_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("LIGHTBOX_DATABASE_URL", settings.db_url)

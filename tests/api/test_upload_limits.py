@@ -50,9 +50,11 @@ def bearers(sessions: SessionFactory, settings: Settings) -> dict[str, str]:
 
 
 def _multipart_head(filename: str) -> bytes:
-    return (f"--{BOUNDARY}\r\ncontent-disposition: form-data; name=\"collection\"\r\n\r\n/leeds\r\n"
-            f"--{BOUNDARY}\r\ncontent-disposition: form-data; name=\"files\"; filename=\"{filename}\"\r\n"
-            "content-type: application/zip\r\n\r\n").encode()
+    return (
+        f'--{BOUNDARY}\r\ncontent-disposition: form-data; name="collection"\r\n\r\n/leeds\r\n'
+        f'--{BOUNDARY}\r\ncontent-disposition: form-data; name="files"; filename="{filename}"\r\n'
+        "content-type: application/zip\r\n\r\n"
+    ).encode()
 
 
 def _multipart(filename: str, data: bytes) -> bytes:
@@ -64,13 +66,18 @@ def _send(server: LiveServer, headers: dict[str, str], body: bytes, *, chunked: 
     read while the rest of an announced body is still unsent (the 30 s timeout only guards a hang)."""
     url = urlparse(server.url)
     with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
-        lines = ["POST /api/uploads HTTP/1.1", f"host: {url.hostname}",
-                 f"content-type: multipart/form-data; boundary={BOUNDARY}", *(f"{k}: {v}" for k, v in headers.items())]
+        lines = [
+            "POST /api/uploads HTTP/1.1",
+            f"host: {url.hostname}",
+            f"content-type: multipart/form-data; boundary={BOUNDARY}",
+            *(f"{k}: {v}" for k, v in headers.items()),
+        ]
         head = ("\r\n".join(lines) + "\r\n\r\n").encode()
         if chunked:
             step = 16 * 1024
-            body = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + step]), body[i:i + step])
-                            for i in range(0, len(body), step))
+            body = b"".join(
+                b"%x\r\n%s\r\n" % (len(body[i : i + step]), body[i : i + step]) for i in range(0, len(body), step)
+            )
         # The server may answer and close before taking everything: that answer is still read.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             sock.sendall(head + body)
@@ -85,8 +92,13 @@ def _auth(bearers: dict[str, str], role: str | None) -> dict[str, str]:
 
 @pytest.mark.parametrize("caller, status, code", [(None, 401, "UNAUTHENTICATED"), ("trainee", 403, "FORBIDDEN")])
 def test_a_caller_who_may_not_upload_is_refused_before_the_body_is_read(
-        live_server: LiveServer, sessions: SessionFactory, bearers: dict[str, str], caller: str | None, status: int,
-        code: str) -> None:
+    live_server: LiveServer,
+    sessions: SessionFactory,
+    bearers: dict[str, str],
+    caller: str | None,
+    status: int,
+    code: str,
+) -> None:
     # 150 MB announced, 64 kB sent: the refusal can only arrive if the server did not wait for the rest.
     headers = {"content-length": str(ANNOUNCED), **_auth(bearers, caller)}
     answered, body = _send(live_server, headers, _multipart_head("big.zip") + os.urandom(64 * 1024))
@@ -94,20 +106,23 @@ def test_a_caller_who_may_not_upload_is_refused_before_the_body_is_read(
     assert counts(sessions) == (0, 0, 0)
 
 
-def test_an_upload_announced_above_the_cap_is_413_before_reading(live_server: LiveServer,
-                                                                 bearers: dict[str, str]) -> None:
+def test_an_upload_announced_above_the_cap_is_413_before_reading(
+    live_server: LiveServer, bearers: dict[str, str]
+) -> None:
     headers = {"content-length": str(ANNOUNCED), **_auth(bearers, "trainer")}
     answered, body = _send(live_server, headers, _multipart_head("big.zip") + os.urandom(64 * 1024))
     assert (answered, body["error"]["code"]) == (413, "TOO_LARGE")
     assert str(CAP) in body["error"]["message"]
 
 
-def test_a_streamed_upload_is_cut_off_at_the_cap(live_server: LiveServer, sessions: SessionFactory,
-                                                 bearers: dict[str, str]) -> None:
+def test_a_streamed_upload_is_cut_off_at_the_cap(
+    live_server: LiveServer, sessions: SessionFactory, bearers: dict[str, str]
+) -> None:
     # Chunked, so no Content-Length to refuse on: the running count does it.
     body = _multipart("big.zip", os.urandom(CAP + 100_000))
-    answered, answer = _send(live_server, {"transfer-encoding": "chunked", **_auth(bearers, "trainer")}, body,
-                             chunked=True)
+    answered, answer = _send(
+        live_server, {"transfer-encoding": "chunked", **_auth(bearers, "trainer")}, body, chunked=True
+    )
     assert (answered, answer["error"]["code"]) == (413, "TOO_LARGE")
     assert counts(sessions) == (0, 0, 0)
 
@@ -121,7 +136,8 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 
 def test_an_empty_zip_is_a_coded_refusal_and_a_real_one_under_the_cap_imports(
-        live_server: LiveServer, sessions: SessionFactory, bearers: dict[str, str], tmp_path: Path) -> None:
+    live_server: LiveServer, sessions: SessionFactory, bearers: dict[str, str], tmp_path: Path
+) -> None:
     empty = _multipart("empty.zip", _zip({}))
     answered, body = _send(live_server, {"content-length": str(len(empty)), **_auth(bearers, "trainer")}, empty)
     assert (answered, body["error"]["code"], body["error"]["field"]) == (400, "INVALID_INPUT", "files")

@@ -52,8 +52,11 @@ class App:
     leeds: str
 
     def gql(self, who: str, query: str, **variables: Any) -> dict[str, Any]:
-        r = self.client.post("/graphql", json={"query": query, "variables": variables},
-                             headers={"Authorization": f"Bearer {self.tokens[who]}"})
+        r = self.client.post(
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {self.tokens[who]}"},
+        )
         return r.json()  # type: ignore[no-any-return]
 
     def validate_case(self, title: str) -> str:
@@ -61,17 +64,25 @@ class App:
         with self.runtime.sessions.scope() as s:
             trainer = principal_for(s.exec(select(User).where(User.username == "trainer")).one(), session=s)
             validator = principal_for(s.exec(select(User).where(User.username == "validator")).one(), session=s)
-            case = create_case(collection_uid=self.leeds, fields={"title": title, "diagnosis": "Secret answer"},
-                               session=s, principal=trainer)
+            case = create_case(
+                collection_uid=self.leeds,
+                fields={"title": title, "diagnosis": "Secret answer"},
+                session=s,
+                principal=trainer,
+            )
             transition(case.uid, "SUBMIT", session=s, principal=trainer)
             transition(case.uid, "VALIDATE", session=s, principal=validator)
             return case.uid
 
 
 def _login(client: TestClient, username: str) -> str:
-    r = client.post("/graphql", json={"query": "mutation($u: String!, $p: String!) { login(input: "
-                                               "{username: $u, password: $p}) { token } }",
-                                      "variables": {"u": username, "p": PASSWORD}})
+    r = client.post(
+        "/graphql",
+        json={
+            "query": "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }",
+            "variables": {"u": username, "p": PASSWORD},
+        },
+    )
     return str(r.json()["data"]["login"]["token"])
 
 
@@ -79,11 +90,25 @@ def _login(client: TestClient, username: str) -> str:
 def app(app_settings: Settings, session: Session) -> Iterator[App]:
     settings = app_settings.model_copy(update={**FAST, "webhook_dispatch": True, "webhook_retry_base_seconds": 0.01})
     leeds = f.collection(session)
-    people = {name: f.person(session, name, role)[0] for name, role in (
-        ("admin", "administrator"), ("acme", "partner"), ("globex", "partner"), ("ann", "trainee"),
-        ("trainer", "trainer"), ("validator", "validator"))}
-    system_token, _ = create_api_token("globex system", scope="read", acting_user=people["globex"],
-                                       collection_path=None, session=session, principal=SYSTEM)
+    people = {
+        name: f.person(session, name, role)[0]
+        for name, role in (
+            ("admin", "administrator"),
+            ("acme", "partner"),
+            ("globex", "partner"),
+            ("ann", "trainee"),
+            ("trainer", "trainer"),
+            ("validator", "validator"),
+        )
+    }
+    system_token, _ = create_api_token(
+        "globex system",
+        scope="read",
+        acting_user=people["globex"],
+        collection_path=None,
+        session=session,
+        principal=SYSTEM,
+    )
     fast_app = create_app(settings)
     with TestClient(fast_app) as client:
         tokens = {name: _login(client, name) for name in ("admin", "acme", "ann")}
@@ -104,8 +129,12 @@ def _deliveries(app: App, who: str, *, until_settled: bool = False, **variables:
     while True:
         out = app.gql(who, DELIVERIES, first=first, **variables)
         page = out["data"]["webhookDeliveries"] if out.get("data") else None
-        if not until_settled or page is None or time.monotonic() > deadline or all(
-                e["node"]["state"] != "PENDING" for e in page["edges"]):
+        if (
+            not until_settled
+            or page is None
+            or time.monotonic() > deadline
+            or all(e["node"]["state"] != "PENDING" for e in page["edges"])
+        ):
             return out
         time.sleep(0.05)
 
@@ -167,7 +196,9 @@ def test_deleting_a_subscription_is_for_its_owner_or_an_administrator(app: App) 
     refused = app.gql("acme", DELETE, id=globex_id)["data"]["deleteWebhookSubscription"]
     assert refused == {"deletedId": None, "errors": [{"field": "id", "code": "NOT_FOUND"}]}
     assert app.gql("acme", DELETE, id=acme_id)["data"]["deleteWebhookSubscription"] == {
-        "deletedId": acme_id, "errors": []}
+        "deletedId": acme_id,
+        "errors": [],
+    }
     assert app.gql("admin", DELETE, id=globex_id)["data"]["deleteWebhookSubscription"]["deletedId"] == globex_id
     assert app.gql("admin", SUBSCRIPTIONS)["data"]["webhookSubscriptions"] == []
 
@@ -181,8 +212,9 @@ def test_invalid_input_is_a_payload_error(app: App) -> None:
     assert _deliveries(app, "ann")["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
-def test_the_app_refuses_internal_and_plain_http_targets_at_subscription(app_settings: Settings,
-                                                                         session: Session) -> None:
+def test_the_app_refuses_internal_and_plain_http_targets_at_subscription(
+    app_settings: Settings, session: Session
+) -> None:
     """As configured in production: internal targets off (the default) and `webhook_https_only`."""
     from content.users.service import add_user
     from tests.content.factories import bearer as signed_in
@@ -191,13 +223,22 @@ def test_the_app_refuses_internal_and_plain_http_targets_at_subscription(app_set
     bearer = signed_in(session, partner, secret=app_settings.secret(), ttl_seconds=600)
     strict = app_settings.model_copy(update={"webhook_dispatch": False, "webhook_https_only": True})
     with TestClient(create_app(strict)) as client:
+
         def subscribe(url: str) -> dict[str, Any]:
-            r = client.post("/graphql", json={"query": CREATE, "variables": {"url": url, "events": ["CASE_VALIDATED"]}},
-                            headers={"Authorization": f"Bearer {bearer}"})
+            r = client.post(
+                "/graphql",
+                json={"query": CREATE, "variables": {"url": url, "events": ["CASE_VALIDATED"]}},
+                headers={"Authorization": f"Bearer {bearer}"},
+            )
             return r.json()["data"]["createWebhookSubscription"]  # type: ignore[no-any-return]
 
-        for url in ("https://[::127.0.0.1]/h", "https://[64:ff9b::7f00:1]/h", "https://[2002:7f00:1::]/h",
-                    "https://127.0.0.1/h", "http://93.184.216.34/h"):
+        for url in (
+            "https://[::127.0.0.1]/h",
+            "https://[64:ff9b::7f00:1]/h",
+            "https://[2002:7f00:1::]/h",
+            "https://127.0.0.1/h",
+            "http://93.184.216.34/h",
+        ):
             refused = subscribe(url)
             assert refused["subscription"] is None and refused["secret"] is None, url
             assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID_INPUT", "url")], url

@@ -29,8 +29,7 @@ def curriculum(session: Session) -> None:
 
 
 def person(session: Session, username: str, role: str) -> tuple[User, Principal]:
-    user = add_user(username, roles=[role], password="correct horse battery", session=session,
-                    principal=SYSTEM)
+    user = add_user(username, roles=[role], password="correct horse battery", session=session, principal=SYSTEM)
     return user, principal_for(user, session=session)
 
 

@@ -24,10 +24,16 @@ def world(session: Session) -> dict:
 
 
 def _case(session: Session, world: dict, **extra: object) -> Case:
-    fields = {"title": "CT head: hyperdense MCA", "curriculum_codes": ["NEURO.STROKE.ISCHAEMIC"],
-              "modalities": ["ct"], "tags": ["mca"], **extra}
-    return create_case(collection_uid=world["coll"], fields=fields, comment="first", session=session,
-                       principal=world["trainer"])
+    fields = {
+        "title": "CT head: hyperdense MCA",
+        "curriculum_codes": ["NEURO.STROKE.ISCHAEMIC"],
+        "modalities": ["ct"],
+        "tags": ["mca"],
+        **extra,
+    }
+    return create_case(
+        collection_uid=world["coll"], fields=fields, comment="first", session=session, principal=world["trainer"]
+    )
 
 
 def test_create_writes_version_and_audit(session: Session, world: dict) -> None:
@@ -49,11 +55,13 @@ def test_unknown_curriculum_code_writes_nothing(session: Session, world: dict) -
 
 def test_stale_version_is_a_conflict_and_writes_nothing(session: Session, world: dict) -> None:
     case = _case(session, world)
-    update_case(case.uid, expected_version=1, changes={"findings": "dense MCA"}, session=session,
-                principal=world["trainer"])
+    update_case(
+        case.uid, expected_version=1, changes={"findings": "dense MCA"}, session=session, principal=world["trainer"]
+    )
     with pytest.raises(DomainError) as err:
-        update_case(case.uid, expected_version=1, changes={"findings": "lost"}, session=session,
-                    principal=world["trainer"])
+        update_case(
+            case.uid, expected_version=1, changes={"findings": "lost"}, session=session, principal=world["trainer"]
+        )
     assert err.value.code is ErrorCode.VERSION_CONFLICT
     session.rollback()
     fresh = session.get(Case, case.uid)
@@ -67,8 +75,7 @@ def test_concurrent_editors_one_wins(sessions, world: dict, session: Session) ->
         assert ca is not None and cb is not None
         update_case(case.uid, expected_version=1, changes={"findings": "A"}, session=a, principal=world["trainer"])
         with pytest.raises(DomainError) as err:
-            update_case(case.uid, expected_version=1, changes={"findings": "B"}, session=b,
-                        principal=world["trainer"])
+            update_case(case.uid, expected_version=1, changes={"findings": "B"}, session=b, principal=world["trainer"])
         assert err.value.code is ErrorCode.VERSION_CONFLICT
     with sessions.scope() as c:
         final = c.get(Case, case.uid)
@@ -105,8 +112,9 @@ def test_listing_filters_subtree_and_paginates(session: Session, world: dict) ->
         if not page.has_next:
             break
     assert seen == [f"Stroke {n}" for n in range(5)]
-    by_modality = list_cases(CaseFilter(modalities=("cr",)), first=10, after=None, session=session,
-                             principal=world["trainer"])
+    by_modality = list_cases(
+        CaseFilter(modalities=("cr",)), first=10, after=None, session=session, principal=world["trainer"]
+    )
     assert [c.title for c in by_modality.cases] == ["Pneumothorax"]
     with pytest.raises(DomainError):
         list_cases(CaseFilter(), first=101, after=None, session=session, principal=world["trainer"])

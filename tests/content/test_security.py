@@ -47,16 +47,16 @@ def test_contributor_sees_and_edits_own_drafts_only(session: Session) -> None:
     assert [c.uid for c in page.cases] == [mine.uid]
     update_case(mine.uid, expected_version=1, changes={"findings": "ok"}, session=session, principal=contributor)
     with pytest.raises(DomainError) as err:
-        update_case(theirs.uid, expected_version=1, changes={"findings": "no"}, session=session,
-                    principal=contributor)
+        update_case(theirs.uid, expected_version=1, changes={"findings": "no"}, session=session, principal=contributor)
     assert err.value.code is ErrorCode.NOT_FOUND
 
 
 def test_api_tokens_are_hashed_scoped_and_limited_to_a_collection(session: Session) -> None:
     coll = f.collection(session, "Leeds")
     partner, _ = f.person(session, "partner-york", "partner")
-    token, row = create_api_token("york", scope="read", acting_user=partner, collection_path="/leeds",
-                                  session=session, principal=SYSTEM)
+    token, row = create_api_token(
+        "york", scope="read", acting_user=partner, collection_path="/leeds", session=session, principal=SYSTEM
+    )
     stored = session.get(ApiToken, row.uid)
     assert stored is not None and token not in stored.token_hash and stored.token_hash != token
     principal = authenticate(token, session=session, secret=b"k" * 32)

@@ -19,9 +19,12 @@ from content.security.roles import ASSIGNABLE_ROLES, ROLE_PERMISSIONS, Permissio
 from content.workflow import STATE_RULES, TRANSITIONS, State, Transition
 from tests.content import factories as f
 
-PATH_TO = {State.DRAFT: [], State.SUBMITTED: [Transition.SUBMIT],
-           State.VALIDATED: [Transition.SUBMIT, Transition.VALIDATE],
-           State.RETIRED: [Transition.SUBMIT, Transition.VALIDATE, Transition.RETIRE]}
+PATH_TO = {
+    State.DRAFT: [],
+    State.SUBMITTED: [Transition.SUBMIT],
+    State.VALIDATED: [Transition.SUBMIT, Transition.VALIDATE],
+    State.RETIRED: [Transition.SUBMIT, Transition.VALIDATE, Transition.RETIRE],
+}
 
 
 @pytest.fixture
@@ -34,8 +37,12 @@ def team(session: Session) -> dict[str, Any]:
 
 
 def make_case(session: Session, team: dict, state: State) -> Case:
-    case = create_case(collection_uid=team["coll"], fields={"title": "Pneumothorax", "diagnosis": "PTX"},
-                       session=session, principal=team["author"])
+    case = create_case(
+        collection_uid=team["coll"],
+        fields={"title": "Pneumothorax", "diagnosis": "PTX"},
+        session=session,
+        principal=team["author"],
+    )
     actors = {Transition.SUBMIT: team["author"], Transition.VALIDATE: team["checker"], Transition.RETIRE: SYSTEM}
     for t in PATH_TO[state]:
         case = transition(case.uid, t, session=session, principal=actors[t])
@@ -75,8 +82,9 @@ def test_transition_table(session: Session, team: dict, state: State, role: Role
 
 def test_four_eyes_and_required_comment(session: Session, team: dict) -> None:
     validator_author = team["checker"]
-    case = create_case(collection_uid=team["coll"], fields={"title": "SAH"}, session=session,
-                       principal=validator_author)
+    case = create_case(
+        collection_uid=team["coll"], fields={"title": "SAH"}, session=session, principal=validator_author
+    )
     transition(case.uid, "SUBMIT", session=session, principal=validator_author)
     assert Transition.VALIDATE not in available_transitions(case, session=session, principal=validator_author)
     with pytest.raises(DomainError) as err:
@@ -97,8 +105,13 @@ def test_working_copy_keeps_published_version_for_trainees(session: Session, tea
     trainee = f.person(session, "registrar", "trainee")[1]
     case = make_case(session, team, State.VALIDATED)
     published = case.version
-    edited = update_case(case.uid, expected_version=case.version, changes={"diagnosis": "Tension PTX"},
-                         session=session, principal=team["author"])
+    edited = update_case(
+        case.uid,
+        expected_version=case.version,
+        changes={"diagnosis": "Tension PTX"},
+        session=session,
+        principal=team["author"],
+    )
     assert edited.state == "DRAFT" and edited.published_version == published
     assert visible_view(trainee, get_case(case.uid, session=session, principal=trainee)) == "published"
     assert visible_view(team["author"], edited) == "current"
@@ -109,10 +122,20 @@ def test_working_copy_keeps_published_version_for_trainees(session: Session, tea
 
 def test_diff_and_revert(session: Session, team: dict) -> None:
     case = make_case(session, team, State.DRAFT)
-    update_case(case.uid, expected_version=1, changes={"tags": ["a", "b"], "findings": "x"}, session=session,
-                principal=team["author"])
-    update_case(case.uid, expected_version=2, changes={"tags": ["b", "a"], "findings": "y"}, session=session,
-                principal=team["author"])
+    update_case(
+        case.uid,
+        expected_version=1,
+        changes={"tags": ["a", "b"], "findings": "x"},
+        session=session,
+        principal=team["author"],
+    )
+    update_case(
+        case.uid,
+        expected_version=2,
+        changes={"tags": ["b", "a"], "findings": "y"},
+        session=session,
+        principal=team["author"],
+    )
     changes = case_diff(case.uid, 2, 3, session=session, principal=team["author"])
     assert [(c.field, c.before, c.after) for c in changes] == [("findings", "x", "y")]  # tags compared as sets
     reverted = revert_case(case.uid, to_version=1, expected_version=3, session=session, principal=team["author"])
@@ -126,8 +149,11 @@ def test_quarantined_image_blocks_submit(session: Session, team: dict) -> None:
     case = make_case(session, team, State.DRAFT)
     study = Study(case_uid=case.uid, study_instance_uid="2.25.1")
     series = Series(study_uid=study.uid, series_instance_uid="2.25.2")
-    for row in (study, series, Instance(series_uid=series.uid, sop_instance_uid="2.25.3", sop_class_uid="1.2",
-                                        file_key="k", quarantined=True)):
+    for row in (
+        study,
+        series,
+        Instance(series_uid=series.uid, sop_instance_uid="2.25.3", sop_class_uid="1.2", file_key="k", quarantined=True),
+    ):
         session.add(row)
         session.flush()
     session.commit()

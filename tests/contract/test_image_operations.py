@@ -37,13 +37,16 @@ KEYS = operation("trust.graphql", "SetKeyImages")
 def _written(session: Session) -> tuple[int, int]:
     """Versions and image-set rows: a refused mutation changes neither."""
     session.expire_all()
-    return (int(session.exec(select(func.count()).select_from(CaseVersion)).one()),
-            int(session.exec(select(func.count()).select_from(CaseVersionStudy)).one()))
+    return (
+        int(session.exec(select(func.count()).select_from(CaseVersion)).one()),
+        int(session.exec(select(func.count()).select_from(CaseVersionStudy)).one()),
+    )
 
 
 def _instance_of(session: Session, study: Study) -> Instance:
-    return session.exec(select(Instance).join(Series, Series.uid == Instance.series_uid)
-                        .where(Series.study_uid == study.uid)).one()
+    return session.exec(
+        select(Instance).join(Series, Series.uid == Instance.series_uid).where(Series.study_uid == study.uid)
+    ).one()
 
 
 def _validated_case_with_two_studies(school: School, tmp_path: Path) -> tuple[Case, Study, Study]:
@@ -76,11 +79,15 @@ def test_set_key_images_starts_a_working_copy(school: School, tmp_path: Path) ->
     assert [k["id"] for k in out["case"]["keyImages"]] == [to_global_id("Instance", key.uid)]
     assert out["case"]["keyImages"][0]["renderedUrl"].startswith("/media/instances/")
     # The partner (and a trainee) still see the published version: no key images yet.
-    published = school.gql(school.partner_token, "query($id: ID!) { node(id: $id) { ... on Case { version "
-                                                 "keyImages { id } } } }", id=gid)["node"]
+    published = school.gql(
+        school.partner_token, "query($id: ID!) { node(id: $id) { ... on Case { version keyImages { id } } } }", id=gid
+    )["node"]
     assert published == {"version": 4, "keyImages": []}
-    diff = school.gql(school.tokens["author"], "query($id: ID!) { caseDiff(id: $id, fromVersion: 4, toVersion: 5) "
-                                               "{ field after } }", id=gid)["caseDiff"]
+    diff = school.gql(
+        school.tokens["author"],
+        "query($id: ID!) { caseDiff(id: $id, fromVersion: 4, toVersion: 5) { field after } }",
+        id=gid,
+    )["caseDiff"]
     assert diff == [{"field": "key_images", "after": f'["{to_global_id("Instance", key.uid)}"]'}]
 
 
@@ -93,10 +100,19 @@ def test_set_key_images_refusals_write_nothing(school: School, tmp_path: Path) -
     before = _written(s)
     stale = _run(school, "author", KEYS, case=gid, instances=[mine], expectedVersion=3)
     assert stale["case"] is None and stale["errors"][0]["code"] == "VERSION_CONFLICT"
-    foreign = _run(school, "author", KEYS, case=gid, expectedVersion=4,
-                   instances=[mine, to_global_id("Instance", _instance_of(s, other).uid)])
-    assert foreign["errors"][0] == {"field": "instances", "message": "an instance is not an image of this case",
-                                    "code": "NOT_FOUND"}
+    foreign = _run(
+        school,
+        "author",
+        KEYS,
+        case=gid,
+        expectedVersion=4,
+        instances=[mine, to_global_id("Instance", _instance_of(s, other).uid)],
+    )
+    assert foreign["errors"][0] == {
+        "field": "instances",
+        "message": "an instance is not an image of this case",
+        "code": "NOT_FOUND",
+    }
     trainee = _run(school, "ann", KEYS, case=gid, instances=[mine], expectedVersion=4)
     assert trainee["errors"][0]["code"] == "FORBIDDEN"
     assert _written(s) == before
@@ -106,8 +122,9 @@ def test_detach_study_and_the_last_study_of_an_assigned_case(school: School, tmp
     s = school.session
     case, first, second = _validated_case_with_two_studies(school, tmp_path)
     author = school.people["author"]
-    worklist = create_worklist(WorklistSpec(title="Neuro", mode="LONG_CASE", case_uids=(case.uid,)),
-                               session=s, principal=author)
+    worklist = create_worklist(
+        WorklistSpec(title="Neuro", mode="LONG_CASE", case_uids=(case.uid,)), session=s, principal=author
+    )
     assign_worklist(worklist.uid, trainee_uids=[school.people["ann"].user_id or ""], session=s, principal=author)
     gid = to_global_id("Case", case.uid)
     refused = _run(school, "ann", DETACH, case=gid, study=to_global_id("Study", second.uid), expectedVersion=4)
@@ -116,8 +133,13 @@ def test_detach_study_and_the_last_study_of_an_assigned_case(school: School, tmp
     assert stale["errors"][0]["code"] == "VERSION_CONFLICT"
     out = _run(school, "author", DETACH, case=gid, study=to_global_id("Study", second.uid), expectedVersion=4)
     assert out["errors"] == []
-    assert out["case"] == {"id": gid, "version": 5, "state": "DRAFT", "publishedVersion": 4,
-                           "studies": [{"id": to_global_id("Study", first.uid)}]}
+    assert out["case"] == {
+        "id": gid,
+        "version": 5,
+        "state": "DRAFT",
+        "publishedVersion": 4,
+        "studies": [{"id": to_global_id("Study", first.uid)}],
+    }
     # The trainee's published view keeps both studies until a second person validates.
     seen = school.study_uids(school.tokens["ann"], case.uid)
     assert seen == {to_global_id("Study", first.uid), to_global_id("Study", second.uid)}
@@ -133,9 +155,21 @@ def test_detach_the_only_study_of_an_unassigned_case(school: School, tmp_path: P
     school.import_file(tmp_path, "CT_small.dcm")
     case = s.exec(select(Case)).one()
     study = s.exec(select(Study)).one()
-    out = _run(school, "author", DETACH, case=to_global_id("Case", case.uid),
-               study=to_global_id("Study", study.uid), expectedVersion=1)
+    out = _run(
+        school,
+        "author",
+        DETACH,
+        case=to_global_id("Case", case.uid),
+        study=to_global_id("Study", study.uid),
+        expectedVersion=1,
+    )
     assert out["errors"] == [] and out["case"]["studies"] == [] and out["case"]["version"] == 2
-    again = _run(school, "author", DETACH, case=to_global_id("Case", case.uid),
-                 study=to_global_id("Study", study.uid), expectedVersion=2)
+    again = _run(
+        school,
+        "author",
+        DETACH,
+        case=to_global_id("Case", case.uid),
+        study=to_global_id("Study", study.uid),
+        expectedVersion=2,
+    )
     assert again["errors"][0]["code"] == "NOT_FOUND"

@@ -52,52 +52,82 @@ def test_login_me_and_wrong_password(live_server, people) -> None:
 
 def test_collections_create_and_list(live_server, people) -> None:
     token = login(live_server, "trainer")
-    made = live_server.gql(operation("collections.graphql", "CreateCollection"),
-                           {"input": {"title": "North Region"}}, token=token)
+    made = live_server.gql(
+        operation("collections.graphql", "CreateCollection"), {"input": {"title": "North Region"}}, token=token
+    )
     north = made["data"]["createCollection"]["collection"]
     assert north["path"] == "/north-region"
-    child = live_server.gql(operation("collections.graphql", "CreateCollection"),
-                            {"input": {"title": "Leeds", "parent": north["id"]}}, token=token)
+    child = live_server.gql(
+        operation("collections.graphql", "CreateCollection"),
+        {"input": {"title": "Leeds", "parent": north["id"]}},
+        token=token,
+    )
     assert child["data"]["createCollection"]["collection"]["path"] == "/north-region/leeds"
-    clash = live_server.gql(operation("collections.graphql", "CreateCollection"),
-                            {"input": {"title": "Leeds", "parent": north["id"]}}, token=token)
+    clash = live_server.gql(
+        operation("collections.graphql", "CreateCollection"),
+        {"input": {"title": "Leeds", "parent": north["id"]}},
+        token=token,
+    )
     assert clash["data"]["createCollection"]["errors"][0]["code"] == "PATH_CLASH"
     listed = live_server.gql(operation("collections.graphql", "Collections"), token=token)["data"]["collections"]
     assert [c["path"] for c in listed] == ["/north-region", "/north-region/leeds"]
     assert listed[1]["parent"]["id"] == north["id"] and listed[1]["caseCount"] == 0
     trainee = login(live_server, "trainee")
-    refused = live_server.gql(operation("collections.graphql", "CreateCollection"),
-                              {"input": {"title": "Mine"}}, token=trainee)
+    refused = live_server.gql(
+        operation("collections.graphql", "CreateCollection"), {"input": {"title": "Mine"}}, token=trainee
+    )
     assert refused["data"]["createCollection"]["errors"][0]["code"] == "FORBIDDEN"
 
 
 def test_create_and_update_case(live_server, people) -> None:
     token = login(live_server, "trainer")
-    coll = live_server.gql(operation("collections.graphql", "CreateCollection"),
-                           {"input": {"title": "Leeds"}}, token=token)["data"]["createCollection"]["collection"]
-    created = live_server.gql(operation("editing.graphql", "CreateCase"), {"input": {
-        "collection": coll["id"], "title": "Left MCA infarct", "curriculumCodes": ["NEURO.STROKE.ISCHAEMIC"],
-        "difficulty": "FOUNDATION", "tags": ["mca"]}}, token=token)["data"]["createCase"]
+    coll = live_server.gql(
+        operation("collections.graphql", "CreateCollection"), {"input": {"title": "Leeds"}}, token=token
+    )["data"]["createCollection"]["collection"]
+    created = live_server.gql(
+        operation("editing.graphql", "CreateCase"),
+        {
+            "input": {
+                "collection": coll["id"],
+                "title": "Left MCA infarct",
+                "curriculumCodes": ["NEURO.STROKE.ISCHAEMIC"],
+                "difficulty": "FOUNDATION",
+                "tags": ["mca"],
+            }
+        },
+        token=token,
+    )["data"]["createCase"]
     assert created["errors"] == [] and created["case"]["state"] == "DRAFT" and created["case"]["version"] == 1
     case_id = created["case"]["id"]
-    bad_code = live_server.gql(operation("editing.graphql", "CreateCase"), {"input": {
-        "collection": coll["id"], "title": "x", "curriculumCodes": ["NOPE.X"]}}, token=token)["data"]["createCase"]
+    bad_code = live_server.gql(
+        operation("editing.graphql", "CreateCase"),
+        {"input": {"collection": coll["id"], "title": "x", "curriculumCodes": ["NOPE.X"]}},
+        token=token,
+    )["data"]["createCase"]
     assert bad_code["case"] is None and bad_code["errors"][0]["code"] == "INVALID_CURRICULUM_CODE"
-    upd = live_server.gql(operation("editing.graphql", "UpdateCase"), {"input": {
-        "id": case_id, "expectedVersion": 1, "findings": "Hyperdense left MCA."}}, token=token)["data"]["updateCase"]
+    upd = live_server.gql(
+        operation("editing.graphql", "UpdateCase"),
+        {"input": {"id": case_id, "expectedVersion": 1, "findings": "Hyperdense left MCA."}},
+        token=token,
+    )["data"]["updateCase"]
     assert upd["errors"] == [] and upd["case"]["version"] == 2
-    stale = live_server.gql(operation("editing.graphql", "UpdateCase"), {"input": {
-        "id": case_id, "expectedVersion": 1, "findings": "lost"}}, token=token)["data"]["updateCase"]
+    stale = live_server.gql(
+        operation("editing.graphql", "UpdateCase"),
+        {"input": {"id": case_id, "expectedVersion": 1, "findings": "lost"}},
+        token=token,
+    )["data"]["updateCase"]
     assert stale["case"] is None and stale["errors"][0]["code"] == "VERSION_CONFLICT"
     detail = live_server.gql(operation("case.graphql", "CaseDetail"), {"id": case_id}, token=token)
     node = detail["data"]["node"]
     assert node["findings"] == "Hyperdense left MCA." and node["curriculum"][0]["code"] == "NEURO.STROKE.ISCHAEMIC"
     assert [h["version"] for h in node["history"]] == [1, 2] and node["history"][1]["changedFields"] == ["findings"]
     trainee = login(live_server, "trainee")
-    assert live_server.gql(operation("case.graphql", "CaseDetail"), {"id": case_id}, token=trainee)["data"][
-        "node"] is None
-    search = live_server.gql(operation("search.graphql", "SearchCases"),
-                             {"search": {"curriculum": ["NEURO"]}}, token=token)["data"]["cases"]
+    assert (
+        live_server.gql(operation("case.graphql", "CaseDetail"), {"id": case_id}, token=trainee)["data"]["node"] is None
+    )
+    search = live_server.gql(
+        operation("search.graphql", "SearchCases"), {"search": {"curriculum": ["NEURO"]}}, token=token
+    )["data"]["cases"]
     assert search["totalCount"] == 1 and search["edges"][0]["node"]["id"] == case_id
     tree = live_server.gql(operation("search.graphql", "Curriculum"), {"root": "NEURO"}, token=token)
     assert {n["code"] for n in tree["data"]["curriculum"]} >= {"NEURO", "NEURO.STROKE.ISCHAEMIC"}

@@ -46,8 +46,9 @@ def test_reviewers_page_through_held_images_and_others_see_none(live_server, hel
     token = login(live_server, "trainer")
     first = live_server.gql(LIST, {"first": 2}, token=token)["data"]["quarantinedImages"]
     assert first["totalCount"] == 3 and len(first["edges"]) == 2 and first["pageInfo"]["hasNextPage"]
-    rest = live_server.gql(LIST, {"first": 2, "after": first["pageInfo"]["endCursor"]},
-                           token=token)["data"]["quarantinedImages"]
+    rest = live_server.gql(LIST, {"first": 2, "after": first["pageInfo"]["endCursor"]}, token=token)["data"][
+        "quarantinedImages"
+    ]
     assert len(rest["edges"]) == 1 and not rest["pageInfo"]["hasNextPage"]
     nodes = [e["node"] for e in first["edges"] + rest["edges"]]
     assert len({n["id"] for n in nodes}) == 3
@@ -80,8 +81,15 @@ def test_review_release_redact_reject_and_the_refusals(live_server, held, sessio
     refusals = [
         ("trainee", {"instance": first["id"], "action": "RELEASE"}, "NOT_FOUND"),
         ("other", {"instance": first["id"], "action": "REJECT"}, "NOT_FOUND"),
-        ("trainer", {"instance": first["id"], "action": "REDACT",
-                     "regions": [{"x": first["columns"] - 5, "y": 0, "width": 10, "height": 10}]}, "INVALID_INPUT"),
+        (
+            "trainer",
+            {
+                "instance": first["id"],
+                "action": "REDACT",
+                "regions": [{"x": first["columns"] - 5, "y": 0, "width": 10, "height": 10}],
+            },
+            "INVALID_INPUT",
+        ),
         ("trainer", {"instance": first["id"], "action": "REDACT", "regions": []}, "INVALID_INPUT"),
         ("trainer", {"instance": "SW5zdGFuY2U6MDAwMA", "action": "RELEASE"}, "NOT_FOUND"),  # Instance:0000
     ]
@@ -91,15 +99,19 @@ def test_review_release_redact_reject_and_the_refusals(live_server, held, sessio
     assert _rows(sessions) == before
 
     released = live_server.gql(REVIEW, {"instance": first["id"], "action": "RELEASE"}, token=token)
-    assert released["data"]["reviewQuarantinedImage"] == {"instance": {"id": first["id"], "quarantined": False},
-                                                          "errors": []}
+    assert released["data"]["reviewQuarantinedImage"] == {
+        "instance": {"id": first["id"], "quarantined": False},
+        "errors": [],
+    }
     again = live_server.gql(REVIEW, {"instance": first["id"], "action": "REJECT"}, token=token)
     assert again["data"]["reviewQuarantinedImage"]["errors"][0]["code"] == "VERSION_CONFLICT"
 
     box = {"x": 1, "y": 2, "width": second["columns"] - 1, "height": 10}
     redacted = live_server.gql(REVIEW, {"instance": second["id"], "action": "REDACT", "regions": [box]}, token=token)
-    assert redacted["data"]["reviewQuarantinedImage"] == {"instance": {"id": second["id"], "quarantined": False},
-                                                          "errors": []}
+    assert redacted["data"]["reviewQuarantinedImage"] == {
+        "instance": {"id": second["id"], "quarantined": False},
+        "errors": [],
+    }
     rejected = live_server.gql(REVIEW, {"instance": third["id"], "action": "REJECT"}, token=token)
     assert rejected["data"]["reviewQuarantinedImage"] == {"instance": None, "errors": []}
 

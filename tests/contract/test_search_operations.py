@@ -24,13 +24,25 @@ CASES = [
 def archive(session: Session) -> dict:
     f.curriculum(session)
     coll = f.collection(session, "Leeds")
-    people = {name: f.person(session, name, role) for name, role in
-              (("trainer", "trainer"), ("validator", "validator"), ("trainee", "trainee"))}
+    people = {
+        name: f.person(session, name, role)
+        for name, role in (("trainer", "trainer"), ("validator", "validator"), ("trainee", "trainee"))
+    }
     uids = []
     for title, diagnosis, codes, modalities, history in CASES:
-        case = create_case(collection_uid=coll, fields={
-            "title": title, "diagnosis": diagnosis, "curriculum_codes": codes, "modalities": modalities,
-            "clinical_history": history, "difficulty": "INTERMEDIATE"}, session=session, principal=people["trainer"][1])
+        case = create_case(
+            collection_uid=coll,
+            fields={
+                "title": title,
+                "diagnosis": diagnosis,
+                "curriculum_codes": codes,
+                "modalities": modalities,
+                "clinical_history": history,
+                "difficulty": "INTERMEDIATE",
+            },
+            session=session,
+            principal=people["trainer"][1],
+        )
         uids.append(case.uid)
     for uid in uids[:4]:  # the last stays a draft
         transition(uid, "SUBMIT", session=session, principal=people["trainer"][1])
@@ -63,8 +75,10 @@ def test_text_search_with_facets_and_highlights_as_trainee_and_trainer(live_serv
 def test_curriculum_subtree_and_filters(live_server, archive) -> None:
     trainee = login(live_server, "trainee")
     stroke = search(live_server, trainee, search={"curriculum": ["NEURO.STROKE"]})["data"]["cases"]
-    assert {e["node"]["title"] for e in stroke["edges"]} == {"Middle cerebral artery infarct",
-                                                             "Basal ganglia haemorrhage"}
+    assert {e["node"]["title"] for e in stroke["edges"]} == {
+        "Middle cerebral artery infarct",
+        "Basal ganglia haemorrhage",
+    }
     curriculum = next(fc for fc in stroke["facets"] if fc["field"] == "curriculum")
     labels = {b["value"]: (b["label"], b["count"]) for b in curriculum["buckets"]}
     assert labels["NEURO.STROKE"] == ("Stroke", 2)

@@ -43,9 +43,11 @@ def test_logout_ends_the_token_at_once(live_server, people) -> None:
 def test_change_password_ends_every_other_session(live_server, people) -> None:
     change = operation("sessions.graphql", "ChangePassword")
     here, elsewhere = login(live_server, "trainee"), login(live_server, "trainee")
-    for current, new, code, field in ((PASSWORD[::-1], NEW, "INVALID_CREDENTIALS", "currentPassword"),
-                                      (PASSWORD, "too short", "PASSWORD_TOO_SHORT", "newPassword"),
-                                      (PASSWORD, "1qaz2wsx3edc", "PASSWORD_TOO_COMMON", "newPassword")):
+    for current, new, code, field in (
+        (PASSWORD[::-1], NEW, "INVALID_CREDENTIALS", "currentPassword"),
+        (PASSWORD, "too short", "PASSWORD_TOO_SHORT", "newPassword"),
+        (PASSWORD, "1qaz2wsx3edc", "PASSWORD_TOO_COMMON", "newPassword"),
+    ):
         refused = live_server.gql(change, {"current": current, "new": new}, token=here)["data"]["changePassword"]
         assert refused["token"] is None and [(e["code"], e["field"]) for e in refused["errors"]] == [(code, field)]
     assert _me(live_server, elsewhere)["data"]["me"]["username"] == "trainee"
@@ -70,17 +72,20 @@ def test_reset_password_is_one_time_and_forces_a_new_password(live_server, peopl
     assert out["errors"] == [] and len(out["temporaryPassword"]) >= 16
     assert _code(_me(live_server, trainer)) == "UNAUTHENTICATED"
 
-    first = live_server.gql(operation("auth.graphql", "Login"),
-                            {"username": "trainer", "password": out["temporaryPassword"]})["data"]["login"]
+    first = live_server.gql(
+        operation("auth.graphql", "Login"), {"username": "trainer", "password": out["temporaryPassword"]}
+    )["data"]["login"]
     assert [(e["code"], e["field"]) for e in first["errors"]] == [("PASSWORD_CHANGE_REQUIRED", "password")]
     limited = first["token"]
     assert _code(live_server.gql(trainees, token=limited)) == "PASSWORD_CHANGE_REQUIRED"  # nothing until then
     change = operation("sessions.graphql", "ChangePassword")
-    done = live_server.gql(change, {"current": out["temporaryPassword"], "new": NEW},
-                           token=limited)["data"]["changePassword"]
+    done = live_server.gql(change, {"current": out["temporaryPassword"], "new": NEW}, token=limited)["data"][
+        "changePassword"
+    ]
     assert done["errors"] == []
     assert _me(live_server, done["token"])["data"]["me"]["roles"] == ["trainer"]
     assert live_server.gql(trainees, token=done["token"])["data"]["users"] == [{"username": "trainee"}]
-    again = live_server.gql(operation("auth.graphql", "Login"),
-                            {"username": "trainer", "password": out["temporaryPassword"]})["data"]["login"]
+    again = live_server.gql(
+        operation("auth.graphql", "Login"), {"username": "trainer", "password": out["temporaryPassword"]}
+    )["data"]["login"]
     assert again["token"] is None and again["errors"][0]["code"] == "INVALID_CREDENTIALS"

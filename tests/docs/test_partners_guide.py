@@ -44,16 +44,24 @@ def examples() -> list[Example]:
             continue
         line = text.count("\n", 0, block.start()) + 1
         after = blocks[i + 1] if i + 1 < len(blocks) else None
-        assert after is not None and after.group(1) == "text" and not text[block.end():after.start()].strip(), \
+        assert after is not None and after.group(1) == "text" and not text[block.end() : after.start()].strip(), (
             f"docs/partners.md:{line}: a ```python example must be followed by the ```text it prints"
+        )
         out.append(Example(line, block.group(2), after.group(2)))
     return out
 
 
 def test_the_guide_has_examples_of_each_topic() -> None:
     code = "\n".join(e.code for e in examples())
-    for needle in ("curriculum:", "provenance", "thumbnailUrl", "/dicomweb", "endCursor", "TOO_MANY_ATTEMPTS",
-                   "Authorization"):
+    for needle in (
+        "curriculum:",
+        "provenance",
+        "thumbnailUrl",
+        "/dicomweb",
+        "endCursor",
+        "TOO_MANY_ATTEMPTS",
+        "Authorization",
+    ):
         assert needle in code, needle
 
 
@@ -67,8 +75,9 @@ def test_every_example_runs_and_prints_what_the_guide_says(guide_world: World, l
     for example in examples():
         script = tmp_path / f"example_{example.line}.py"
         script.write_text(example.code)
-        done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120,
-                              cwd=tmp_path)
+        done = subprocess.run(
+            [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path
+        )
         where = f"docs/partners.md:{example.line}"
         assert done.returncode == 0, f"{where} failed:\n{done.stderr}"
         assert done.stdout == example.prints, f"{where} printed:\n{done.stdout}\nthe guide says:\n{example.prints}"

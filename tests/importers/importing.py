@@ -30,11 +30,26 @@ def make_collection(sessions: SessionFactory, title: str = "Leeds") -> str:
         return create_collection(title=title, parent_uid=None, slug=None, session=session, principal=SYSTEM).uid
 
 
-def run_import(sessions: SessionFactory, store: ContentStore, paths: Iterable[Path], collection_uid: str, *,
-               principal: Principal = SYSTEM, case: str | None = None, workers: int = 1) -> ImportSummary:
+def run_import(
+    sessions: SessionFactory,
+    store: ContentStore,
+    paths: Iterable[Path],
+    collection_uid: str,
+    *,
+    principal: Principal = SYSTEM,
+    case: str | None = None,
+    workers: int = 1,
+) -> ImportSummary:
     with sessions.scope() as session:
-        return import_paths(list(paths), target=ImportTarget(collection_uid, case), session=session,
-                            principal=principal, store=store, secret=SECRET, workers=workers)
+        return import_paths(
+            list(paths),
+            target=ImportTarget(collection_uid, case),
+            session=session,
+            principal=principal,
+            store=store,
+            secret=SECRET,
+            workers=workers,
+        )
 
 
 def copy_real(folder: Path, *names: str) -> list[Path]:

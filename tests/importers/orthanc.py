@@ -33,8 +33,9 @@ class Orthanc:
         sent = 0
         for path in paths:
             data = path.read_bytes()
-            http.post(f"{self.url}/instances", content=data,
-                      headers={"Content-Type": "application/dicom"}).raise_for_status()
+            http.post(
+                f"{self.url}/instances", content=data, headers={"Content-Type": "application/dicom"}
+            ).raise_for_status()
             sent += len(data)
         return sent
 
@@ -51,11 +52,20 @@ def start_orthanc(folder: Path, *, stable_age: int = 60) -> Orthanc:
     folder.mkdir(parents=True, exist_ok=True)
     http_port, dicom_port = free_port(), free_port()
     config = {
-        "Name": "LightboxTest", "StorageDirectory": str(folder / "storage"), "IndexDirectory": str(folder / "index"),
-        "HttpPort": http_port, "DicomPort": dicom_port, "RemoteAccessAllowed": False,
-        "AuthenticationEnabled": False, "HttpServerEnabled": True, "DicomServerEnabled": True,
-        "Plugins": [DICOMWEB_PLUGIN], "DicomWeb": {"Enable": True, "Root": "/dicom-web/"},
-        "StableAge": stable_age, "StorageCompression": False, "HttpThreadsCount": 4,
+        "Name": "LightboxTest",
+        "StorageDirectory": str(folder / "storage"),
+        "IndexDirectory": str(folder / "index"),
+        "HttpPort": http_port,
+        "DicomPort": dicom_port,
+        "RemoteAccessAllowed": False,
+        "AuthenticationEnabled": False,
+        "HttpServerEnabled": True,
+        "DicomServerEnabled": True,
+        "Plugins": [DICOMWEB_PLUGIN],
+        "DicomWeb": {"Enable": True, "Root": "/dicom-web/"},
+        "StableAge": stable_age,
+        "StorageCompression": False,
+        "HttpThreadsCount": 4,
     }
     (folder / "orthanc.json").write_text(json.dumps(config))
     log = (folder / "orthanc.log").open("wb")

@@ -26,8 +26,10 @@ def test_json_lines_report_lines_that_are_not_objects() -> None:
 def test_csv_rows_start_where_a_multi_line_cell_starts_and_empty_cells_are_absent() -> None:
     text = 'title,findings,tags\nA,"two\nlines",\n\nB,,x;y\n'
     rows, errors = read_csv(text)
-    assert [(r.line, r.values) for r in rows] == [(2, {"title": "A", "findings": "two\nlines"}),
-                                                  (5, {"title": "B", "tags": "x;y"})]
+    assert [(r.line, r.values) for r in rows] == [
+        (2, {"title": "A", "findings": "two\nlines"}),
+        (5, {"title": "B", "tags": "x;y"}),
+    ]
     assert errors == []
 
 
@@ -44,11 +46,14 @@ def test_csv_from_a_spreadsheet_loses_its_byte_order_mark(tmp_path: Path) -> Non
     assert rows[0].values == {"title": "A"}
 
 
-@pytest.mark.parametrize(("name", "content", "why"), [
-    ("cases.txt", "title\nA\n", "expected a .jsonl"),
-    ("cases.csv", "", "no header"),
-    ("cases.csv", "title,title\nA,B\n", "repeats title"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "why"),
+    [
+        ("cases.txt", "title\nA\n", "expected a .jsonl"),
+        ("cases.csv", "", "no header"),
+        ("cases.csv", "title,title\nA,B\n", "repeats title"),
+    ],
+)
 def test_an_unreadable_file_is_refused_whole(tmp_path: Path, name: str, content: str, why: str) -> None:
     path = tmp_path / name
     path.write_text(content)

@@ -29,8 +29,12 @@ Team = dict[str, Any]
 def team(session: Session) -> Team:
     f.curriculum(session)
     out: Team = {"coll": f.collection(session, "Leeds")}
-    for name, role in (("author", "trainer"), ("checker", "validator"), ("registrar", "trainee"),
-                       ("helper", "contributor")):
+    for name, role in (
+        ("author", "trainer"),
+        ("checker", "validator"),
+        ("registrar", "trainee"),
+        ("helper", "contributor"),
+    ):
         out[name] = f.person(session, name, role)[1]
     return out
 
@@ -41,10 +45,23 @@ def jsonl(tmp_path: Path, *rows: dict[str, Any] | str) -> Path:
     return path
 
 
-def run(session: Session, team: Team, path: Path, *, principal: Principal | None = None,
-        validator: Principal | None = None, dry_run: bool = False) -> CaseImportReport:
-    return import_case_file(path, collection_uid=team["coll"], session=session,
-                            principal=principal or team["author"], validator=validator, dry_run=dry_run)
+def run(
+    session: Session,
+    team: Team,
+    path: Path,
+    *,
+    principal: Principal | None = None,
+    validator: Principal | None = None,
+    dry_run: bool = False,
+) -> CaseImportReport:
+    return import_case_file(
+        path,
+        collection_uid=team["coll"],
+        session=session,
+        principal=principal or team["author"],
+        validator=validator,
+        dry_run=dry_run,
+    )
 
 
 def cases(session: Session) -> dict[str, Case]:
@@ -54,35 +71,54 @@ def cases(session: Session) -> dict[str, Case]:
 
 def written(session: Session) -> tuple[int, int, int]:
     """Cases, versions and case audit events: all three stay at zero when a file is refused."""
-    return (session.exec(select(func.count()).select_from(Case)).one(),
-            session.exec(select(func.count()).select_from(CaseVersion)).one(),
-            session.exec(select(func.count()).select_from(AuditEvent)
-                         .where(col(AuditEvent.action).startswith("case."))).one())
+    return (
+        session.exec(select(func.count()).select_from(Case)).one(),
+        session.exec(select(func.count()).select_from(CaseVersion)).one(),
+        session.exec(
+            select(func.count()).select_from(AuditEvent).where(col(AuditEvent.action).startswith("case."))
+        ).one(),
+    )
 
 
-def found(session: Session, catalog: SearchBackend, indexer: CatalogIndexer, principal: Principal,
-          **request: Any) -> set[str]:
+def found(
+    session: Session, catalog: SearchBackend, indexer: CatalogIndexer, principal: Principal, **request: Any
+) -> set[str]:
     assert indexer.wait_idle(10)
     result = search_cases(CaseSearchRequest(**request), session=session, principal=principal, catalog=catalog)
     return {hit.case_id for hit in result.hits}
 
 
-PNEUMOTHORAX = {"title": "Left pneumothorax", "history": "Sudden breathlessness after a run.",
-                "findings": "Visible pleural edge.", "diagnosis": "Pneumothorax, left",
-                "differential_diagnoses": ["Bulla", "Skin fold"], "curriculum_codes": ["CHEST.PLEURA.PNEUMOTHORAX"],
-                "tags": ["plain film"], "modalities": ["cr"], "body_regions": ["chest"], "difficulty": "foundation",
-                "patient_age_band": "18-30", "patient_sex": "M"}
+PNEUMOTHORAX = {
+    "title": "Left pneumothorax",
+    "history": "Sudden breathlessness after a run.",
+    "findings": "Visible pleural edge.",
+    "diagnosis": "Pneumothorax, left",
+    "differential_diagnoses": ["Bulla", "Skin fold"],
+    "curriculum_codes": ["CHEST.PLEURA.PNEUMOTHORAX"],
+    "tags": ["plain film"],
+    "modalities": ["cr"],
+    "body_regions": ["chest"],
+    "difficulty": "foundation",
+    "patient_age_band": "18-30",
+    "patient_sex": "M",
+}
 
 
-def test_json_lines_create_draft_cases_with_every_field(session: Session, team: Team, tmp_path: Path,
-                                                        catalog: SearchBackend, indexer: CatalogIndexer) -> None:
+def test_json_lines_create_draft_cases_with_every_field(
+    session: Session, team: Team, tmp_path: Path, catalog: SearchBackend, indexer: CatalogIndexer
+) -> None:
     report = run(session, team, jsonl(tmp_path, PNEUMOTHORAX, {"title": "Normal chest", "state": None}))
     assert report.errors == [] and (report.created, report.skipped) == (2, 0)
     assert [(c.line, c.status, c.path, c.state) for c in report.cases] == [
-        (1, "created", "/leeds/left-pneumothorax", "DRAFT"), (2, "created", "/leeds/normal-chest", "DRAFT")]
+        (1, "created", "/leeds/left-pneumothorax", "DRAFT"),
+        (2, "created", "/leeds/normal-chest", "DRAFT"),
+    ]
     case = cases(session)["Left pneumothorax"]
     assert (case.clinical_history, case.findings, case.diagnosis) == (
-        "Sudden breathlessness after a run.", "Visible pleural edge.", "Pneumothorax, left")
+        "Sudden breathlessness after a run.",
+        "Visible pleural edge.",
+        "Pneumothorax, left",
+    )
     assert case.differential_diagnoses == ["Bulla", "Skin fold"]
     assert (case.curriculum_codes, case.tags) == (["CHEST.PLEURA.PNEUMOTHORAX"], ["plain film"])
     assert (case.modalities, case.body_regions, case.difficulty) == (["CR"], ["CHEST"], "FOUNDATION")
@@ -96,9 +132,11 @@ def test_json_lines_create_draft_cases_with_every_field(session: Session, team: 
 
 def test_csv_splits_list_cells_on_semicolons_and_bars(session: Session, team: Team, tmp_path: Path) -> None:
     path = tmp_path / "cases.csv"
-    path.write_text('Title,Clinical history,Curriculum,Tags,Modalities,Differentials,Difficulty\n'
-                    'Acute stroke,"Left arm weakness,\nonset 2 h ago",NEURO.STROKE.ISCHAEMIC,'
-                    'hyperdense MCA | stroke,CT;MR,"Haemorrhage; Tumour ",Intermediate\n')
+    path.write_text(
+        "Title,Clinical history,Curriculum,Tags,Modalities,Differentials,Difficulty\n"
+        'Acute stroke,"Left arm weakness,\nonset 2 h ago",NEURO.STROKE.ISCHAEMIC,'
+        'hyperdense MCA | stroke,CT;MR,"Haemorrhage; Tumour ",Intermediate\n'
+    )
     report = run(session, team, path)
     assert report.errors == [] and report.created == 1
     case = cases(session)["Acute stroke"]
@@ -109,17 +147,22 @@ def test_csv_splits_list_cells_on_semicolons_and_bars(session: Session, team: Te
 
 
 def test_state_submitted_runs_submit_as_the_importer(session: Session, team: Team, tmp_path: Path) -> None:
-    report = run(session, team, jsonl(tmp_path, {"title": "Subdural haematoma", "state": "Submitted"}),
-                 principal=team["helper"])
+    report = run(
+        session, team, jsonl(tmp_path, {"title": "Subdural haematoma", "state": "Submitted"}), principal=team["helper"]
+    )
     assert report.errors == [] and report.cases[0].state == "SUBMITTED"
     case = cases(session)["Subdural haematoma"]
     assert (case.state, case.version, case.creator_id) == ("SUBMITTED", 2, team["helper"].user_id)
 
 
-def test_state_validated_needs_a_second_person(session: Session, team: Team, tmp_path: Path,
-                                               catalog: SearchBackend, indexer: CatalogIndexer) -> None:
-    path = jsonl(tmp_path, {"title": "Draft one"}, {"title": "Ischaemic stroke", "state": "validated",
-                                                    "curriculum": ["NEURO.STROKE.ISCHAEMIC"]})
+def test_state_validated_needs_a_second_person(
+    session: Session, team: Team, tmp_path: Path, catalog: SearchBackend, indexer: CatalogIndexer
+) -> None:
+    path = jsonl(
+        tmp_path,
+        {"title": "Draft one"},
+        {"title": "Ischaemic stroke", "state": "validated", "curriculum": ["NEURO.STROKE.ISCHAEMIC"]},
+    )
     for validator in (None, team["author"]):
         refused = run(session, team, path, validator=validator)
         assert [(e.line, e.field, e.code) for e in refused.errors] == [(2, "state", "FORBIDDEN")]
@@ -129,19 +172,27 @@ def test_state_validated_needs_a_second_person(session: Session, team: Team, tmp
     assert report.errors == [] and [c.state for c in report.cases] == ["DRAFT", "VALIDATED"]
     case = cases(session)["Ischaemic stroke"]
     assert (case.state, case.published_version) == ("VALIDATED", 3)
-    versions = session.exec(select(CaseVersion).where(CaseVersion.case_uid == case.uid)
-                            .order_by(col(CaseVersion.version))).all()
+    versions = session.exec(
+        select(CaseVersion).where(CaseVersion.case_uid == case.uid).order_by(col(CaseVersion.version))
+    ).all()
     assert [(v.state, v.author_uid) for v in versions] == [
-        ("DRAFT", team["author"].user_id), ("SUBMITTED", team["author"].user_id),
-        ("VALIDATED", team["checker"].user_id)]
+        ("DRAFT", team["author"].user_id),
+        ("SUBMITTED", team["author"].user_id),
+        ("VALIDATED", team["checker"].user_id),
+    ]
     assert versions[-1].validator_uid == team["checker"].user_id
     # Published: a trainee now finds it, through the curriculum ancestor too.
     assert found(session, catalog, indexer, team["registrar"], curriculum=["NEURO"]) == {case.uid}
 
 
 def test_the_system_importer_may_have_cases_validated(session: Session, team: Team, tmp_path: Path) -> None:
-    report = run(session, team, jsonl(tmp_path, {"title": "Pleural effusion", "state": "VALIDATED"}),
-                 principal=SYSTEM, validator=team["checker"])
+    report = run(
+        session,
+        team,
+        jsonl(tmp_path, {"title": "Pleural effusion", "state": "VALIDATED"}),
+        principal=SYSTEM,
+        validator=team["checker"],
+    )
     assert report.errors == [] and cases(session)["Pleural effusion"].state == "VALIDATED"
 
 
@@ -150,22 +201,29 @@ BAD_ROWS = {
     "unknown field": ('{"title": "X", "colour": "red"}', "colour", "INVALID_INPUT", "unknown field"),
     "missing title": ('{"diagnosis": "No title"}', "title", "INVALID_INPUT", "needs a title"),
     "empty title": ('{"title": "  "}', "title", "INVALID_INPUT", "needs a title"),
-    "unknown code": ('{"title": "X", "curriculum_codes": ["CHEST.NOPE"]}', "curriculum_codes",
-                     "INVALID_CURRICULUM_CODE", "CHEST.NOPE"),
+    "unknown code": (
+        '{"title": "X", "curriculum_codes": ["CHEST.NOPE"]}',
+        "curriculum_codes",
+        "INVALID_CURRICULUM_CODE",
+        "CHEST.NOPE",
+    ),
     "bad state": ('{"title": "X", "state": "retired"}', "state", "INVALID_INPUT", "draft, submitted or validated"),
     "bad difficulty": ('{"title": "X", "difficulty": "easy"}', "difficulty", "INVALID_INPUT", "unknown difficulty"),
     "not a list": ('{"title": "X", "tags": 7}', "tags", "INVALID_INPUT", "must be a list"),
     "too long": ('{"title": "' + "x" * 301 + '"}', "title", "INVALID_INPUT", "up to 300"),
-    "field twice": ('{"title": "X", "history": "a", "clinical_history": "b"}', "clinical_history",
-                    "INVALID_INPUT", "given twice"),
+    "field twice": (
+        '{"title": "X", "history": "a", "clinical_history": "b"}',
+        "clinical_history",
+        "INVALID_INPUT",
+        "given twice",
+    ),
     "same title": ('{"title": "a GOOD  row"}', "title", "DUPLICATE", "line 1"),
     "not JSON": ('{"title": ', None, "INVALID_INPUT", "not JSON"),
 }
 
 
 @pytest.mark.parametrize("kind", sorted(BAD_ROWS))
-def test_a_bad_row_is_reported_and_nothing_is_written(session: Session, team: Team, tmp_path: Path,
-                                                      kind: str) -> None:
+def test_a_bad_row_is_reported_and_nothing_is_written(session: Session, team: Team, tmp_path: Path, kind: str) -> None:
     row, field, code, why = BAD_ROWS[kind]
     report = run(session, team, jsonl(tmp_path, GOOD, row, GOOD.replace("A good", "Another")))
     assert [(e.line, e.field, e.code) for e in report.errors] == [(2, field, code)]
@@ -180,8 +238,7 @@ def test_every_bad_row_is_reported_in_one_run(session: Session, team: Team, tmp_
     assert written(session) == (0, 0, 0)
 
 
-def test_a_refusal_by_a_service_halfway_rolls_back_the_whole_file(session: Session, team: Team,
-                                                                   tmp_path: Path) -> None:
+def test_a_refusal_by_a_service_halfway_rolls_back_the_whole_file(session: Session, team: Team, tmp_path: Path) -> None:
     # Another trainer passes the row checks (not the importer) but may not validate: the workflow
     # refuses on row 2, after row 1's case was created in the same transaction.
     other_trainer = f.person(session, "trainer2", "trainer")[1]
@@ -191,32 +248,48 @@ def test_a_refusal_by_a_service_halfway_rolls_back_the_whole_file(session: Sessi
     assert written(session) == (0, 0, 0)
 
 
-def test_an_importer_without_import_permission_is_refused_before_any_row(session: Session, team: Team,
-                                                                         tmp_path: Path) -> None:
+def test_an_importer_without_import_permission_is_refused_before_any_row(
+    session: Session, team: Team, tmp_path: Path
+) -> None:
     with pytest.raises(DomainError) as caught:
         run(session, team, jsonl(tmp_path, GOOD), principal=team["registrar"])
     assert caught.value.code is ErrorCode.FORBIDDEN
     assert written(session) == (0, 0, 0)
 
 
-def test_a_rerun_skips_cases_already_in_the_collection(session: Session, team: Team, tmp_path: Path,
-                                                       sessions: SessionFactory) -> None:
+def test_a_rerun_skips_cases_already_in_the_collection(
+    session: Session, team: Team, tmp_path: Path, sessions: SessionFactory
+) -> None:
     first = run(session, team, jsonl(tmp_path, PNEUMOTHORAX, {"title": "Normal chest"}))
     assert first.created == 2
     before = written(session)
     # The same titles, differently cased and spaced, are the same cases; a new title is imported.
-    again = run(session, team, jsonl(tmp_path, {"title": "LEFT  pneumothorax"}, {"title": "Normal chest"},
-                                     {"title": "Rib fracture", "state": "submitted"}))
+    again = run(
+        session,
+        team,
+        jsonl(
+            tmp_path,
+            {"title": "LEFT  pneumothorax"},
+            {"title": "Normal chest"},
+            {"title": "Rib fracture", "state": "submitted"},
+        ),
+    )
     assert again.errors == []
     assert [(c.status, c.path) for c in again.cases] == [
-        ("skipped", "/leeds/left-pneumothorax"), ("skipped", "/leeds/normal-chest"),
-        ("created", "/leeds/rib-fracture")]
+        ("skipped", "/leeds/left-pneumothorax"),
+        ("skipped", "/leeds/normal-chest"),
+        ("created", "/leeds/rib-fracture"),
+    ]
     assert (again.created, again.skipped) == (1, 2)
     assert written(session)[0] == before[0] + 1
     # A collection is its own namespace: the same title elsewhere is a new case.
     with sessions.scope() as other:
-        elsewhere = import_case_file(jsonl(tmp_path, {"title": "Normal chest"}),
-                                     collection_uid=f.collection(other, "York"), session=other, principal=SYSTEM)
+        elsewhere = import_case_file(
+            jsonl(tmp_path, {"title": "Normal chest"}),
+            collection_uid=f.collection(other, "York"),
+            session=other,
+            principal=SYSTEM,
+        )
     assert elsewhere.created == 1
 
 

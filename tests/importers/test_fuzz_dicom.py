@@ -44,47 +44,102 @@ from tests.importers.importing import SECRET, make_collection
 
 # Small real files across encodings: explicit/implicit little endian, big endian, deflate, RLE,
 # JPEG 2000, JPEG-LS, baseline JPEG, RGB, multi-frame, and an RT plan without pixels.
-SOURCES = ("CT_small.dcm", "MR_small.dcm", "MR_small_bigendian.dcm", "MR_small_implicit.dcm", "MR_small_RLE.dcm",
-           "JPEG2000.dcm", "emri_small_jpeg_ls_lossless.dcm", "SC_rgb_jpeg_gdcm.dcm", "SC_rgb_rle_2frame.dcm",
-           "image_dfl.dcm", "rtplan.dcm")
+SOURCES = (
+    "CT_small.dcm",
+    "MR_small.dcm",
+    "MR_small_bigendian.dcm",
+    "MR_small_implicit.dcm",
+    "MR_small_RLE.dcm",
+    "JPEG2000.dcm",
+    "emri_small_jpeg_ls_lossless.dcm",
+    "SC_rgb_jpeg_gdcm.dcm",
+    "SC_rgb_rle_2frame.dcm",
+    "image_dfl.dcm",
+    "rtplan.dcm",
+)
 ORIGINALS = {name: _find(name).read_bytes() for name in SOURCES}
 
 # Attributes the readers, grouping, de-identification and pixel pipeline rely on, each with values
 # a damaged or hostile file could carry.
 BAD_VALUES: dict[str, tuple[Any, ...]] = {
-    "Rows": (0, 1, 3, 65535), "Columns": (0, 1, 7, 65535),
-    "BitsAllocated": (0, 1, 7, 12, 64), "BitsStored": (0, 1, 17, 40), "HighBit": (0, 31, 200),
-    "PixelRepresentation": (1, 2), "SamplesPerPixel": (0, 2, 3, 4), "PlanarConfiguration": (1, 2),
+    "Rows": (0, 1, 3, 65535),
+    "Columns": (0, 1, 7, 65535),
+    "BitsAllocated": (0, 1, 7, 12, 64),
+    "BitsStored": (0, 1, 17, 40),
+    "HighBit": (0, 31, 200),
+    "PixelRepresentation": (1, 2),
+    "SamplesPerPixel": (0, 2, 3, 4),
+    "PlanarConfiguration": (1, 2),
     "PhotometricInterpretation": ("MONOCHROME1", "RGB", "PALETTE COLOR", "YBR_FULL_422", "YBR_ICT", "BOGUS", ""),
     "NumberOfFrames": ("0", "-1", "x", "2", "99999", "1.5"),
-    "WindowCenter": ("nan", "inf", "1e308", "", "40\\x", "-1e308"), "WindowWidth": ("0", "-5", "nan", "1e-300"),
-    "RescaleSlope": ("0", "nan", "inf", "-1e308", "x"), "RescaleIntercept": ("nan", "1e308", "abc"),
+    "WindowCenter": ("nan", "inf", "1e308", "", "40\\x", "-1e308"),
+    "WindowWidth": ("0", "-5", "nan", "1e-300"),
+    "RescaleSlope": ("0", "nan", "inf", "-1e308", "x"),
+    "RescaleIntercept": ("nan", "1e308", "abc"),
     "VOILUTFunction": ("SIGMOID", "LINEAR_EXACT", "BOGUS"),
-    "StudyInstanceUID": ("", "1.2.3", "x" * 64), "SeriesInstanceUID": ("", "1.2.3"),
-    "SOPInstanceUID": ("", "1.2.3", "1.2.840.10008.1.2"), "SOPClassUID": ("", "1.2.3"),
-    "StudyDate": ("20231399", "x", "19000101", "99999999"), "PatientBirthDate": ("x", "00000000"),
-    "PatientAge": ("999Y", "abc", "000D"), "PatientSex": ("X", "\x00"), "Modality": ("", "C T", "X" * 40),
+    "StudyInstanceUID": ("", "1.2.3", "x" * 64),
+    "SeriesInstanceUID": ("", "1.2.3"),
+    "SOPInstanceUID": ("", "1.2.3", "1.2.840.10008.1.2"),
+    "SOPClassUID": ("", "1.2.3"),
+    "StudyDate": ("20231399", "x", "19000101", "99999999"),
+    "PatientBirthDate": ("x", "00000000"),
+    "PatientAge": ("999Y", "abc", "000D"),
+    "PatientSex": ("X", "\x00"),
+    "Modality": ("", "C T", "X" * 40),
     "ImagePositionPatient": (["x", "1", "2"], [1.0], ["nan", "0", "0"], [1e308, -1e308, 0]),
     "ImageOrientationPatient": ([0, 0, 0, 0, 0, 0], [1.0, 0.0], ["nan"] * 6, [1, 0, 0, 1, 0, 0]),
-    "InstanceNumber": ("x", "-1", "99999999999999"), "SeriesNumber": ("x", "1.5", ""),
-    "BurnedInAnnotation": ("YES", "MAYBE"), "BodyPartExamined": ("", "X" * 64),
+    "InstanceNumber": ("x", "-1", "99999999999999"),
+    "SeriesNumber": ("x", "1.5", ""),
+    "BurnedInAnnotation": ("YES", "MAYBE"),
+    "BodyPartExamined": ("", "X" * 64),
 }
 NUMERIC_VRS = {"US": "H", "SS": "h", "UL": "I", "SL": "i", "FD": "d", "FL": "f"}
-TRANSFER_SYNTAXES = ("1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.5",
-                     "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.1.99", "1.2.3.4",
-                     "1.2.840.10008.1.2.4.80")
+TRANSFER_SYNTAXES = (
+    "1.2.840.10008.1.2",
+    "1.2.840.10008.1.2.1",
+    "1.2.840.10008.1.2.2",
+    "1.2.840.10008.1.2.5",
+    "1.2.840.10008.1.2.4.50",
+    "1.2.840.10008.1.2.4.90",
+    "1.2.840.10008.1.2.1.99",
+    "1.2.3.4",
+    "1.2.840.10008.1.2.4.80",
+)
 # Tags whose element headers the byte-level mutations aim at (either byte order).
-TARGET_TAGS = (0x00020010, 0x00020000, 0x00080016, 0x00080018, 0x0020000D, 0x0020000E, 0x00280002, 0x00280004,
-               0x00280008, 0x00280010, 0x00280011, 0x00280100, 0x00280101, 0x00280103, 0x00281050, 0x00281051,
-               0x00281052, 0x00281053, 0x7FE00010, 0x00100010, 0x00080020, 0x00200032, 0xFFFEE000, 0xFFFEE0DD)
+TARGET_TAGS = (
+    0x00020010,
+    0x00020000,
+    0x00080016,
+    0x00080018,
+    0x0020000D,
+    0x0020000E,
+    0x00280002,
+    0x00280004,
+    0x00280008,
+    0x00280010,
+    0x00280011,
+    0x00280100,
+    0x00280101,
+    0x00280103,
+    0x00281050,
+    0x00281051,
+    0x00281052,
+    0x00281053,
+    0x7FE00010,
+    0x00100010,
+    0x00080020,
+    0x00200032,
+    0xFFFEE000,
+    0xFFFEE0DD,
+)
 
 
 @dataclass(frozen=True)
 class Mutant:
     source: str
     attribute_edits: tuple[tuple[str, Any], ...]  # dataset-level: (keyword or "-keyword", value)
-    byte_edits: tuple[tuple[Any, ...], ...]       # byte-level, applied after the rewrite
-    fresh_uids: bool                              # a new Study/Series/SOP UID, so mutants do not collide
+    byte_edits: tuple[tuple[Any, ...], ...]  # byte-level, applied after the rewrite
+    fresh_uids: bool  # a new Study/Series/SOP UID, so mutants do not collide
 
     def build(self, salt: int) -> bytes:
         data = ORIGINALS[self.source]
@@ -133,8 +188,9 @@ def _set_raw(ds: pydicom.Dataset, keyword: str, value: Any) -> None:
     else:
         raw = "\\".join(str(v) for v in items).encode("latin-1")
         raw += (b"\x00" if vr == "UI" else b" ") * (len(raw) % 2)
-    ds[tag] = RawDataElement(Tag(tag), None if implicit else vr, len(raw), raw, 0, bool(implicit),
-                             little in (True, None), True, False)
+    ds[tag] = RawDataElement(
+        Tag(tag), None if implicit else vr, len(raw), raw, 0, bool(implicit), little in (True, None), True, False
+    )
 
 
 def _lie_about_syntax(data: bytes, syntax: str) -> bytes:
@@ -142,13 +198,13 @@ def _lie_about_syntax(data: bytes, syntax: str) -> bytes:
     at = data.find(b"\x02\x00\x10\x00UI", 132)
     if at == -1:
         return data
-    (old,) = struct.unpack("<H", data[at + 6: at + 8])
+    (old,) = struct.unpack("<H", data[at + 6 : at + 8])
     value = syntax.encode() + b"\x00" * (len(syntax) % 2)
-    data = data[:at + 6] + struct.pack("<H", len(value)) + value + data[at + 8 + old:]
+    data = data[: at + 6] + struct.pack("<H", len(value)) + value + data[at + 8 + old :]
     group = data.find(b"\x02\x00\x00\x00UL\x04\x00", 132)
     if group != -1:
-        (length,) = struct.unpack("<I", data[group + 8: group + 12])
-        data = data[:group + 8] + struct.pack("<I", length + len(value) - old) + data[group + 12:]
+        (length,) = struct.unpack("<I", data[group + 8 : group + 12])
+        data = data[: group + 8] + struct.pack("<I", length + len(value) - old) + data[group + 12 :]
     return data
 
 
@@ -171,17 +227,17 @@ def _shuffle(data: bytes, where: int, size: int) -> bytes:
     a, b = _at(data, where), _at(data, where * 7 + size)
     a, b = min(a, b), max(a, b)
     size = min(size, b - a)
-    return data[:a] + data[b: b + size] + data[a + size: b] + data[a: a + size] + data[b + size:]
+    return data[:a] + data[b : b + size] + data[a + size : b] + data[a : a + size] + data[b + size :]
 
 
 def _zero(data: bytes, where: int, size: int) -> bytes:
     a = _at(data, where)
-    return data[:a] + bytes(min(size, len(data) - a)) + data[a + size:]
+    return data[:a] + bytes(min(size, len(data) - a)) + data[a + size :]
 
 
 def _duplicate(data: bytes, where: int, size: int) -> bytes:
     a = _at(data, where)
-    return data[: a + size] + data[a: a + size] + data[a + size:]
+    return data[: a + size] + data[a : a + size] + data[a + size :]
 
 
 def _tag_offsets(data: bytes, tag: int) -> list[int]:
@@ -203,40 +259,67 @@ def _element(data: bytes, tag_index: int, which: int, part: str, value: int) -> 
     at = offsets[which % len(offsets)]
     buf = bytearray(data)
     if part == "vr":
-        buf[at + 4: at + 6] = (b"UN", b"SQ", b"OB", b"XX", b"\x00\x00", b"US", b"FD", b"DS")[value % 8]
+        buf[at + 4 : at + 6] = (b"UN", b"SQ", b"OB", b"XX", b"\x00\x00", b"US", b"FD", b"DS")[value % 8]
     elif part == "short-length":
-        buf[at + 6: at + 8] = struct.pack("<H", value & 0xFFFF)
+        buf[at + 6 : at + 8] = struct.pack("<H", value & 0xFFFF)
     elif part == "long-length":
-        buf[at + 4: at + 8] = struct.pack("<I", value & 0xFFFFFFFF)
+        buf[at + 4 : at + 8] = struct.pack("<I", value & 0xFFFFFFFF)
     elif part == "vr-long-length":
-        buf[at + 8: at + 12] = struct.pack("<I", value & 0xFFFFFFFF)
+        buf[at + 8 : at + 12] = struct.pack("<I", value & 0xFFFFFFFF)
     else:  # the tag itself
-        buf[at: at + 4] = struct.pack("<I", value & 0xFFFFFFFF)
+        buf[at : at + 4] = struct.pack("<I", value & 0xFFFFFFFF)
     return bytes(buf[: len(data)]) if len(buf) > len(data) else bytes(buf)
 
 
-BYTE_EDITS: dict[str, Callable[..., bytes]] = {"flip": _flip, "truncate": _truncate, "shuffle": _shuffle,
-                                               "zero": _zero, "duplicate": _duplicate, "element": _element}
+BYTE_EDITS: dict[str, Callable[..., bytes]] = {
+    "flip": _flip,
+    "truncate": _truncate,
+    "shuffle": _shuffle,
+    "zero": _zero,
+    "duplicate": _duplicate,
+    "element": _element,
+}
 LENGTHS = st.sampled_from([0, 1, 2, 3, 4, 8, 0xFF, 0x7FFF, 0xFFFF, 0xFFFE, 0x10000, 0x7FFFFFFF, 0xFFFFFFFF])
 positions = st.integers(0, 1 << 20)
 byte_edits = st.one_of(
     st.tuples(st.just("flip"), positions, st.integers(0, 255)),
     st.tuples(st.just("truncate"), positions, st.just(0)),
     st.tuples(st.sampled_from(["shuffle", "zero", "duplicate"]), positions, st.integers(1, 512)),
-    st.tuples(st.just("element"), st.integers(0, len(TARGET_TAGS) - 1), st.integers(0, 8),
-              st.sampled_from(["vr", "short-length", "long-length", "vr-long-length", "tag"]), LENGTHS),
+    st.tuples(
+        st.just("element"),
+        st.integers(0, len(TARGET_TAGS) - 1),
+        st.integers(0, 8),
+        st.sampled_from(["vr", "short-length", "long-length", "vr-long-length", "tag"]),
+        LENGTHS,
+    ),
 )
 attribute_edits = st.one_of(
     st.sampled_from(sorted(BAD_VALUES)).flatmap(lambda k: st.tuples(st.just(k), st.sampled_from(BAD_VALUES[k]))),
     st.tuples(st.just("TransferSyntaxUID"), st.sampled_from(TRANSFER_SYNTAXES)),
-    st.tuples(st.sampled_from(["-PixelData", "-Rows", "-Columns", "-BitsAllocated", "-SOPClassUID",
-                               "-PhotometricInterpretation", "-StudyInstanceUID", "-SamplesPerPixel"]), st.none()),
+    st.tuples(
+        st.sampled_from(
+            [
+                "-PixelData",
+                "-Rows",
+                "-Columns",
+                "-BitsAllocated",
+                "-SOPClassUID",
+                "-PhotometricInterpretation",
+                "-StudyInstanceUID",
+                "-SamplesPerPixel",
+            ]
+        ),
+        st.none(),
+    ),
     st.tuples(st.just("PixelData*"), st.sampled_from([0, 2, 3])),
 )
-mutants = st.builds(Mutant, source=st.sampled_from(SOURCES),
-                    attribute_edits=st.lists(attribute_edits, max_size=3).map(tuple),
-                    byte_edits=st.lists(byte_edits, max_size=3).map(tuple),
-                    fresh_uids=st.booleans())
+mutants = st.builds(
+    Mutant,
+    source=st.sampled_from(SOURCES),
+    attribute_edits=st.lists(attribute_edits, max_size=3).map(tuple),
+    byte_edits=st.lists(byte_edits, max_size=3).map(tuple),
+    fresh_uids=st.booleans(),
+)
 FUZZ = hsettings(deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 
@@ -244,8 +327,14 @@ def test_mutants_are_built_as_drawn() -> None:
     """The mutator itself: each kind of edit changes the bytes, and no edit is a silent no-op."""
     original = ORIGINALS["CT_small.dcm"]
     assert Mutant("CT_small.dcm", (), (), False).build(1) == original
-    for edit in (("flip", 200, 1), ("truncate", 1000, 0), ("shuffle", 300, 64), ("zero", 2000, 16),
-                 ("duplicate", 500, 8), ("element", 9, 0, "tag", 0x12345678)):
+    for edit in (
+        ("flip", 200, 1),
+        ("truncate", 1000, 0),
+        ("shuffle", 300, 64),
+        ("zero", 2000, 16),
+        ("duplicate", 500, 8),
+        ("element", 9, 0, "tag", 0x12345678),
+    ):
         assert Mutant("CT_small.dcm", (), (edit,), False).build(1) != original, edit
     rows = pydicom.dcmread(io.BytesIO(Mutant("CT_small.dcm", (("Rows", 3),), (), False).build(1)), force=True)
     assert rows.Rows == 3
@@ -258,8 +347,13 @@ def test_renderer_returns_an_image_or_a_coded_refusal(tmp_path: Path) -> None:
     path = tmp_path / "mutant.dcm"
 
     @hsettings(FUZZ, max_examples=1500)
-    @given(mutant=mutants, frame=st.sampled_from([1, 2]), size=st.sampled_from([None, 64]),
-           preset=st.sampled_from([None, "lung", "bone"]), fmt=st.sampled_from(["png", "webp", "jpeg"]))
+    @given(
+        mutant=mutants,
+        frame=st.sampled_from([1, 2]),
+        size=st.sampled_from([None, 64]),
+        preset=st.sampled_from([None, "lung", "bone"]),
+        fmt=st.sampled_from(["png", "webp", "jpeg"]),
+    )
     def render(mutant: Mutant, frame: int, size: int | None, preset: str | None, fmt: Any) -> None:
         path.write_bytes(mutant.build(1))
         try:
@@ -278,13 +372,16 @@ def test_renderer_returns_an_image_or_a_coded_refusal(tmp_path: Path) -> None:
 
 def _imported_state(sessions: SessionFactory) -> tuple[int, int, int]:
     with sessions.scope() as session:
-        return (session.exec(select(func.count()).select_from(Instance)).one(),
-                session.exec(select(func.count()).select_from(Study)).one(),
-                session.exec(select(func.count()).select_from(Case)).one())
+        return (
+            session.exec(select(func.count()).select_from(Instance)).one(),
+            session.exec(select(func.count()).select_from(Study)).one(),
+            session.exec(select(func.count()).select_from(Case)).one(),
+        )
 
 
-def test_importer_reports_every_damaged_file_and_leaves_no_half_study(sessions: SessionFactory, settings: Settings,
-                                                                      indexer: CatalogIndexer, tmp_path: Path) -> None:
+def test_importer_reports_every_damaged_file_and_leaves_no_half_study(
+    sessions: SessionFactory, settings: Settings, indexer: CatalogIndexer, tmp_path: Path
+) -> None:
     store = ContentStore(settings.media_dir)
     collection = make_collection(sessions)
     batches = {"n": 0, "files": 0, "failed": 0, "imported": 0}
@@ -304,8 +401,15 @@ def test_importer_reports_every_damaged_file_and_leaves_no_half_study(sessions: 
         before = _imported_state(sessions)
         with sessions.scope() as session:
             try:
-                summary = import_paths(paths, target=ImportTarget(collection), session=session, principal=SYSTEM,
-                                       store=store, secret=SECRET, workers=1)
+                summary = import_paths(
+                    paths,
+                    target=ImportTarget(collection),
+                    session=session,
+                    principal=SYSTEM,
+                    store=store,
+                    secret=SECRET,
+                    workers=1,
+                )
             except DomainError as exc:  # a refusal of the whole import must still be coded and explained
                 assert exc.code.value and exc.message
                 summary = None
@@ -318,7 +422,10 @@ def test_importer_reports_every_damaged_file_and_leaves_no_half_study(sessions: 
             assert all(p.reason.strip() for p in problems), problems
             created = sum(1 for s in summary.studies if s.status == "created")
             assert after == (before[0] + summary.imported, before[1] + created, before[2] + created), (
-                before, after, summary.as_dict())
+                before,
+                after,
+                summary.as_dict(),
+            )
             batches["failed"] += len(summary.failed)
             batches["imported"] += summary.imported
         else:

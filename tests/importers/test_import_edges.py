@@ -40,16 +40,17 @@ def test_upload_a_zip_answers_the_summary(sessions: SessionFactory, settings: Se
         person(session, "trainer", "trainer")
         person(session, "registrar", "trainee")
         token, _ = login("trainer", "correct horse battery", session=session, secret=local.secret(), ttl_seconds=60)
-        trainee, _ = login("registrar", "correct horse battery", session=session, secret=local.secret(),
-                           ttl_seconds=60)
+        trainee, _ = login("registrar", "correct horse battery", session=session, secret=local.secret(), ttl_seconds=60)
     client = TestClient(_app(sessions, local))
     files = {"files": ("study.zip", archive.read_bytes(), "application/zip")}
     assert client.post("/api/uploads", data={"collection": "/leeds"}, files=files).status_code == 401
-    refused = client.post("/api/uploads", data={"collection": "/leeds"}, files=files,
-                          headers={"Authorization": f"Bearer {trainee}"})
+    refused = client.post(
+        "/api/uploads", data={"collection": "/leeds"}, files=files, headers={"Authorization": f"Bearer {trainee}"}
+    )
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "FORBIDDEN"
-    response = client.post("/api/uploads", data={"collection": "/leeds"}, files=files,
-                           headers={"Authorization": f"Bearer {token}"})
+    response = client.post(
+        "/api/uploads", data={"collection": "/leeds"}, files=files, headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["imported"] == 2 and body["studies_created"] == 2
@@ -81,8 +82,7 @@ def _lightbox() -> typer.Typer:
     return app
 
 
-def test_cli_imports_a_folder_and_refuses_bad_input(cli: CliRunner, sessions: SessionFactory,
-                                                    tmp_path: Path) -> None:
+def test_cli_imports_a_folder_and_refuses_bad_input(cli: CliRunner, sessions: SessionFactory, tmp_path: Path) -> None:
     write_series(synth_ct_series(20, 16), tmp_path / "ct")
     make_collection(sessions, "Leeds")
     with sessions.scope() as session:

@@ -26,8 +26,9 @@ def store(tmp_path: Path) -> ContentStore:
     return ContentStore(tmp_path / "media")
 
 
-def test_300_slice_ct_becomes_a_draft_case_in_geometry_order(sessions: SessionFactory, bus: events.EventBus,
-                                                              store: ContentStore, tmp_path: Path) -> None:
+def test_300_slice_ct_becomes_a_draft_case_in_geometry_order(
+    sessions: SessionFactory, bus: events.EventBus, store: ContentStore, tmp_path: Path
+) -> None:
     seen: list[events.Event] = []
     bus.subscribe(events.CaseChanged, seen.append)
     files = write_series(synth_ct_series(300, 32), tmp_path / "ct")  # names are hashes: no order in them
@@ -55,8 +56,7 @@ def test_300_slice_ct_becomes_a_draft_case_in_geometry_order(sessions: SessionFa
     assert len(files) == 300
 
 
-def test_reimport_is_a_noop_reported_as_skipped(sessions: SessionFactory, store: ContentStore,
-                                                tmp_path: Path) -> None:
+def test_reimport_is_a_noop_reported_as_skipped(sessions: SessionFactory, store: ContentStore, tmp_path: Path) -> None:
     paths = copy_real(tmp_path / "in", "CT_small.dcm", "MR_small.dcm", "emri_small.dcm")
     collection = make_collection(sessions)
     first = run_import(sessions, store, paths, collection)
@@ -68,8 +68,9 @@ def test_reimport_is_a_noop_reported_as_skipped(sessions: SessionFactory, store:
     assert counts(sessions) == before
 
 
-def test_the_same_study_from_another_source_is_a_duplicate(sessions: SessionFactory, store: ContentStore,
-                                                           tmp_path: Path) -> None:
+def test_the_same_study_from_another_source_is_a_duplicate(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
     (original,) = copy_real(tmp_path / "a", "CT_small.dcm")
     other = pydicom.dcmread(original)  # another trust sends the same study with another instance
     other.SOPInstanceUID = other.file_meta.MediaStorageSOPInstanceUID = generate_uid()
@@ -83,8 +84,9 @@ def test_the_same_study_from_another_source_is_a_duplicate(sessions: SessionFact
     assert counts(sessions) == (1, 1, 1)
 
 
-def test_each_bad_file_is_reported_with_its_reason_and_skipped(sessions: SessionFactory, store: ContentStore,
-                                                               tmp_path: Path) -> None:
+def test_each_bad_file_is_reported_with_its_reason_and_skipped(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
     folder = tmp_path / "in"
     good = copy_real(folder, "CT_small.dcm", "MR_truncated.dcm")
     (folder / "notes.txt").write_text("not an image")
@@ -112,8 +114,9 @@ def test_geometry_and_metadata_of_real_files(sessions: SessionFactory, store: Co
         assert all(s.study_instance_uid.startswith("2.25.") for s in session.exec(select(Study)))
 
 
-def test_a_trainee_may_not_import_and_nothing_is_written(sessions: SessionFactory, store: ContentStore,
-                                                        tmp_path: Path) -> None:
+def test_a_trainee_may_not_import_and_nothing_is_written(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
     paths = copy_real(tmp_path / "in", "CT_small.dcm")
     collection = make_collection(sessions)
     with sessions.scope() as session:

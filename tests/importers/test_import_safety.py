@@ -22,13 +22,40 @@ from tests.content.factories import person
 from tests.importers.importing import copy_real, counts, database_text, make_collection, run_import, store_bytes
 
 # Real files carrying names, IDs and institutions, across modalities and encodings.
-NAMED_FILES = ("CT_small.dcm", "MR_small_bigendian.dcm", "rtplan.dcm", "test-SR.dcm", "JPGLosslessP14SV1_1s_1f_8b.dcm",
-               "gdcm-US-ALOKA-16.dcm", "RG1_J2KI.dcm", "MR-SIEMENS-DICOM-WithOverlays.dcm", "JPEG-LL.dcm",
-               "emri_small_jpeg_ls_lossless.dcm", "MR_small_RLE.dcm", "color3d_jpeg_baseline.dcm")
-IDENTIFYING = ("PatientName", "PatientID", "PatientBirthDate", "AccessionNumber", "InstitutionName",
-               "InstitutionAddress", "ReferringPhysicianName", "PerformingPhysicianName", "OperatorsName",
-               "StationName", "DeviceSerialNumber", "PatientAddress", "OtherPatientIDs", "StudyID",
-               "StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "FrameOfReferenceUID")
+NAMED_FILES = (
+    "CT_small.dcm",
+    "MR_small_bigendian.dcm",
+    "rtplan.dcm",
+    "test-SR.dcm",
+    "JPGLosslessP14SV1_1s_1f_8b.dcm",
+    "gdcm-US-ALOKA-16.dcm",
+    "RG1_J2KI.dcm",
+    "MR-SIEMENS-DICOM-WithOverlays.dcm",
+    "JPEG-LL.dcm",
+    "emri_small_jpeg_ls_lossless.dcm",
+    "MR_small_RLE.dcm",
+    "color3d_jpeg_baseline.dcm",
+)
+IDENTIFYING = (
+    "PatientName",
+    "PatientID",
+    "PatientBirthDate",
+    "AccessionNumber",
+    "InstitutionName",
+    "InstitutionAddress",
+    "ReferringPhysicianName",
+    "PerformingPhysicianName",
+    "OperatorsName",
+    "StationName",
+    "DeviceSerialNumber",
+    "PatientAddress",
+    "OtherPatientIDs",
+    "StudyID",
+    "StudyInstanceUID",
+    "SeriesInstanceUID",
+    "SOPInstanceUID",
+    "FrameOfReferenceUID",
+)
 
 
 @pytest.fixture
@@ -41,9 +68,9 @@ def _synth(folder: Path, n: int, name: str, seed: int) -> list[Path]:
     return write_series(synth_ct_series(n, 16, study=study), folder)
 
 
-def test_a_failure_midway_leaves_no_half_case_and_a_rerun_completes(sessions: SessionFactory, store: ContentStore,
-                                                                     tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_midway_leaves_no_half_case_and_a_rerun_completes(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _synth(tmp_path / "in" / "a", 6, "FIRST^PATIENT", 1)
     _synth(tmp_path / "in" / "b", 6, "SECOND^PATIENT", 2)
     collection = make_collection(sessions)
@@ -68,8 +95,9 @@ def test_a_failure_midway_leaves_no_half_case_and_a_rerun_completes(sessions: Se
     assert counts(sessions) == (2, 2, 12)
 
 
-def test_ultrasound_secondary_capture_and_burned_in_are_quarantined(sessions: SessionFactory, store: ContentStore,
-                                                                    tmp_path: Path) -> None:
+def test_ultrasound_secondary_capture_and_burned_in_are_quarantined(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
     folder = tmp_path / "in"
     copy_real(folder, "US1_UNCR.dcm", "SC_rgb.dcm", "MR_small.dcm")
     marked = pydicom.dcmread(folder / "MR_small.dcm")
@@ -84,8 +112,11 @@ def test_ultrasound_secondary_capture_and_burned_in_are_quarantined(sessions: Se
     assert summary.imported == 4
     with sessions.scope() as session:
         reasons = {i.quarantine_reason for i in session.exec(select(Instance)) if i.quarantined}
-        assert reasons == {"ultrasound without BurnedInAnnotation NO", "BurnedInAnnotation is YES",
-                           "secondary capture without BurnedInAnnotation NO"}
+        assert reasons == {
+            "ultrasound without BurnedInAnnotation NO",
+            "BurnedInAnnotation is YES",
+            "secondary capture without BurnedInAnnotation NO",
+        }
         held = [i for i in session.exec(select(Instance)) if i.quarantined]
         for instance in held:  # a quarantined image never reaches a preview
             series = session.get(Series, instance.series_uid)
@@ -115,8 +146,14 @@ def _identifying_values(paths: list[Path]) -> set[str]:
                 values.update(str(v).strip() for v in items if v is not None)
     # Short values ("M", "1", "CT") are words, not identities; "Anonymized" already is de-identified.
     # Runs of one digit ("000000000") are placeholders that binary data spells by chance.
-    return {v for v in values if len(v) >= 6 and len(set(v)) > 2 and v.upper() not in {"ANONYMIZED", "ANONYMOUS"}
-            and not any(v in k for k in kept)}
+    return {
+        v
+        for v in values
+        if len(v) >= 6
+        and len(set(v)) > 2
+        and v.upper() not in {"ANONYMIZED", "ANONYMOUS"}
+        and not any(v in k for k in kept)
+    }
 
 
 def test_nothing_identifying_survives_anywhere(sessions: SessionFactory, store: ContentStore, tmp_path: Path) -> None:

@@ -55,29 +55,48 @@ def test_multipart_related_parts_are_split_on_the_boundary() -> None:
     assert parse_multipart('multipart/related; type="application/dicom"; boundary=XyZ', body) == [b"abc", b"--X"]
 
 
-def test_import_studies_from_orthanc_over_dicomweb(orthanc: Orthanc, pacs_files: list[Path],
-                                                   sessions: SessionFactory, tmp_path: Path) -> None:
+def test_import_studies_from_orthanc_over_dicomweb(
+    orthanc: Orthanc, pacs_files: list[Path], sessions: SessionFactory, tmp_path: Path
+) -> None:
     collection = make_collection(sessions)
     store = ContentStore(tmp_path / "media")
     wanted = [_study_uid(pacs_files[0]), _study_uid(pacs_files[-1]), "1.2.3.4.5.404"]
     client = DicomWebClient(orthanc.dicomweb)
     with sessions.scope() as session:
-        summary = import_sources(pacs_sources(client, wanted), target=ImportTarget(collection), session=session,
-                                 principal=SYSTEM, store=store, secret=SECRET)
+        summary = import_sources(
+            pacs_sources(client, wanted),
+            target=ImportTarget(collection),
+            session=session,
+            principal=SYSTEM,
+            store=store,
+            secret=SECRET,
+        )
     assert summary.imported == 13 and [s.status for s in summary.studies] == ["created", "created"]
     assert [p.reason for p in summary.failed] == ["study not found on the PACS"]
     with sessions.scope() as session:
         titles = {c.title for c in session.exec(select(Case))}
     assert "CT CHEST ABDOMEN PELVIS WITH CONTRAST" in titles
     with sessions.scope() as session:  # the same studies again: nothing new
-        again = import_sources(pacs_sources(client, wanted[:2]), target=ImportTarget(collection), session=session,
-                               principal=SYSTEM, store=store, secret=SECRET)
+        again = import_sources(
+            pacs_sources(client, wanted[:2]),
+            target=ImportTarget(collection),
+            session=session,
+            principal=SYSTEM,
+            store=store,
+            secret=SECRET,
+        )
     assert again.imported == 0 and len(again.skipped) == 13
     client.close()
 
 
-def test_cli_import_pacs(orthanc: Orthanc, pacs_files: list[Path], sessions: SessionFactory, settings: Settings,
-                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_import_pacs(
+    orthanc: Orthanc,
+    pacs_files: list[Path],
+    sessions: SessionFactory,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     local = settings_with_media(settings, tmp_path / "data")
     monkeypatch.setenv("LIGHTBOX_DATA_DIR", str(local.data_dir))
     monkeypatch.setenv("LIGHTBOX_DATABASE_URL", local.db_url)
@@ -86,8 +105,10 @@ def test_cli_import_pacs(orthanc: Orthanc, pacs_files: list[Path], sessions: Ses
     app = typer.Typer()
     app.add_typer(import_app, name="import")
     app.command("noop")(lambda: None)
-    result = CliRunner().invoke(app, ["import", "pacs", "--url", orthanc.dicomweb, "--study",
-                                      _study_uid(pacs_files[0]), "--collection", "/leeds"])
+    result = CliRunner().invoke(
+        app,
+        ["import", "pacs", "--url", orthanc.dicomweb, "--study", _study_uid(pacs_files[0]), "--collection", "/leeds"],
+    )
     assert result.exit_code == 0, result.output
     assert "1 studies imported, 12 files imported" in result.output
     assert counts(sessions) == (1, 1, 12)
@@ -98,13 +119,23 @@ def test_c_store_receiver_imports_a_study_once_it_is_stable(sessions: SessionFac
     collection = make_collection(sessions)
     store = ContentStore(tmp_path / "media")
     port = free_port()
-    receiver = Receiver(port=port, stable_age=1.0, peers=[CallingPeer("STORESCU")], spool_dir=tmp_path / "spool",
-                        on_study=study_importer(
-        sessions, store, b"receiver-secret-0123456789abcdef", SYSTEM, collection, echo=lambda _: None))
+    receiver = Receiver(
+        port=port,
+        stable_age=1.0,
+        peers=[CallingPeer("STORESCU")],
+        spool_dir=tmp_path / "spool",
+        on_study=study_importer(
+            sessions, store, b"receiver-secret-0123456789abcdef", SYSTEM, collection, echo=lambda _: None
+        ),
+    )
     receiver.start()
     try:
-        pushed = subprocess.run(["/usr/bin/storescu", "-aec", "LIGHTBOX", "127.0.0.1", str(port), *map(str, files)],
-                                capture_output=True, text=True, timeout=60)
+        pushed = subprocess.run(
+            ["/usr/bin/storescu", "-aec", "LIGHTBOX", "127.0.0.1", str(port), *map(str, files)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert pushed.returncode == 0, pushed.stderr
         assert receiver.received == 8
         deadline = time.monotonic() + 30  # the study becomes a case after 1 s of quiet, then imports

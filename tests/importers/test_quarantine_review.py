@@ -78,13 +78,15 @@ def _frames(ds: pydicom.Dataset) -> np.ndarray:
 
 
 def test_redaction_blanks_every_frame_and_keeps_no_copy_of_the_burned_in_pixels(
-        sessions: SessionFactory, store: ContentStore, tmp_path: Path) -> None:
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
     """A two-frame palette ultrasound (native, so its stored bytes are its pixels): the OCR proposals
     are redacted; every frame is blank there, dcmtk reads the result, and no stored file anywhere
     (blobs, previews, renditions) still holds a row of the original region's bytes."""
     trainer, _, _ = _people(sessions)
-    run_import(sessions, store, copy_real(tmp_path / "in", "OBXXXX1A_2frame.dcm"), make_collection(sessions),
-               principal=trainer)
+    run_import(
+        sessions, store, copy_real(tmp_path / "in", "OBXXXX1A_2frame.dcm"), make_collection(sessions), principal=trainer
+    )
     with sessions.scope() as session:
         held = _held(session)
         assert held.frames == 2 and held.quarantine_reason == "ultrasound without BurnedInAnnotation NO"
@@ -99,15 +101,20 @@ def test_redaction_blanks_every_frame_and_keeps_no_copy_of_the_burned_in_pixels(
     drawn = [Region(0, 0, 800, 58), Region(0, 60, 330, 210)]
     regions = tuple(proposals + drawn)
     # Each stored row (8-bit indices) of the drawn boxes that crosses text: what must not survive.
-    secrets = {frames[f, r.y + dy, r.x:r.x + r.width].tobytes()
-               for f in range(frames.shape[0]) for r in drawn for dy in range(r.height)}
+    secrets = {
+        frames[f, r.y + dy, r.x : r.x + r.width].tobytes()
+        for f in range(frames.shape[0])
+        for r in drawn
+        for dy in range(r.height)
+    }
     secrets = {s for s in secrets if min(s) < 64 and sum(v > 127 for v in s) >= 4}  # rows crossing glyphs
     assert len(secrets) > 50
     assert any(s in store.get(old_key) for s in secrets)  # the check can fail: the original holds them
 
     with sessions.scope() as session:
-        after = review(uid, Action.REDACT, regions, comment="names blanked", session=session,
-                       principal=trainer, store=store)
+        after = review(
+            uid, Action.REDACT, regions, comment="names blanked", session=session, principal=trainer, store=store
+        )
         assert after is not None and not after.quarantined and after.uid == uid
         assert after.sop_instance_uid != old_sop and after.file_key != old_key
         new_key = after.file_key
@@ -124,34 +131,43 @@ def test_redaction_blanks_every_frame_and_keeps_no_copy_of_the_burned_in_pixels(
     blank = _frames(redacted)
     assert blank.shape == frames.shape
     for r in regions:
-        region = blank[:, r.y:r.y + r.height, r.x:r.x + r.width]
+        region = blank[:, r.y : r.y + r.height, r.x : r.x + r.width]
         assert (region == region.flat[0]).all()  # one value in every frame
     outside = np.ones(frames.shape[1:], bool)
     for r in regions:
-        outside[r.y:r.y + r.height, r.x:r.x + r.width] = False
+        outside[r.y : r.y + r.height, r.x : r.x + r.width] = False
     assert (blank[:, outside] == frames[:, outside]).all()  # nothing else touched
 
     dump = subprocess.run(["dcmdump", "+M", str(store.path_for(new_key))], capture_output=True, text=True)
     assert dump.returncode == 0 and "BurnedInAnnotation" in dump.stdout and "[NO]" in dump.stdout
-    converted = subprocess.run(["dcmj2pnm", "+on", "+Fa", str(store.path_for(new_key)), str(tmp_path / "redacted")],
-                               capture_output=True, text=True)
+    converted = subprocess.run(
+        ["dcmj2pnm", "+on", "+Fa", str(store.path_for(new_key)), str(tmp_path / "redacted")],
+        capture_output=True,
+        text=True,
+    )
     assert converted.returncode == 0, converted.stderr
     for frame in range(frames.shape[0]):  # as dcmtk renders it, each frame is blank there too
         shown = np.asarray(Image.open(tmp_path / f"redacted.{frame}.png"))
         assert shown.shape[:2] == frames.shape[1:]
         for r in regions:
-            box = shown[r.y:r.y + r.height, r.x:r.x + r.width]
+            box = shown[r.y : r.y + r.height, r.x : r.x + r.width]
             assert (box == box.reshape(-1, *box.shape[2:])[0]).all()
 
     leaks = [path for path, data in _all_bytes(store.root) for s in secrets if s in _searchable(data)]
     assert not leaks, f"burned-in pixels still stored in {sorted(set(leaks))}"
 
 
-def test_redaction_of_a_compressed_30_frame_clip_blanks_every_frame(sessions: SessionFactory, store: ContentStore,
-                                                                    tmp_path: Path) -> None:
+def test_redaction_of_a_compressed_30_frame_clip_blanks_every_frame(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
     trainer, _, _ = _people(sessions)
-    run_import(sessions, store, copy_real(tmp_path / "in", "examples_ybr_color.dcm"), make_collection(sessions),
-               principal=trainer)
+    run_import(
+        sessions,
+        store,
+        copy_real(tmp_path / "in", "examples_ybr_color.dcm"),
+        make_collection(sessions),
+        principal=trainer,
+    )
     region = Region(x=0, y=0, width=120, height=30)
     with sessions.scope() as session:
         held = _held(session)
@@ -163,34 +179,42 @@ def test_redaction_of_a_compressed_30_frame_clip_blanks_every_frame(sessions: Se
     assert frames.shape[0] == 30
     assert (frames[:, :30, :120] == 0).all() and frames[:, 30:, 120:].any()
     assert subprocess.run(["dcmdump", str(path)], capture_output=True).returncode == 0
-    assert subprocess.run(["dcmj2pnm", "+on", "+Fa", str(path), str(tmp_path / "f")],
-                          capture_output=True).returncode == 0
+    assert (
+        subprocess.run(["dcmj2pnm", "+on", "+Fa", str(path), str(tmp_path / "f")], capture_output=True).returncode == 0
+    )
     assert len(list(tmp_path.glob("f.*.png"))) == 30
 
 
-def test_a_held_image_blocks_submit_until_it_is_released(sessions: SessionFactory, store: ContentStore,
-                                                         tmp_path: Path) -> None:
+def test_a_held_image_blocks_submit_until_it_is_released(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
     trainer, _, _ = _people(sessions)
-    run_import(sessions, store, copy_real(tmp_path / "in", "US1_UNCR.dcm"), make_collection(sessions),
-               principal=trainer)
+    run_import(
+        sessions, store, copy_real(tmp_path / "in", "US1_UNCR.dcm"), make_collection(sessions), principal=trainer
+    )
     with sessions.scope() as session:
         held = _held(session)
         case_uid = _case_uid(session, held)
         with pytest.raises(DomainError, match="burned-in text"):
             transition(case_uid, "SUBMIT", session=session, principal=trainer)
         session.rollback()
-        released = review(held.uid, Action.RELEASE, comment="checked", session=session, principal=trainer,
-                          store=store)
+        released = review(held.uid, Action.RELEASE, comment="checked", session=session, principal=trainer, store=store)
         assert released is not None and not released.quarantined and store.has(released.file_key)
         assert transition(case_uid, "SUBMIT", session=session, principal=trainer).state == "SUBMITTED"
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "instance.release")).one()
 
 
-def test_reject_removes_the_image_its_blob_and_its_empty_series(sessions: SessionFactory, store: ContentStore,
-                                                                tmp_path: Path) -> None:
+def test_reject_removes_the_image_its_blob_and_its_empty_series(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
     trainer, _, _ = _people(sessions)
-    run_import(sessions, store, copy_real(tmp_path / "in", "US1_UNCR.dcm", "MR_small.dcm"),
-               make_collection(sessions), principal=trainer)
+    run_import(
+        sessions,
+        store,
+        copy_real(tmp_path / "in", "US1_UNCR.dcm", "MR_small.dcm"),
+        make_collection(sessions),
+        principal=trainer,
+    )
     with sessions.scope() as session:
         held = _held(session)
         key, case_uid = held.file_key, _case_uid(session, held)
@@ -208,24 +232,38 @@ def _snapshot(sessions: SessionFactory, store: ContentStore) -> tuple[object, ..
     return rows, audits, tuple(p for p, _ in _all_bytes(store.root))
 
 
-@pytest.mark.parametrize(("who", "action", "regions", "code"), [
-    ("trainer", Action.REDACT, (Region(600, 0, 50, 10),), ErrorCode.INVALID_INPUT),  # past the right edge
-    ("trainer", Action.REDACT, (Region(-1, 0, 5, 5),), ErrorCode.INVALID_INPUT),
-    ("trainer", Action.REDACT, (Region(0, 0, 0, 5),), ErrorCode.INVALID_INPUT),
-    ("trainer", Action.REDACT, (), ErrorCode.INVALID_INPUT),
-    ("trainer", Action.RELEASE, (Region(0, 0, 5, 5),), ErrorCode.INVALID_INPUT),
-    ("trainee", Action.RELEASE, (), ErrorCode.NOT_FOUND),  # a trainee does not even see a draft case
-    ("contributor", Action.REJECT, (), ErrorCode.NOT_FOUND),  # may not see another's draft
-    ("read token", Action.RELEASE, (), ErrorCode.FORBIDDEN),  # the trainer's read-only token sees, may not edit
-])
-def test_a_bad_review_is_a_coded_error_and_writes_nothing(sessions: SessionFactory, store: ContentStore,
-                                                          tmp_path: Path, who: str, action: Action,
-                                                          regions: tuple[Region, ...], code: ErrorCode) -> None:
+@pytest.mark.parametrize(
+    ("who", "action", "regions", "code"),
+    [
+        ("trainer", Action.REDACT, (Region(600, 0, 50, 10),), ErrorCode.INVALID_INPUT),  # past the right edge
+        ("trainer", Action.REDACT, (Region(-1, 0, 5, 5),), ErrorCode.INVALID_INPUT),
+        ("trainer", Action.REDACT, (Region(0, 0, 0, 5),), ErrorCode.INVALID_INPUT),
+        ("trainer", Action.REDACT, (), ErrorCode.INVALID_INPUT),
+        ("trainer", Action.RELEASE, (Region(0, 0, 5, 5),), ErrorCode.INVALID_INPUT),
+        ("trainee", Action.RELEASE, (), ErrorCode.NOT_FOUND),  # a trainee does not even see a draft case
+        ("contributor", Action.REJECT, (), ErrorCode.NOT_FOUND),  # may not see another's draft
+        ("read token", Action.RELEASE, (), ErrorCode.FORBIDDEN),  # the trainer's read-only token sees, may not edit
+    ],
+)
+def test_a_bad_review_is_a_coded_error_and_writes_nothing(
+    sessions: SessionFactory,
+    store: ContentStore,
+    tmp_path: Path,
+    who: str,
+    action: Action,
+    regions: tuple[Region, ...],
+    code: ErrorCode,
+) -> None:
     trainer, trainee, contributor = _people(sessions)
-    principal = {"trainer": trainer, "trainee": trainee, "contributor": contributor,
-                 "read token": dataclasses.replace(trainer, token_scope="read")}[who]
-    run_import(sessions, store, copy_real(tmp_path / "in", "US1_UNCR.dcm"), make_collection(sessions),
-               principal=trainer)
+    principal = {
+        "trainer": trainer,
+        "trainee": trainee,
+        "contributor": contributor,
+        "read token": dataclasses.replace(trainer, token_scope="read"),
+    }[who]
+    run_import(
+        sessions, store, copy_real(tmp_path / "in", "US1_UNCR.dcm"), make_collection(sessions), principal=trainer
+    )
     with sessions.scope() as session:
         uid = _held(session).uid
     before = _snapshot(sessions, store)
@@ -235,11 +273,13 @@ def test_a_bad_review_is_a_coded_error_and_writes_nothing(sessions: SessionFacto
     assert _snapshot(sessions, store) == before
 
 
-def test_an_unknown_or_already_reviewed_instance_is_refused(sessions: SessionFactory, store: ContentStore,
-                                                            tmp_path: Path) -> None:
+def test_an_unknown_or_already_reviewed_instance_is_refused(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
     trainer, _, _ = _people(sessions)
-    run_import(sessions, store, copy_real(tmp_path / "in", "US1_UNCR.dcm"), make_collection(sessions),
-               principal=trainer)
+    run_import(
+        sessions, store, copy_real(tmp_path / "in", "US1_UNCR.dcm"), make_collection(sessions), principal=trainer
+    )
     with sessions.scope() as session:
         with pytest.raises(DomainError) as unknown:
             review("0" * 32, Action.RELEASE, session=session, principal=trainer, store=store)
@@ -270,8 +310,9 @@ def _stamped_radiograph(folder: Path) -> Path:
     return folder / "stamped.dcm"
 
 
-def test_ocr_holds_a_radiograph_with_burned_in_text_and_not_one_without(sessions: SessionFactory,
-                                                                        store: ContentStore, tmp_path: Path) -> None:
+def test_ocr_holds_a_radiograph_with_burned_in_text_and_not_one_without(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
     trainer, _, _ = _people(sessions)
     sources = [_stamped_radiograph(tmp_path / "in"), *copy_real(tmp_path / "in", "RG3_UNCR.dcm", "RG1_UNCR.dcm")]
     run_import(sessions, store, sources, make_collection(sessions), principal=trainer)
@@ -287,8 +328,9 @@ def test_ocr_holds_a_radiograph_with_burned_in_text_and_not_one_without(sessions
         assert ds.Modality == "CR"
 
 
-def test_an_ultrasound_whose_header_says_no_is_held_when_ocr_reads_text(sessions: SessionFactory,
-                                                                         store: ContentStore, tmp_path: Path) -> None:
+def test_an_ultrasound_whose_header_says_no_is_held_when_ocr_reads_text(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
     """pydicom-data's echo says BurnedInAnnotation NO, and shows "Adult Echo" and the heart rate."""
     trainer, _, _ = _people(sessions)
     source = copy_real(tmp_path / "in", "JPGLosslessP14SV1_1s_1f_8b.dcm")

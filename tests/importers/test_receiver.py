@@ -42,8 +42,14 @@ class Collected:
 
 
 def _receiver(tmp_path: Path, peers: list[CallingPeer], on_study: Any, **options: Any) -> Receiver:
-    return Receiver(port=free_port(), stable_age=options.pop("stable_age", 600.0), peers=peers,
-                    spool_dir=tmp_path / "spool", on_study=on_study, **options)
+    return Receiver(
+        port=free_port(),
+        stable_age=options.pop("stable_age", 600.0),
+        peers=peers,
+        spool_dir=tmp_path / "spool",
+        on_study=on_study,
+        **options,
+    )
 
 
 @pytest.fixture
@@ -55,13 +61,18 @@ def running(request: pytest.FixtureRequest) -> Iterator[list[Receiver]]:
 
 
 def _push(receiver: Receiver, files: list[Path], *, calling: str = "STORESCU", called: str = "LIGHTBOX") -> int:
-    done = subprocess.run([STORESCU, "-aet", calling, "-aec", called, "127.0.0.1", str(receiver.address[1]),
-                           *map(str, files)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [STORESCU, "-aet", calling, "-aec", called, "127.0.0.1", str(receiver.address[1]), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return done.returncode
 
 
 def test_objects_spool_to_a_private_folder_on_disk_then_are_imported_and_removed(
-        tmp_path: Path, files: list[Path], running: list[Receiver]) -> None:
+    tmp_path: Path, files: list[Path], running: list[Receiver]
+) -> None:
     collected = Collected()
     receiver = _receiver(tmp_path, [CallingPeer("STORESCU")], collected)
     receiver.start()
@@ -81,7 +92,8 @@ def test_objects_spool_to_a_private_folder_on_disk_then_are_imported_and_removed
 
 @pytest.mark.parametrize("calling, called", [("INTRUDER", "LIGHTBOX"), ("STORESCU", "SOMEONE_ELSE")])
 def test_associations_from_unknown_peers_or_to_another_title_are_rejected(
-        tmp_path: Path, files: list[Path], running: list[Receiver], calling: str, called: str) -> None:
+    tmp_path: Path, files: list[Path], running: list[Receiver], calling: str, called: str
+) -> None:
     receiver = _receiver(tmp_path, [CallingPeer("STORESCU"), CallingPeer("ORTHANC")], Collected())
     receiver.start()
     running.append(receiver)
@@ -90,8 +102,9 @@ def test_associations_from_unknown_peers_or_to_another_title_are_rejected(
     assert _push(receiver, files[:1]) == 0 and receiver.received == 1  # the allowed peer still sends
 
 
-def test_a_peer_bound_to_an_address_is_refused_from_another(tmp_path: Path, files: list[Path],
-                                                            running: list[Receiver]) -> None:
+def test_a_peer_bound_to_an_address_is_refused_from_another(
+    tmp_path: Path, files: list[Path], running: list[Receiver]
+) -> None:
     receiver = _receiver(tmp_path, [CallingPeer.parse("STORESCU@10.20.30.40")], Collected())
     receiver.start()
     running.append(receiver)
@@ -99,8 +112,9 @@ def test_a_peer_bound_to_an_address_is_refused_from_another(tmp_path: Path, file
     assert receiver.received == 0 and list((tmp_path / "spool").glob("*")) == []
 
 
-def test_objects_above_the_caps_are_refused_and_not_kept(tmp_path: Path, files: list[Path],
-                                                         running: list[Receiver]) -> None:
+def test_objects_above_the_caps_are_refused_and_not_kept(
+    tmp_path: Path, files: list[Path], running: list[Receiver]
+) -> None:
     size = files[0].stat().st_size
     small = _receiver(tmp_path / "a", [CallingPeer("STORESCU")], Collected(), max_object_bytes=size // 2)
     small.start()
@@ -124,16 +138,27 @@ def test_a_receiver_without_peers_does_not_start(tmp_path: Path) -> None:
         CallingPeer.parse("A_TITLE_FAR_TOO_LONG@10.0.0.5")
 
 
-def test_objects_left_by_a_crash_are_imported_at_the_next_start(sessions: SessionFactory, tmp_path: Path,
-                                                                files: list[Path]) -> None:
+def test_objects_left_by_a_crash_are_imported_at_the_next_start(
+    sessions: SessionFactory, tmp_path: Path, files: list[Path]
+) -> None:
     spool = tmp_path / "spool"
     spool.mkdir()
     for n, path in enumerate(files):
         (spool / f"left{n}.dcm").write_bytes(path.read_bytes())
     collection = make_collection(sessions)
-    receiver = _receiver(tmp_path, [CallingPeer("STORESCU")], study_importer(
-        sessions, ContentStore(tmp_path / "media"), b"receiver-secret-0123456789abcdef", SYSTEM, collection,
-        echo=lambda _: None), stable_age=0.2)
+    receiver = _receiver(
+        tmp_path,
+        [CallingPeer("STORESCU")],
+        study_importer(
+            sessions,
+            ContentStore(tmp_path / "media"),
+            b"receiver-secret-0123456789abcdef",
+            SYSTEM,
+            collection,
+            echo=lambda _: None,
+        ),
+        stable_age=0.2,
+    )
     receiver.start()
     receiver.stop()
     assert counts(sessions) == (1, 1, 4)
@@ -147,11 +172,15 @@ def _cli() -> typer.Typer:
     return app
 
 
-def test_receive_needs_an_allow_list_or_configured_peers(settings: Settings, sessions: SessionFactory,
-                                                         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_receive_needs_an_allow_list_or_configured_peers(
+    settings: Settings, sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     make_collection(sessions)
-    for key, value in (("DATA_DIR", str(settings.data_dir)), ("DATABASE_URL", settings.db_url),
-                       ("SECRET_KEY", "r" * 40)):
+    for key, value in (
+        ("DATA_DIR", str(settings.data_dir)),
+        ("DATABASE_URL", settings.db_url),
+        ("SECRET_KEY", "r" * 40),
+    ):
         monkeypatch.setenv(f"LIGHTBOX_{key}", value)
     monkeypatch.delenv("LIGHTBOX_PACS_PEERS", raising=False)
     started: list[Receiver] = []
@@ -159,8 +188,10 @@ def test_receive_needs_an_allow_list_or_configured_peers(settings: Settings, ses
     runner = CliRunner()
     refused = runner.invoke(_cli(), ["receive", "--collection", "/leeds"])
     assert refused.exit_code == 1 and "--allow-calling-ae" in refused.output and started == []
-    allowed = runner.invoke(_cli(), ["receive", "--collection", "/leeds", "--allow-calling-ae", "ORTHANC",
-                                     "--allow-calling-ae", "MODALITY1"])
+    allowed = runner.invoke(
+        _cli(),
+        ["receive", "--collection", "/leeds", "--allow-calling-ae", "ORTHANC", "--allow-calling-ae", "MODALITY1"],
+    )
     assert allowed.exit_code == 0, allowed.output
     assert {p.ae_title for p in started[0].peers} == {"ORTHANC", "MODALITY1"}
     assert started[0].ae.require_called_aet is True

@@ -44,20 +44,28 @@ def add_series(
 ) -> tuple[Series, list[Instance]]:
     """One study with one series of `files` (display order) under `case_uid`; commits."""
     study = Study(case_uid=case_uid, study_instance_uid=_remapped_uid(), modality=modality)
-    series = Series(study_uid=study.uid, series_instance_uid=_remapped_uid(), modality=modality,
-                    instance_count=len(files))
+    series = Series(
+        study_uid=study.uid, series_instance_uid=_remapped_uid(), modality=modality, instance_count=len(files)
+    )
     instances = []
     for position, path in enumerate(files):
         header = pydicom.dcmread(path, stop_before_pixels=True, force=True)
-        instances.append(Instance(
-            series_uid=series.uid, sop_instance_uid=_remapped_uid(), position=position,
-            sop_class_uid=str(header.get("SOPClassUID", "1.2.840.10008.5.1.4.1.1.7")),
-            instance_number=_int(header.get("InstanceNumber")), frames=_int(header.get("NumberOfFrames")) or 1,
-            rows=_int(header.get("Rows")), columns=_int(header.get("Columns")),
-            file_key=store.put_file(path), size_bytes=path.stat().st_size,
-            quarantined=position in quarantined,
-            quarantine_reason="burned-in text suspected" if position in quarantined else None,
-        ))
+        instances.append(
+            Instance(
+                series_uid=series.uid,
+                sop_instance_uid=_remapped_uid(),
+                position=position,
+                sop_class_uid=str(header.get("SOPClassUID", "1.2.840.10008.5.1.4.1.1.7")),
+                instance_number=_int(header.get("InstanceNumber")),
+                frames=_int(header.get("NumberOfFrames")) or 1,
+                rows=_int(header.get("Rows")),
+                columns=_int(header.get("Columns")),
+                file_key=store.put_file(path),
+                size_bytes=path.stat().st_size,
+                quarantined=position in quarantined,
+                quarantine_reason="burned-in text suspected" if position in quarantined else None,
+            )
+        )
     if previews:
         shown = [i.file_key for i in instances if not i.quarantined]
         keys = build_previews(store, shown)

@@ -28,12 +28,21 @@ def test_query_strings_become_options() -> None:
     assert parse_window("40,80") == (40.0, 80.0)
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"size": "0"}, "size"), ({"size": "100000"}, "size"), ({"size": "1e3"}, "size"),
-    ({"frame": "0"}, "frame"), ({"frame": "one"}, "frame"), ({"window": "40,0"}, "window"),
-    ({"window": "nan,80"}, "window"), ({"window": "40;80"}, "window"), ({"preset": "spine"}, "preset"),
-    ({"fmt": "tiff"}, "format"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"size": "0"}, "size"),
+        ({"size": "100000"}, "size"),
+        ({"size": "1e3"}, "size"),
+        ({"frame": "0"}, "frame"),
+        ({"frame": "one"}, "frame"),
+        ({"window": "40,0"}, "window"),
+        ({"window": "nan,80"}, "window"),
+        ({"window": "40;80"}, "window"),
+        ({"preset": "spine"}, "preset"),
+        ({"fmt": "tiff"}, "format"),
+    ],
+)
 def test_absurd_values_are_refused_with_the_field(kwargs: dict[str, str], field: str) -> None:
     with pytest.raises(RenderError) as refused:
         render_options(**kwargs)
@@ -93,11 +102,16 @@ def test_urls_use_random_uids_and_change_with_their_bytes() -> None:
     rendered = urls.rendered_url(instance)
     assert rendered.startswith(f"/media/instances/{instance.uid}/rendered/") and len(instance.uid) == 32
     assert "1.2" not in rendered  # no DICOM UID in the URL
-    assert urls.rendered_url(Instance(uid=instance.uid, series_uid="s", sop_instance_uid="1.2", sop_class_uid="1.2",
-                                      file_key="b" * 64)) != rendered
+    assert (
+        urls.rendered_url(
+            Instance(uid=instance.uid, series_uid="s", sop_instance_uid="1.2", sop_class_uid="1.2", file_key="b" * 64)
+        )
+        != rendered
+    )
     assert urls.original_url(instance) == f"/media/instances/{instance.uid}/original"
-    series = Series(study_uid="x", series_instance_uid="1.3", thumbnail_key="f" * 64, montage_key=None,
-                    cine_key="0" * 64)
+    series = Series(
+        study_uid="x", series_instance_uid="1.3", thumbnail_key="f" * 64, montage_key=None, cine_key="0" * 64
+    )
     assert urls.thumbnail_url(series) == f"/media/series/{series.uid}/thumbnail/{'f' * 16}"
     assert urls.preview_url(series) is None
     assert urls.cine_url(series) == f"/media/series/{series.uid}/cine/{'0' * 16}"

@@ -21,8 +21,13 @@ def test_committed_sdl_is_current() -> None:
 
 
 def _token(client) -> str:  # type: ignore[no-untyped-def]
-    r = client.post("/graphql", json={"query": 'mutation { login(input: {username: "trainer", password: '
-                                                '"correct horse battery"}) { token errors { code } } }'})
+    r = client.post(
+        "/graphql",
+        json={
+            "query": 'mutation { login(input: {username: "trainer", password: '
+            '"correct horse battery"}) { token errors { code } } }'
+        },
+    )
     return r.json()["data"]["login"]["token"]
 
 
@@ -35,16 +40,18 @@ def test_over_deep_query_and_bad_tokens_are_refused(client, session: Session) ->
     assert r.status_code == 401 and r.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     r = client.post("/graphql", json={"query": "{ collections { id } }"})
     assert r.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    r = client.post("/graphql", json={"query": "{ cases(first: 101) { totalCount } }"},
-                    headers={"Authorization": f"Bearer {_token(client)}"})
+    r = client.post(
+        "/graphql",
+        json={"query": "{ cases(first: 101) { totalCount } }"},
+        headers={"Authorization": f"Bearer {_token(client)}"},
+    )
     assert r.json()["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
 
 
 def test_throttles_repeated_failed_logins(client, session: Session) -> None:
     add_user("trainer", roles=["trainer"], password="correct horse battery", session=session, principal=SYSTEM)
     q = 'mutation { login(input: {username: "trainer", password: "wrong"}) { token errors { code } } }'
-    codes = [client.post("/graphql", json={"query": q}).json()["data"]["login"]["errors"][0]["code"]
-             for _ in range(6)]
+    codes = [client.post("/graphql", json={"query": q}).json()["data"]["login"]["errors"][0]["code"] for _ in range(6)]
     assert codes[:5] == ["INVALID_CREDENTIALS"] * 5 and codes[5] == "TOO_MANY_ATTEMPTS"
     r = client.post("/graphql", json={"query": q.replace("wrong", "correct horse battery")})
     assert r.json()["data"]["login"]["errors"][0]["code"] == "TOO_MANY_ATTEMPTS"
@@ -59,8 +66,12 @@ def test_statements_do_not_grow_with_page_size(client, session: Session, session
     coll = f.collection(session)
     add_user("trainer", roles=["trainer"], password="correct horse battery", session=session, principal=SYSTEM)
     for n in range(100):
-        create_case(collection_uid=coll, fields={"title": f"Case {n}", "curriculum_codes": ["NEURO.STROKE"]},
-                    session=session, principal=SYSTEM)
+        create_case(
+            collection_uid=coll,
+            fields={"title": f"Case {n}", "curriculum_codes": ["NEURO.STROKE"]},
+            session=session,
+            principal=SYSTEM,
+        )
     token = _token(client)
     # The first request of a session reads its row; later ones find it in the revocation cache.
     client.post("/graphql", json={"query": "{ me { id } }"}, headers={"Authorization": f"Bearer {token}"})
@@ -74,8 +85,11 @@ def test_statements_do_not_grow_with_page_size(client, session: Session, session
 
         sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
         try:
-            r = client.post("/graphql", json={"query": PAGE, "variables": {"first": first}},
-                            headers={"Authorization": f"Bearer {token}"})
+            r = client.post(
+                "/graphql",
+                json={"query": PAGE, "variables": {"first": first}},
+                headers={"Authorization": f"Bearer {token}"},
+            )
         finally:
             sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
         edges = r.json()["data"]["cases"]["edges"]

@@ -25,8 +25,12 @@ from tests.content import factories as f
 def team(session: Session) -> dict:
     f.curriculum(session)
     out: dict = {"coll": f.collection(session, "Leeds"), "other": f.collection(session, "York")}
-    for name, role in (("author", "trainer"), ("checker", "validator"), ("registrar", "trainee"),
-                       ("helper", "contributor")):
+    for name, role in (
+        ("author", "trainer"),
+        ("checker", "validator"),
+        ("registrar", "trainee"),
+        ("helper", "contributor"),
+    ):
         out[name] = f.person(session, name, role)
     return out
 
@@ -37,18 +41,29 @@ def find(session: Session, catalog: SearchBackend, principal: Principal, text: s
 
 
 def validated(session: Session, team: dict, **fields) -> str:
-    case = create_case(collection_uid=team["coll"], fields={"title": "Left pneumothorax", "diagnosis": "Pneumothorax",
-                                                             "curriculum_codes": ["CHEST.PLEURA.PNEUMOTHORAX"],
-                                                             **fields},
-                       session=session, principal=team["author"][1])
+    case = create_case(
+        collection_uid=team["coll"],
+        fields={
+            "title": "Left pneumothorax",
+            "diagnosis": "Pneumothorax",
+            "curriculum_codes": ["CHEST.PLEURA.PNEUMOTHORAX"],
+            **fields,
+        },
+        session=session,
+        principal=team["author"][1],
+    )
     transition(case.uid, "SUBMIT", session=session, principal=team["author"][1])
     transition(case.uid, "VALIDATE", session=session, principal=team["checker"][1])
     return case.uid
 
 
 def test_draft_is_found_by_its_editors_only(session: Session, catalog: SearchBackend, team: dict) -> None:
-    case = create_case(collection_uid=team["coll"], fields={"title": "Subdural haematoma", "diagnosis": "SDH"},
-                       session=session, principal=team["author"][1])
+    case = create_case(
+        collection_uid=team["coll"],
+        fields={"title": "Subdural haematoma", "diagnosis": "SDH"},
+        session=session,
+        principal=team["author"][1],
+    )
     assert find(session, catalog, team["author"][1], "subdural") == [(case.uid, "current")]
     assert find(session, catalog, team["registrar"][1], "subdural") == []
     assert find(session, catalog, team["checker"][1], "subdural") == []
@@ -57,7 +72,8 @@ def test_draft_is_found_by_its_editors_only(session: Session, catalog: SearchBac
 
 
 def test_validated_case_reaches_trainees_through_its_curriculum_ancestors(
-        session: Session, catalog: SearchBackend, team: dict) -> None:
+    session: Session, catalog: SearchBackend, team: dict
+) -> None:
     uid = validated(session, team)
     trainee = team["registrar"][1]
     assert find(session, catalog, trainee, curriculum=["CHEST"]) == [(uid, "current")]
@@ -65,10 +81,16 @@ def test_validated_case_reaches_trainees_through_its_curriculum_ancestors(
 
 
 def test_revision_shows_trainees_the_published_version_and_editors_the_draft(
-        session: Session, catalog: SearchBackend, team: dict) -> None:
+    session: Session, catalog: SearchBackend, team: dict
+) -> None:
     uid = validated(session, team)
-    update_case(uid, expected_version=3, changes={"diagnosis": "Tension pneumothorax with mediastinal shift"},
-                session=session, principal=team["author"][1])
+    update_case(
+        uid,
+        expected_version=3,
+        changes={"diagnosis": "Tension pneumothorax with mediastinal shift"},
+        session=session,
+        principal=team["author"][1],
+    )
     trainee, author = team["registrar"][1], team["author"][1]
     assert find(session, catalog, trainee, "mediastinal") == []
     assert find(session, catalog, trainee, "pneumothorax") == [(uid, "published")]
@@ -81,8 +103,9 @@ def test_revision_shows_trainees_the_published_version_and_editors_the_draft(
 
 
 def test_local_role_grant_reindexes_cases_below(session: Session, catalog: SearchBackend, team: dict) -> None:
-    case = create_case(collection_uid=team["coll"], fields={"title": "Aortic dissection"},
-                       session=session, principal=team["author"][1])
+    case = create_case(
+        collection_uid=team["coll"], fields={"title": "Aortic dissection"}, session=session, principal=team["author"][1]
+    )
     helper_user, helper = team["helper"]
     assert find(session, catalog, helper, "aortic") == []
     grant_local_role(team["coll"], role="trainer", user_uid=helper_user.uid, session=session, principal=SYSTEM)
@@ -90,8 +113,13 @@ def test_local_role_grant_reindexes_cases_below(session: Session, catalog: Searc
 
 
 def test_a_failed_index_write_is_retried_and_never_undoes_the_commit(
-        session: Session, sessions: SessionFactory, catalog: SearchBackend, indexer: CatalogIndexer,
-        team: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    session: Session,
+    sessions: SessionFactory,
+    catalog: SearchBackend,
+    indexer: CatalogIndexer,
+    team: dict,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     indexer.retry_delays = (0.05,)
     original = catalog.replace_case
     failures = {"left": 2}
@@ -103,8 +131,12 @@ def test_a_failed_index_write_is_retried_and_never_undoes_the_commit(
         original(case_id, docs)
 
     monkeypatch.setattr(catalog, "replace_case", flaky)
-    case = create_case(collection_uid=team["coll"], fields={"title": "Pulmonary embolism"},
-                       session=session, principal=team["author"][1])
+    case = create_case(
+        collection_uid=team["coll"],
+        fields={"title": "Pulmonary embolism"},
+        session=session,
+        principal=team["author"][1],
+    )
     assert session.get(type(case), case.uid) is not None  # the database write stands
     assert indexer.wait_idle(30)
     assert failures["left"] == 0 and indexer.pending == frozenset()
@@ -113,10 +145,12 @@ def test_a_failed_index_write_is_retried_and_never_undoes_the_commit(
 
 
 def test_check_finds_and_repair_fixes_missing_stale_and_orphaned_entries(
-        session: Session, catalog: SearchBackend, indexer: CatalogIndexer, team: dict) -> None:
+    session: Session, catalog: SearchBackend, indexer: CatalogIndexer, team: dict
+) -> None:
     a = validated(session, team)
-    b = create_case(collection_uid=team["coll"], fields={"title": "Colloid cyst"}, session=session,
-                    principal=team["author"][1]).uid
+    b = create_case(
+        collection_uid=team["coll"], fields={"title": "Colloid cyst"}, session=session, principal=team["author"][1]
+    ).uid
     assert check(catalog, session).consistent
     catalog.delete_case(a)
     stale = next(d for d in indexer_docs(session, b))
@@ -138,8 +172,13 @@ def indexer_docs(session: Session, uid: str) -> list:
 def test_rebuild_matches_incremental_updates(session: Session, catalog: SearchBackend, team: dict) -> None:
     validated(session, team)
     uid = validated(session, team, title="Right pneumothorax")
-    update_case(uid, expected_version=3, changes={"title": "Right tension pneumothorax"}, session=session,
-                principal=team["author"][1])
+    update_case(
+        uid,
+        expected_version=3,
+        changes={"title": "Right tension pneumothorax"},
+        session=session,
+        principal=team["author"][1],
+    )
     before = catalog.versions()
     seen: list[int] = []
     assert rebuild(catalog, session, progress=seen.append) == 3
@@ -162,9 +201,18 @@ def test_bad_requests_are_coded_errors(session: Session, catalog: SearchBackend,
 
 def test_partner_token_searches_only_its_collection(session: Session, catalog: SearchBackend, team: dict) -> None:
     inside = validated(session, team)
-    create_case(collection_uid=team["other"], fields={"title": "Pneumothorax York"}, session=session,
-                principal=team["author"][1])
-    partner = Principal(user_id=team["author"][0].uid, username="partner", roles=team["author"][1].roles,
-                        token_scope="read", token_collection_path="/leeds")
+    create_case(
+        collection_uid=team["other"],
+        fields={"title": "Pneumothorax York"},
+        session=session,
+        principal=team["author"][1],
+    )
+    partner = Principal(
+        user_id=team["author"][0].uid,
+        username="partner",
+        roles=team["author"][1].roles,
+        token_scope="read",
+        token_collection_path="/leeds",
+    )
     assert find(session, catalog, partner, "pneumothorax") == [(inside, "current")]
     assert find(session, catalog, partner, "pneumothorax", collection_uid=team["other"]) == []

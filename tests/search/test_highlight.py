@@ -34,8 +34,8 @@ def reference(text: str, lexemes: set[str], window: int) -> str | None:
     for i in range(first, last + 1):
         if i in marked:
             tok = toks[i]
-            out.append(escape(text[cursor: tok.start]))
-            out.append(f"<mark>{escape(text[tok.start: tok.end])}</mark>")
+            out.append(escape(text[cursor : tok.start]))
+            out.append(f"<mark>{escape(text[tok.start : tok.end])}</mark>")
             cursor = tok.end
     out.append(escape(text[cursor:end]))
     out.append("…" if end < len(text.rstrip()) else "")

@@ -140,11 +140,23 @@ def test_denied_principals_see_the_other_entry_of_a_case_not_both(backend):
     """A case under revision has a working copy and a published entry; each caller gets exactly one."""
     from search.model import CatalogDocument
 
-    working = CatalogDocument(doc_id="rev:current", case_id="rev", version=3, title="Pneumothorax revised",
-                              state="DRAFT", allowed=("role:trainer", "user:u1"))
-    published = CatalogDocument(doc_id="rev:published", case_id="rev", version=2, title="Pneumothorax",
-                                state="VALIDATED", allowed=("role:trainee", "role:trainer", "user:u1"),
-                                denied=("role:trainer", "user:u1"))
+    working = CatalogDocument(
+        doc_id="rev:current",
+        case_id="rev",
+        version=3,
+        title="Pneumothorax revised",
+        state="DRAFT",
+        allowed=("role:trainer", "user:u1"),
+    )
+    published = CatalogDocument(
+        doc_id="rev:published",
+        case_id="rev",
+        version=2,
+        title="Pneumothorax",
+        state="VALIDATED",
+        allowed=("role:trainee", "role:trainer", "user:u1"),
+        denied=("role:trainer", "user:u1"),
+    )
     backend.index([working, published])
     trainer = run(backend, "pneumothorax", principals=frozenset({"role:trainer"}))
     assert [h.doc_id for h in trainer.hits] == ["rev:current"] and trainer.total == 1

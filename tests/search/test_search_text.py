@@ -25,7 +25,7 @@ def test_abbreviations_are_kept_as_terms(corpus, text, expected):
 def test_phrases_match_words_in_order(corpus):
     assert found(corpus, '"pulmonary arteries"') == {"case-b"}
     assert found(corpus, '"arteries pulmonary"') == set()
-    assert found(corpus, "\"ruptured aneurysm\"") == {"case-c"}
+    assert found(corpus, '"ruptured aneurysm"') == {"case-c"}
 
 
 def test_boolean_operators(corpus):
@@ -85,10 +85,37 @@ def test_suggestion_for_misspelt_term(corpus):
 
 @pytest.mark.parametrize(
     "text",
-    ['"unclosed phrase', "chest AND", "AND", "OR OR", "NOT", "title:", "title: chest", "((chest", "chest))",
-     ")(", '""', "diagnosis:", "-", "--chest", "foo:bar", ":::", "a" * 300, "\u00e9\u00e8 \u2603", "NOT NOT chest",
-     'title:"', "modality:", "curriculum:", "curriculum:not a code!", "* ? ~ ^ \\ ' `",
-     "modality:a'b\\c", "state:'|'x", "title:'!'", "curriculum:A..B", "&& || !!"],
+    [
+        '"unclosed phrase',
+        "chest AND",
+        "AND",
+        "OR OR",
+        "NOT",
+        "title:",
+        "title: chest",
+        "((chest",
+        "chest))",
+        ")(",
+        '""',
+        "diagnosis:",
+        "-",
+        "--chest",
+        "foo:bar",
+        ":::",
+        "a" * 300,
+        "\u00e9\u00e8 \u2603",
+        "NOT NOT chest",
+        'title:"',
+        "modality:",
+        "curriculum:",
+        "curriculum:not a code!",
+        "* ? ~ ^ \\ ' `",
+        "modality:a'b\\c",
+        "state:'|'x",
+        "title:'!'",
+        "curriculum:A..B",
+        "&& || !!",
+    ],
 )
 def test_malformed_text_is_parsed_leniently(corpus, text):
     result = run(corpus, text)

@@ -54,7 +54,22 @@ def test_rebuild_replaces_everything_and_reports_progress(corpus):
     versions = corpus.versions()
     assert versions == {d.doc_id: d.version for d in docs}  # the old corpus is gone
     result = run(corpus, "pneumothorax", first=20)
-    assert result.total == sum(1 for d in docs if "pneumothorax" in " ".join(
-        [d.title, d.clinical_history, d.findings, d.diagnosis, *d.differential_diagnoses, d.discussion,
-         d.teaching_points, *d.tags, *d.curriculum_titles]).lower())
+    assert result.total == sum(
+        1
+        for d in docs
+        if "pneumothorax"
+        in " ".join(
+            [
+                d.title,
+                d.clinical_history,
+                d.findings,
+                d.diagnosis,
+                *d.differential_diagnoses,
+                d.discussion,
+                d.teaching_points,
+                *d.tags,
+                *d.curriculum_titles,
+            ]
+        ).lower()
+    )
     assert result.facets["curriculum"]

@@ -23,9 +23,17 @@ EXTS = (W3Codec.TERMS_EXT, W3Codec.POSTS_EXT)
 def _docs(n: int = 700) -> list[dict]:
     docs = [*CORPUS, *synthetic_documents(n, curriculum=SAMPLE_CURRICULUM, seed=13)]
     # Edge cases: empty text fields, a long text (positions past one block), repeated words.
-    docs.append(dataclasses.replace(docs[-1], doc_id="long:current", case_id="long",
-                                    discussion=" ".join(["stroke", "the", "CT", "lungs", "LUNGS"] * 400),
-                                    findings="", tags=(), difficulty=None))
+    docs.append(
+        dataclasses.replace(
+            docs[-1],
+            doc_id="long:current",
+            case_id="long",
+            discussion=" ".join(["stroke", "the", "CT", "lungs", "LUNGS"] * 400),
+            findings="",
+            tags=(),
+            difficulty=None,
+        )
+    )
     return [to_whoosh(d) for d in docs]
 
 
@@ -76,8 +84,21 @@ def _everything(ix: windex.Index) -> list[dict[str, Any]]:
                         values.append(m.value())
                         m.next()
                     info = r.term_info(name, t)
-                    terms.append((t, ids, weights, values, info.weight(), info.doc_frequency(), info.min_length(),
-                                  info.max_length(), info.max_weight(), info.min_id(), info.max_id()))
+                    terms.append(
+                        (
+                            t,
+                            ids,
+                            weights,
+                            values,
+                            info.weight(),
+                            info.doc_frequency(),
+                            info.min_length(),
+                            info.max_length(),
+                            info.max_weight(),
+                            info.min_id(),
+                            info.max_id(),
+                        )
+                    )
                 seg[name] = terms
                 seg[name + ":len"] = [r.doc_field_length(n, name) for n in range(r.doc_count_all())]
                 seg[name + ":total"] = r.field_length(name)

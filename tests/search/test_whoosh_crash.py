@@ -40,7 +40,9 @@ def test_killed_writer_leaves_no_stale_lock_or_corrupt_index(tmp_path):
     catalog.index(CORPUS)
     proc = subprocess.run(
         [sys.executable, "-c", KILLED_WRITER.format(root=str(ROOT), index=str(index))],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == -signal.SIGKILL and "holding" in proc.stdout
     reopened = WhooshCatalog(index, lock_timeout=2.0)

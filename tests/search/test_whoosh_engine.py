@@ -13,15 +13,27 @@ from search.synthetic import SAMPLE_CURRICULUM, synthetic_documents
 from search.whoosh_backend import WhooshCatalog
 from search.whoosh_engine import _Ctx
 
-PHRASES = ["pulmonary embolism", "subarachnoid haemorrhage", "mass lesion", "the mass", "CT CT", "lungs lung",
-           "LUNGS lung", "stroke stroke", "acute mass lesion", "no such words", "left right bilateral"]
+PHRASES = [
+    "pulmonary embolism",
+    "subarachnoid haemorrhage",
+    "mass lesion",
+    "the mass",
+    "CT CT",
+    "lungs lung",
+    "LUNGS lung",
+    "stroke stroke",
+    "acute mass lesion",
+    "no such words",
+    "left right bilateral",
+]
 
 
 def test_phrase_docs_match_whoosh_phrase(tmp_path: Path) -> None:
     catalog = WhooshCatalog(tmp_path / "index", procs=1)
     docs = list(synthetic_documents(1500, curriculum=SAMPLE_CURRICULUM, seed=21))
-    docs.append(dataclasses.replace(docs[0], doc_id="x:current", case_id="x",
-                                    discussion="stroke stroke LUNGS lung CT CT " * 50))
+    docs.append(
+        dataclasses.replace(docs[0], doc_id="x:current", case_id="x", discussion="stroke stroke LUNGS lung CT CT " * 50)
+    )
     catalog.rebuild(iter(docs[:900]))
     catalog.index(docs[900:])  # a second segment
     searcher = catalog._searcher()

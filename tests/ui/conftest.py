@@ -26,12 +26,15 @@ from tests.helpers import graphql, serving
 
 PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
-PEOPLE = (("admin", "administrator"), ("trainer", "trainer"), ("validator", "validator"),
-          ("trainee", "trainee"))
+PEOPLE = (("admin", "administrator"), ("trainer", "trainer"), ("validator", "validator"), ("trainee", "trainee"))
 # (title, curriculum code, state, diagnosis); created by the trainer, validated by the validator.
 CASES = (
-    ("Left MCA infarct with a hyperdense artery", "NEURO.STROKE.ISCHAEMIC", "VALIDATED",
-     "Acute left MCA territory infarct"),
+    (
+        "Left MCA infarct with a hyperdense artery",
+        "NEURO.STROKE.ISCHAEMIC",
+        "VALIDATED",
+        "Acute left MCA territory infarct",
+    ),
     ("Lobar intracerebral haemorrhage", "NEURO.STROKE.HAEMORRHAGIC", "VALIDATED", "Lobar haemorrhage"),
     ("Right apical pneumothorax", "CHEST.PLEURA.PNEUMOTHORAX", "VALIDATED", "Right pneumothorax"),
     ("Subtle left pneumothorax", "CHEST.PLEURA.PNEUMOTHORAX", "SUBMITTED", "Left pneumothorax"),
@@ -39,8 +42,11 @@ CASES = (
 )
 IMAGED = CASES[0][0]  # the case given a synthetic CT series, imported through the real pipeline
 SLICES = 12
-STEPS = {"DRAFT": (), "SUBMITTED": (("SUBMIT", "trainer"),),
-         "VALIDATED": (("SUBMIT", "trainer"), ("VALIDATE", "validator"))}
+STEPS = {
+    "DRAFT": (),
+    "SUBMITTED": (("SUBMIT", "trainer"),),
+    "VALIDATED": (("SUBMIT", "trainer"), ("VALIDATE", "validator")),
+}
 
 
 def ui_app(settings: Settings) -> FastAPI:
@@ -58,9 +64,15 @@ def add_images(app: FastAPI, case_uid: str, collection_uid: str, *, session: Any
     settings: Settings = app.state.settings
     folder = settings.data_dir / "synth"
     files = write_series(synth_ct_series(SLICES, 64), folder)
-    summary = import_paths(files, target=ImportTarget(collection_uid, case_uid=case_uid), session=session,
-                           principal=principal, store=ContentStore(settings.media_dir),
-                           secret=deid_secret(app.state.secret), workers=1)
+    summary = import_paths(
+        files,
+        target=ImportTarget(collection_uid, case_uid=case_uid),
+        session=session,
+        principal=principal,
+        store=ContentStore(settings.media_dir),
+        secret=deid_secret(app.state.secret),
+        workers=1,
+    )
     assert summary.imported == SLICES, summary.text()
 
 
@@ -94,12 +106,20 @@ def seed(app: FastAPI, *, images: bool = False) -> Seeded:
         collection = f.collection(session, "Leeds Teaching")
         for title, code, state, diagnosis in CASES:
             neuro = code.startswith("NEURO")
-            fields = {"title": title, "diagnosis": diagnosis, "curriculum_codes": [code], "difficulty": "FOUNDATION",
-                      "clinical_history": f"History for {title.lower()}.", "findings": f"Findings of {title.lower()}.",
-                      "teaching_points": f"Teaching point of {title.lower()}.", "modalities": ["CT" if neuro else "XR"],
-                      "body_regions": ["HEAD" if neuro else "CHEST"]}
-            case = create_case(collection_uid=collection, fields=fields, comment="seeded", session=session,
-                               principal=people["trainer"])
+            fields = {
+                "title": title,
+                "diagnosis": diagnosis,
+                "curriculum_codes": [code],
+                "difficulty": "FOUNDATION",
+                "clinical_history": f"History for {title.lower()}.",
+                "findings": f"Findings of {title.lower()}.",
+                "teaching_points": f"Teaching point of {title.lower()}.",
+                "modalities": ["CT" if neuro else "XR"],
+                "body_regions": ["HEAD" if neuro else "CHEST"],
+            }
+            case = create_case(
+                collection_uid=collection, fields=fields, comment="seeded", session=session, principal=people["trainer"]
+            )
             if images and title == IMAGED:
                 add_images(app, case.uid, collection, session=session, principal=people["trainer"])
             for name, actor in STEPS[state]:
@@ -120,8 +140,10 @@ class LiveUI:
         return graphql(self.url, query, variables, token)
 
     def token(self, username: str) -> str:
-        data = self.gql("mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }",
-                        {"u": username, "p": PASSWORD})
+        data = self.gql(
+            "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }",
+            {"u": username, "p": PASSWORD},
+        )
         token: str = data["data"]["login"]["token"]
         return token
 

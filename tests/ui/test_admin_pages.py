@@ -7,7 +7,7 @@ import re
 import httpx
 from playwright.sync_api import Locator, expect
 
-SIGN_IN = "mutation($p: String!) { login(input: {username: \"newtrainee\", password: $p}) { token errors { code } } }"
+SIGN_IN = 'mutation($p: String!) { login(input: {username: "newtrainee", password: $p}) { token errors { code } } }'
 
 
 def choose(select: Locator, text: str) -> None:
@@ -94,14 +94,22 @@ def test_administrator_manages_people_cohorts_local_roles_and_tokens(open_ui, li
     secret = tokens.locator("code.secret")
     expect(secret).to_be_visible()
     token = secret.inner_text().strip()
-    me = httpx.post(f"{live_ui.url}/graphql", json={"query": "{ collections { path } }"},
-                    headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
+    me = httpx.post(
+        f"{live_ui.url}/graphql",
+        json={"query": "{ collections { path } }"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()
     assert me["data"]["collections"], me
     ui.shot("17-admin-api-tokens")
     tokens.get_by_role("button", name="Revoke token Hull viewer").click()
     expect(tokens.get_by_role("button", name="Revoke token Hull viewer")).to_have_count(0)
-    after = httpx.post(f"{live_ui.url}/graphql", json={"query": "{ collections { path } }"},
-                       headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    after = httpx.post(
+        f"{live_ui.url}/graphql",
+        json={"query": "{ collections { path } }"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
     assert after.status_code == 401 or after.json().get("errors"), after.text
     assert not ui.errors, ui.errors
 

@@ -17,10 +17,19 @@ RETIRED_CASE = "Left MCA infarct with a hyperdense artery"  # seeded, validated,
 
 def test_the_picker_hides_retired_codes_and_the_report_retags_them(open_ui, live_ui) -> None:
     with live_ui.app.state.sessions.scope() as session:
-        load_tree([{"code": "NEURO.STROKE.INFARCT", "title": "Cerebral infarction"}], session=session,
-                  principal=SYSTEM)
-        load_tree([{"code": "NEURO.STROKE.ISCHAEMIC", "title": "Acute ischaemic stroke", "deprecated": True,
-                    "replaced_by": "NEURO.STROKE.INFARCT"}], session=session, principal=SYSTEM)
+        load_tree([{"code": "NEURO.STROKE.INFARCT", "title": "Cerebral infarction"}], session=session, principal=SYSTEM)
+        load_tree(
+            [
+                {
+                    "code": "NEURO.STROKE.ISCHAEMIC",
+                    "title": "Acute ischaemic stroke",
+                    "deprecated": True,
+                    "replaced_by": "NEURO.STROKE.INFARCT",
+                }
+            ],
+            session=session,
+            principal=SYSTEM,
+        )
     ui = open_ui()
     page = ui.login("trainer")
 

@@ -38,9 +38,15 @@ def _import_ultrasounds(live_ui) -> None:
         from content.cases.models import Case
 
         case = session.get(Case, live_ui.data.cases[DRAFT])
-        summary = import_paths(sorted(folder.iterdir()), target=ImportTarget(case.collection_uid, case_uid=case.uid),
-                               session=session, principal=trainer, store=ContentStore(settings.media_dir),
-                               secret=deid_secret(live_ui.app.state.secret), workers=1)
+        summary = import_paths(
+            sorted(folder.iterdir()),
+            target=ImportTarget(case.collection_uid, case_uid=case.uid),
+            session=session,
+            principal=trainer,
+            store=ContentStore(settings.media_dir),
+            secret=deid_secret(live_ui.app.state.secret),
+            workers=1,
+        )
         assert summary.imported == 2 and sum(s.quarantined for s in summary.studies) == 2, summary.text()
 
 
@@ -104,7 +110,6 @@ def test_trainer_redacts_and_releases_held_ultrasound_then_submits(open_ui, live
     expect(page.locator(".case-head .badge")).to_have_text("Submitted")
     ui.shot("quarantine-reviewed-submitted")
     assert not ui.errors, ui.errors
-
 
     with live_ui.app.state.sessions.scope() as session:
         events = {e.action: e for e in session.exec(select(AuditEvent)) if e.action.startswith("instance.")}

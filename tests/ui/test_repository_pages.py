@@ -35,7 +35,9 @@ def test_trainer_finds_cases_by_curriculum_code(open_ui, live_ui) -> None:
     expect(page.locator("#result-summary")).to_contain_text("2 cases")
     expect(page.locator(".result h3 a")).to_have_count(2)
     assert set(page.locator(".result h3 a").all_inner_texts()) == {
-        "Left MCA infarct with a hyperdense artery", "Lobar intracerebral haemorrhage"}
+        "Left MCA infarct with a hyperdense artery",
+        "Lobar intracerebral haemorrhage",
+    }
     expect(page.locator(".facet legend").first).to_be_visible()  # facets with counts
     ui.shot("02-search-curriculum-code")
 

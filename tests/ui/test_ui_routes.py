@@ -10,7 +10,7 @@ from api.settings import Settings
 from tests.content import factories as f
 from tests.ui.conftest import PASSWORD, ui_app
 
-LOGIN = "mutation($p: String!) { login(input: {username: \"trainee\", password: $p}) { token } }"
+LOGIN = 'mutation($p: String!) { login(input: {username: "trainee", password: $p}) { token } }'
 
 
 def test_pages_assets_headers_and_session_cookie(ui_settings: Settings, session: Session) -> None:
@@ -27,8 +27,12 @@ def test_pages_assets_headers_and_session_cookie(ui_settings: Settings, session:
         again = client.get("/ui/static/app.js", headers={"If-None-Match": script.headers["etag"]})
         assert again.status_code == 304 and again.content == b""
         assert client.get("/ui/static/app.css").headers["content-type"].startswith("text/css")
-        for missing in ("/ui/static/nope.js", "/ui/static/__init__.py", "/ui/static/..%2F..%2Fapi%2Fui.py",
-                        "/ui/missing.js"):
+        for missing in (
+            "/ui/static/nope.js",
+            "/ui/static/__init__.py",
+            "/ui/static/..%2F..%2Fapi%2Fui.py",
+            "/ui/missing.js",
+        ):
             assert client.get(missing).status_code == 404, missing
 
         assert client.post("/ui/session").status_code == 401

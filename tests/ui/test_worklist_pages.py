@@ -63,8 +63,11 @@ def test_trainer_builds_and_assigns_a_worklist(open_ui, live_ui) -> None:
     assert [a["worklist"]["title"] for a in mine] == ["Stroke week"] and mine[0]["dueAt"]
     second = to_global_id("Case", live_ui.data.cases[first])
     assert [i["case"]["id"] for i in sorted(mine[0]["items"], key=lambda i: i["position"])][1] == second
-    saved = live_ui.gql("query($id: ID!) { worklist(id: $id) { cases { case { id } } } }",
-                        {"id": worklist_id}, token=live_ui.token("trainer"))["data"]["worklist"]
+    saved = live_ui.gql(
+        "query($id: ID!) { worklist(id: $id) { cases { case { id } } } }",
+        {"id": worklist_id},
+        token=live_ui.token("trainer"),
+    )["data"]["worklist"]
     assert saved["cases"][1]["case"]["id"] == to_global_id("Case", live_ui.data.cases[top])
     assert not ui.errors, ui.errors
 
@@ -74,8 +77,10 @@ def test_trainee_reports_blind_and_sees_the_model_answer(open_ui, live_ui) -> No
     trainer = live_ui.token("trainer")
     cohort = to_global_id("Cohort", live_ui.data.cohort)
     worklists = {}
-    for title, mode, case in (("Neuro long case", "LONG_CASE", "Left MCA infarct with a hyperdense artery"),
-                              ("Chest rapid reporting", "RAPID_REPORTING", "Right apical pneumothorax")):
+    for title, mode, case in (
+        ("Neuro long case", "LONG_CASE", "Left MCA infarct with a hyperdense artery"),
+        ("Chest rapid reporting", "RAPID_REPORTING", "Right apical pneumothorax"),
+    ):
         cases = [to_global_id("Case", live_ui.data.cases[case])]
         made = live_ui.gql(CREATE, {"input": {"title": title, "mode": mode, "cases": cases}}, token=trainer)
         worklist = worklists[title] = made["data"]["createWorklist"]["worklist"]["id"]
@@ -140,11 +145,25 @@ def test_a_timed_session_runs_on_the_server_clock_and_refuses_late_answers(open_
 
     trainer = live_ui.token("trainer")
     case = to_global_id("Case", live_ui.data.cases["Right apical pneumothorax"])
-    made = live_ui.gql(CREATE, {"input": {"title": "Timed chest", "mode": "RAPID_REPORTING", "cases": [case],
-                                          "timeLimitMinutes": 10, "lateAnswers": "REFUSE"}}, token=trainer)
+    made = live_ui.gql(
+        CREATE,
+        {
+            "input": {
+                "title": "Timed chest",
+                "mode": "RAPID_REPORTING",
+                "cases": [case],
+                "timeLimitMinutes": 10,
+                "lateAnswers": "REFUSE",
+            }
+        },
+        token=trainer,
+    )
     worklist = made["data"]["createWorklist"]["worklist"]["id"]
-    out = live_ui.gql(ASSIGN, {"input": {"worklist": worklist, "trainees": [to_global_id(
-        "User", live_ui.data.users["trainee"])]}}, token=trainer)
+    out = live_ui.gql(
+        ASSIGN,
+        {"input": {"worklist": worklist, "trainees": [to_global_id("User", live_ui.data.users["trainee"])]}},
+        token=trainer,
+    )
     assignment = out["data"]["assignWorklist"]["assignments"][0]["id"]
 
     ui = open_ui()

@@ -43,8 +43,9 @@ def test_grant_and_revoke_change_what_search_finds(session: Session, catalog: Se
     _, author = _person(session, "author", "trainer")
     _, admin = _person(session, "adam", "administrator")
     helper_user, _ = _person(session, "helper", "contributor")
-    draft = create_case(collection_uid=north, fields={"title": "Aortic dissection"}, session=session,
-                        principal=author).uid
+    draft = create_case(
+        collection_uid=north, fields={"title": "Aortic dissection"}, session=session, principal=author
+    ).uid
     helper = principal_for(helper_user, session=session)
     assert _found(session, catalog, helper, "aortic") == []
     grant = grant_local_role(north, role="trainer", user_uid=helper_user.uid, session=session, principal=admin)
@@ -54,8 +55,9 @@ def test_grant_and_revoke_change_what_search_finds(session: Session, catalog: Se
     assert (gone.uid, gone.role) == (grant.uid, "trainer") and session.get(LocalRoleGrant, grant.uid) is None
     helper = principal_for(helper_user, session=session)
     assert helper.local_roles == () and _found(session, catalog, helper, "aortic") == []
-    actions = session.exec(select(AuditEvent.action).where(AuditEvent.object_uid == north)
-                           .order_by(AuditEvent.id)).all()  # type: ignore[arg-type]
+    actions = session.exec(
+        select(AuditEvent.action).where(AuditEvent.object_uid == north).order_by(AuditEvent.id)
+    ).all()  # type: ignore[arg-type]
     assert actions[-2:] == ["localrole.grant", "localrole.revoke"]
 
 
@@ -66,8 +68,9 @@ def test_a_cohort_grant_reaches_its_members_in_search(session: Session, catalog:
     carl_user, _ = _person(session, "carl", "contributor")
     cohort = create_cohort("Registrars", session=session, principal=admin)
     add_to_cohort(cohort.uid, carl_user.uid, session=session, principal=SYSTEM)
-    draft = create_case(collection_uid=north, fields={"title": "Splenic laceration"}, session=session,
-                        principal=author).uid
+    draft = create_case(
+        collection_uid=north, fields={"title": "Splenic laceration"}, session=session, principal=author
+    ).uid
     grant = grant_local_role(north, role="trainer", cohort_uid=cohort.uid, session=session, principal=admin)
     assert _found(session, catalog, principal_for(carl_user, session=session), "splenic") == [draft]
     revoke_local_role(grant.uid, session=session, principal=admin)
@@ -82,8 +85,10 @@ def test_nobody_shares_a_role_carrying_permissions_they_lack(session: Session) -
     for role in ("contributor", "trainee", "trainer"):
         grant_local_role(north, role=role, user_uid=ann.uid, session=session, principal=trainer)
     for role in ("validator", "administrator"):
-        assert _code(grant_local_role, north, role=role, user_uid=ann.uid, session=session, principal=trainer) \
+        assert (
+            _code(grant_local_role, north, role=role, user_uid=ann.uid, session=session, principal=trainer)
             is ErrorCode.FORBIDDEN
+        )
     validator_grant = grant_local_role(north, role="validator", user_uid=ann.uid, session=session, principal=admin)
     assert _code(revoke_local_role, validator_grant.uid, session=session, principal=trainer) is ErrorCode.FORBIDDEN
     revoke_local_role(validator_grant.uid, session=session, principal=admin)
@@ -93,8 +98,10 @@ def test_nobody_shares_a_role_carrying_permissions_they_lack(session: Session) -
     local_validator = principal_for(tess, session=session)
     grant_local_role(north, role="validator", user_uid=ann.uid, session=session, principal=local_validator)
     south = f.collection(session, "South")
-    assert _code(grant_local_role, south, role="validator", user_uid=ann.uid, session=session,
-                 principal=local_validator) is ErrorCode.FORBIDDEN
+    assert (
+        _code(grant_local_role, south, role="validator", user_uid=ann.uid, session=session, principal=local_validator)
+        is ErrorCode.FORBIDDEN
+    )
 
 
 def test_grants_need_one_grantee_a_known_role_and_are_not_repeated(session: Session) -> None:
@@ -102,19 +109,31 @@ def test_grants_need_one_grantee_a_known_role_and_are_not_repeated(session: Sess
     _, admin = _person(session, "adam", "administrator")
     ann, trainee = _person(session, "ann", "trainee")
     cohort = create_cohort("ST1", session=session, principal=admin)
-    cases = [dict(role="trainee"), dict(role="trainee", user_uid=ann.uid, cohort_uid=cohort.uid),
-             dict(role="owner", user_uid=ann.uid), dict(role="wizard", user_uid=ann.uid)]
+    cases = [
+        dict(role="trainee"),
+        dict(role="trainee", user_uid=ann.uid, cohort_uid=cohort.uid),
+        dict(role="owner", user_uid=ann.uid),
+        dict(role="wizard", user_uid=ann.uid),
+    ]
     for kwargs in cases:
         assert _code(grant_local_role, north, session=session, principal=admin, **kwargs) is ErrorCode.INVALID_INPUT
-    assert _code(grant_local_role, north, role="trainee", user_uid="nobody", session=session, principal=admin) \
+    assert (
+        _code(grant_local_role, north, role="trainee", user_uid="nobody", session=session, principal=admin)
         is ErrorCode.NOT_FOUND
-    assert _code(grant_local_role, "nothing", role="trainee", user_uid=ann.uid, session=session, principal=admin) \
+    )
+    assert (
+        _code(grant_local_role, "nothing", role="trainee", user_uid=ann.uid, session=session, principal=admin)
         is ErrorCode.NOT_FOUND
+    )
     grant_local_role(north, role="Trainee", user_uid=ann.uid, session=session, principal=admin)
-    assert _code(grant_local_role, north, role="trainee", user_uid=ann.uid, session=session, principal=admin) \
+    assert (
+        _code(grant_local_role, north, role="trainee", user_uid=ann.uid, session=session, principal=admin)
         is ErrorCode.DUPLICATE
-    assert _code(grant_local_role, north, role="trainee", user_uid=ann.uid, session=session, principal=trainee) \
+    )
+    assert (
+        _code(grant_local_role, north, role="trainee", user_uid=ann.uid, session=session, principal=trainee)
         is ErrorCode.FORBIDDEN
+    )
     assert _code(revoke_local_role, "nothing", session=session, principal=admin) is ErrorCode.NOT_FOUND
     assert principal_for(ann, session=session).local_roles == (("/north", Role.TRAINEE),)
 

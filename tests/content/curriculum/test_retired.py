@@ -21,8 +21,10 @@ from content.principal import SYSTEM, Principal
 from content.workflow import State, Transition
 from tests.content import factories as f
 
-NEW_CODES = [{"code": "NEURO.STROKE.INFARCT", "title": "Cerebral infarction (all ages)"},
-             {"code": "CHEST.PLEURA.AIR", "title": "Air in the pleural space"}]
+NEW_CODES = [
+    {"code": "NEURO.STROKE.INFARCT", "title": "Cerebral infarction (all ages)"},
+    {"code": "CHEST.PLEURA.AIR", "title": "Air in the pleural space"},
+]
 
 
 def retire(session: Session, code: str, title: str, replaced_by: str | None) -> None:
@@ -41,9 +43,12 @@ class School:
     trainee: Principal
 
     def case(self, title: str, codes: list[str], *, validate: bool = True) -> Case:
-        case = create_case(collection_uid=self.coll, fields={"title": title, "diagnosis": title,
-                                                             "curriculum_codes": codes},
-                           session=self.session, principal=self.trainer)
+        case = create_case(
+            collection_uid=self.coll,
+            fields={"title": title, "diagnosis": title, "curriculum_codes": codes},
+            session=self.session,
+            principal=self.trainer,
+        )
         if validate:
             transition(case.uid, Transition.SUBMIT, session=self.session, principal=self.trainer)
             case = transition(case.uid, Transition.VALIDATE, session=self.session, principal=self.validator)
@@ -54,8 +59,13 @@ class School:
 def school(session: Session) -> School:
     f.curriculum(session)
     load_tree(NEW_CODES, session=session, principal=SYSTEM)
-    return School(session, f.collection(session), f.person(session, "trainer", "trainer")[1],
-                  f.person(session, "validator", "validator")[1], f.person(session, "ann", "trainee")[1])
+    return School(
+        session,
+        f.collection(session),
+        f.person(session, "trainer", "trainer")[1],
+        f.person(session, "validator", "validator")[1],
+        f.person(session, "ann", "trainee")[1],
+    )
 
 
 def versions(session: Session, uid: str) -> int:
@@ -78,7 +88,8 @@ def test_the_report_lists_cases_tagged_with_retired_codes_and_a_retag_is_a_worki
     assert report.total == 2
     assert [(e.case.uid, e.codes, e.awaiting_validation) for e in report.entries] == sorted(
         [(stroke.uid, ("NEURO.STROKE.ISCHAEMIC",), False), (draft.uid, ("NEURO.STROKE.ISCHAEMIC",), False)],
-        key=lambda t: s.get(Case, t[0]).path)  # type: ignore[union-attr]
+        key=lambda t: s.get(Case, t[0]).path,
+    )  # type: ignore[union-attr]
     assert ptx.uid not in {e.case.uid for e in report.entries}
 
     published = stroke.published_version
@@ -87,13 +98,15 @@ def test_the_report_lists_cases_tagged_with_retired_codes_and_a_retag_is_a_worki
     assert retagged.state == State.DRAFT.value and retagged.published_version == published
     # Trainees keep the validated version (and its old code) until a second person validates the retag.
     assert visible_view(school.trainee, retagged) == "published"
-    old = s.exec(select(CaseVersion).where(CaseVersion.case_uid == stroke.uid,
-                                           CaseVersion.version == published)).one()
+    old = s.exec(select(CaseVersion).where(CaseVersion.case_uid == stroke.uid, CaseVersion.version == published)).one()
     assert old.data["curriculum_codes"][0] == "NEURO.STROKE.ISCHAEMIC"
-    latest = s.exec(select(CaseVersion).where(CaseVersion.case_uid == stroke.uid,
-                                              CaseVersion.version == retagged.version)).one()
-    assert latest.changed_fields == ["curriculum_codes"] and "NEURO.STROKE.ISCHAEMIC -> NEURO.STROKE.INFARCT" in \
-        latest.comment
+    latest = s.exec(
+        select(CaseVersion).where(CaseVersion.case_uid == stroke.uid, CaseVersion.version == retagged.version)
+    ).one()
+    assert (
+        latest.changed_fields == ["curriculum_codes"]
+        and "NEURO.STROKE.ISCHAEMIC -> NEURO.STROKE.INFARCT" in latest.comment
+    )
 
     pending = {e.case.uid: e for e in retired_report(session=s, principal=school.trainer).entries}
     assert pending[stroke.uid].awaiting_validation and pending[stroke.uid].codes == ("NEURO.STROKE.ISCHAEMIC",)
@@ -108,15 +121,18 @@ def test_a_trainee_may_not_read_the_report(school: School) -> None:
     assert err.value.code is ErrorCode.FORBIDDEN
 
 
-@pytest.mark.parametrize("problem", ["no_replacement", "replacement_retired", "stale", "nothing_retired",
-                                     "trainee"])
+@pytest.mark.parametrize("problem", ["no_replacement", "replacement_retired", "stale", "nothing_retired", "trainee"])
 def test_bad_retags_are_coded_and_write_nothing(school: School, problem: str) -> None:
     s = school.session
     case = school.case("Pneumothorax", ["CHEST.PLEURA.PNEUMOTHORAX"])
     expected_version, who = case.version, school.trainer
-    code = {"no_replacement": ErrorCode.INVALID_CURRICULUM_CODE, "replacement_retired":
-            ErrorCode.INVALID_CURRICULUM_CODE, "stale": ErrorCode.VERSION_CONFLICT,
-            "nothing_retired": ErrorCode.INVALID_INPUT, "trainee": ErrorCode.FORBIDDEN}[problem]
+    code = {
+        "no_replacement": ErrorCode.INVALID_CURRICULUM_CODE,
+        "replacement_retired": ErrorCode.INVALID_CURRICULUM_CODE,
+        "stale": ErrorCode.VERSION_CONFLICT,
+        "nothing_retired": ErrorCode.INVALID_INPUT,
+        "trainee": ErrorCode.FORBIDDEN,
+    }[problem]
     if problem == "no_replacement":
         retire(s, "CHEST.PLEURA.PNEUMOTHORAX", "Pneumothorax", None)
     elif problem == "replacement_retired":
@@ -156,6 +172,11 @@ def test_a_case_edit_keeps_a_retired_code_it_does_not_touch(school: School) -> N
     """Retiring a code must not lock its cases: editing another field still saves."""
     case = school.case("Pneumothorax", ["CHEST.PLEURA.PNEUMOTHORAX"])
     retire(school.session, "CHEST.PLEURA.PNEUMOTHORAX", "Pneumothorax", "CHEST.PLEURA.AIR")
-    edited = update_case(case.uid, expected_version=case.version, changes={"findings": "Lung edge"},
-                         session=school.session, principal=school.trainer)
+    edited = update_case(
+        case.uid,
+        expected_version=case.version,
+        changes={"findings": "Lung edge"},
+        session=school.session,
+        principal=school.trainer,
+    )
     assert edited.curriculum_codes == ["CHEST.PLEURA.PNEUMOTHORAX"] and edited.findings == "Lung edge"

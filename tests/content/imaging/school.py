@@ -36,21 +36,29 @@ class School:
             user = add_user(name, roles=[role], password=PASSWORD, session=session, principal=SYSTEM)
             self.people[name] = principal_for(user, session=session)
         self.collection = f.collection(session, "Leeds")
-        partner = create_partner(PartnerCreate(name="Northern Deanery", contact="pacs@northern.example",
-                                               collection_uids=[self.collection]), session=session, principal=SYSTEM)
+        partner = create_partner(
+            PartnerCreate(name="Northern Deanery", contact="pacs@northern.example", collection_uids=[self.collection]),
+            session=session,
+            principal=SYSTEM,
+        )
         self.partner_token, _ = create_partner_token(partner.uid, "PACS", session=session, principal=SYSTEM)
         self.tokens = {name: self.login(name) for name in self.people}
 
     def login(self, name: str) -> str:
-        out = self.client.post("/graphql", json={"query": "mutation($u: String!, $p: String!) { login(input: "
-                                                          "{username: $u, password: $p}) { token } }",
-                                                 "variables": {"u": name, "p": PASSWORD}}).json()
+        out = self.client.post(
+            "/graphql",
+            json={
+                "query": "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }",
+                "variables": {"u": name, "p": PASSWORD},
+            },
+        ).json()
         token: str = out["data"]["login"]["token"]
         return token
 
     def gql(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
-        r = self.client.post("/graphql", json={"query": query, "variables": variables},
-                             headers={"Authorization": f"Bearer {token}"})
+        r = self.client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers={"Authorization": f"Bearer {token}"}
+        )
         body: dict[str, Any] = r.json()
         assert r.status_code == 200 and "errors" not in body, body
         return body["data"]
@@ -59,8 +67,15 @@ class School:
         folder = tmp / name.replace(".", "_")
         folder.mkdir()
         shutil.copy(_find(name), folder / name)
-        summary = import_paths([folder], target=ImportTarget(self.collection, case), session=self.session,
-                               principal=self.people["author"], store=self.store, secret=SECRET, workers=1)
+        summary = import_paths(
+            [folder],
+            target=ImportTarget(self.collection, case),
+            session=self.session,
+            principal=self.people["author"],
+            store=self.store,
+            secret=SECRET,
+            workers=1,
+        )
         assert summary.imported == 1, summary
 
     def study_uids(self, token: str, case_uid: str) -> set[str]:

@@ -15,16 +15,54 @@ from importers.deid.profile import BASIC_PROFILE, COMBINED, Action, build_rules
 from tests.media.reference import PYDICOM
 
 # The attributes the issue names, and those a viewer needs to load and place the image.
-NAMED = ("StudyDescription", "SeriesDescription", "ProtocolName", "RequestedProcedureDescription",
-         "PerformedProcedureStepDescription", "ScheduledProcedureStepDescription", "ProcedureCodeSequence",
-         "RequestedProcedureCodeSequence", "ReasonForStudy", "ReasonForTheRequestedProcedure",
-         "AdmittingDiagnosesDescription", "ImageComments", "StudyComments", "AdditionalPatientHistory")
-DISPLAY = ("Rows", "Columns", "PixelData", "BitsAllocated", "BitsStored", "HighBit", "PixelRepresentation",
-           "SamplesPerPixel", "PhotometricInterpretation", "NumberOfFrames", "PixelSpacing", "SliceThickness",
-           "ImagePositionPatient", "ImageOrientationPatient", "FrameOfReferenceUID", "WindowCenter",
-           "WindowWidth", "RescaleIntercept", "RescaleSlope", "StudyInstanceUID", "SeriesInstanceUID",
-           "SOPInstanceUID", "SOPClassUID", "Modality", "InstanceNumber", "SeriesNumber", "ImageType",
-           "BodyPartExamined", "PatientID", "PatientName")
+NAMED = (
+    "StudyDescription",
+    "SeriesDescription",
+    "ProtocolName",
+    "RequestedProcedureDescription",
+    "PerformedProcedureStepDescription",
+    "ScheduledProcedureStepDescription",
+    "ProcedureCodeSequence",
+    "RequestedProcedureCodeSequence",
+    "ReasonForStudy",
+    "ReasonForTheRequestedProcedure",
+    "AdmittingDiagnosesDescription",
+    "ImageComments",
+    "StudyComments",
+    "AdditionalPatientHistory",
+)
+DISPLAY = (
+    "Rows",
+    "Columns",
+    "PixelData",
+    "BitsAllocated",
+    "BitsStored",
+    "HighBit",
+    "PixelRepresentation",
+    "SamplesPerPixel",
+    "PhotometricInterpretation",
+    "NumberOfFrames",
+    "PixelSpacing",
+    "SliceThickness",
+    "ImagePositionPatient",
+    "ImageOrientationPatient",
+    "FrameOfReferenceUID",
+    "WindowCenter",
+    "WindowWidth",
+    "RescaleIntercept",
+    "RescaleSlope",
+    "StudyInstanceUID",
+    "SeriesInstanceUID",
+    "SOPInstanceUID",
+    "SOPClassUID",
+    "Modality",
+    "InstanceNumber",
+    "SeriesNumber",
+    "ImageType",
+    "BodyPartExamined",
+    "PatientID",
+    "PatientName",
+)
 
 
 @pytest.mark.parametrize("keyword", NAMED)

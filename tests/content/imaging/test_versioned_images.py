@@ -41,8 +41,9 @@ def test_a_study_added_to_a_validated_case_waits_for_validation(school: School, 
     first = s.exec(select(Study)).one()
     transition(case.uid, "SUBMIT", session=s, principal=author)
     transition(case.uid, "VALIDATE", session=s, principal=checker)
-    worklist = create_worklist(WorklistSpec(title="Chest", mode="LONG_CASE", case_uids=(case.uid,)),
-                               session=s, principal=author)
+    worklist = create_worklist(
+        WorklistSpec(title="Chest", mode="LONG_CASE", case_uids=(case.uid,)), session=s, principal=author
+    )
     assign_worklist(worklist.uid, trainee_uids=[school.people["ann"].user_id or ""], session=s, principal=author)
 
     school.import_file(tmp_path, "MR_small.dcm", case=case.uid)  # `lightbox import --case`: same importer
@@ -58,11 +59,13 @@ def test_a_study_added_to_a_validated_case_waits_for_validation(school: School, 
     assert school.study_uids(school.tokens["ann"], case.uid) == old
     assert school.study_uids(school.partner_token, case.uid) == old
     assert school.qido(school.tokens["ann"]) == school.qido(school.partner_token) == {old_uid}
-    wado = school.client.get(f"/dicomweb/studies/{new_uid}/metadata",
-                             headers={"Authorization": f"Bearer {school.partner_token}"})
+    wado = school.client.get(
+        f"/dicomweb/studies/{new_uid}/metadata", headers={"Authorization": f"Bearer {school.partner_token}"}
+    )
     assert wado.status_code == 404
-    added = s.exec(select(Instance).join(Series, Series.uid == Instance.series_uid)
-                   .where(Series.study_uid == second.uid)).one()
+    added = s.exec(
+        select(Instance).join(Series, Series.uid == Instance.series_uid).where(Series.study_uid == second.uid)
+    ).one()
     url = rendered_url(added)
     for who, status in (("ann", 404), ("author", 200)):
         r = school.client.get(url, headers={"Authorization": f"Bearer {school.tokens[who]}"})
@@ -92,7 +95,6 @@ def test_a_study_added_to_a_validated_case_waits_for_validation(school: School, 
     assert f"/series/{first_series}/" in items[0]["case"]["thumbnailUrl"]
 
 
-
 def test_an_upload_into_a_validated_case_is_a_working_copy(school: School, tmp_path: Path) -> None:
     """POST /api/uploads with `case` (the upload page) follows the same rule as `import --case`."""
     s = school.session
@@ -102,9 +104,12 @@ def test_an_upload_into_a_validated_case_is_a_working_copy(school: School, tmp_p
     transition(case.uid, "SUBMIT", session=s, principal=school.people["author"])
     transition(case.uid, "VALIDATE", session=s, principal=school.people["checker"])
     with open(_find("MR_small.dcm"), "rb") as fh:
-        r = school.client.post("/api/uploads", data={"collection": "/leeds", "case": case.uid},
-                               files=[("files", ("MR_small.dcm", fh.read(), "application/dicom"))],
-                               headers={"Authorization": f"Bearer {school.tokens['author']}"})
+        r = school.client.post(
+            "/api/uploads",
+            data={"collection": "/leeds", "case": case.uid},
+            files=[("files", ("MR_small.dcm", fh.read(), "application/dicom"))],
+            headers={"Authorization": f"Bearer {school.tokens['author']}"},
+        )
     assert r.status_code == 200 and r.json()["studies"][0]["status"] == "added", r.text
     s.expire_all()
     row = s.get(Case, case.uid)
@@ -122,8 +127,9 @@ def test_a_detached_study_stays_with_the_assignment_that_pinned_it(school: Schoo
     ct, mr = (s.exec(select(Study).where(Study.modality == m)).one() for m in ("CT", "MR"))
     transition(case.uid, "SUBMIT", session=s, principal=author)
     transition(case.uid, "VALIDATE", session=s, principal=checker)
-    worklist = create_worklist(WorklistSpec(title="Neuro", mode="LONG_CASE", case_uids=(case.uid,)),
-                               session=s, principal=author)
+    worklist = create_worklist(
+        WorklistSpec(title="Neuro", mode="LONG_CASE", case_uids=(case.uid,)), session=s, principal=author
+    )
     assign_worklist(worklist.uid, trainee_uids=[school.people["ann"].user_id or ""], session=s, principal=author)
     detach_study(case.uid, mr.uid, expected_version=4, session=s, principal=author)
     transition(case.uid, "SUBMIT", session=s, principal=author)
@@ -137,8 +143,10 @@ def test_a_detached_study_stays_with_the_assignment_that_pinned_it(school: Schoo
     items = school.gql(school.tokens["ann"], ASSIGNED)["myAssignments"][0]["items"]
     assert {st["id"] for st in items[0]["case"]["studies"]} == {_gid(ct), _gid(mr)}
     assert school.qido(school.tokens["ann"]) == {ct.study_instance_uid, mr.study_instance_uid}
-    image = s.exec(select(Instance).join(Series, Series.uid == Instance.series_uid)
-                   .where(Series.study_uid == mr.uid)).one()
+    image = s.exec(
+        select(Instance).join(Series, Series.uid == Instance.series_uid).where(Series.study_uid == mr.uid)
+    ).one()
     for token, status in ((school.tokens["ann"], 200), (school.partner_token, 404)):
-        assert school.client.get(rendered_url(image), headers={"Authorization": f"Bearer {token}"}).status_code \
-            == status
+        assert (
+            school.client.get(rendered_url(image), headers={"Authorization": f"Bearer {token}"}).status_code == status
+        )

@@ -56,8 +56,9 @@ def partner_schema() -> strawberry.Schema:
     class Mutation(build.Mutation, PartnerMutation):
         pass
 
-    return strawberry.Schema(query=Query, mutation=Mutation, types=[Case, Collection],
-                             config=StrawberryConfig(auto_camel_case=True))
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, types=[Case, Collection], config=StrawberryConfig(auto_camel_case=True)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -72,8 +73,9 @@ def run_gql(session: Session, gql_schema: strawberry.Schema, catalog: SearchBack
         result = gql_schema.execute_sync(query, variable_values=variables, context_value=ctx)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
-            out["errors"] = [{"message": e.message, "code": getattr(e.original_error, "code", None)}
-                             for e in result.errors]
+            out["errors"] = [
+                {"message": e.message, "code": getattr(e.original_error, "code", None)} for e in result.errors
+            ]
         return out
 
     return run

@@ -23,8 +23,19 @@ def test_partner_add_and_token_create(cli_settings: Settings, session: Session) 
     north = f.collection(session, "North")
     f.collection(session, "Leeds", parent=north)
     f.collection(session, "York")
-    added = run(cli_settings, "partner", "add", "Northern School", "--collection", "/north/leeds",
-                "--collection", "/york", "--retired", "--contact", "pacs@north.example")
+    added = run(
+        cli_settings,
+        "partner",
+        "add",
+        "Northern School",
+        "--collection",
+        "/north/leeds",
+        "--collection",
+        "/york",
+        "--retired",
+        "--contact",
+        "pacs@north.example",
+    )
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == "added partner Northern School reading /north/leeds, /york (retired cases too)"
     token = run(cli_settings, "token", "create", "pacs", "--partner", "northern school")

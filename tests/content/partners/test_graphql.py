@@ -39,8 +39,11 @@ def _codes(out: dict[str, Any], name: str) -> list[str]:
 def test_administrators_create_update_and_issue_tokens(session: Session, world: World, run_gql: RunGql) -> None:
     admin = world.people["admin"]
     leeds, hull = _gid("Collection", world.collections["leeds"]), _gid("Collection", world.collections["hull"])
-    made = run_gql(CREATE, admin, input={"name": "Leeds Teaching Hospitals", "collections": [leeds],
-                                         "contact": "pacs@leeds.example"})["data"]["createPartner"]
+    made = run_gql(
+        CREATE,
+        admin,
+        input={"name": "Leeds Teaching Hospitals", "collections": [leeds], "contact": "pacs@leeds.example"},
+    )["data"]["createPartner"]
     assert made["errors"] == []
     partner = made["partner"]
     assert partner["name"] == "Leeds Teaching Hospitals" and partner["maySeeRetired"] is False
@@ -68,10 +71,12 @@ def test_only_administrators_manage_partners(session: Session, world: World, run
     north = _gid("Collection", world.collections["north"])
     northern_id = _gid("Partner", world.partners[NORTHERN])
     for who in (trainer, northern):
-        assert _codes(run_gql(CREATE, who, input={"name": "Rogue", "collections": [north]}),
-                      "createPartner") == ["FORBIDDEN"]
-        assert _codes(run_gql(UPDATE, who, input={"id": northern_id, "maySeeRetired": True}),
-                      "updatePartner") == ["FORBIDDEN"]
+        assert _codes(run_gql(CREATE, who, input={"name": "Rogue", "collections": [north]}), "createPartner") == [
+            "FORBIDDEN"
+        ]
+        assert _codes(run_gql(UPDATE, who, input={"id": northern_id, "maySeeRetired": True}), "updatePartner") == [
+            "FORBIDDEN"
+        ]
         refused = run_gql(TOKEN, who, input={"partner": northern_id, "name": "x"})["data"]["createPartnerToken"]
         assert refused["token"] is None and [e["code"] for e in refused["errors"]] == ["FORBIDDEN"]
         assert run_gql(PARTNERS, who)["errors"][0]["code"].value == "FORBIDDEN"
@@ -107,8 +112,7 @@ def test_bad_input_is_a_coded_payload_error(world: World, run_gql: RunGql) -> No
     assert _codes(clash, "updatePartner") == ["DUPLICATE"]
 
 
-def test_provenance_names_licence_collection_and_validator(session: Session, world: World,
-                                                           run_gql: RunGql) -> None:
+def test_provenance_names_licence_collection_and_validator(session: Session, world: World, run_gql: RunGql) -> None:
     northern = as_token(session, world.tokens[NORTHERN])
     case = run_gql(PROVENANCE, northern, id=_gid("Case", world.cases["leeds-stroke"]))["data"]["node"]
     provenance = case["provenance"]
@@ -142,15 +146,21 @@ def _statements(session: Session, run: Any) -> int:
     return count
 
 
-def test_a_page_of_provenance_costs_the_same_statements_as_one(session: Session, world: World,
-                                                                run_gql: RunGql) -> None:
+def test_a_page_of_provenance_costs_the_same_statements_as_one(session: Session, world: World, run_gql: RunGql) -> None:
     # More validators, so a per-case lookup of the validator would show as more statements.
     author = world.people["author"]
     for n in range(3):
-        user = add_user(f"checker{n}", roles=["validator"], password=None, display_name=f"Checker {n}",
-                        session=session, principal=SYSTEM)
-        case = create_case(collection_uid=world.collections["york"], fields={"title": f"Extra {n}"},
-                           session=session, principal=author)
+        user = add_user(
+            f"checker{n}",
+            roles=["validator"],
+            password=None,
+            display_name=f"Checker {n}",
+            session=session,
+            principal=SYSTEM,
+        )
+        case = create_case(
+            collection_uid=world.collections["york"], fields={"title": f"Extra {n}"}, session=session, principal=author
+        )
         transition(case.uid, "SUBMIT", session=session, principal=author)
         transition(case.uid, "VALIDATE", session=session, principal=principal_for(user, session=session))
     northern = as_token(session, world.tokens[NORTHERN])

@@ -20,8 +20,9 @@ SEARCH = """query($search: CaseSearch, $first: Int) { cases(search: $search, fir
 
 
 def _gql(client: TestClient, token: str, query: str, **variables: Any) -> dict[str, Any]:
-    r = client.post("/graphql", json={"query": query, "variables": variables},
-                    headers={"Authorization": f"Bearer {token}"})
+    r = client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers={"Authorization": f"Bearer {token}"}
+    )
     assert r.status_code == 200, r.text
     body: dict[str, Any] = r.json()
     assert "errors" not in body, body
@@ -36,8 +37,11 @@ def test_graphql_reads_only_the_partners_cases(client: TestClient, world: World)
     token = world.tokens[NORTHERN]
     own = _gql(client, token, CASE, id=to_global_id("Case", world.cases["leeds-stroke"]))["node"]
     assert own["title"] == "Left MCA infarct"
-    assert own["provenance"] == {"licence": "CC-BY-NC-4.0", "collection": {"path": "/north/leeds", "title": "Leeds"},
-                                 "validatedBy": "Dr Val Checker"}
+    assert own["provenance"] == {
+        "licence": "CC-BY-NC-4.0",
+        "collection": {"path": "/north/leeds", "title": "Leeds"},
+        "validatedBy": "Dr Val Checker",
+    }
     for other in ("hull-bleed", "north-draft", "north-retired"):
         assert _gql(client, token, CASE, id=to_global_id("Case", world.cases[other]))["node"] is None
     listed = _gql(client, token, SEARCH, first=50)  # no search: the SQL listing
@@ -68,5 +72,9 @@ def test_media_and_dicomweb_refuse_another_partners_images(client: TestClient, w
     assert found == {world.studies[k] for k in ("leeds-stroke", "york-ptx", "north-revised")}
     hull_study = world.studies["hull-bleed"]
     assert client.get(f"/dicomweb/studies/{hull_study}/metadata", headers=auth).status_code == 404
-    assert client.get(f"/dicomweb/studies/{hull_study}/metadata",
-                      headers={"Authorization": f"Bearer {world.tokens[HULL]}"}).status_code == 200
+    assert (
+        client.get(
+            f"/dicomweb/studies/{hull_study}/metadata", headers={"Authorization": f"Bearer {world.tokens[HULL]}"}
+        ).status_code
+        == 200
+    )

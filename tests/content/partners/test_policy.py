@@ -40,10 +40,15 @@ def _listed(session: Session, principal: Principal, world: World, **flt: object)
     return _keys(world, [c.uid for c in page.cases])
 
 
-def _searched(session: Session, principal: Principal, world: World, catalog: SearchBackend,
-              **request: object) -> set[str]:
-    result = search_cases(CaseSearchRequest(**request), session=session, principal=principal,  # type: ignore[arg-type]
-                          catalog=catalog)
+def _searched(
+    session: Session, principal: Principal, world: World, catalog: SearchBackend, **request: object
+) -> set[str]:
+    result = search_cases(
+        CaseSearchRequest(**request),
+        session=session,
+        principal=principal,  # type: ignore[arg-type]
+        catalog=catalog,
+    )
     assert result.total == len(result.hits)
     return _keys(world, [h.case_id for h in result.hits])
 
@@ -78,8 +83,7 @@ def _dicomweb(session: Session, principal: Principal, world: World) -> set[str]:
     return {by_study[row.study.study_instance_uid] for row in page.rows}
 
 
-def test_partner_reads_exactly_its_collections_subtrees(session: Session, world: World,
-                                                        catalog: SearchBackend) -> None:
+def test_partner_reads_exactly_its_collections_subtrees(session: Session, world: World, catalog: SearchBackend) -> None:
     northern = as_token(session, world.tokens[NORTHERN])
     assert northern.read_only and northern.partner is not None
     assert northern.partner.paths == ("/north", "/york")
@@ -94,13 +98,13 @@ def test_partner_reads_exactly_its_collections_subtrees(session: Session, world:
     assert visible_view(northern, revised) == "published"
 
 
-def test_search_and_facets_stay_inside_the_partner(session: Session, world: World,
-                                                   catalog: SearchBackend) -> None:
+def test_search_and_facets_stay_inside_the_partner(session: Session, world: World, catalog: SearchBackend) -> None:
     northern = as_token(session, world.tokens[NORTHERN])
     neuro = _searched(session, northern, world, catalog, curriculum=("NEURO",))
     assert neuro == {"leeds-stroke", "north-revised"}  # hull-bleed is NEURO too, but Hull's
-    result = search_cases(CaseSearchRequest(curriculum=("NEURO",)), session=session, principal=northern,
-                          catalog=catalog)
+    result = search_cases(
+        CaseSearchRequest(curriculum=("NEURO",)), session=session, principal=northern, catalog=catalog
+    )
     codes = {b.value: b.count for b in result.facets["curriculum"]}
     assert codes["NEURO"] == 2 and "NEURO.STROKE.HAEMORRHAGIC" not in codes
     # Asking for another partner's collection finds nothing rather than failing or leaking.
@@ -111,8 +115,7 @@ def test_search_and_facets_stay_inside_the_partner(session: Session, world: Worl
     assert _searched(session, northern, world, catalog, text="lobar") == set()
 
 
-def test_retired_cases_only_for_a_partner_allowed_them(session: Session, world: World,
-                                                       catalog: SearchBackend) -> None:
+def test_retired_cases_only_for_a_partner_allowed_them(session: Session, world: World, catalog: SearchBackend) -> None:
     hull = as_token(session, world.tokens[HULL])
     assert _readable(session, hull, world) == {"hull-bleed"}
     add_collection(world.partners[HULL], world.collections["north"], session=session, principal=SYSTEM)
@@ -134,8 +137,9 @@ def test_retired_cases_only_for_a_partner_allowed_them(session: Session, world: 
     assert "north-retired" in _searched(session, northern, world, catalog)
 
 
-def test_removing_a_collection_takes_its_cases_away_everywhere(session: Session, world: World,
-                                                               catalog: SearchBackend) -> None:
+def test_removing_a_collection_takes_its_cases_away_everywhere(
+    session: Session, world: World, catalog: SearchBackend
+) -> None:
     remove_collection(world.partners[NORTHERN], world.collections["york"], session=session, principal=SYSTEM)
     northern = as_token(session, world.tokens[NORTHERN])
     left = NORTHERN_READS - {"york-ptx"}
@@ -154,15 +158,17 @@ def test_partner_tokens_write_nothing(session: Session, world: World) -> None:
 
     northern = as_token(session, world.tokens[NORTHERN])
     with pytest.raises(DomainError) as err:
-        create_case(collection_uid=world.collections["north"], fields={"title": "x"}, session=session,
-                    principal=northern)
+        create_case(
+            collection_uid=world.collections["north"], fields={"title": "x"}, session=session, principal=northern
+        )
     assert err.value.code is ErrorCode.FORBIDDEN
 
 
 def test_single_collection_tokens_keep_working(session: Session, world: World, catalog: SearchBackend) -> None:
     account = add_user("partner-legacy", roles=["partner"], password=None, session=session, principal=SYSTEM)
-    token, _ = create_api_token("legacy", scope="read", acting_user=account, collection_path="/north",
-                                session=session, principal=SYSTEM)
+    token, _ = create_api_token(
+        "legacy", scope="read", acting_user=account, collection_path="/north", session=session, principal=SYSTEM
+    )
     legacy = as_token(session, token)
     assert legacy.partner is None and legacy.token_collection_path == "/north"
     reads = {"leeds-stroke", "north-revised"}

@@ -42,25 +42,75 @@ from tests.content import factories as f
 PYDICOM = Path(pydicom.__file__).parent / "data" / "test_files"
 
 CASES: dict[str, dict[str, Any]] = {
-    "leeds-stroke": {"where": "leeds", "state": "VALIDATED", "modality": "CT", "file": "CT_small.dcm",
-                     "fields": {"title": "Left MCA infarct", "curriculum_codes": ["NEURO.STROKE.ISCHAEMIC"],
-                                "modalities": ["CT"], "difficulty": "FOUNDATION",
-                                "findings": "Hyperdense left MCA; loss of insular ribbon."}},
-    "york-ptx": {"where": "york", "state": "VALIDATED", "modality": "CR", "file": "CT_small.dcm",
-                 "fields": {"title": "Tension pneumothorax", "curriculum_codes": ["CHEST.PLEURA.PNEUMOTHORAX"],
-                            "modalities": ["CR"], "difficulty": "INTERMEDIATE"}},
-    "north-retired": {"where": "north", "state": "RETIRED", "modality": "CT", "file": "CT_small.dcm",
-                      "fields": {"title": "Old haemorrhage teaching file",
-                                 "curriculum_codes": ["NEURO.STROKE.HAEMORRHAGIC"], "modalities": ["CT"]}},
-    "north-draft": {"where": "north", "state": "DRAFT", "modality": "CT", "file": "CT_small.dcm",
-                    "fields": {"title": "Unfinished stroke case", "curriculum_codes": ["NEURO.STROKE.ISCHAEMIC"],
-                               "modalities": ["CT"]}},
-    "north-revised": {"where": "north", "state": "REVISED", "modality": "CT", "file": "CT_small.dcm",
-                      "fields": {"title": "Basilar artery thrombosis",
-                                 "curriculum_codes": ["NEURO.STROKE.ISCHAEMIC"], "modalities": ["CT"]}},
-    "hull-bleed": {"where": "hull", "state": "VALIDATED", "modality": "CT", "file": "CT_small.dcm",
-                   "fields": {"title": "Lobar haemorrhage", "curriculum_codes": ["NEURO.STROKE.HAEMORRHAGIC"],
-                              "modalities": ["CT"]}},
+    "leeds-stroke": {
+        "where": "leeds",
+        "state": "VALIDATED",
+        "modality": "CT",
+        "file": "CT_small.dcm",
+        "fields": {
+            "title": "Left MCA infarct",
+            "curriculum_codes": ["NEURO.STROKE.ISCHAEMIC"],
+            "modalities": ["CT"],
+            "difficulty": "FOUNDATION",
+            "findings": "Hyperdense left MCA; loss of insular ribbon.",
+        },
+    },
+    "york-ptx": {
+        "where": "york",
+        "state": "VALIDATED",
+        "modality": "CR",
+        "file": "CT_small.dcm",
+        "fields": {
+            "title": "Tension pneumothorax",
+            "curriculum_codes": ["CHEST.PLEURA.PNEUMOTHORAX"],
+            "modalities": ["CR"],
+            "difficulty": "INTERMEDIATE",
+        },
+    },
+    "north-retired": {
+        "where": "north",
+        "state": "RETIRED",
+        "modality": "CT",
+        "file": "CT_small.dcm",
+        "fields": {
+            "title": "Old haemorrhage teaching file",
+            "curriculum_codes": ["NEURO.STROKE.HAEMORRHAGIC"],
+            "modalities": ["CT"],
+        },
+    },
+    "north-draft": {
+        "where": "north",
+        "state": "DRAFT",
+        "modality": "CT",
+        "file": "CT_small.dcm",
+        "fields": {
+            "title": "Unfinished stroke case",
+            "curriculum_codes": ["NEURO.STROKE.ISCHAEMIC"],
+            "modalities": ["CT"],
+        },
+    },
+    "north-revised": {
+        "where": "north",
+        "state": "REVISED",
+        "modality": "CT",
+        "file": "CT_small.dcm",
+        "fields": {
+            "title": "Basilar artery thrombosis",
+            "curriculum_codes": ["NEURO.STROKE.ISCHAEMIC"],
+            "modalities": ["CT"],
+        },
+    },
+    "hull-bleed": {
+        "where": "hull",
+        "state": "VALIDATED",
+        "modality": "CT",
+        "file": "CT_small.dcm",
+        "fields": {
+            "title": "Lobar haemorrhage",
+            "curriculum_codes": ["NEURO.STROKE.HAEMORRHAGIC"],
+            "modalities": ["CT"],
+        },
+    },
 }
 NORTHERN, HULL = "Northern School", "Hull School"
 
@@ -95,29 +145,60 @@ def _study(store: ContentStore, name: str, modality: str) -> NewStudy:
     buffer = io.BytesIO()
     ds.save_as(buffer, enforce_file_format=True)
     data = buffer.getvalue()
-    instance = NewInstance(sop_instance_uid=sop, sop_class_uid=str(ds.SOPClassUID), file_key=store.put(data),
-                           size_bytes=len(data), position=0, instance_number=1, rows=int(ds.Rows),
-                           columns=int(ds.Columns))
-    series = NewSeries(series_instance_uid=series_uid, modality=modality, series_number=1, description="Axial",
-                       body_part="HEAD", thumbnail_key=store.put(thumbnail_bytes()), instances=[instance])
-    return NewStudy(study_instance_uid=study_uid, description="Teaching study", modality=modality,
-                    study_date=date(2020, 3, 4), series=[series])
+    instance = NewInstance(
+        sop_instance_uid=sop,
+        sop_class_uid=str(ds.SOPClassUID),
+        file_key=store.put(data),
+        size_bytes=len(data),
+        position=0,
+        instance_number=1,
+        rows=int(ds.Rows),
+        columns=int(ds.Columns),
+    )
+    series = NewSeries(
+        series_instance_uid=series_uid,
+        modality=modality,
+        series_number=1,
+        description="Axial",
+        body_part="HEAD",
+        thumbnail_key=store.put(thumbnail_bytes()),
+        instances=[instance],
+    )
+    return NewStudy(
+        study_instance_uid=study_uid,
+        description="Teaching study",
+        modality=modality,
+        study_date=date(2020, 3, 4),
+        series=[series],
+    )
 
 
 def seed(session: Session, store: ContentStore) -> World:
     world = World()
     f.curriculum(session)
-    for name, role, display in (("author", "trainer", "Dr Ann Author"), ("checker", "validator", "Dr Val Checker"),
-                                ("admin", "administrator", "Ada Admin")):
+    for name, role, display in (
+        ("author", "trainer", "Dr Ann Author"),
+        ("checker", "validator", "Dr Val Checker"),
+        ("admin", "administrator", "Ada Admin"),
+    ):
         user = add_user(name, roles=[role], password=None, display_name=display, session=session, principal=SYSTEM)
         world.people[name] = principal_for(user, session=session)
     author, checker = world.people["author"], world.people["checker"]
     north = f.collection(session, "North")
-    world.collections = {"north": north, "leeds": f.collection(session, "Leeds", parent=north),
-                         "york": f.collection(session, "York"), "hull": f.collection(session, "Hull")}
+    world.collections = {
+        "north": north,
+        "leeds": f.collection(session, "Leeds", parent=north),
+        "york": f.collection(session, "York"),
+        "hull": f.collection(session, "Hull"),
+    }
     for key, spec in CASES.items():
-        case = create_case(collection_uid=world.collections[spec["where"]], fields=dict(spec["fields"]),
-                           session=session, principal=author, commit=False)
+        case = create_case(
+            collection_uid=world.collections[spec["where"]],
+            fields=dict(spec["fields"]),
+            session=session,
+            principal=author,
+            commit=False,
+        )
         study = attach_study(_study(store, spec["file"], spec["modality"]), case=case, session=session)
         session.commit()
         world.cases[key] = case.uid
@@ -132,14 +213,25 @@ def seed(session: Session, store: ContentStore) -> World:
         if spec["state"] == "RETIRED":
             transition(case.uid, "RETIRE", session=session, principal=checker)
         if spec["state"] == "REVISED":
-            update_case(case.uid, expected_version=3, changes={"title": "Basilar thrombosis (draft rewrite)"},
-                        session=session, principal=author)
+            update_case(
+                case.uid,
+                expected_version=3,
+                changes={"title": "Basilar thrombosis (draft rewrite)"},
+                session=session,
+                principal=author,
+            )
     c = world.collections
     for name, reads, retired in ((NORTHERN, [c["north"], c["york"]], False), (HULL, [c["hull"]], True)):
-        partner = create_partner(PartnerCreate(name=name, contact=f"pacs@{name.split()[0].lower()}.example",
-                                               may_see_retired=retired, collection_uids=reads),
-                                 session=session, principal=SYSTEM)
+        partner = create_partner(
+            PartnerCreate(
+                name=name,
+                contact=f"pacs@{name.split()[0].lower()}.example",
+                may_see_retired=retired,
+                collection_uids=reads,
+            ),
+            session=session,
+            principal=SYSTEM,
+        )
         world.partners[name] = partner.uid
         world.tokens[name], _ = create_partner_token(partner.uid, f"{name} PACS", session=session, principal=SYSTEM)
     return world
-

@@ -36,17 +36,34 @@ def test_a_token_acts_as_its_issuer_within_its_collection(session: Session) -> N
     acting = authenticate(token, session=session, secret=SECRET)
     assert (acting.user_id, acting.token_collection_path, acting.token_scope) == (admin.user_id, "/leeds", "write")
     assert row.token_hash != token and token.startswith(row.prefix)
-    assert _code(issue_api_token, "x", scope="admin", collection_uid=None, session=session, principal=admin) \
+    assert (
+        _code(issue_api_token, "x", scope="admin", collection_uid=None, session=session, principal=admin)
         is ErrorCode.INVALID_INPUT
-    assert _code(issue_api_token, "", scope="read", collection_uid=None, session=session, principal=admin) \
+    )
+    assert (
+        _code(issue_api_token, "", scope="read", collection_uid=None, session=session, principal=admin)
         is ErrorCode.INVALID_INPUT
-    assert _code(issue_api_token, "x", scope="read", collection_uid="nothing", session=session, principal=admin) \
+    )
+    assert (
+        _code(issue_api_token, "x", scope="read", collection_uid="nothing", session=session, principal=admin)
         is ErrorCode.NOT_FOUND
+    )
     # A confined token may not mint a broader one (nor administer anything else).
-    assert _code(issue_api_token, "wider", scope="write", collection_uid=None, session=session, principal=acting) \
+    assert (
+        _code(issue_api_token, "wider", scope="write", collection_uid=None, session=session, principal=acting)
         is ErrorCode.FORBIDDEN
-    assert _code(issue_api_token, "x", scope="read", collection_uid=None, session=session,
-                 principal=_principal(session, "tess", "trainer")) is ErrorCode.FORBIDDEN
+    )
+    assert (
+        _code(
+            issue_api_token,
+            "x",
+            scope="read",
+            collection_uid=None,
+            session=session,
+            principal=_principal(session, "tess", "trainer"),
+        )
+        is ErrorCode.FORBIDDEN
+    )
 
 
 def test_a_revoked_token_is_refused_at_once_partners_included(session: Session) -> None:
@@ -62,8 +79,10 @@ def test_a_revoked_token_is_refused_at_once_partners_included(session: Session) 
         assert _code(authenticate, token, session=session, secret=SECRET) is ErrorCode.UNAUTHENTICATED
     revoke_api_token(row.uid, session=session, principal=admin)  # again: nothing more to do
     assert list_api_tokens(session=session, principal=admin) == []
-    assert {t.uid for t in list_api_tokens(include_revoked=True, session=session, principal=admin)} == \
-        {row.uid, partner_row.uid}
+    assert {t.uid for t in list_api_tokens(include_revoked=True, session=session, principal=admin)} == {
+        row.uid,
+        partner_row.uid,
+    }
     revocations = session.exec(select(AuditEvent.object_uid).where(AuditEvent.action == "token.revoke")).all()
     assert set(revocations) == {row.uid, partner_row.uid} and len(revocations) == 2
     assert _code(revoke_api_token, "nothing", session=session, principal=admin) is ErrorCode.NOT_FOUND

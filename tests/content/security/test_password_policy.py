@@ -8,14 +8,17 @@ from content.errors import DomainError, ErrorCode
 from content.security.password_policy import PasswordPolicy, common_passwords
 
 
-@pytest.mark.parametrize(("password", "code"), [
-    ("short", ErrorCode.PASSWORD_TOO_SHORT),
-    ("elevenchars", ErrorCode.PASSWORD_TOO_SHORT),
-    ("1qaz2wsx3edc", ErrorCode.PASSWORD_TOO_COMMON),
-    ("Q1W2E3R4T5Y6", ErrorCode.PASSWORD_TOO_COMMON),  # the list is compared without case
-    ("dr.nina.smith", ErrorCode.PASSWORD_TOO_COMMON),  # the username itself
-    ("x" * 1025, ErrorCode.INVALID_INPUT),
-])
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [
+        ("short", ErrorCode.PASSWORD_TOO_SHORT),
+        ("elevenchars", ErrorCode.PASSWORD_TOO_SHORT),
+        ("1qaz2wsx3edc", ErrorCode.PASSWORD_TOO_COMMON),
+        ("Q1W2E3R4T5Y6", ErrorCode.PASSWORD_TOO_COMMON),  # the list is compared without case
+        ("dr.nina.smith", ErrorCode.PASSWORD_TOO_COMMON),  # the username itself
+        ("x" * 1025, ErrorCode.INVALID_INPUT),
+    ],
+)
 def test_refused_with_a_code_naming_the_field(password: str, code: ErrorCode) -> None:
     with pytest.raises(DomainError) as err:
         PasswordPolicy().check(password, username="dr.nina.smith", field="newPassword")

@@ -64,8 +64,9 @@ def test_logout_ends_this_session_only(session: Session) -> None:
 
 def test_logout_with_an_api_token_revokes_it(session: Session) -> None:
     user, _ = f.person(session, "ci", "trainer")
-    token, _ = create_api_token("ci", scope="read", acting_user=user, collection_path=None, session=session,
-                                principal=SYSTEM)
+    token, _ = create_api_token(
+        "ci", scope="read", acting_user=user, collection_path=None, session=session, principal=SYSTEM
+    )
     logout(session=session, principal=_me(token, session))
     assert _code(_me, token, session).code is ErrorCode.UNAUTHENTICATED
 
@@ -73,16 +74,18 @@ def test_logout_with_an_api_token_revokes_it(session: Session) -> None:
 def test_change_password_ends_every_session_and_answers_a_new_one(session: Session) -> None:
     user, _ = f.person(session, "val", "validator")
     here, elsewhere = _sign_in(session), _sign_in(session)
-    api_token, _ = create_api_token("ci", scope="read", acting_user=user, collection_path=None, session=session,
-                                    principal=SYSTEM)
+    api_token, _ = create_api_token(
+        "ci", scope="read", acting_user=user, collection_path=None, session=session, principal=SYSTEM
+    )
     me = _me(here, session)
-    wrong = _code(change_password, "not it at all", NEW, session=session, principal=me, secret=SECRET,
-                  ttl_seconds=600)
+    wrong = _code(change_password, "not it at all", NEW, session=session, principal=me, secret=SECRET, ttl_seconds=600)
     assert (wrong.code, wrong.field) == (ErrorCode.INVALID_CREDENTIALS, "currentPassword")
-    for weak, code in (("short", ErrorCode.PASSWORD_TOO_SHORT), ("1qaz2wsx3edc", ErrorCode.PASSWORD_TOO_COMMON),
-                       (PASSWORD, ErrorCode.INVALID_INPUT)):
-        refused = _code(change_password, PASSWORD, weak, session=session, principal=me, secret=SECRET,
-                        ttl_seconds=600)
+    for weak, code in (
+        ("short", ErrorCode.PASSWORD_TOO_SHORT),
+        ("1qaz2wsx3edc", ErrorCode.PASSWORD_TOO_COMMON),
+        (PASSWORD, ErrorCode.INVALID_INPUT),
+    ):
+        refused = _code(change_password, PASSWORD, weak, session=session, principal=me, secret=SECRET, ttl_seconds=600)
         assert (refused.code, refused.field) == (code, "newPassword")
     assert _me(elsewhere, session).username == "val"  # nothing refused ended anything
     fresh = change_password(PASSWORD, NEW, session=session, principal=me, secret=SECRET, ttl_seconds=600)
@@ -90,17 +93,21 @@ def test_change_password_ends_every_session_and_answers_a_new_one(session: Sessi
         assert _code(_me, old, session).code is ErrorCode.UNAUTHENTICATED
     assert _me(fresh, session).username == "val"
     assert _me(api_token, session).username == "val"  # integrations are revoked by hand, not by a new password
-    assert _code(login, "val", PASSWORD, session=session, secret=SECRET, ttl_seconds=60).code \
+    assert (
+        _code(login, "val", PASSWORD, session=session, secret=SECRET, ttl_seconds=60).code
         is ErrorCode.INVALID_CREDENTIALS
+    )
     assert _sign_in(session, password=NEW)
 
 
 def test_change_password_needs_a_signed_in_person(session: Session) -> None:
     user, _ = f.person(session, "ci", "trainer")
-    token, _ = create_api_token("ci", scope="write", acting_user=user, collection_path=None, session=session,
-                                principal=SYSTEM)
-    by_token = _code(change_password, PASSWORD, NEW, session=session, principal=_me(token, session), secret=SECRET,
-                     ttl_seconds=600)
+    token, _ = create_api_token(
+        "ci", scope="write", acting_user=user, collection_path=None, session=session, principal=SYSTEM
+    )
+    by_token = _code(
+        change_password, PASSWORD, NEW, session=session, principal=_me(token, session), secret=SECRET, ttl_seconds=600
+    )
     assert by_token.code is ErrorCode.FORBIDDEN
     assert session.get(User, user.uid).password_hash == user.password_hash  # type: ignore[union-attr]
 
@@ -117,40 +124,50 @@ def test_a_hash_changed_by_hand_ends_old_tokens(session: Session) -> None:
 
 
 def test_reset_gives_a_one_time_password_that_only_changes_the_password(session: Session) -> None:
-    admin = principal_for(add_user("adam", roles=["administrator"], password=None, session=session,
-                                   principal=SYSTEM), session=session)
+    admin = principal_for(
+        add_user("adam", roles=["administrator"], password=None, session=session, principal=SYSTEM), session=session
+    )
     user, _ = f.person(session, "val", "validator")
     bearer = _sign_in(session)
-    api_token, _ = create_api_token("ci", scope="read", acting_user=user, collection_path=None, session=session,
-                                    principal=SYSTEM)
-    assert _code(reset_password, user.uid, session=session, principal=principal_for(user, session=session)).code \
+    api_token, _ = create_api_token(
+        "ci", scope="read", acting_user=user, collection_path=None, session=session, principal=SYSTEM
+    )
+    assert (
+        _code(reset_password, user.uid, session=session, principal=principal_for(user, session=session)).code
         is ErrorCode.FORBIDDEN
+    )
     assert _code(reset_password, admin.user_id, session=session, principal=admin).code is ErrorCode.FORBIDDEN
     temporary = reset_password(user.uid, session=session, principal=admin)
     assert len(temporary) >= 16
     for old in (bearer, api_token):
         assert _code(_me, old, session).code is ErrorCode.UNAUTHENTICATED
-    assert _code(login, "val", PASSWORD, session=session, secret=SECRET, ttl_seconds=60).code \
+    assert (
+        _code(login, "val", PASSWORD, session=session, secret=SECRET, ttl_seconds=60).code
         is ErrorCode.INVALID_CREDENTIALS
+    )
     limited_token, signed_in = login("val", temporary, session=session, secret=SECRET, ttl_seconds=600)
     assert signed_in.must_change_password
     limited = _me(limited_token, session)
     assert limited.must_change_password and limited.roles == frozenset() and limited.local_roles == ()
-    weak = _code(change_password, temporary, "short", session=session, principal=limited, secret=SECRET,
-                 ttl_seconds=600)
+    weak = _code(
+        change_password, temporary, "short", session=session, principal=limited, secret=SECRET, ttl_seconds=600
+    )
     assert weak.code is ErrorCode.PASSWORD_TOO_SHORT
     full = change_password(temporary, NEW, session=session, principal=limited, secret=SECRET, ttl_seconds=600)
     assert {r.value for r in _me(full, session).roles} == {"validator"}
     assert _code(_me, limited_token, session).code is ErrorCode.UNAUTHENTICATED
-    assert _code(login, "val", temporary, session=session, secret=SECRET, ttl_seconds=60).code \
-        is ErrorCode.INVALID_CREDENTIALS  # one time only
+    assert (
+        _code(login, "val", temporary, session=session, secret=SECRET, ttl_seconds=60).code
+        is ErrorCode.INVALID_CREDENTIALS
+    )  # one time only
     actions = session.exec(select(AuditEvent.action).where(AuditEvent.object_uid == user.uid)).all()
     assert {"password.reset", "password.change"} <= set(actions)
 
 
 def test_reactivation_revives_no_token(session: Session) -> None:
-    admin = principal_for(add_user("adam", roles=["administrator"], password=None, session=session,
-                                   principal=SYSTEM), session=session)
+    admin = principal_for(
+        add_user("adam", roles=["administrator"], password=None, session=session, principal=SYSTEM), session=session
+    )
     user, _ = f.person(session, "val", "validator")
     bearer = _sign_in(session)
     update_user(user.uid, UserUpdate(active=False), session=session, principal=admin)
@@ -160,6 +177,7 @@ def test_reactivation_revives_no_token(session: Session) -> None:
 
 
 # ------------------------------------------------------------------------------ the revocation cache
+
 
 class FakeClock:
     def __init__(self) -> None:
@@ -184,7 +202,8 @@ def counting(sessions: SessionFactory) -> Iterator[list[str]]:
 
 
 def test_a_live_session_is_checked_without_sql_and_a_revocation_elsewhere_is_seen_at_the_next_clock_read(
-        sessions: SessionFactory) -> None:
+    sessions: SessionFactory,
+) -> None:
     """Two processes: this one (its own cache and bus) and another that logs out; only the clock joins them."""
     other = SessionFactory(sessions.engine, events.EventBus())  # another worker: it cannot reach our cache
     clock = FakeClock()
@@ -216,30 +235,36 @@ def test_a_revocation_in_this_process_drops_the_cache_at_once(sessions: SessionF
     cache.subscribe(sessions.bus)
     with sessions.scope() as session:
         user, _ = f.person(session, "val", "validator")
-        token, _ = create_api_token("ci", scope="read", acting_user=user, collection_path=None, session=session,
-                                    principal=SYSTEM)
+        token, _ = create_api_token(
+            "ci", scope="read", acting_user=user, collection_path=None, session=session, principal=SYSTEM
+        )
         bearer = _sign_in(session)
         before = cache.epoch
         for credential in (bearer, token):
             assert authenticate(credential, session=session, secret=SECRET, revocations=cache).user_id == user.uid
         logout(session=session, principal=authenticate(token, session=session, secret=SECRET, revocations=cache))
         assert cache.epoch > before
-        assert _code(authenticate, token, session=session, secret=SECRET, revocations=cache).code \
+        assert (
+            _code(authenticate, token, session=session, secret=SECRET, revocations=cache).code
             is ErrorCode.UNAUTHENTICATED
+        )
         assert authenticate(bearer, session=session, secret=SECRET, revocations=cache).user_id == user.uid
 
 
 def test_a_forged_or_sessionless_token_is_refused(session: Session) -> None:
     user, _ = f.person(session, "val", "validator")
     stamp = tokens.password_stamp(user.password_hash, secret=SECRET)
-    for bearer in (tokens.issue(user.uid, secret=SECRET, ttl_seconds=60, password_stamp=stamp),
-                   tokens.issue(user.uid, secret=SECRET, ttl_seconds=60, session_id="0" * 32, password_stamp=stamp)):
+    for bearer in (
+        tokens.issue(user.uid, secret=SECRET, ttl_seconds=60, password_stamp=stamp),
+        tokens.issue(user.uid, secret=SECRET, ttl_seconds=60, session_id="0" * 32, password_stamp=stamp),
+    ):
         assert _code(_me, bearer, session).code is ErrorCode.UNAUTHENTICATED
 
 
 def test_until_a_new_password_is_chosen_not_even_ones_own_draft_shows(session: Session) -> None:
-    admin = principal_for(add_user("adam", roles=["administrator"], password=None, session=session,
-                                   principal=SYSTEM), session=session)
+    admin = principal_for(
+        add_user("adam", roles=["administrator"], password=None, session=session, principal=SYSTEM), session=session
+    )
     user, tess = f.person(session, "tess", "trainer")
     coll = f.collection(session)
     create_case(collection_uid=coll, fields={"title": "My draft"}, session=session, principal=tess)
@@ -251,7 +276,9 @@ def test_until_a_new_password_is_chosen_not_even_ones_own_draft_shows(session: S
     assert session.exec(select(Case).where(visible_condition(limited, Case))).all() == []  # the SQL twin agrees
     refused = _code(create_case, collection_uid=coll, fields={"title": "Another"}, session=session, principal=limited)
     assert refused.code is ErrorCode.PASSWORD_CHANGE_REQUIRED
-    full = _me(change_password(temporary, NEW, session=session, principal=limited, secret=SECRET, ttl_seconds=600),
-               session)
-    assert [c.title for c in list_cases(CaseFilter(), first=10, after=None, session=session, principal=full).cases] \
-        == ["My draft"]
+    full = _me(
+        change_password(temporary, NEW, session=session, principal=limited, secret=SECRET, ttl_seconds=600), session
+    )
+    assert [c.title for c in list_cases(CaseFilter(), first=10, after=None, session=session, principal=full).cases] == [
+        "My draft"
+    ]

@@ -28,8 +28,14 @@ from tests.content.webhooks.receiver import Receiver
 
 ALL_EVENTS = ("CASE_VALIDATED", "CASE_RETIRED", "WORKLIST_ASSIGNED", "REPORT_SUBMITTED")
 # Fast, bounded retries for tests: no backoff, three attempts. The thread is off unless a test starts it.
-FAST = {"webhook_dispatch": False, "webhook_allow_internal_targets": True, "webhook_retry_base_seconds": 0.0,
-        "webhook_max_attempts": 3, "webhook_poll_seconds": 0.2, "webhook_timeout_seconds": 5.0}
+FAST = {
+    "webhook_dispatch": False,
+    "webhook_allow_internal_targets": True,
+    "webhook_retry_base_seconds": 0.0,
+    "webhook_max_attempts": 3,
+    "webhook_poll_seconds": 0.2,
+    "webhook_timeout_seconds": 5.0,
+}
 
 
 @dataclass
@@ -57,30 +63,42 @@ class School:
         """A second dispatcher on the same database, as another worker process would run."""
         base = self.runtime.dispatcher.config
         values = {**base.__dict__, **config}
-        return WebhookDispatcher(self.runtime.sessions.scope, server_key=self.runtime.settings.secret(),
-                                 config=DispatchConfig(**values))
+        return WebhookDispatcher(
+            self.runtime.sessions.scope, server_key=self.runtime.settings.secret(), config=DispatchConfig(**values)
+        )
 
     def case(self, title: str = "Left pneumothorax", *, coll: str | None = None, validate: bool = True) -> Case:
-        fields = {"title": title, "diagnosis": "Tension pneumothorax", "findings": "Deep sulcus sign",
-                  "clinical_history": "Sudden dyspnoea", "curriculum_codes": ["CHEST.PLEURA.PNEUMOTHORAX"]}
-        case = create_case(collection_uid=coll or self.leeds, fields=fields, session=self.session,
-                           principal=self.trainer)
+        fields = {
+            "title": title,
+            "diagnosis": "Tension pneumothorax",
+            "findings": "Deep sulcus sign",
+            "clinical_history": "Sudden dyspnoea",
+            "curriculum_codes": ["CHEST.PLEURA.PNEUMOTHORAX"],
+        }
+        case = create_case(
+            collection_uid=coll or self.leeds, fields=fields, session=self.session, principal=self.trainer
+        )
         if validate:
             transition(case.uid, Transition.SUBMIT, session=self.session, principal=self.trainer)
             case = transition(case.uid, Transition.VALIDATE, session=self.session, principal=self.validator)
         return case
 
-    def subscribe(self, who: Principal, url: str,
-                  events: Sequence[str] = ALL_EVENTS) -> tuple[str, WebhookSubscription]:
-        return create_subscription(url=url, events=list(events), server_key=self.runtime.settings.secret(),
-                                   targets=self.dispatcher.config.targets,
-                                   session=self.session, principal=who)
+    def subscribe(
+        self, who: Principal, url: str, events: Sequence[str] = ALL_EVENTS
+    ) -> tuple[str, WebhookSubscription]:
+        return create_subscription(
+            url=url,
+            events=list(events),
+            server_key=self.runtime.settings.secret(),
+            targets=self.dispatcher.config.targets,
+            session=self.session,
+            principal=who,
+        )
 
     def token_principal(self, name: str, *, collection: str | None = None) -> Principal:
         """As authentication builds it for a read API token acting as `name`, scoped to a collection."""
         path = self.session.get(Collection, collection).path if collection else None  # type: ignore[union-attr]
-        return principal_for(self.people[name][0], session=self.session, token_scope="read",
-                             token_collection_path=path)
+        return principal_for(self.people[name][0], session=self.session, token_scope="read", token_collection_path=path)
 
     def deliveries(self, subscription: WebhookSubscription | None = None) -> list[WebhookDelivery]:
         with self.runtime.sessions.scope() as s:
@@ -91,8 +109,13 @@ class School:
 
     def attempts(self, delivery: WebhookDelivery) -> list[WebhookAttempt]:
         with self.runtime.sessions.scope() as s:
-            return list(s.exec(select(WebhookAttempt).where(WebhookAttempt.delivery_uid == delivery.uid)
-                               .order_by(col(WebhookAttempt.id))))
+            return list(
+                s.exec(
+                    select(WebhookAttempt)
+                    .where(WebhookAttempt.delivery_uid == delivery.uid)
+                    .order_by(col(WebhookAttempt.id))
+                )
+            )
 
     def drain(self, dispatcher: WebhookDispatcher | None = None, rounds: int = 10) -> int:
         """Run dispatch rounds until one finds nothing due; the attempts made."""
@@ -111,11 +134,24 @@ def open_school(settings: Settings) -> Iterator[School]:
     try:
         with runtime.sessions.scope() as session:
             f.curriculum(session)
-            people = {name: f.person(session, name, role) for name, role in (
-                ("admin", "administrator"), ("trainer", "trainer"), ("validator", "validator"), ("ann", "trainee"),
-                ("acme", "partner"), ("globex", "partner"))}
-            yield School(runtime=runtime, session=session, leeds=f.collection(session, "Leeds"),
-                         york=f.collection(session, "York"), people=people)
+            people = {
+                name: f.person(session, name, role)
+                for name, role in (
+                    ("admin", "administrator"),
+                    ("trainer", "trainer"),
+                    ("validator", "validator"),
+                    ("ann", "trainee"),
+                    ("acme", "partner"),
+                    ("globex", "partner"),
+                )
+            }
+            yield School(
+                runtime=runtime,
+                session=session,
+                leeds=f.collection(session, "Leeds"),
+                york=f.collection(session, "York"),
+                people=people,
+            )
     finally:
         runtime.close()
 

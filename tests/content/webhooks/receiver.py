@@ -43,8 +43,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
                 with receiver._cond:
                     status = receiver.script.pop(0) if receiver.script else receiver.default
-                    receiver.hits.append(Hit(self.path, {k.lower(): v for k, v in self.headers.items()}, body,
-                                             status))
+                    receiver.hits.append(Hit(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status))
                     receiver._cond.notify_all()
                 answer = b"busy, try later" if status >= 400 else b"thanks"
                 self.send_response(status)

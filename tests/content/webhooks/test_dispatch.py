@@ -31,9 +31,16 @@ def test_a_delivery_is_signed_with_the_secret_shown_once(school: School, receive
     (delivery,) = school.deliveries(sub)
     assert hit.headers["lightbox-event"] == "case.validated"
     assert hit.headers["lightbox-delivery"] == to_global_id("WebhookDelivery", delivery.uid)
-    assert hit.json == {"id": delivery.event_id, "type": "case.validated", "occurredAt": hit.json["occurredAt"],
-                        "data": {"case": to_global_id("Case", case.uid), "version": case.published_version,
-                                 "collection": to_global_id("Collection", school.leeds)}}
+    assert hit.json == {
+        "id": delivery.event_id,
+        "type": "case.validated",
+        "occurredAt": hit.json["occurredAt"],
+        "data": {
+            "case": to_global_id("Case", case.uid),
+            "version": case.published_version,
+            "collection": to_global_id("Collection", school.leeds),
+        },
+    }
     assert delivery.state == DeliveryState.DELIVERED.value and delivery.delivered_at is not None
     assert [(a.number, a.status_code, a.error) for a in school.attempts(delivery)] == [(1, 200, "")]
     assert sub.secret_hint == secret[-4:] and secret not in json.dumps(sub.model_dump(mode="json"))
@@ -118,8 +125,7 @@ def test_targets_inside_the_network_are_refused_by_default(school: School, recei
 def test_a_rotated_server_key_fails_deliveries_instead_of_mis_signing(school: School, receiver: Receiver) -> None:
     _, sub = school.subscribe(school.acme, receiver.url, ["CASE_VALIDATED"])
     school.case()
-    rotated = WebhookDispatcher(school.runtime.sessions.scope, server_key=b"r" * 40,
-                                config=school.dispatcher.config)
+    rotated = WebhookDispatcher(school.runtime.sessions.scope, server_key=b"r" * 40, config=school.dispatcher.config)
     try:
         assert school.drain(rotated) == 3 and receiver.hits == []
         assert "secret key changed" in school.deliveries(sub)[0].last_error

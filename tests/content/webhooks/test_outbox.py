@@ -19,36 +19,56 @@ from content.worklists.service import WorklistSpec, create_worklist
 from schema.core.ids import to_global_id
 from tests.content.webhooks.conftest import School
 
-SECRET_WORDS = ("Tension pneumothorax", "Deep sulcus", "Sudden dyspnoea", "Left pneumothorax", "PNEUMOTHORAX",
-                "my observations", "my diagnosis")
+SECRET_WORDS = (
+    "Tension pneumothorax",
+    "Deep sulcus",
+    "Sudden dyspnoea",
+    "Left pneumothorax",
+    "PNEUMOTHORAX",
+    "my observations",
+    "my diagnosis",
+)
 
 
 def test_validate_retire_assign_and_submit_each_record_one_delivery(school: School) -> None:
     _, sub = school.subscribe(school.admin, "https://partner.example/hook")
     case = school.case()
-    worklist = create_worklist(WorklistSpec("Chest", "LONG_CASE", (case.uid,)), session=school.session,
-                               principal=school.trainer)
-    (assignment,) = assign_worklist(worklist.uid, trainee_uids=[school.uid("ann")], session=school.session,
-                                    principal=school.trainer)
-    report = submit_report(assignment.uid, case.uid, ReportFields(observations="my observations",
-                                                                  principal_diagnosis="my diagnosis"),
-                           session=school.session, principal=school.ann)
+    worklist = create_worklist(
+        WorklistSpec("Chest", "LONG_CASE", (case.uid,)), session=school.session, principal=school.trainer
+    )
+    (assignment,) = assign_worklist(
+        worklist.uid, trainee_uids=[school.uid("ann")], session=school.session, principal=school.trainer
+    )
+    report = submit_report(
+        assignment.uid,
+        case.uid,
+        ReportFields(observations="my observations", principal_diagnosis="my diagnosis"),
+        session=school.session,
+        principal=school.ann,
+    )
     transition(case.uid, Transition.RETIRE, session=school.session, principal=school.validator)
 
     rows = school.deliveries(sub)
-    assert [r.event_type for r in rows] == ["case.validated", "worklist.assigned", "report.submitted",
-                                            "case.retired"]
+    assert [r.event_type for r in rows] == ["case.validated", "worklist.assigned", "report.submitted", "case.retired"]
     assert all(r.state == DeliveryState.PENDING.value and r.attempts == 0 and r.max_attempts == 3 for r in rows)
     validated, assigned, submitted, retired = (r.payload for r in rows)
     case_id = to_global_id("Case", case.uid)
-    assert validated["data"] == {"case": case_id, "collection": to_global_id("Collection", school.leeds),
-                                 "version": case.published_version}
-    assert assigned["data"] == {"worklist": to_global_id("Worklist", worklist.uid),
-                                "assignment": to_global_id("Assignment", assignment.uid),
-                                "trainee": to_global_id("User", school.uid("ann"))}
-    assert submitted["data"] == {"report": to_global_id("Report", report.uid),
-                                 "assignment": to_global_id("Assignment", assignment.uid), "case": case_id,
-                                 "trainee": to_global_id("User", school.uid("ann"))}
+    assert validated["data"] == {
+        "case": case_id,
+        "collection": to_global_id("Collection", school.leeds),
+        "version": case.published_version,
+    }
+    assert assigned["data"] == {
+        "worklist": to_global_id("Worklist", worklist.uid),
+        "assignment": to_global_id("Assignment", assignment.uid),
+        "trainee": to_global_id("User", school.uid("ann")),
+    }
+    assert submitted["data"] == {
+        "report": to_global_id("Report", report.uid),
+        "assignment": to_global_id("Assignment", assignment.uid),
+        "case": case_id,
+        "trainee": to_global_id("User", school.uid("ann")),
+    }
     assert retired["data"] == {"case": case_id, "collection": to_global_id("Collection", school.leeds)}
     for row in rows:
         assert set(row.payload) == {"id", "type", "occurredAt", "data"} and row.payload["id"] == row.event_id
@@ -60,8 +80,9 @@ def test_submit_and_request_changes_are_not_published(school: School) -> None:
     _, sub = school.subscribe(school.admin, "https://partner.example/hook")
     case = school.case(validate=False)
     transition(case.uid, Transition.SUBMIT, session=school.session, principal=school.trainer)
-    transition(case.uid, Transition.REQUEST_CHANGES, comment="more views", session=school.session,
-               principal=school.validator)
+    transition(
+        case.uid, Transition.REQUEST_CHANGES, comment="more views", session=school.session, principal=school.validator
+    )
     assert school.deliveries(sub) == []
 
 
@@ -83,22 +104,29 @@ def test_each_subscriber_hears_only_of_cases_it_may_view(school: School) -> None
     assert cases_in(admin) == [leeds_id, york_id]
     # One event, one id, whoever receives it.
     assert {d.event_id for d in school.deliveries() if d.payload["data"]["case"] == york_id} == {
-        school.deliveries(scoped)[0].event_id}
+        school.deliveries(scoped)[0].event_id
+    }
 
 
 def test_partners_do_not_hear_of_worklists_or_reports(school: School) -> None:
     _, partner = school.subscribe(school.acme, "https://acme.example/hook")
     _, trainee_admin = school.subscribe(school.admin, "https://admin.example/hook")
     case = school.case()
-    worklist = create_worklist(WorklistSpec("Chest", "LONG_CASE", (case.uid,)), session=school.session,
-                               principal=school.trainer)
-    (assignment,) = assign_worklist(worklist.uid, trainee_uids=[school.uid("ann")], session=school.session,
-                                    principal=school.trainer)
-    submit_report(assignment.uid, case.uid, ReportFields(observations="seen"), session=school.session,
-                  principal=school.ann)
+    worklist = create_worklist(
+        WorklistSpec("Chest", "LONG_CASE", (case.uid,)), session=school.session, principal=school.trainer
+    )
+    (assignment,) = assign_worklist(
+        worklist.uid, trainee_uids=[school.uid("ann")], session=school.session, principal=school.trainer
+    )
+    submit_report(
+        assignment.uid, case.uid, ReportFields(observations="seen"), session=school.session, principal=school.ann
+    )
     assert [d.event_type for d in school.deliveries(partner)] == ["case.validated"]
     assert [d.event_type for d in school.deliveries(trainee_admin)] == [
-        "case.validated", "worklist.assigned", "report.submitted"]
+        "case.validated",
+        "worklist.assigned",
+        "report.submitted",
+    ]
 
 
 def test_a_retirement_reaches_those_who_could_see_the_case(school: School) -> None:
@@ -108,7 +136,8 @@ def test_a_retirement_reaches_those_who_could_see_the_case(school: School) -> No
     draft = school.case("Never published", validate=False)
     transition(case.uid, Transition.RETIRE, session=school.session, principal=school.validator)
     assert [(d.event_type, d.payload["data"]["case"]) for d in school.deliveries(sub)] == [
-        ("case.retired", to_global_id("Case", case.uid))]
+        ("case.retired", to_global_id("Case", case.uid))
+    ]
     assert draft.uid not in json.dumps([d.payload for d in school.deliveries()])
 
 

@@ -11,8 +11,9 @@ from tests.content.webhooks.conftest import School
 
 
 def test_a_partner_organisation_hears_of_its_collections_only(school: School) -> None:
-    partner = create_partner(PartnerCreate(name="Bradford School", collection_uids=[school.york]),
-                             session=school.session, principal=SYSTEM)
+    partner = create_partner(
+        PartnerCreate(name="Bradford School", collection_uids=[school.york]), session=school.session, principal=SYSTEM
+    )
     token, _ = create_partner_token(partner.uid, "mirror", session=school.session, principal=SYSTEM)
     principal = authenticate(token, session=school.session, secret=school.runtime.settings.secret())
     _, sub = school.subscribe(principal, "https://bradford.example/hook", ["CASE_VALIDATED"])

@@ -39,9 +39,11 @@ def test_a_partner_sees_only_its_own_subscriptions_and_deliveries(school: School
     assert uids(school.acme) == [acme.uid] and uids(school.globex) == [globex.uid]
     assert uids(school.admin) == [acme.uid, globex.uid]
     assert _code(lambda: list_subscriptions(session=school.session, principal=school.trainer)) is ErrorCode.FORBIDDEN
-    for call in (lambda: get_subscription(globex.uid, session=school.session, principal=school.acme),
-                 lambda: delete_subscription(globex.uid, session=school.session, principal=school.acme),
-                 lambda: list_deliveries(subscription_uid=globex.uid, session=school.session, principal=school.acme)):
+    for call in (
+        lambda: get_subscription(globex.uid, session=school.session, principal=school.acme),
+        lambda: delete_subscription(globex.uid, session=school.session, principal=school.acme),
+        lambda: list_deliveries(subscription_uid=globex.uid, session=school.session, principal=school.acme),
+    ):
         assert _code(call) is ErrorCode.NOT_FOUND
     mine = list_deliveries(session=school.session, principal=school.acme)
     assert mine.total == 1 and [d.subscription_uid for d in mine.deliveries] == [acme.uid]
@@ -51,14 +53,17 @@ def test_a_partner_sees_only_its_own_subscriptions_and_deliveries(school: School
     assert get_subscription(globex.uid, session=school.session, principal=school.admin).uid == globex.uid
 
 
-@pytest.mark.parametrize(("url", "events", "field"), [
-    ("ftp://acme.example/hook", ["CASE_VALIDATED"], "url"),
-    ("/relative/hook", ["CASE_VALIDATED"], "url"),
-    ("https://user:pass@acme.example/hook", ["CASE_VALIDATED"], "url"),
-    ("https://acme.example/" + "x" * 2000, ["CASE_VALIDATED"], "url"),
-    ("https://acme.example/hook", [], "events"),
-    ("https://acme.example/hook", ["CASE_DELETED"], "events"),
-])
+@pytest.mark.parametrize(
+    ("url", "events", "field"),
+    [
+        ("ftp://acme.example/hook", ["CASE_VALIDATED"], "url"),
+        ("/relative/hook", ["CASE_VALIDATED"], "url"),
+        ("https://user:pass@acme.example/hook", ["CASE_VALIDATED"], "url"),
+        ("https://acme.example/" + "x" * 2000, ["CASE_VALIDATED"], "url"),
+        ("https://acme.example/hook", [], "events"),
+        ("https://acme.example/hook", ["CASE_DELETED"], "events"),
+    ],
+)
 def test_bad_subscriptions_are_refused(school: School, url: str, events: list[str], field: str) -> None:
     with pytest.raises(DomainError) as err:
         school.subscribe(school.acme, url, events)
@@ -75,8 +80,10 @@ def test_deleting_stops_recording_and_fails_what_was_pending(school: School) -> 
     (row,) = school.deliveries(sub)
     assert row.state == DeliveryState.FAILED.value and row.last_error == "subscription deleted"
     assert list_subscriptions(session=school.session, principal=school.acme) == []
-    assert _code(lambda: delete_subscription(sub.uid, session=school.session, principal=school.acme)) \
+    assert (
+        _code(lambda: delete_subscription(sub.uid, session=school.session, principal=school.acme))
         is ErrorCode.NOT_FOUND
+    )
     assert school.drain() == 0
 
 
@@ -90,9 +97,13 @@ def test_deliveries_page_newest_first_and_filter_by_state(school: School) -> Non
     seen = [d.payload["data"]["case"] for d in first.deliveries + rest.deliveries]
     assert seen == [to_global_id("Case", c.uid) for c in reversed(cases)]
     assert list_deliveries(state="DELIVERED", session=school.session, principal=school.acme).total == 0
-    assert list_deliveries(state="PENDING", subscription_uid=sub.uid, session=school.session,
-                           principal=school.acme).total == 3
-    for bad in (lambda: list_deliveries(first=101, session=school.session, principal=school.acme),
-                lambda: list_deliveries(after="junk", session=school.session, principal=school.acme),
-                lambda: list_deliveries(state="LOST", session=school.session, principal=school.acme)):
+    assert (
+        list_deliveries(state="PENDING", subscription_uid=sub.uid, session=school.session, principal=school.acme).total
+        == 3
+    )
+    for bad in (
+        lambda: list_deliveries(first=101, session=school.session, principal=school.acme),
+        lambda: list_deliveries(after="junk", session=school.session, principal=school.acme),
+        lambda: list_deliveries(state="LOST", session=school.session, principal=school.acme),
+    ):
         assert _code(bad) is ErrorCode.INVALID_INPUT

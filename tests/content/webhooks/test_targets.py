@@ -18,13 +18,30 @@ from tests.content.webhooks.conftest import School
 from tests.content.webhooks.receiver import Receiver
 
 INTERNAL = [
-    "http://127.0.0.1/hook", "http://localhost/hook", "http://0.0.0.0/hook", "http://2130706433/hook",
-    "http://10.1.2.3/hook", "http://172.16.0.1/hook", "http://192.168.1.1/hook", "http://100.64.0.1/hook",
-    "http://169.254.169.254/latest/meta-data", "http://[::1]/hook", "http://[::]/hook", "http://[fe80::1]/hook",
-    "http://[fc00::1]/hook", "http://[::127.0.0.1]/hook", "http://[::ffff:127.0.0.1]/hook",
-    "http://[::ffff:7f00:1]/hook", "http://[64:ff9b::7f00:1]/hook", "http://[64:ff9b::a9fe:a9fe]/hook",
-    "http://[64:ff9b:1::a00:1]/hook", "http://[2002:7f00:1::]/hook", "http://[2002:a9fe:a9fe::1]/hook",
-    "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook", "http://224.0.0.1/hook", "http://[ff02::1]/hook",
+    "http://127.0.0.1/hook",
+    "http://localhost/hook",
+    "http://0.0.0.0/hook",
+    "http://2130706433/hook",
+    "http://10.1.2.3/hook",
+    "http://172.16.0.1/hook",
+    "http://192.168.1.1/hook",
+    "http://100.64.0.1/hook",
+    "http://169.254.169.254/latest/meta-data",
+    "http://[::1]/hook",
+    "http://[::]/hook",
+    "http://[fe80::1]/hook",
+    "http://[fc00::1]/hook",
+    "http://[::127.0.0.1]/hook",
+    "http://[::ffff:127.0.0.1]/hook",
+    "http://[::ffff:7f00:1]/hook",
+    "http://[64:ff9b::7f00:1]/hook",
+    "http://[64:ff9b::a9fe:a9fe]/hook",
+    "http://[64:ff9b:1::a00:1]/hook",
+    "http://[2002:7f00:1::]/hook",
+    "http://[2002:a9fe:a9fe::1]/hook",
+    "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook",
+    "http://224.0.0.1/hook",
+    "http://[ff02::1]/hook",
     "http://240.0.0.1/hook",
 ]
 PUBLIC = ["https://93.184.216.34/hook", "https://[2606:2800:220:1:248:1893:25c8:1946]/hook"]
@@ -46,8 +63,14 @@ def test_public_addresses_pass_and_https_only_refuses_http(url: str) -> None:
 
 def _subscribe(school: School, url: str, policy: TargetPolicy) -> ErrorCode | None:
     try:
-        create_subscription(url=url, events=["CASE_VALIDATED"], server_key=school.runtime.settings.secret(),
-                            targets=policy, session=school.session, principal=school.acme)
+        create_subscription(
+            url=url,
+            events=["CASE_VALIDATED"],
+            server_key=school.runtime.settings.secret(),
+            targets=policy,
+            session=school.session,
+            principal=school.acme,
+        )
     except DomainError as exc:
         assert exc.field == "url", exc
         return exc.code
@@ -55,8 +78,13 @@ def _subscribe(school: School, url: str, policy: TargetPolicy) -> ErrorCode | No
 
 
 def test_subscriptions_to_internal_or_plain_http_targets_are_refused(school: School) -> None:
-    for url in ("http://[::127.0.0.1]/hook", "http://[64:ff9b::7f00:1]/hook", "http://[2002:7f00:1::]/hook",
-                "http://169.254.169.254/", "http://localhost:8000/hook"):
+    for url in (
+        "http://[::127.0.0.1]/hook",
+        "http://[64:ff9b::7f00:1]/hook",
+        "http://[2002:7f00:1::]/hook",
+        "http://169.254.169.254/",
+        "http://localhost:8000/hook",
+    ):
         assert _subscribe(school, url, TargetPolicy()) is ErrorCode.INVALID_INPUT, url
     assert _subscribe(school, "http://93.184.216.34/hook", TargetPolicy(https_only=True)) is ErrorCode.INVALID_INPUT
     assert school.session.exec(select(WebhookSubscription)).all() == []
@@ -93,8 +121,9 @@ def test_https_only_is_checked_at_send_too(school: School, receiver: Receiver) -
     assert receiver.hits == [] and "only https" in school.deliveries(sub)[0].last_error
 
 
-def test_the_connection_goes_to_the_address_that_was_checked(school: School, receiver: Receiver,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_connection_goes_to_the_address_that_was_checked(
+    school: School, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A name answering 127.0.0.1 at the check and 127.0.0.2 afterwards (DNS rebinding): the one lookup's
     answer is where the POST goes, with the name kept in the Host header."""
     port = int(receiver.url.split(":")[2].split("/")[0])

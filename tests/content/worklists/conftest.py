@@ -35,10 +35,26 @@ class World:
     cohort: str
     uids: dict[str, str] = field(default_factory=dict)
 
-    def case(self, title: str, *, diagnosis: str = "", findings: str = "", codes: tuple[str, ...] = (),
-             modalities: tuple[str, ...] = ("CR",), validate: bool = True, **extra: Any) -> Case:
-        fields = {"title": title, "diagnosis": diagnosis, "findings": findings, "curriculum_codes": list(codes),
-                  "modalities": list(modalities), "teaching_points": f"Teaching: {title}", **extra}
+    def case(
+        self,
+        title: str,
+        *,
+        diagnosis: str = "",
+        findings: str = "",
+        codes: tuple[str, ...] = (),
+        modalities: tuple[str, ...] = ("CR",),
+        validate: bool = True,
+        **extra: Any,
+    ) -> Case:
+        fields = {
+            "title": title,
+            "diagnosis": diagnosis,
+            "findings": findings,
+            "curriculum_codes": list(codes),
+            "modalities": list(modalities),
+            "teaching_points": f"Teaching: {title}",
+            **extra,
+        }
         case = create_case(collection_uid=self.coll, fields=fields, session=self.session, principal=self.trainer)
         if validate:
             transition(case.uid, Transition.SUBMIT, session=self.session, principal=self.trainer)
@@ -48,8 +64,7 @@ class World:
     def revalidate(self, uid: str, **changes: Any) -> Case:
         case = self.session.get(Case, uid)
         assert case is not None
-        update_case(uid, expected_version=case.version, changes=changes, session=self.session,
-                    principal=self.trainer)
+        update_case(uid, expected_version=case.version, changes=changes, session=self.session, principal=self.trainer)
         transition(uid, Transition.SUBMIT, session=self.session, principal=self.trainer)
         return transition(uid, Transition.VALIDATE, session=self.session, principal=self.validator)
 
@@ -66,15 +81,31 @@ def count(session: Session, table: type) -> int:
 def world(session: Session) -> World:
     f.curriculum(session)
     load_tree(EXTRA_NODES, session=session, principal=SYSTEM)
-    people = {name: f.person(session, name, role)
-              for name, role in (("trainer", "trainer"), ("trainer2", "trainer"), ("validator", "validator"),
-                                 ("ann", "trainee"), ("bob", "trainee"), ("cat", "trainee"))}
+    people = {
+        name: f.person(session, name, role)
+        for name, role in (
+            ("trainer", "trainer"),
+            ("trainer2", "trainer"),
+            ("validator", "validator"),
+            ("ann", "trainee"),
+            ("bob", "trainee"),
+            ("cat", "trainee"),
+        )
+    }
     cohort = get_or_create_cohort("ST1 2026", session=session, principal=SYSTEM)
     for name in ("ann", "bob", "trainer2"):  # a trainer in a cohort gets no assignment
         add_to_cohort(cohort.uid, people[name][0].uid, session=session, principal=SYSTEM)
     # Principals again: cohort membership is read when a principal is built.
     p = {name: principal_for(user, session=session) for name, (user, _) in people.items()}
-    return World(session=session, coll=f.collection(session), trainer=p["trainer"], trainer2=p["trainer2"],
-                 validator=p["validator"], ann=p["ann"], bob=p["bob"], cat=p["cat"], cohort=cohort.uid,
-                 uids={name: user.uid for name, (user, _) in people.items()})
-
+    return World(
+        session=session,
+        coll=f.collection(session),
+        trainer=p["trainer"],
+        trainer2=p["trainer2"],
+        validator=p["validator"],
+        ann=p["ann"],
+        bob=p["bob"],
+        cat=p["cat"],
+        cohort=cohort.uid,
+        uids={name: user.uid for name, (user, _) in people.items()},
+    )

@@ -19,12 +19,12 @@ from tests.content.worklists.conftest import World, count
 def test_cohort_members_who_are_trainees_each_get_one(world: World) -> None:
     wl = world.worklist([world.case("PTX", diagnosis="Pneumothorax")])
     due = utcnow() + timedelta(days=7)
-    made = assign_worklist(wl.uid, cohort_uid=world.cohort, due_at=due, session=world.session,
-                           principal=world.trainer)
+    made = assign_worklist(wl.uid, cohort_uid=world.cohort, due_at=due, session=world.session, principal=world.trainer)
     assert sorted(a.trainee_uid for a in made) == sorted([world.uids["ann"], world.uids["bob"]])
     assert all(a.due_at == due and a.cohort_uid == world.cohort for a in made)
     assert [a.uid for a in my_assignments(session=world.session, principal=world.ann)] == [
-        a.uid for a in made if a.trainee_uid == world.uids["ann"]]
+        a.uid for a in made if a.trainee_uid == world.uids["ann"]
+    ]
     # Assigning the cohort again reaches only those who joined since.
     dan, _ = f.person(world.session, "dan", "trainee")
     add_to_cohort(world.cohort, dan.uid, session=world.session, principal=SYSTEM)
@@ -65,11 +65,9 @@ def test_assignment_pins_the_published_versions_of_the_moment(world: World) -> N
     case = world.case("PTX", diagnosis="Left pneumothorax")
     wl = world.worklist([case])
     pinned = case.published_version
-    [first] = assign_worklist(wl.uid, trainee_uids=[world.uids["ann"]], session=world.session,
-                              principal=world.trainer)
+    [first] = assign_worklist(wl.uid, trainee_uids=[world.uids["ann"]], session=world.session, principal=world.trainer)
     world.revalidate(case.uid, diagnosis="Tension pneumothorax")
-    [later] = assign_worklist(wl.uid, trainee_uids=[world.uids["bob"]], session=world.session,
-                              principal=world.trainer)
+    [later] = assign_worklist(wl.uid, trainee_uids=[world.uids["bob"]], session=world.session, principal=world.trainer)
     items = items_of(world.session, [first.uid, later.uid])
     assert items[first.uid][0].case_version == pinned
     assert items[later.uid][0].case_version == case.published_version != pinned

@@ -21,8 +21,11 @@ from tests.content.worklists.conftest import World, count
 
 def _timed(world: World, late_answers: str, minutes: int = 30):  # type: ignore[no-untyped-def]
     a, b = world.case("Film 1", diagnosis="Pneumothorax"), world.case("Film 2", diagnosis="Effusion")
-    wl = create_worklist(WorklistSpec("Timed", "RAPID_REPORTING", (a.uid, b.uid), time_limit_minutes=minutes,
-                                      late_answers=late_answers), session=world.session, principal=world.trainer)
+    wl = create_worklist(
+        WorklistSpec("Timed", "RAPID_REPORTING", (a.uid, b.uid), time_limit_minutes=minutes, late_answers=late_answers),
+        session=world.session,
+        principal=world.trainer,
+    )
     [asg] = assign_worklist(wl.uid, trainee_uids=[world.uids["ann"]], session=world.session, principal=world.trainer)
     return wl, asg, a, b
 
@@ -52,15 +55,17 @@ def test_the_clock_starts_once_and_sets_the_deadline(world: World) -> None:
 def test_a_worklist_that_refuses_late_answers_takes_no_late_draft_or_submission(world: World) -> None:
     _, asg, a, b = _timed(world, "REFUSE")
     start_assignment(asg.uid, session=world.session, principal=world.ann)
-    in_time = submit_report(asg.uid, a.uid, ReportFields(abnormal=False), session=world.session,
-                            principal=world.ann)
+    in_time = submit_report(asg.uid, a.uid, ReportFields(abnormal=False), session=world.session, principal=world.ann)
     assert in_time.status == "SUBMITTED" and in_time.over_time is False
-    save_draft(asg.uid, b.uid, ReportFields(abnormal=True, abnormality="effusion"), session=world.session,
-               principal=world.ann)
+    save_draft(
+        asg.uid, b.uid, ReportFields(abnormal=True, abnormality="effusion"), session=world.session, principal=world.ann
+    )
     _run_out(world, asg.uid)
     audits = count(world.session, AuditEvent)
-    for act, values in ((save_draft, ReportFields(site="left base")),
-                        (submit_report, ReportFields(abnormal=True, abnormality="effusion", site="left base"))):
+    for act, values in (
+        (save_draft, ReportFields(site="left base")),
+        (submit_report, ReportFields(abnormal=True, abnormality="effusion", site="left base")),
+    ):
         with pytest.raises(DomainError) as err:
             act(asg.uid, b.uid, values, session=world.session, principal=world.ann)
         assert (err.value.code, err.value.field) == (ErrorCode.TIME_LIMIT_EXCEEDED, "assignment")
@@ -82,21 +87,30 @@ def test_a_worklist_that_flags_late_answers_records_them_over_time(world: World)
 
 def test_an_assignment_keeps_the_rule_of_the_version_it_pinned(world: World) -> None:
     wl, asg, a, b = _timed(world, "FLAG")
-    update_worklist(wl.uid, expected_version=wl.version,
-                    spec=WorklistSpec("Timed", "", (a.uid, b.uid), time_limit_minutes=60, late_answers="REFUSE"),
-                    session=world.session, principal=world.trainer)
-    [later] = assign_worklist(wl.uid, trainee_uids=[world.uids["bob"]], session=world.session,
-                              principal=world.trainer)
+    update_worklist(
+        wl.uid,
+        expected_version=wl.version,
+        spec=WorklistSpec("Timed", "", (a.uid, b.uid), time_limit_minutes=60, late_answers="REFUSE"),
+        session=world.session,
+        principal=world.trainer,
+    )
+    [later] = assign_worklist(wl.uid, trainee_uids=[world.uids["bob"]], session=world.session, principal=world.trainer)
     assert time_limit(world.session, asg) is not None
     assert (time_limit(world.session, asg).minutes, time_limit(world.session, asg).late_answers) == (  # type: ignore[union-attr]
-        30, LateAnswers.FLAG)
+        30,
+        LateAnswers.FLAG,
+    )
     assert time_limit(world.session, later).late_answers is LateAnswers.REFUSE  # type: ignore[union-attr]
     start_assignment(asg.uid, session=world.session, principal=world.ann)
     start_assignment(later.uid, session=world.session, principal=world.bob)
     _run_out(world, asg.uid, 45)
     _run_out(world, later.uid, 61)
-    assert submit_report(asg.uid, a.uid, ReportFields(abnormal=False), session=world.session,
-                         principal=world.ann).over_time is True
+    assert (
+        submit_report(
+            asg.uid, a.uid, ReportFields(abnormal=False), session=world.session, principal=world.ann
+        ).over_time
+        is True
+    )
     with pytest.raises(DomainError) as err:
         submit_report(later.uid, a.uid, ReportFields(abnormal=False), session=world.session, principal=world.bob)
     assert err.value.code is ErrorCode.TIME_LIMIT_EXCEEDED
@@ -105,8 +119,11 @@ def test_an_assignment_keeps_the_rule_of_the_version_it_pinned(world: World) -> 
 def test_an_unknown_late_answer_rule_is_refused(world: World) -> None:
     a = world.case("Film 1", diagnosis="Pneumothorax")
     with pytest.raises(DomainError) as err:
-        create_worklist(WorklistSpec("Timed", "RAPID_REPORTING", (a.uid,), time_limit_minutes=30,
-                                     late_answers="IGNORE"), session=world.session, principal=world.trainer)
+        create_worklist(
+            WorklistSpec("Timed", "RAPID_REPORTING", (a.uid,), time_limit_minutes=30, late_answers="IGNORE"),
+            session=world.session,
+            principal=world.trainer,
+        )
     assert (err.value.code, err.value.field) == (ErrorCode.INVALID_INPUT, "lateAnswers")
     world.session.rollback()
     assert count(world.session, Worklist) == 0

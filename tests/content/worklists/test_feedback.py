@@ -23,21 +23,29 @@ def _report(world: World, mode: WorklistMode = WorklistMode.LONG_CASE) -> Report
 
 def test_feedback_then_moderation_sets_the_score_that_counts(world: World) -> None:
     report = _report(world)
-    fb = give_feedback(report.uid, score=5, comment="Missed the mediastinal shift",
-                       sections={"observations": 4, "management": 6}, session=world.session, principal=world.trainer)
+    fb = give_feedback(
+        report.uid,
+        score=5,
+        comment="Missed the mediastinal shift",
+        sections={"observations": 4, "management": 6},
+        session=world.session,
+        principal=world.trainer,
+    )
     assert (fb.score, fb.sections) == (5, {"observations": 4, "management": 6})
     assert final_scores(world.session, [report.uid]) == {report.uid: 5}
     with pytest.raises(DomainError) as same:
         moderate(report.uid, agreed=True, score=None, comment="", session=world.session, principal=world.trainer)
     assert same.value.code is ErrorCode.FORBIDDEN
     world.session.rollback()
-    mod = moderate(report.uid, agreed=False, score=6, comment="Shift was subtle", session=world.session,
-                   principal=world.trainer2)
+    mod = moderate(
+        report.uid, agreed=False, score=6, comment="Shift was subtle", session=world.session, principal=world.trainer2
+    )
     assert mod.score == 6 and final_scores(world.session, [report.uid]) == {report.uid: 6}
 
 
-@pytest.mark.parametrize("problem", ["by_trainee", "score_low", "score_high", "no_comment", "twice", "draft",
-                                     "rapid", "moderate_nothing"])
+@pytest.mark.parametrize(
+    "problem", ["by_trainee", "score_low", "score_high", "no_comment", "twice", "draft", "rapid", "moderate_nothing"]
+)
 def test_bad_feedback_is_refused_and_nothing_is_written(world: World, problem: str) -> None:
     report = _report(world, WorklistMode.RAPID_REPORTING if problem == "rapid" else WorklistMode.LONG_CASE)
     uid, who, score, comment = report.uid, world.trainer, 6, "Good"
@@ -56,10 +64,10 @@ def test_bad_feedback_is_refused_and_nothing_is_written(world: World, problem: s
         comment = "  "
     elif problem == "draft":
         wl = world.worklist([world.case("Other", diagnosis="x")], title="Other")
-        [a] = assign_worklist(wl.uid, trainee_uids=[world.uids["bob"]], session=world.session,
-                              principal=world.trainer)
-        uid = save_draft(a.uid, _first_case(world, a.uid), ReportFields(observations="x"),
-                         session=world.session, principal=world.bob).uid
+        [a] = assign_worklist(wl.uid, trainee_uids=[world.uids["bob"]], session=world.session, principal=world.trainer)
+        uid = save_draft(
+            a.uid, _first_case(world, a.uid), ReportFields(observations="x"), session=world.session, principal=world.bob
+        ).uid
         expected = ErrorCode.NOT_FOUND
     with pytest.raises(DomainError) as err:
         if problem == "moderate_nothing":

@@ -32,8 +32,12 @@ def school(world: World) -> dict:
     long = world.worklist([ptx, stroke], title="Long cases")
     rapid = world.worklist([ptx, normal], mode=WorklistMode.RAPID_REPORTING, title="Rapid")
     past = utcnow() - timedelta(days=1)
-    by = {a.trainee_uid: a for a in assign_worklist(long.uid, cohort_uid=world.cohort, due_at=past,
-                                                     session=world.session, principal=world.trainer)}
+    by = {
+        a.trainee_uid: a
+        for a in assign_worklist(
+            long.uid, cohort_uid=world.cohort, due_at=past, session=world.session, principal=world.trainer
+        )
+    }
     [r] = assign_worklist(rapid.uid, trainee_uids=[world.uids["ann"]], session=world.session, principal=world.trainer)
     ann = by[world.uids["ann"]].uid
     s, p = world.session, world.ann

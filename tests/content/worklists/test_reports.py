@@ -15,26 +15,27 @@ from content.worklists.reports import get_report, save_draft, submit_report
 from content.worklists.revalidation import revalidated_reports
 from tests.content.worklists.conftest import World, count
 
-LONG = ReportFields(observations="Air in the left pleural space", principal_diagnosis="Left pneumothorax",
-                    differential_diagnoses=["Bulla", "Bulla"], management="Chest drain")
+LONG = ReportFields(
+    observations="Air in the left pleural space",
+    principal_diagnosis="Left pneumothorax",
+    differential_diagnoses=["Bulla", "Bulla"],
+    management="Chest drain",
+)
 
 
 def _setup(world: World):  # type: ignore[no-untyped-def]
     ptx = world.case("PTX", diagnosis="Left pneumothorax", findings="Visible pleural edge")
     other = world.case("Other", diagnosis="Effusion")
     wl = world.worklist([ptx])
-    [mine] = assign_worklist(wl.uid, trainee_uids=[world.uids["ann"]], session=world.session,
-                             principal=world.trainer)
+    [mine] = assign_worklist(wl.uid, trainee_uids=[world.uids["ann"]], session=world.session, principal=world.trainer)
     return ptx, other, mine
 
 
 def test_draft_then_submit_opens_the_pinned_model_answer(world: World) -> None:
     ptx, _, mine = _setup(world)
-    draft = save_draft(mine.uid, ptx.uid, ReportFields(observations="Air"), session=world.session,
-                       principal=world.ann)
+    draft = save_draft(mine.uid, ptx.uid, ReportFields(observations="Air"), session=world.session, principal=world.ann)
     assert draft.status == "DRAFT" and model_answer(draft, session=world.session) is None
-    draft = save_draft(mine.uid, ptx.uid, ReportFields(management="Drain"), session=world.session,
-                       principal=world.ann)
+    draft = save_draft(mine.uid, ptx.uid, ReportFields(management="Drain"), session=world.session, principal=world.ann)
     assert (draft.observations, draft.management) == ("Air", "Drain")
     assert blinded_case_uids(world.session, world.ann) == {ptx.uid}
     # Revalidated after assignment: the trainee was asked, and is answered, the pinned version.
@@ -60,9 +61,14 @@ def test_bad_reports_are_refused_and_nothing_is_written(world: World, problem: s
     if problem in {"twice", "edit_submitted"}:
         submit_report(mine.uid, ptx.uid, LONG, session=world.session, principal=world.ann)
     before = count(world.session, Report)
-    expected = {"not_assigned": ErrorCode.NOT_FOUND, "someone_elses": ErrorCode.NOT_FOUND,
-                "twice": ErrorCode.INVALID_TRANSITION, "edit_submitted": ErrorCode.INVALID_TRANSITION,
-                "empty": ErrorCode.INVALID_INPUT, "long": ErrorCode.INVALID_INPUT}[problem]
+    expected = {
+        "not_assigned": ErrorCode.NOT_FOUND,
+        "someone_elses": ErrorCode.NOT_FOUND,
+        "twice": ErrorCode.INVALID_TRANSITION,
+        "edit_submitted": ErrorCode.INVALID_TRANSITION,
+        "empty": ErrorCode.INVALID_INPUT,
+        "long": ErrorCode.INVALID_INPUT,
+    }[problem]
     if problem == "not_assigned":
         case = other.uid
     elif problem == "someone_elses":

@@ -46,15 +46,24 @@ NORMAL_CASE: list[tuple[tuple[bool, str, str], tuple[bool, bool | None, bool]]] 
 
 @pytest.mark.parametrize("answer,expected", ABNORMAL_CASE + NORMAL_CASE)
 def test_rapid_reporting_marks(world: World, answer: tuple, expected: tuple) -> None:
-    ptx = world.case("Film 1", diagnosis="Left apical pneumothorax", findings="Left apical pleural edge",
-                     codes=("CHEST.PLEURA.PNEUMOTHORAX",))
+    ptx = world.case(
+        "Film 1",
+        diagnosis="Left apical pneumothorax",
+        findings="Left apical pleural edge",
+        codes=("CHEST.PLEURA.PNEUMOTHORAX",),
+    )
     normal = world.case("Film 2", diagnosis="No abnormality", codes=("CHEST.NORMAL",))
     wl = world.worklist([ptx, normal], mode=WorklistMode.RAPID_REPORTING)
     [a] = assign_worklist(wl.uid, trainee_uids=[world.uids["ann"]], session=world.session, principal=world.trainer)
     case = normal if (answer, expected) in NORMAL_CASE else ptx
     abnormal, abnormality, site = answer
-    report = submit_report(a.uid, case.uid, ReportFields(abnormal=abnormal, abnormality=abnormality, site=site),
-                           session=world.session, principal=world.ann)
+    report = submit_report(
+        a.uid,
+        case.uid,
+        ReportFields(abnormal=abnormal, abnormality=abnormality, site=site),
+        session=world.session,
+        principal=world.ann,
+    )
     assert (report.normal_correct, report.abnormality_correct, report.auto_correct) == expected
     [entry] = world.session.exec(select(AuditEvent).where(AuditEvent.action == "report.submit")).all()
     # The audit says what was over-called: anything named on the abnormal film that it does not show.
@@ -68,8 +77,13 @@ def test_rapid_mark_uses_the_pinned_version(world: World) -> None:
     wl = world.worklist([ptx], mode=WorklistMode.RAPID_REPORTING)
     [a] = assign_worklist(wl.uid, trainee_uids=[world.uids["ann"]], session=world.session, principal=world.trainer)
     world.revalidate(ptx.uid, diagnosis="Pleural effusion")
-    report = submit_report(a.uid, ptx.uid, ReportFields(abnormal=True, abnormality="pneumothorax"),
-                           session=world.session, principal=world.ann)
+    report = submit_report(
+        a.uid,
+        ptx.uid,
+        ReportFields(abnormal=True, abnormality="pneumothorax"),
+        session=world.session,
+        principal=world.ann,
+    )
     assert report.auto_correct is True
 
 
@@ -77,8 +91,10 @@ def test_rapid_answer_must_say_normal_or_abnormal(world: World) -> None:
     ptx = world.case("Film", diagnosis="Pneumothorax")
     wl = world.worklist([ptx], mode=WorklistMode.RAPID_REPORTING)
     [a] = assign_worklist(wl.uid, trainee_uids=[world.uids["ann"]], session=world.session, principal=world.trainer)
-    for values, field in ((ReportFields(abnormality="pneumothorax"), "abnormal"),
-                          (ReportFields(abnormal=True), "abnormality")):
+    for values, field in (
+        (ReportFields(abnormality="pneumothorax"), "abnormal"),
+        (ReportFields(abnormal=True), "abnormality"),
+    ):
         with pytest.raises(DomainError) as err:
             submit_report(a.uid, ptx.uid, values, session=world.session, principal=world.ann)
         assert (err.value.code, err.value.field) == (ErrorCode.INVALID_INPUT, field)
@@ -100,8 +116,11 @@ def test_a_timed_list_records_answers_after_the_limit_as_over_time(world: World)
     from content.worklists.service import WorklistSpec, create_worklist
 
     a, b = world.case("Film 1", diagnosis="Pneumothorax"), world.case("Film 2", diagnosis="Effusion")
-    wl = create_worklist(WorklistSpec("Timed", "RAPID_REPORTING", (a.uid, b.uid), time_limit_minutes=30),
-                         session=world.session, principal=world.trainer)
+    wl = create_worklist(
+        WorklistSpec("Timed", "RAPID_REPORTING", (a.uid, b.uid), time_limit_minutes=30),
+        session=world.session,
+        principal=world.trainer,
+    )
     [asg] = assign_worklist(wl.uid, trainee_uids=[world.uids["ann"]], session=world.session, principal=world.trainer)
     first = submit_report(asg.uid, a.uid, ReportFields(abnormal=False), session=world.session, principal=world.ann)
     row = world.session.get(Assignment, asg.uid)
@@ -116,9 +135,14 @@ def test_a_timed_list_records_answers_after_the_limit_as_over_time(world: World)
 
 def test_an_answer_names_its_abnormalities_item_by_item() -> None:
     assert named_items("Pneumothorax, effusion or consolidation ? rib fracture / and") == [
-        {"pneumothorax"}, {"effusion"}, {"consolidation"}, {"fracture"}]
+        {"pneumothorax"},
+        {"effusion"},
+        {"consolidation"},
+        {"fracture"},
+    ]
     assert named_items("large left tension pneumothorax with mediastinal shift") == [
-        {"tension", "pneumothorax", "mediastinal", "shift"}]
+        {"tension", "pneumothorax", "mediastinal", "shift"}
+    ]
     answer, conditions = {"pneumothorax", "apical", "pleural", "edge"}, frozenset({"pneumothorax", "effusion"})
     # Words the model answer lacks are allowed as description; names of other conditions are not.
     assert over_calls([{"tension", "pneumothorax", "mediastinal", "shift"}], answer, conditions) == []

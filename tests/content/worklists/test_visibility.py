@@ -29,13 +29,19 @@ SECRET = b"a test secret of more than thirty-two bytes"
 @pytest.fixture
 def blind(world: World):  # type: ignore[no-untyped-def]
     """ann's open assignment holds the only SAH case ("Aardvark aneurysm", which sorts first by title)."""
-    sah = world.case("Aardvark aneurysm", diagnosis="Subarachnoid haemorrhage", codes=("NEURO.STROKE.HAEMORRHAGIC",),
-                     modalities=("CT",), clinical_history="Thunderclap headache")
-    others = [world.case(t, codes=("NEURO.STROKE.ISCHAEMIC",), modalities=("CT",))
-              for t in ("Bravo infarct", "Charlie infarct", "Delta infarct")]
+    sah = world.case(
+        "Aardvark aneurysm",
+        diagnosis="Subarachnoid haemorrhage",
+        codes=("NEURO.STROKE.HAEMORRHAGIC",),
+        modalities=("CT",),
+        clinical_history="Thunderclap headache",
+    )
+    others = [
+        world.case(t, codes=("NEURO.STROKE.ISCHAEMIC",), modalities=("CT",))
+        for t in ("Bravo infarct", "Charlie infarct", "Delta infarct")
+    ]
     wl = world.worklist([sah], title="Neuro on call")
-    [mine] = assign_worklist(wl.uid, trainee_uids=[world.uids["ann"]], session=world.session,
-                             principal=world.trainer)
+    [mine] = assign_worklist(wl.uid, trainee_uids=[world.uids["ann"]], session=world.session, principal=world.trainer)
     world.session.commit()
     return sah, others, mine
 
@@ -66,30 +72,42 @@ def test_every_count_leaves_out_the_case_blind_to_the_caller(world: World, blind
     mine_counts, bobs = _counts(world, world.ann), _counts(world, world.bob)
     assert (mine_counts["NEURO.STROKE.HAEMORRHAGIC"], bobs["NEURO.STROKE.HAEMORRHAGIC"]) == (0, 1)
     assert (mine_counts["NEURO"], bobs["NEURO"]) == (3, 4)
-    coverage = {n.code: n.validated_case_count for n in archive_coverage(root="NEURO", session=world.session,
-                                                                          principal=world.ann)}
+    coverage = {
+        n.code: n.validated_case_count
+        for n in archive_coverage(root="NEURO", session=world.session, principal=world.ann)
+    }
     gaps = {n.code for n in gap_list(root="NEURO", session=world.session, principal=world.ann)}
-    progress = {n.code: n.validated_case_count for n in trainee_progress(session=world.session,
-                                                                         principal=world.ann).coverage}
-    for code in ("NEURO", "NEURO.STROKE", "NEURO.STROKE.HAEMORRHAGIC",
-                 "NEURO.STROKE.ISCHAEMIC"):
-        searched = search_cases(CaseSearchRequest(curriculum=(code,)), session=world.session, principal=world.ann,
-                                catalog=catalog)
+    progress = {
+        n.code: n.validated_case_count for n in trainee_progress(session=world.session, principal=world.ann).coverage
+    }
+    for code in ("NEURO", "NEURO.STROKE", "NEURO.STROKE.HAEMORRHAGIC", "NEURO.STROKE.ISCHAEMIC"):
+        searched = search_cases(
+            CaseSearchRequest(curriculum=(code,)), session=world.session, principal=world.ann, catalog=catalog
+        )
         # The same secured set everywhere: a count that differed from the search would name the codes.
         assert mine_counts[code] == coverage[code] == progress[code] == searched.total, code
     assert "NEURO.STROKE.HAEMORRHAGIC" in gaps
     # Reported: the answer is open, and the case counts again.
-    submit_report(mine.uid, sah.uid, ReportFields(observations="Blood", principal_diagnosis="SAH",
-                                                   differential_diagnoses=[], management="CTA"),
-                  session=world.session, principal=world.ann)
+    submit_report(
+        mine.uid,
+        sah.uid,
+        ReportFields(observations="Blood", principal_diagnosis="SAH", differential_diagnoses=[], management="CTA"),
+        session=world.session,
+        principal=world.ann,
+    )
     assert _counts(world, world.ann)["NEURO.STROKE.HAEMORRHAGIC"] == 1
 
 
 def _titles_in_order(world: World, catalog: SearchBackend, who, first: int) -> list[str]:  # type: ignore[no-untyped-def]
     out, after = [], None
     while True:
-        page = search_cases(CaseSearchRequest(order="TITLE", modalities=("CT",), first=first, after=after),
-                            session=world.session, principal=who, catalog=catalog, cursor_secret=SECRET)
+        page = search_cases(
+            CaseSearchRequest(order="TITLE", modalities=("CT",), first=first, after=after),
+            session=world.session,
+            principal=who,
+            catalog=catalog,
+            cursor_secret=SECRET,
+        )
         out += [h.case_id for h in page.hits]
         if not page.has_next:
             return out
@@ -110,25 +128,42 @@ def test_a_blind_case_sorts_as_untitled(world: World, blind, catalog: SearchBack
     untitled_first = sorted([sah.uid, zulu.uid])  # ties between untitled cases: by entry id, not title
     ann_order = _titles_in_order(world, catalog, world.ann, first)
     assert set(ann_order[:2]) == set(untitled_first) and ann_order[2:] == [c.uid for c in others]
-    listed = list_cases(CaseFilter(order="TITLE"), first=100, after=None, session=world.session,
-                        principal=world.ann, cursor_secret=SECRET)
+    listed = list_cases(
+        CaseFilter(order="TITLE"),
+        first=100,
+        after=None,
+        session=world.session,
+        principal=world.ann,
+        cursor_secret=SECRET,
+    )
     listed_uids = [c.uid for c in listed.cases]
     assert set(listed_uids[:2]) == {sah.uid, zulu.uid} and listed_uids[2:] == [c.uid for c in others]
 
 
 def test_cursors_are_sealed_and_tamper_evident(world: World, blind, catalog: SearchBackend) -> None:  # type: ignore[no-untyped-def]
     _, others, _ = blind
-    page = search_cases(CaseSearchRequest(order="TITLE", first=1), session=world.session, principal=world.bob,
-                        catalog=catalog, cursor_secret=SECRET)
-    listed = list_cases(CaseFilter(order="TITLE"), first=1, after=None, session=world.session,
-                        principal=world.bob, cursor_secret=SECRET)
+    page = search_cases(
+        CaseSearchRequest(order="TITLE", first=1),
+        session=world.session,
+        principal=world.bob,
+        catalog=catalog,
+        cursor_secret=SECRET,
+    )
+    listed = list_cases(
+        CaseFilter(order="TITLE"), first=1, after=None, session=world.session, principal=world.bob, cursor_secret=SECRET
+    )
     for cursor in (page.end_cursor, listed.cursors[0]):
         assert cursor is not None
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         assert b"aardvark" not in raw.lower() and b"Aardvark" not in raw  # no field value inside
     # The same cursor resumes; a flipped byte, a cursor under another key or of the other listing is refused.
-    resumed = search_cases(CaseSearchRequest(order="TITLE", first=1, after=page.end_cursor),
-                           session=world.session, principal=world.bob, catalog=catalog, cursor_secret=SECRET)
+    resumed = search_cases(
+        CaseSearchRequest(order="TITLE", first=1, after=page.end_cursor),
+        session=world.session,
+        principal=world.bob,
+        catalog=catalog,
+        cursor_secret=SECRET,
+    )
     assert resumed.hits[0].case_id == others[0].uid
     token = page.end_cursor
     assert token is not None
@@ -136,15 +171,31 @@ def test_cursors_are_sealed_and_tamper_evident(world: World, blind, catalog: Sea
     bad = [flipped, token[:-2], "eyJvcmRlciI6IlRJVExFIn0", "not base64 at all!", "x" * 5000]
     for after in bad:
         with pytest.raises(DomainError) as refused:
-            search_cases(CaseSearchRequest(order="TITLE", first=1, after=after), session=world.session,
-                         principal=world.bob, catalog=catalog, cursor_secret=SECRET)
+            search_cases(
+                CaseSearchRequest(order="TITLE", first=1, after=after),
+                session=world.session,
+                principal=world.bob,
+                catalog=catalog,
+                cursor_secret=SECRET,
+            )
         assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID_INPUT, "after")
     for after, secret in ((token, b"another server's secret, also long enough"), (listed.cursors[0], SECRET)):
         with pytest.raises(DomainError) as refused:
-            search_cases(CaseSearchRequest(order="TITLE", first=1, after=after), session=world.session,
-                         principal=world.bob, catalog=catalog, cursor_secret=secret)
+            search_cases(
+                CaseSearchRequest(order="TITLE", first=1, after=after),
+                session=world.session,
+                principal=world.bob,
+                catalog=catalog,
+                cursor_secret=secret,
+            )
         assert refused.value.code is ErrorCode.INVALID_INPUT
     with pytest.raises(DomainError) as refused:
-        list_cases(CaseFilter(order="TITLE"), first=1, after=token, session=world.session, principal=world.bob,
-                   cursor_secret=SECRET)
+        list_cases(
+            CaseFilter(order="TITLE"),
+            first=1,
+            after=token,
+            session=world.session,
+            principal=world.bob,
+            cursor_secret=SECRET,
+        )
     assert refused.value.code is ErrorCode.INVALID_INPUT

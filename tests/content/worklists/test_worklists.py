@@ -37,9 +37,14 @@ def test_bad_worklists_are_refused_and_nothing_is_written(world: World, problem:
     draft = world.case("Draft", validate=False)
     cases: tuple[str, ...] = (good.uid,)
     who, mode = world.trainer, "LONG_CASE"
-    expected = {"unvalidated": ErrorCode.INVALID_INPUT, "duplicate": ErrorCode.DUPLICATE,
-                "trainee": ErrorCode.FORBIDDEN, "unknown": ErrorCode.NOT_FOUND, "empty": ErrorCode.INVALID_INPUT,
-                "mode": ErrorCode.INVALID_INPUT}[problem]
+    expected = {
+        "unvalidated": ErrorCode.INVALID_INPUT,
+        "duplicate": ErrorCode.DUPLICATE,
+        "trainee": ErrorCode.FORBIDDEN,
+        "unknown": ErrorCode.NOT_FOUND,
+        "empty": ErrorCode.INVALID_INPUT,
+        "mode": ErrorCode.INVALID_INPUT,
+    }[problem]
     if problem == "unvalidated":
         cases = (good.uid, draft.uid)
     elif problem == "duplicate":
@@ -63,20 +68,28 @@ def test_bad_worklists_are_refused_and_nothing_is_written(world: World, problem:
 def test_update_and_reorder_write_versions_and_check_concurrency(world: World) -> None:
     a, b, c = (world.case(t, diagnosis=t) for t in ("A", "B", "C"))
     wl = world.worklist([a, b])
-    wl = update_worklist(wl.uid, expected_version=1, spec=WorklistSpec("Renamed", "LONG_CASE", (a.uid, b.uid, c.uid)),
-                         session=world.session, principal=world.trainer)
-    wl = reorder_worklist(wl.uid, expected_version=2, case_uids=[c.uid, a.uid, b.uid], session=world.session,
-                          principal=world.trainer)
+    wl = update_worklist(
+        wl.uid,
+        expected_version=1,
+        spec=WorklistSpec("Renamed", "LONG_CASE", (a.uid, b.uid, c.uid)),
+        session=world.session,
+        principal=world.trainer,
+    )
+    wl = reorder_worklist(
+        wl.uid, expected_version=2, case_uids=[c.uid, a.uid, b.uid], session=world.session, principal=world.trainer
+    )
     assert wl.version == 3 and case_uids_of(world.session, wl.uid) == [c.uid, a.uid, b.uid]
     versions = worklist_versions(wl.uid, session=world.session, principal=world.trainer)
     assert [v.data["title"] for v in versions] == ["Chest list", "Renamed", "Renamed"]
     with pytest.raises(DomainError) as stale:
-        reorder_worklist(wl.uid, expected_version=2, case_uids=[a.uid, b.uid, c.uid], session=world.session,
-                         principal=world.trainer)
+        reorder_worklist(
+            wl.uid, expected_version=2, case_uids=[a.uid, b.uid, c.uid], session=world.session, principal=world.trainer
+        )
     assert stale.value.code is ErrorCode.VERSION_CONFLICT
     with pytest.raises(DomainError) as missing:
-        reorder_worklist(wl.uid, expected_version=3, case_uids=[a.uid, b.uid], session=world.session,
-                         principal=world.trainer)
+        reorder_worklist(
+            wl.uid, expected_version=3, case_uids=[a.uid, b.uid], session=world.session, principal=world.trainer
+        )
     assert missing.value.code is ErrorCode.INVALID_INPUT
 
 
@@ -86,15 +99,24 @@ def test_from_a_curriculum_search_takes_only_validated_cases(world: World, catal
     world.case("Stroke", diagnosis="Infarct", codes=("NEURO.STROKE.ISCHAEMIC",), modalities=("CT",))
     # A validated case being edited again still counts: its published version is what trainees get.
     effusion = world.case("Effusion", diagnosis="Effusion", codes=("CHEST.PLEURA",))
-    update_case(effusion.uid, expected_version=effusion.version, changes={"findings": "edited"},
-                session=world.session, principal=world.trainer)
+    update_case(
+        effusion.uid,
+        expected_version=effusion.version,
+        changes={"findings": "edited"},
+        session=world.session,
+        principal=world.trainer,
+    )
     assert effusion.state == "DRAFT" and effusion.published_version is not None
-    uids = validated_case_uids(CaseSearchRequest(curriculum=("CHEST",)), limit=10, session=world.session,
-                               principal=world.trainer, catalog=catalog)
+    uids = validated_case_uids(
+        CaseSearchRequest(curriculum=("CHEST",)),
+        limit=10,
+        session=world.session,
+        principal=world.trainer,
+        catalog=catalog,
+    )
     assert set(uids) == {ptx.uid, effusion.uid}
     with pytest.raises(DomainError) as err:
-        validated_case_uids(CaseSearchRequest(), limit=10, session=world.session, principal=world.ann,
-                            catalog=catalog)
+        validated_case_uids(CaseSearchRequest(), limit=10, session=world.session, principal=world.ann, catalog=catalog)
     assert err.value.code is ErrorCode.FORBIDDEN
 
 
@@ -103,14 +125,25 @@ def test_from_a_search_honours_text_states_and_order(world: World, catalog: Sear
     left = world.case("Left pneumothorax", diagnosis="Left pneumothorax", codes=("CHEST.PLEURA.PNEUMOTHORAX",))
     right = world.case("Right pneumothorax", diagnosis="Right pneumothorax", codes=("CHEST.PLEURA.PNEUMOTHORAX",))
     world.case("Pleural effusion", diagnosis="Effusion", codes=("CHEST.PLEURA",))
-    revising = world.case("Tension pneumothorax", diagnosis="Tension pneumothorax",
-                          codes=("CHEST.PLEURA.PNEUMOTHORAX",))
-    update_case(revising.uid, expected_version=revising.version, changes={"findings": "edited"},
-                session=world.session, principal=world.trainer)
+    revising = world.case(
+        "Tension pneumothorax", diagnosis="Tension pneumothorax", codes=("CHEST.PLEURA.PNEUMOTHORAX",)
+    )
+    update_case(
+        revising.uid,
+        expected_version=revising.version,
+        changes={"findings": "edited"},
+        session=world.session,
+        principal=world.trainer,
+    )
 
     def found(**request: object) -> list[str]:
-        return validated_case_uids(CaseSearchRequest(**request), limit=10,  # type: ignore[arg-type]
-                                   session=world.session, principal=world.trainer, catalog=catalog)
+        return validated_case_uids(
+            CaseSearchRequest(**request),
+            limit=10,  # type: ignore[arg-type]
+            session=world.session,
+            principal=world.trainer,
+            catalog=catalog,
+        )
 
     assert set(found(text="pneumothorax")) == {left.uid, right.uid, revising.uid}
     assert found(text="left pneumothorax", curriculum=("CHEST",)) == [left.uid]
@@ -136,5 +169,7 @@ def test_trainer_sees_cases_a_cohort_met_in_other_worklists(world: World) -> Non
     assign_worklist(first.uid, trainee_uids=[world.uids["cat"]], session=world.session, principal=world.trainer)
     second = world.worklist([a, b], title="Second")
     assert met_elsewhere(second.uid, session=world.session, principal=world.trainer) == {a.uid: 3, b.uid: 0}
-    assert met_elsewhere(second.uid, cohort_uid=world.cohort, session=world.session,
-                         principal=world.trainer) == {a.uid: 2, b.uid: 0}
+    assert met_elsewhere(second.uid, cohort_uid=world.cohort, session=world.session, principal=world.trainer) == {
+        a.uid: 2,
+        b.uid: 0,
+    }

@@ -10,11 +10,28 @@ from schema.imaging.types import Series
 
 
 def _series(count: int) -> Series:
-    rows = [InstanceRow(uid=f"i{n}", series_uid="s", sop_instance_uid=f"1.2.{n}",
-                        sop_class_uid="1.2.840.10008.5.1.4.1.1.2", instance_number=n + 1, file_key=f"key{n}")
-            for n in range(count)]
-    return Series(id="U2VyaWVzOnM", description="", modality="CT", body_part=None, instance_count=count,
-                  thumbnail_url=None, preview_url=None, cine_url=None, rows=rows)
+    rows = [
+        InstanceRow(
+            uid=f"i{n}",
+            series_uid="s",
+            sop_instance_uid=f"1.2.{n}",
+            sop_class_uid="1.2.840.10008.5.1.4.1.1.2",
+            instance_number=n + 1,
+            file_key=f"key{n}",
+        )
+        for n in range(count)
+    ]
+    return Series(
+        id="U2VyaWVzOnM",
+        description="",
+        modality="CT",
+        body_part=None,
+        instance_count=count,
+        thumbnail_url=None,
+        preview_url=None,
+        cine_url=None,
+        rows=rows,
+    )
 
 
 def test_pages_of_instances_carry_relay_page_info() -> None:
