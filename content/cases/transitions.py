@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from content import audit, events
 from content.base import utcnow
-from content.cases.models import Case, CaseVersion
+from content.cases.models import Case, CaseVersion, CaseVersionStudy
 from content.cases.service import claim_version, get_case
 from content.cases.versions import version_studies, write_version
 from content.errors import DomainError, ErrorCode
@@ -36,13 +36,19 @@ def _four_eyes(session: Session, case: Case, principal: Principal) -> str | None
 
 
 def _no_quarantined_images(session: Session, case: Case, principal: Principal) -> str | None:
-    # Only the image set being submitted counts: a detached study's held image is not published.
+    # The image set being submitted counts, and so does any study of the case no version lists yet;
+    # only a study detached from the working copy (listed by older versions alone) is not published.
     studies = version_studies(session, [(case.uid, case.version)])[(case.uid, case.version)]
+    listed = select(CaseVersionStudy.study_uid).where(CaseVersionStudy.case_uid == case.uid)
     stmt = (
         select(Instance.uid)
         .join(Series, col(Series.uid) == Instance.series_uid)
         .join(Study, col(Study.uid) == Series.study_uid)
-        .where(col(Study.uid).in_(studies), col(Instance.quarantined).is_(True))
+        .where(
+            Study.case_uid == case.uid,
+            col(Study.uid).in_(studies) | col(Study.uid).not_in(listed),
+            col(Instance.quarantined).is_(True),
+        )
         .limit(1)
     )
     if session.exec(stmt).first() is not None:
