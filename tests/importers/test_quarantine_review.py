@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -28,8 +27,6 @@ from media.store import ContentStore
 from tests.content.factories import person
 from tests.importers.conftest import _find
 from tests.importers.importing import copy_real, make_collection, run_import
-
-pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr: scripts/setup.sh")
 
 
 @pytest.fixture

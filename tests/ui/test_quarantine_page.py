@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 
 import pydicom
-import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -18,8 +17,6 @@ from importers.pipeline import ImportTarget, deid_secret, import_paths
 from media.store import ContentStore
 from schema.core.ids import to_global_id
 from tests.importers.conftest import _find
-
-pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr: scripts/setup.sh")
 
 DRAFT = "Draft chest film"
 TIMES = " \u00d7 "  # the multiplication sign the UI writes sizes with
