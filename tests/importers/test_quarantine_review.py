@@ -17,8 +17,10 @@ from sqlmodel import Session, select
 
 from api.db import SessionFactory
 from content.audit import AuditEvent
+from content.cases.service import get_case
 from content.cases.transitions import transition
 from content.errors import DomainError, ErrorCode
+from content.imaging.image_set import detach_study
 from content.imaging.models import Instance, Series, Study
 from content.imaging.quarantine import Action, Region
 from content.principal import Principal
@@ -220,6 +222,32 @@ def test_reject_removes_the_image_its_blob_and_its_empty_series(
         assert len(session.exec(select(Series)).all()) == 1  # the MR's series is left; the US's went
         assert transition(case_uid, "SUBMIT", session=session, principal=trainer).state == "SUBMITTED"
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "instance.reject")).one()
+
+
+def test_a_held_image_in_a_detached_study_no_longer_blocks_submit(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
+    trainer, _, _ = _people(sessions)
+    run_import(
+        sessions,
+        store,
+        copy_real(tmp_path / "in", "US1_UNCR.dcm", "MR_small.dcm"),
+        make_collection(sessions),
+        principal=trainer,
+    )
+    with sessions.scope() as session:
+        held = _held(session)
+        case_uid = _case_uid(session, held)
+        series = session.get(Series, held.series_uid)
+        assert series is not None
+        with pytest.raises(DomainError, match="burned-in text"):
+            transition(case_uid, "SUBMIT", session=session, principal=trainer)
+        session.rollback()
+        case = get_case(case_uid, session=session, principal=trainer)
+        detach_study(case_uid, series.study_uid, expected_version=case.version, session=session, principal=trainer)
+        # The held image is still stored (older versions list its study) but is not submitted.
+        assert session.get(Instance, held.uid) is not None
+        assert transition(case_uid, "SUBMIT", session=session, principal=trainer).state == "SUBMITTED"
 
 
 def _snapshot(sessions: SessionFactory, store: ContentStore) -> tuple[object, ...]:
