@@ -143,9 +143,9 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
                 catalog=catalog,
                 password_policy=runtime.password_policy,
                 store=media_store,
+                login_gate=login_gate(login_buckets, request.client.host if request.client else "unknown"),
+                webhook_targets=runtime.dispatcher.config.targets,
             )
-            ctx.extra["webhook_targets"] = runtime.dispatcher.config.targets
-            ctx.extra["login_gate"] = login_gate(login_buckets, request.client.host if request.client else "unknown")
             try:
                 result = schema.execute_sync(
                     query,

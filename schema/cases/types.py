@@ -65,9 +65,9 @@ class Provenance:
 
 def _prime_validators(ctx: Context) -> None:
     """Once per request: every validator of the page's published versions, in one users query."""
-    if ctx.extra.get("validators_primed"):
+    if ctx.caches.validators_primed:
         return
-    ctx.extra["validators_primed"] = True
+    ctx.caches.validators_primed = True
     loaders = ctx.loaders
     keys = [(r.uid, r.published_version) for r in loaders.case_rows.values() if r.published_version]
     loaders.versions.want(keys)

@@ -16,7 +16,7 @@ class CollectionQuery:
     def collections(self, info: Info[Context, None]) -> list[Collection]:
         ctx = signed_in(info)
         rows = list_collections(session=ctx.session, principal=ctx.principal)
-        ctx.extra["case_counts"] = visible_case_counts(
+        ctx.caches.case_counts = visible_case_counts(
             [r.uid for r in rows], session=ctx.session, principal=ctx.principal
         )
         ctx.loaders.collections.want(r.parent_uid for r in rows)

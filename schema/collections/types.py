@@ -32,7 +32,7 @@ class Collection(Node):
 
     @strawberry.field(description="Cases in it (and below) that the caller may see.")
     def case_count(self, info: Info[Context, None]) -> int:
-        counts: dict[str, int] = info.context.extra.get("case_counts", {})
+        counts = info.context.caches.case_counts
         if self.uid not in counts:
             from content.collections.service import visible_case_counts
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,9 +13,22 @@ from content.cases.visibility import blind_labels
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.security.password_policy import DEFAULT_POLICY, PasswordPolicy
+from content.webhooks.targets import TargetPolicy
 from media.store import ContentStore
 from schema.core.loaders import Loaders
 from search.model import SearchBackend
+
+
+@dataclass
+class RequestCaches:
+    """What one request's resolvers compute once and share, by name (lives and dies with the request)."""
+
+    blind_labels: dict[str, str] | None = None
+    validators_primed: bool = False
+    assignment_items: dict[str, list[Any]] = field(default_factory=dict)  # assignment uid -> its items
+    partner_uids: set[str] = field(default_factory=set)  # partners of the response, loaded together
+    partner_collections: dict[str, list[Any]] = field(default_factory=dict)
+    case_counts: dict[str, int] = field(default_factory=dict)  # collection uid -> visible cases
 
 
 @dataclass
@@ -26,8 +40,10 @@ class Context:
     catalog: SearchBackend | None = None
     password_policy: PasswordPolicy = DEFAULT_POLICY
     store: ContentStore | None = None  # the media store, for mutations that change pixels
+    login_gate: Callable[[], float] | None = None  # the sign-in throttle for this client address
+    webhook_targets: TargetPolicy = field(default_factory=TargetPolicy)
     loaders: Loaders = field(init=False)
-    extra: dict[str, Any] = field(default_factory=dict)
+    caches: RequestCaches = field(default_factory=RequestCaches)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.session, self.principal)
@@ -38,10 +54,9 @@ class Context:
 
     def blind_labels(self) -> dict[str, str]:
         """Per blinded case, the title shown instead ("Case 3 of Chest on call")."""
-        if "blind_labels" not in self.extra:
-            self.extra["blind_labels"] = blind_labels(self.session, self.principal)
-        labels: dict[str, str] = self.extra["blind_labels"]
-        return labels
+        if self.caches.blind_labels is None:
+            self.caches.blind_labels = blind_labels(self.session, self.principal)
+        return self.caches.blind_labels
 
 
 def signed_in(info: Info[Context, None]) -> Context:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -17,8 +18,6 @@ from schema.core.errors import Error
 from schema.core.ids import to_global_id
 from schema.core.node import Node
 
-_COLLECTIONS = "partner_collections"
-
 
 @strawberry.type(description="A partner school: reads the cases of its collections through API tokens.")
 class Partner(Node):
@@ -30,17 +29,17 @@ class Partner(Node):
 
     @strawberry.field(description="Collections it reads, each with everything under it.")
     def collections(self, info: Info[Context, None]) -> list[Collection]:
-        cache: dict[str, list[Collection]] = info.context.extra.setdefault(_COLLECTIONS, {})
+        cache: dict[str, list[Any]] = info.context.caches.partner_collections
         if self.uid not in cache:
             # Every partner of the response in one query.
-            pending = set(info.context.extra.get("partner_uids", ())) | {self.uid}
+            pending = info.context.caches.partner_uids | {self.uid}
             rows = collections_of(pending - set(cache), session=info.context.session)
             cache.update({uid: [Collection.of(c) for c in cs] for uid, cs in rows.items()})
         return cache[self.uid]
 
     @staticmethod
     def of(row: PartnerRow, ctx: Context) -> Partner:
-        ctx.extra.setdefault("partner_uids", set()).add(row.uid)
+        ctx.caches.partner_uids.add(row.uid)
         return Partner(
             id=strawberry.ID(to_global_id("Partner", row.uid)),
             uid=row.uid,

@@ -25,7 +25,7 @@ class UserMutation:
         input: Annotated[LoginInput, strawberry.argument(description="Username and password.")],
     ) -> LoginPayload:
         ctx = info.context
-        gate = ctx.extra.get("login_gate")
+        gate = ctx.login_gate
         wait = gate() if gate is not None else 0
         if wait:  # per client address, before any password work: blunts spraying many usernames
             raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, f"too many sign-in attempts; retry in {int(wait) + 1} s")

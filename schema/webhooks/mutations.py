@@ -10,7 +10,6 @@ from strawberry.types import Info
 from content.errors import DomainError, ErrorCode
 from content.webhooks.deliveries import attempts_of, redeliver
 from content.webhooks.service import create_subscription, delete_subscription
-from content.webhooks.targets import TargetPolicy
 from schema.core.context import Context
 from schema.core.errors import refusable
 from schema.core.ids import from_global_id, to_global_id
@@ -50,7 +49,7 @@ class WebhookMutation:
             events=names,
             description=input.description or "",
             server_key=ctx.secret,
-            targets=ctx.extra.get("webhook_targets", TargetPolicy()),
+            targets=ctx.webhook_targets,
             session=ctx.session,
             principal=ctx.principal,
         )

@@ -206,7 +206,7 @@ class Assignment(Node):
     @strawberry.field(description="The cases in order.")
     def items(self, info: Info[Context, None]) -> list[AssignmentItem]:
         ctx = info.context
-        cached: list[AssignmentItem] | None = ctx.extra.get(f"assignment-items:{self.row.uid}")
+        cached: list[AssignmentItem] | None = ctx.caches.assignment_items.get(self.row.uid)
         if cached is not None:
             return cached
         items = items_of(ctx.session, [self.row.uid])[self.row.uid]
@@ -233,7 +233,7 @@ class Assignment(Node):
                     report=Report.of(report) if report else None,
                 )
             )
-        ctx.extra[f"assignment-items:{self.row.uid}"] = out
+        ctx.caches.assignment_items[self.row.uid] = out
         return out
 
     @staticmethod
