@@ -30,6 +30,15 @@ def _fields(i: SubmitReportInput) -> ReportFields:
     )
 
 
+def _report_of(i: SubmitReportInput) -> tuple[str, str, ReportFields]:
+    """(assignment uid, case uid, fields): what a draft and a submission both name."""
+    return (
+        from_global_id(i.assignment, "Assignment", field="assignment")[1],
+        from_global_id(i.case, "Case", field="case")[1],
+        _fields(i),
+    )
+
+
 def _refused(errs: list[Error]) -> ReportPayload:
     return ReportPayload(report=None, errors=errs)
 
@@ -47,13 +56,7 @@ class ReportMutation:
         ],
     ) -> ReportPayload:
         ctx = info.context
-        row = save_draft(
-            from_global_id(input.assignment, "Assignment", field="assignment")[1],
-            from_global_id(input.case, "Case", field="case")[1],
-            _fields(input),
-            session=ctx.session,
-            principal=ctx.principal,
-        )
+        row = save_draft(*_report_of(input), session=ctx.session, principal=ctx.principal)
         return ReportPayload(report=Report.of(row), errors=[])
 
     @strawberry.mutation(description="Submit a report (final); the model answer opens.")
@@ -67,13 +70,7 @@ class ReportMutation:
         ],
     ) -> ReportPayload:
         ctx = info.context
-        row = submit_report(
-            from_global_id(input.assignment, "Assignment", field="assignment")[1],
-            from_global_id(input.case, "Case", field="case")[1],
-            _fields(input),
-            session=ctx.session,
-            principal=ctx.principal,
-        )
+        row = submit_report(*_report_of(input), session=ctx.session, principal=ctx.principal)
         return ReportPayload(report=Report.of(row), errors=[])
 
     @strawberry.mutation(description="A trainer's mark (1..8) and feedback on a long-case report.")

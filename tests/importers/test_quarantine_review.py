@@ -203,9 +203,8 @@ def test_a_held_image_blocks_submit_until_it_is_released(
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "instance.release")).one()
 
 
-def test_reject_removes_the_image_its_blob_and_its_empty_series(
-    sessions: SessionFactory, store: ContentStore, tmp_path: Path
-) -> None:
+def _held_us_beside_an_mr(sessions: SessionFactory, store: ContentStore, tmp_path: Path) -> Principal:
+    """A draft case with a held ultrasound (its own study) and a clean MR; returns its trainer."""
     trainer, _, _ = _people(sessions)
     run_import(
         sessions,
@@ -214,6 +213,13 @@ def test_reject_removes_the_image_its_blob_and_its_empty_series(
         make_collection(sessions),
         principal=trainer,
     )
+    return trainer
+
+
+def test_reject_removes_the_image_its_blob_and_its_empty_series(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path
+) -> None:
+    trainer = _held_us_beside_an_mr(sessions, store, tmp_path)
     with sessions.scope() as session:
         held = _held(session)
         key, case_uid = held.file_key, _case_uid(session, held)
@@ -227,14 +233,7 @@ def test_reject_removes_the_image_its_blob_and_its_empty_series(
 def test_a_held_image_in_a_detached_study_no_longer_blocks_submit(
     sessions: SessionFactory, store: ContentStore, tmp_path: Path
 ) -> None:
-    trainer, _, _ = _people(sessions)
-    run_import(
-        sessions,
-        store,
-        copy_real(tmp_path / "in", "US1_UNCR.dcm", "MR_small.dcm"),
-        make_collection(sessions),
-        principal=trainer,
-    )
+    trainer = _held_us_beside_an_mr(sessions, store, tmp_path)
     with sessions.scope() as session:
         held = _held(session)
         case_uid = _case_uid(session, held)
