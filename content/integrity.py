@@ -38,8 +38,8 @@ class Problem:
 
 def check_versions(session: Session) -> Iterator[Problem]:
     """Each case has versions 1..case.version with none missing, and its published version exists."""
-    versions = CaseVersion.__table__.c  # type: ignore[attr-defined]
-    cases = Case.__table__.c  # type: ignore[attr-defined]
+    versions = CaseVersion.__table__.c  # type: ignore[attr-defined]  # SQLModel does not declare __table__
+    cases = Case.__table__.c  # type: ignore[attr-defined]  # SQLModel does not declare __table__
     counts = (
         sa.select(
             versions.case_uid,

@@ -24,7 +24,7 @@ TERM_FIELDS = {"curriculum_codes": "curriculum", "modalities": "modality", "body
 
 
 def _sync_terms(session: Session, case: Case) -> None:
-    session.exec(delete(CaseTerm).where(col(CaseTerm.case_uid) == case.uid))  # type: ignore[call-overload]
+    session.exec(delete(CaseTerm).where(col(CaseTerm.case_uid) == case.uid))
     for field, kind in TERM_FIELDS.items():
         for value in getattr(case, field):
             session.add(CaseTerm(case_uid=case.uid, kind=kind, value=value[:200]))
@@ -87,7 +87,7 @@ def claim_version(session: Session, case: Case, expected_version: int) -> None:
         .where(col(Case.uid) == case.uid, col(Case.version) == expected_version)
         .values(version=expected_version + 1)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # the typed Result lacks rowcount
         session.rollback()
         raise DomainError(
             ErrorCode.VERSION_CONFLICT, "someone saved this case in the meantime", field="expectedVersion"

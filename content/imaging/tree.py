@@ -101,8 +101,8 @@ def case_images(
     for s in series:
         rows = instances.get(s.uid, [])
         if not editor[case_of_study[s.study_uid]]:
-            shown = [i for i in rows if not i.quarantined]
-            view = SeriesView(s, shown, previews_visible=len(shown) == len(rows))
+            kept = [i for i in rows if not i.quarantined]
+            view = SeriesView(s, kept, previews_visible=len(kept) == len(rows))
         else:
             view = SeriesView(s, rows, previews_visible=True)
         study_views[s.study_uid].series.append(view)

@@ -12,7 +12,8 @@ _DUMMY_HASH = _context.hash("lightbox-dummy-password")
 
 def hash_password(password: str) -> str:
     """A password's hash for storage."""
-    return _context.hash(password)
+    digest: str = _context.hash(password)  # passlib is untyped
+    return digest
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlmodel import Session, select
 
@@ -30,6 +31,7 @@ from content.security.models import ApiToken, SignInSession
 from content.security.sessions import clock_generation
 
 MAX_ENTRIES = 50_000
+_V = TypeVar("_V")  # what one cache stores per key
 # How stale a cached API token's last use may get before the row is written again.
 LAST_USED_EVERY = 60.0
 
@@ -133,7 +135,7 @@ class RevocationCache:
         self._remember(self._tokens, key, (grant, now), epoch)
         return grant
 
-    def _remember(self, store: dict, key: str, value: object, epoch: int) -> None:  # type: ignore[type-arg]
+    def _remember(self, store: dict[str, _V], key: str, value: _V, epoch: int) -> None:
         with self._lock:
             if epoch != self.epoch:  # dropped while the row was read: the answer may be stale already
                 return

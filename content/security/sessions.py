@@ -43,7 +43,7 @@ def open_session(user: User, *, session: Session, secret: bytes, ttl_seconds: in
 
 def tick(session: Session) -> None:
     """Move the revocation clock in the caller's transaction (one row, created on first use)."""
-    table = RevocationClock.__table__  # type: ignore[attr-defined]
+    table = RevocationClock.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(table).values(id=1, generation=1)
     session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_={"generation": table.c.generation + 1}))
@@ -61,13 +61,13 @@ def end_sessions_of(user_uid: str, *, reason: str, session: Session, api_tokens:
         sa.update(SignInSession)
         .where(col(SignInSession.user_uid) == user_uid, col(SignInSession.revoked_at).is_(None))
         .values(revoked_at=utcnow(), ended_by=reason)
-    ).rowcount  # type: ignore[attr-defined]
+    ).rowcount  # type: ignore[attr-defined]  # the typed Result lacks rowcount
     if api_tokens:
         ended += session.execute(
             sa.update(ApiToken)
             .where(col(ApiToken.user_uid) == user_uid, col(ApiToken.revoked).is_(False))
             .values(revoked=True)
-        ).rowcount  # type: ignore[attr-defined]
+        ).rowcount  # type: ignore[attr-defined]  # the typed Result lacks rowcount
     tick(session)
     return int(ended or 0)
 

@@ -48,8 +48,9 @@ def next_due(session: Session) -> datetime | None:
     """When the earliest pending delivery can next be claimed: when it falls due, or when its lease runs out."""
     held = sa.and_(col(D.claimed_until).is_not(None), col(D.claimed_until) > col(D.next_attempt_at))
     when = sa.case((held, col(D.claimed_until)), else_=col(D.next_attempt_at))
-    value = session.exec(select(func.min(when)).where(col(D.state) == DeliveryState.PENDING.value)).one()
-    return value  # type: ignore[no-any-return]
+    earliest = select(func.min(when)).where(col(D.state) == DeliveryState.PENDING.value)
+    value: datetime | None = session.exec(earliest).one()
+    return value
 
 
 def finish(
@@ -79,4 +80,4 @@ def finish(
     )
     session.add(attempt)
     session.commit()
-    return bool(moved.rowcount)  # type: ignore[attr-defined]
+    return bool(moved.rowcount)  # type: ignore[attr-defined]  # the typed Result lacks rowcount

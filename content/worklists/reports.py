@@ -105,7 +105,7 @@ def _claim(session: Session, report: Report) -> None:
         .where(col(Report.uid) == report.uid, col(Report.status) == ReportStatus.DRAFT.value)
         .values(status=ReportStatus.SUBMITTED.value)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # the typed Result lacks rowcount
         session.rollback()
         raise DomainError(ErrorCode.INVALID_TRANSITION, "this report is already submitted", field="case")
 

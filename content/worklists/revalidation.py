@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -20,15 +21,12 @@ def revalidated_reports(session: Session, reports: Sequence[Report]) -> set[str]
     stmt = select(CaseVersion.case_uid, CaseVersion.version, CaseVersion.created).where(
         col(CaseVersion.case_uid).in_({r.case_uid for r in submitted}), CaseVersion.state == State.VALIDATED.value
     )
-    validations: dict[str, list[tuple[int, object]]] = {}
+    validations: dict[str, list[tuple[int, datetime]]] = {}
     for case_uid, version, created in session.exec(stmt):
         validations.setdefault(case_uid, []).append((version, created))
     out = set()
     for r in submitted:
         assert r.submitted_at is not None
-        if any(
-            v > r.case_version and created >= r.submitted_at  # type: ignore[operator]
-            for v, created in validations.get(r.case_uid, [])
-        ):
+        if any(v > r.case_version and created >= r.submitted_at for v, created in validations.get(r.case_uid, [])):
             out.add(r.uid)
     return out

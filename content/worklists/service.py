@@ -79,7 +79,7 @@ def _free_path(session: Session, base: str) -> str:
 
 
 def _set_items(session: Session, worklist: Worklist, case_uids: Sequence[str]) -> None:
-    session.exec(delete(WorklistItem).where(col(WorklistItem.worklist_uid) == worklist.uid))  # type: ignore
+    session.exec(delete(WorklistItem).where(col(WorklistItem.worklist_uid) == worklist.uid))
     for position, uid in enumerate(case_uids, start=1):
         session.add(WorklistItem(worklist_uid=worklist.uid, case_uid=uid, position=position))
 
@@ -163,7 +163,7 @@ def _claim_version(session: Session, worklist: Worklist, expected_version: int) 
         .where(col(Worklist.uid) == worklist.uid, col(Worklist.version) == expected_version)
         .values(version=expected_version + 1)
     )
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    if moved.rowcount != 1:  # type: ignore[attr-defined]  # the typed Result lacks rowcount
         session.rollback()
         raise DomainError(
             ErrorCode.VERSION_CONFLICT, "someone saved this worklist in the meantime", field="expectedVersion"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 
 import strawberry
@@ -36,12 +37,12 @@ class CaseSearch:
     collection: strawberry.ID | None = strawberry.field(
         default=None, description="Only cases in this collection and below."
     )
-    order_by: CaseOrder | None = strawberry.field(  # type: ignore[valid-type]
+    order_by: CaseOrder | None = strawberry.field(
         default=None, description="Result order; relevance by default when there is text, newest otherwise."
     )
 
 
-def _enum_values(values: list | None) -> tuple[str, ...]:
+def _enum_values(values: Sequence[Enum] | None) -> tuple[str, ...]:
     return tuple(v.value for v in values or ())
 
 
@@ -57,7 +58,7 @@ def search_request(
         difficulties=_enum_values(s.difficulties),
         states=_enum_values(s.states),
         collection_uid=collection_uid,
-        order=s.order_by.value if s.order_by else None,  # type: ignore[attr-defined]
+        order=s.order_by.value if s.order_by else None,
         first=first,
         after=after,
     )

@@ -17,10 +17,11 @@ from schema.core.ids import from_global_id
 from schema.core.pagination import PageInfo
 from schema.search.inputs import CaseSearch, search_request
 from schema.search.types import FACET_FIELDS, CaseConnection, CaseEdge, Facet, FacetBucket, Highlight
+from search.model import FacetBucket as SearchBucket
 from search.service import search_cases
 
 
-def _facets(result_facets: dict, ctx: Context) -> list[Facet]:
+def _facets(result_facets: dict[str, tuple[SearchBucket, ...]], ctx: Context) -> list[Facet]:
     titles = {}
     codes = [b.value for b in result_facets.get("curriculum", ())]
     if codes:

@@ -37,7 +37,7 @@ class UserMutation:
             [
                 Error(
                     field="password",
-                    code=ErrorCode.PASSWORD_CHANGE_REQUIRED,  # type: ignore[arg-type]
+                    code=ErrorCode.PASSWORD_CHANGE_REQUIRED,
                     message="choose a new password to finish signing in",
                 )
             ]
