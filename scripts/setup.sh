@@ -23,15 +23,18 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
-# GraphiQL's files (admin_ui/graphiql, served at GET /graphql): installed from the lock file, and
-# again only when the lock file changed (the stamp is a copy of the lock that was installed).
-lock=admin_ui/graphiql/package-lock.json
-stamp=admin_ui/graphiql/node_modules/.lightbox-installed-lock
-if ! cmp -s "$lock" "$stamp" 2>/dev/null; then
-  if command -v npm >/dev/null 2>&1; then
-    npm ci --prefix admin_ui/graphiql --ignore-scripts --no-audit --no-fund --loglevel=error
-    cp "$lock" "$stamp"
-  else
-    echo "npm not found: GET /graphql answers 503 until admin_ui/graphiql is installed (npm ci)" >&2
+# npm packages, each installed from its lock file, and again only when the lock file changed (the stamp is a
+# copy of the lock that was installed): GraphiQL's files (admin_ui/graphiql, served at GET /graphql) and
+# graphql-schema-linter (tools/schema-lint, run on schema.graphql by tests/schema/test_schema_lint.py).
+for dir in admin_ui/graphiql tools/schema-lint; do
+  lock=$dir/package-lock.json
+  stamp=$dir/node_modules/.lightbox-installed-lock
+  if ! cmp -s "$lock" "$stamp" 2>/dev/null; then
+    if command -v npm >/dev/null 2>&1; then
+      npm ci --prefix "$dir" --ignore-scripts --no-audit --no-fund --loglevel=error
+      cp "$lock" "$stamp"
+    else
+      echo "npm not found: $dir is not installed (GET /graphql answers 503; the schema lint test fails)" >&2
+    fi
   fi
-fi
+done

@@ -1,4 +1,4 @@
-"""Helpers every test folder shares: a free loopback port, the app over real HTTP, a GraphQL call."""
+"""Helpers the test folders share: a free loopback port, the app over real HTTP, a GraphQL call, npm folders."""
 
 from __future__ import annotations
 
@@ -48,3 +48,10 @@ def graphql(url: str, query: str, variables: dict[str, Any] | None = None, token
     r = httpx.post(f"{url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=30)
     body: dict[str, Any] = r.json()
     return body
+
+
+def npm_installed_by_setup(setup: str) -> list[str]:
+    """The folders scripts/setup.sh installs with `npm ci` from their lock files."""
+    (loop,) = [line for line in setup.splitlines() if line.startswith("for dir in ")]
+    assert 'npm ci --prefix "$dir"' in setup
+    return loop.removeprefix("for dir in ").removesuffix("; do").split()

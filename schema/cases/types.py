@@ -21,6 +21,7 @@ from content.workflow import State
 from media.urls import thumbnail_url
 from schema.collections.types import Collection
 from schema.core.context import Context
+from schema.core.enums import describe_values
 from schema.core.errors import Error
 from schema.core.ids import to_global_id
 from schema.core.node import Node
@@ -31,8 +32,27 @@ from schema.users.types import Person
 # The domain's own enums, exposed as they are: one definition of each value set.
 CaseState = strawberry.enum(State, name="CaseState", description="Workflow state.")
 
+describe_values(
+    CaseState,
+    {
+        "DRAFT": "Being written; visible to its owners, trainers and administrators.",
+        "SUBMITTED": "Waiting for a validator's review.",
+        "VALIDATED": "Published: visible to every role.",
+        "RETIRED": "Withdrawn from publication; visible to editors and validators.",
+    },
+)
+
 
 Difficulty = strawberry.enum(DifficultyLevel, name="Difficulty", description="How hard a case is for a trainee.")
+
+describe_values(
+    Difficulty,
+    {
+        "FOUNDATION": "For a trainee early in training.",
+        "INTERMEDIATE": "For a trainee midway through training.",
+        "ADVANCED": "For a trainee near the end of training.",
+    },
+)
 
 
 @strawberry.type(description="One saved version of a case.")

@@ -10,6 +10,7 @@ from content.imaging.quarantine import Action, HeldImage
 from media.urls import rendered_url
 from schema.cases.types import Case
 from schema.core.context import Context
+from schema.core.enums import describe_values
 from schema.core.errors import Error
 from schema.core.ids import to_global_id
 from schema.core.pagination import PageInfo
@@ -22,6 +23,15 @@ QuarantineAction = strawberry.enum(
         "RELEASE keeps the pixels as they are; REDACT blanks the regions in every frame into a new "
         "de-identified instance; REJECT removes the image."
     ),
+)
+
+describe_values(
+    QuarantineAction,
+    {
+        "RELEASE": "Keep the pixels as they are and release the image.",
+        "REDACT": "Blank the given regions in every frame, into a new de-identified instance.",
+        "REJECT": "Remove the image.",
+    },
 )
 
 

@@ -18,12 +18,21 @@ from content.worklists.progress import Progress as ProgressData
 from content.worklists.revalidation import revalidated_reports
 from schema.cases.types import Case, pinned_case
 from schema.core.context import Context
+from schema.core.enums import describe_values
 from schema.core.errors import Error
 from schema.core.ids import to_global_id
 from schema.core.node import Node
 from schema.users.types import Person, User
 
 ReportStatus = strawberry.enum(ReportStatusValue, name="ReportStatus", description="Whether a report is still a draft.")
+
+describe_values(
+    ReportStatus,
+    {
+        "DRAFT": "Saved by the trainee and still editable.",
+        "SUBMITTED": "Handed in: final, and open to feedback.",
+    },
+)
 
 
 @strawberry.type(description="The validated answer of the case version reported, shown once the report is in.")

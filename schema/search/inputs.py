@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 
 from schema.cases.types import CaseState, Difficulty
+from schema.core.enums import describe_values
 from search.service import CaseSearchRequest
 
 
@@ -16,6 +17,16 @@ class CaseOrder(Enum):
     RELEVANCE = "RELEVANCE"
     NEWEST = "NEWEST"
     TITLE = "TITLE"
+
+
+describe_values(
+    CaseOrder,
+    {
+        "RELEVANCE": "Best match to the search text first.",
+        "NEWEST": "Most recently created first.",
+        "TITLE": "By title, A to Z (a case blind to the caller sorts as untitled).",
+    },
+)
 
 
 @strawberry.input(description="Filters for the cases field.")

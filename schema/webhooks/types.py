@@ -14,6 +14,7 @@ from content.webhooks.models import WebhookAttempt as AttemptRow
 from content.webhooks.models import WebhookDelivery as DeliveryRow
 from content.webhooks.models import WebhookSubscription as SubscriptionRow
 from schema.core.context import Context
+from schema.core.enums import describe_values
 from schema.core.errors import Error
 from schema.core.ids import to_global_id
 from schema.core.pagination import PageInfo
@@ -25,11 +26,30 @@ WebhookEventType = strawberry.enum(
     description="An event a partner may subscribe to; deliveries name it in lower case (case.validated).",
 )
 
+describe_values(
+    WebhookEventType,
+    {
+        "CASE_VALIDATED": "A case was validated (published); delivered as case.validated.",
+        "CASE_RETIRED": "A published case was retired; delivered as case.retired.",
+        "WORKLIST_ASSIGNED": "A worklist was assigned to trainees; delivered as worklist.assigned.",
+        "REPORT_SUBMITTED": "A trainee submitted a report; delivered as report.submitted.",
+    },
+)
+
 
 WebhookDeliveryState = strawberry.enum(
     DeliveryStateValue,
     name="WebhookDeliveryState",
     description="PENDING: to be sent or retried; DELIVERED: a 2xx answer; FAILED: out of attempts.",
+)
+
+describe_values(
+    WebhookDeliveryState,
+    {
+        "PENDING": "To be sent, or to be retried after a failed attempt.",
+        "DELIVERED": "The endpoint answered 2xx.",
+        "FAILED": "Out of attempts; no more retries.",
+    },
 )
 
 

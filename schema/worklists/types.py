@@ -23,6 +23,7 @@ from content.worklists.revalidation import revalidated_reports
 from content.worklists.service import worklist_versions
 from schema.cases.types import Case, pinned_case, prime_cases
 from schema.core.context import Context
+from schema.core.enums import describe_values
 from schema.core.errors import Error
 from schema.core.ids import from_global_id, to_global_id
 from schema.core.node import Node
@@ -35,12 +36,28 @@ WorklistMode = strawberry.enum(
     description="LONG_CASE: a structured report; RAPID_REPORTING: normal or abnormal, against a clock.",
 )
 
+describe_values(
+    WorklistMode,
+    {
+        "LONG_CASE": "Each case answered with a structured report.",
+        "RAPID_REPORTING": "Each case called normal or abnormal, against a clock.",
+    },
+)
+
 
 LateAnswers = strawberry.enum(
     LateAnswersValue,
     name="LateAnswers",
     description="What a timed worklist does with an answer after its time limit: FLAG "
     "accepts it marked over time; REFUSE refuses it.",
+)
+
+describe_values(
+    LateAnswers,
+    {
+        "FLAG": "A late answer is accepted and marked over time for the trainer.",
+        "REFUSE": "A late answer is refused; nothing is saved or submitted.",
+    },
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graphql import (
+    GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
@@ -13,7 +14,7 @@ from schema.build import build_schema
 
 
 def undocumented(schema: GraphQLSchema) -> list[str]:
-    """Schema coordinates (Type, Type.field, Type.field(arg:), Input.field) that have no description."""
+    """Schema coordinates (Type, Type.field, Type.field(arg:), Input.field, Enum.VALUE) that have no description."""
     missing = []
     for name, t in schema.type_map.items():
         if name.startswith("__"):
@@ -29,6 +30,8 @@ def undocumented(schema: GraphQLSchema) -> list[str]:
                 missing += [f"{name}.{fname}({a}:)" for a, arg in field.args.items() if not arg.description]
         elif isinstance(t, GraphQLInputObjectType):
             missing += [f"{name}.{f}" for f, field in t.fields.items() if not field.description]
+        elif isinstance(t, GraphQLEnumType):
+            missing += [f"{name}.{v}" for v, value in t.values.items() if not value.description]
     return missing
 
 
