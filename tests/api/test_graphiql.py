@@ -72,4 +72,3 @@ def test_the_packages_are_pinned_by_a_lock_file_and_installed_by_setup() -> None
     setup = (ROOT / "scripts" / "setup.sh").read_text()
     assert "admin_ui/graphiql" in npm_installed_by_setup(setup)
     assert (folder / "node_modules" / "graphiql" / "graphiql.min.js").is_file()
-
