@@ -42,12 +42,34 @@ def serving(app: Any, *, force_exit: bool = False, **config: Any) -> Iterator[st
         thread.join(timeout=10)
 
 
-def graphql(url: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
-    """POST one GraphQL request to a live server's /graphql; the decoded JSON response."""
+def graphql_response(
+    target: str | httpx.Client, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+) -> httpx.Response:
+    """POST one GraphQL request to /graphql of a live server (its base URL) or of a client (e.g. a TestClient)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    r = httpx.post(f"{url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=30)
-    body: dict[str, Any] = r.json()
+    body = {"query": query, "variables": variables or {}}
+    if isinstance(target, str):
+        return httpx.post(f"{target}/graphql", json=body, headers=headers, timeout=30)
+    return target.post("/graphql", json=body, headers=headers)
+
+
+def graphql(
+    target: str | httpx.Client, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+) -> dict[str, Any]:
+    """One GraphQL request (see graphql_response); the decoded JSON response, errors and all."""
+    body: dict[str, Any] = graphql_response(target, query, variables, token).json()
     return body
+
+
+def graphql_data(
+    target: str | httpx.Client, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+) -> dict[str, Any]:
+    """One GraphQL request that must succeed: a 200 without errors; its `data`."""
+    response = graphql_response(target, query, variables, token)
+    body: dict[str, Any] = response.json()
+    assert response.status_code == 200 and "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 def npm_installed_by_setup(setup: str) -> list[str]:

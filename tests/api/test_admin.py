@@ -20,6 +20,7 @@ from content.users.models import User
 from content.users.service import add_user, principal_for
 from schema.core.ids import to_global_id
 from tests.content import factories as f
+from tests.helpers import graphql
 
 
 class Api:
@@ -35,11 +36,7 @@ class Api:
         return user.uid
 
     def raw(self, bearer: str | None, query: str, **variables: Any) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
-        body: dict[str, Any] = self.client.post(
-            "/graphql", json={"query": query, "variables": variables}, headers=headers
-        ).json()
-        return body
+        return graphql(self.client, query, variables, bearer)
 
     def gql(self, who: str, query: str, **variables: Any) -> dict[str, Any]:
         body = self.raw(self.bearers[who], query, **variables)

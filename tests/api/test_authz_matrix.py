@@ -54,6 +54,7 @@ from schema.build import build_schema
 from schema.core.ids import from_global_id, to_global_id
 from tests.conftest import _truncate
 from tests.content import factories as f
+from tests.helpers import graphql as post_graphql
 from tests.media.imaging_rows import add_series
 from tests.media.reference import PYDICOM
 
@@ -97,12 +98,7 @@ class World:
         return self.sessions.scope()
 
     def gql(self, caller: str, document: str, variables: dict[str, Any], *, token: str | None = None) -> dict[str, Any]:
-        token = token or self.tokens[caller]
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        body: dict[str, Any] = self.client.post(
-            "/graphql", json={"query": document, "variables": variables}, headers=headers
-        ).json()
-        return body
+        return post_graphql(self.client, document, variables, token or self.tokens[caller])
 
 
 # ------------------------------------------------------------------------------ seeding

@@ -52,6 +52,7 @@ from media.store import ContentStore
 from schema.core.ids import to_global_id
 from tests.conftest import _truncate
 from tests.content import factories as f
+from tests.helpers import graphql_response
 from tests.media.reference import PYDICOM
 
 PASSWORD = "correct horse battery"
@@ -343,11 +344,7 @@ class World:
     app: Any = None
 
     def gql(self, caller: str, doc: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = self.client.post(
-            "/graphql",
-            json={"query": doc, "variables": variables or {}},
-            headers={"Authorization": f"Bearer {self.tokens[caller]}"},
-        )
+        response = graphql_response(self.client, doc, variables, self.tokens[caller])
         assert response.status_code in (200, 400), response.text[:500]
         return response.json()  # type: ignore[no-any-return]
 

@@ -17,7 +17,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -33,7 +32,7 @@ from content.cases.transitions import transition
 from content.workflow import Transition
 from schema.core.ids import to_global_id
 from tests.content import factories as f
-from tests.helpers import free_port
+from tests.helpers import free_port, graphql_data
 
 PG_SERVER = os.environ.get("LIGHTBOX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,15 +134,6 @@ def server(pg_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, list[st
         log.close()
 
 
-def _gql(client: httpx.Client, query: str, variables: dict[str, Any], token: str | None = None) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = client.post("/graphql", json={"query": query, "variables": variables}, headers=headers, timeout=60)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    assert "errors" not in body, body
-    return body["data"]
-
-
 def _editor(
     url: str,
     token: str,
@@ -153,12 +143,12 @@ def _editor(
     lock: threading.Lock,
 ) -> None:
     rng = random.Random(n)
-    with httpx.Client(base_url=url) as client:
+    with httpx.Client(base_url=url, timeout=60) as client:
         for k in range(ROUNDS):
             case_id = rng.choice(case_ids)
-            version = _gql(client, READ, {"id": case_id}, token)["node"]["version"]
+            version = graphql_data(client, READ, {"id": case_id}, token)["node"]["version"]
             tag = f"editor{n}-round{k}"
-            payload = _gql(
+            payload = graphql_data(
                 client,
                 UPDATE,
                 {"input": {"id": case_id, "expectedVersion": version, "findings": tag, "comment": tag}},
@@ -175,8 +165,8 @@ def _editor(
 
 def test_concurrent_editors_lose_no_update(server: tuple[str, list[str]], pg_settings: Settings) -> None:
     url, uids = server
-    with httpx.Client(base_url=url) as client:
-        tokens = [_gql(client, LOGIN, {"u": f"editor{n}", "p": PASSWORD})["login"]["token"] for n in range(4)]
+    with httpx.Client(base_url=url, timeout=60) as client:
+        tokens = [graphql_data(client, LOGIN, {"u": f"editor{n}", "p": PASSWORD})["login"]["token"] for n in range(4)]
     assert all(tokens)
     case_ids = [to_global_id("Case", uid) for uid in uids]
     outcomes: list[tuple[str, str, str, int | None]] = []

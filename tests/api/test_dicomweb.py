@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,7 +24,6 @@ from typing import Any
 import httpx
 import pydicom
 import pytest
-import uvicorn
 from dicomweb_client.api import DICOMwebClient
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -448,13 +446,6 @@ def test_a_retired_case_leaves_dicomweb(archive: Archive, sessions: SessionFacto
 
 
 # Real peers ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Live:
-    url: str
-    server: uvicorn.Server
-    thread: threading.Thread
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from content.webhooks import signing
 from tests.content import factories as f
 from tests.content.webhooks.conftest import FAST
 from tests.content.webhooks.receiver import Receiver
+from tests.helpers import graphql, graphql_data
 
 CREATE = """mutation($url: String!, $events: [WebhookEventType!]!) {
   createWebhookSubscription(input: {url: $url, events: $events, description: "teaching file mirror"}) {
@@ -52,12 +53,7 @@ class App:
     leeds: str
 
     def gql(self, who: str, query: str, **variables: Any) -> dict[str, Any]:
-        r = self.client.post(
-            "/graphql",
-            json={"query": query, "variables": variables},
-            headers={"Authorization": f"Bearer {self.tokens[who]}"},
-        )
-        return r.json()  # type: ignore[no-any-return]
+        return graphql(self.client, query, variables, self.tokens[who])
 
     def validate_case(self, title: str) -> str:
         """Through the app's own sessions, whose bus carries the outbox (as a GraphQL transition would)."""
@@ -76,14 +72,8 @@ class App:
 
 
 def _login(client: TestClient, username: str) -> str:
-    r = client.post(
-        "/graphql",
-        json={
-            "query": "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }",
-            "variables": {"u": username, "p": PASSWORD},
-        },
-    )
-    return str(r.json()["data"]["login"]["token"])
+    login = "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }"
+    return str(graphql_data(client, login, {"u": username, "p": PASSWORD})["login"]["token"])
 
 
 @pytest.fixture
@@ -225,12 +215,9 @@ def test_the_app_refuses_internal_and_plain_http_targets_at_subscription(
     with TestClient(create_app(strict)) as client:
 
         def subscribe(url: str) -> dict[str, Any]:
-            r = client.post(
-                "/graphql",
-                json={"query": CREATE, "variables": {"url": url, "events": ["CASE_VALIDATED"]}},
-                headers={"Authorization": f"Bearer {bearer}"},
-            )
-            return r.json()["data"]["createWebhookSubscription"]  # type: ignore[no-any-return]
+            variables = {"url": url, "events": ["CASE_VALIDATED"]}
+            made: dict[str, Any] = graphql_data(client, CREATE, variables, bearer)["createWebhookSubscription"]
+            return made
 
         for url in (
             "https://[::127.0.0.1]/h",

@@ -17,6 +17,7 @@ from importers.pipeline import ImportTarget, import_paths
 from media.store import ContentStore
 from schema.core.ids import to_global_id
 from tests.content import factories as f
+from tests.helpers import graphql_data
 from tests.importers.conftest import _find
 
 SECRET = b"versioned-images-secret-0123456789"
@@ -45,23 +46,12 @@ class School:
         self.tokens = {name: self.login(name) for name in self.people}
 
     def login(self, name: str) -> str:
-        out = self.client.post(
-            "/graphql",
-            json={
-                "query": "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }",
-                "variables": {"u": name, "p": PASSWORD},
-            },
-        ).json()
-        token: str = out["data"]["login"]["token"]
+        login = "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }"
+        token: str = graphql_data(self.client, login, {"u": name, "p": PASSWORD})["login"]["token"]
         return token
 
     def gql(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
-        r = self.client.post(
-            "/graphql", json={"query": query, "variables": variables}, headers={"Authorization": f"Bearer {token}"}
-        )
-        body: dict[str, Any] = r.json()
-        assert r.status_code == 200 and "errors" not in body, body
-        return body["data"]
+        return graphql_data(self.client, query, variables, token)
 
     def import_file(self, tmp: Path, name: str, *, case: str | None = None) -> None:
         folder = tmp / name.replace(".", "_")

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from schema.core.ids import to_global_id
 from tests.content.partners.world import HULL, NORTHERN, World
+from tests.helpers import graphql_data
 
 CASE = """query($id: ID!) { node(id: $id) { ... on Case { title
   provenance { licence collection { path title } validatedBy }
@@ -20,13 +21,7 @@ SEARCH = """query($search: CaseSearch, $first: Int) { cases(search: $search, fir
 
 
 def _gql(client: TestClient, token: str, query: str, **variables: Any) -> dict[str, Any]:
-    r = client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers={"Authorization": f"Bearer {token}"}
-    )
-    assert r.status_code == 200, r.text
-    body: dict[str, Any] = r.json()
-    assert "errors" not in body, body
-    return body["data"]
+    return graphql_data(client, query, variables, token)
 
 
 def _titles(data: dict[str, Any]) -> set[str]:
