@@ -12,8 +12,9 @@ from content.cases.transitions import transition
 from content.principal import SYSTEM
 from content.users.service import add_user, principal_for
 from schema.core.ids import to_global_id
-from tests.content.partners.conftest import RunGql, as_token
+from tests.content.partners.conftest import as_token
 from tests.content.partners.world import HULL, NORTHERN, World
+from tests.schema.partners.conftest import RunGql
 
 PARTNER_FIELDS = "id name contact maySeeRetired createdAt collections { path title }"
 CREATE = f"""mutation($input: CreatePartnerInput!) {{
