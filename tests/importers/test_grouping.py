@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pydicom
+import pytest
 
 from importers.grouping import group, slice_positions
 from importers.reading import Header, scan
@@ -37,7 +38,8 @@ def test_geometry_beats_instance_numbers_and_handles_oblique() -> None:
         ds.ImagePositionPatient = list(normal * (5 - i) * 2.0)  # reverse of InstanceNumber
     [study] = group(datasets, dataset=lambda ds: ds)
     assert [ds.InstanceNumber for ds in study.series[0].items] == [6, 5, 4, 3, 2, 1]
-    assert slice_positions(datasets) is not None
+    # distance along the unit normal: 2 mm apart, the first slice furthest
+    assert slice_positions(datasets) == pytest.approx([10.0, 8.0, 6.0, 4.0, 2.0, 0.0])
 
 
 def test_fallbacks_instance_number_then_uid() -> None:

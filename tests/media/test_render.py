@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 
 import numpy as np
 import pydicom
@@ -62,7 +63,7 @@ def test_cache_key_is_stable_and_tells_options_apart() -> None:
     ]
     keys = {v.cache_key("a" * 64) for v in variants} | {base.cache_key("b" * 64)}
     assert len(keys) == len(variants) + 1
-    assert all(len(k) == 64 and int(k, 16) >= 0 for k in keys)
+    assert all(re.fullmatch(r"[0-9a-f]{64}", k) for k in keys), keys  # sha256 hex digests
 
 
 @pytest.mark.parametrize("fmt", ["png", "jpeg", "webp"])

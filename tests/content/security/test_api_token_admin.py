@@ -73,9 +73,10 @@ def test_a_revoked_token_is_refused_at_once_partners_included(session: Session) 
     partner = create_partner(PartnerCreate(name="School", collection_uids=[north]), session=session, principal=SYSTEM)
     theirs, partner_row = create_partner_token(partner.uid, "pacs", session=session, principal=SYSTEM)
     assert {t.uid for t in list_api_tokens(session=session, principal=admin)} == {row.uid, partner_row.uid}
-    for token, uid in ((mine, row.uid), (theirs, partner_row.uid)):
-        assert authenticate(token, session=session, secret=SECRET).user_id is not None
-        assert revoke_api_token(uid, session=session, principal=admin).revoked
+    # Each token acts as its owner: the administrator who issued it, the partner's service account.
+    for token, token_row, owner in ((mine, row, admin.user_id), (theirs, partner_row, partner.account_uid)):
+        assert authenticate(token, session=session, secret=SECRET).user_id == owner
+        assert revoke_api_token(token_row.uid, session=session, principal=admin).revoked
         assert _code(authenticate, token, session=session, secret=SECRET) is ErrorCode.UNAUTHENTICATED
     revoke_api_token(row.uid, session=session, principal=admin)  # again: nothing more to do
     assert list_api_tokens(session=session, principal=admin) == []
