@@ -95,12 +95,9 @@ def test_an_assignment_keeps_the_rule_of_the_version_it_pinned(world: World) -> 
         principal=world.trainer,
     )
     [later] = assign_worklist(wl.uid, trainee_uids=[world.uids["bob"]], session=world.session, principal=world.trainer)
-    assert time_limit(world.session, asg) is not None
-    assert (time_limit(world.session, asg).minutes, time_limit(world.session, asg).late_answers) == (  # type: ignore[union-attr]
-        30,
-        LateAnswers.FLAG,
-    )
-    assert time_limit(world.session, later).late_answers is LateAnswers.REFUSE  # type: ignore[union-attr]
+    pinned, repinned = time_limit(world.session, asg), time_limit(world.session, later)
+    assert pinned is not None and (pinned.minutes, pinned.late_answers) == (30, LateAnswers.FLAG)
+    assert repinned is not None and repinned.late_answers is LateAnswers.REFUSE
     start_assignment(asg.uid, session=world.session, principal=world.ann)
     start_assignment(later.uid, session=world.session, principal=world.bob)
     _run_out(world, asg.uid, 45)
