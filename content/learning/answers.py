@@ -20,6 +20,7 @@ from content.security.policy import may
 from content.security.roles import Permission
 from content.workflow import State
 from content.worklists.access import require_person
+from content.worklists.rapid_marking import is_normal_case
 
 MAX_ANSWER = 10_000
 # Radiographs: the trainee also says normal or abnormal, as in rapid reporting.
@@ -34,6 +35,8 @@ class Revealed:
     version: int
     answer: dict[str, Any]
     card: StudyCard
+    plain_film: bool
+    abnormal: bool | None  # a plain film's truth (rapid reporting's rule); None for other cases
 
 
 def is_plain_film(data: dict[str, Any]) -> bool:
@@ -85,7 +88,8 @@ def reveal(
     data = dict(get_version(session, row.uid, version).data)
     card = _card(session, me, row.uid)
     if card is not None and card.revealed_at is not None:
-        return Revealed(case=row, version=card.case_version or version, answer=data, card=card)
+        version = card.case_version or version
+        return _revealed(row, version, dict(get_version(session, row.uid, version).data), card, session)
     text = answer.strip()
     if not text:
         raise DomainError(ErrorCode.INVALID_INPUT, "commit an answer before the model answer opens", field="answer")
@@ -102,10 +106,25 @@ def reveal(
     except IntegrityError as exc:  # the same case revealed at the same moment in another tab
         raise DomainError(ErrorCode.VERSION_CONFLICT, "this card changed meanwhile: reload it", field="case") from exc
     session.commit()
-    return Revealed(case=row, version=version, answer=data, card=card)
+    return _revealed(row, version, data, card, session)
 
 
-def rate(case_uid: str, rating: StudyRating, *, session: Session, principal: Principal, now: datetime) -> StudyCard:
+def _revealed(row: Case, version: int, data: dict[str, Any], card: StudyCard, session: Session) -> Revealed:
+    plain = is_plain_film(data)
+    truth = (not is_normal_case(data, session=session)) if plain else None
+    return Revealed(case=row, version=version, answer=data, card=card, plain_film=plain, abnormal=truth)
+
+
+@dataclass(frozen=True)
+class Rated:
+    """A card just rescheduled, with its case and the version studied."""
+
+    case: Case
+    version: int
+    card: StudyCard
+
+
+def rate(case_uid: str, rating: StudyRating, *, session: Session, principal: Principal, now: datetime) -> Rated:
     """Rate recall of a revealed case: FSRS schedules the card and the review (with its answer) is logged."""
     me = require_person(principal)
     card = _card(session, me, case_uid)
@@ -132,4 +151,6 @@ def rate(case_uid: str, rating: StudyRating, *, session: Session, principal: Pri
     card.answer, card.abnormal, card.revealed_at = None, None, None
     session.add(card)
     session.commit()
-    return card
+    row = session.get(Case, case_uid)
+    assert row is not None  # a card's case exists (foreign key) and cases are never deleted
+    return Rated(case=row, version=version, card=card)

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from content.base import utcnow
+from content.cases.models import Case
 from content.cases.visibility import validated_snapshots
 from content.curriculum.models import ancestors_and_self
 from content.curriculum.service import subtree
@@ -70,7 +71,7 @@ class SharedAnswer:
     """One self-study answer a trainee chose to share with their trainers."""
 
     trainee: User
-    case_uid: str
+    case: Case
     answer: str
     abnormal: bool | None
     rating: int
@@ -172,16 +173,18 @@ def cohort_study_progress(
         .order_by(col(StudyReview.reviewed_at).desc(), col(StudyReview.uid))
         .limit(MAX_SHARED)
     )
+    reviews = list(shared)
+    rows = {c.uid: c for c in session.exec(select(Case).where(col(Case.uid).in_({r.case_uid for r in reviews})))}
     answers = [
         SharedAnswer(
             trainee=sharing[r.trainee_uid],
-            case_uid=r.case_uid,
+            case=rows[r.case_uid],
             answer=r.answer,
             abnormal=r.abnormal,
             rating=r.rating,
             reviewed_at=r.reviewed_at,
         )
-        for r in shared
+        for r in reviews
     ]
     return figures, answers
 

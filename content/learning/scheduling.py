@@ -34,6 +34,13 @@ RATINGS = {
     StudyRating.GOOD: Rating.Good,
     StudyRating.EASY: Rating.Easy,
 }
+
+
+def rating_of(value: int) -> StudyRating:
+    """The rating stored in a review log (fsrs.Rating's number) by name."""
+    return next(k for k, v in RATINGS.items() if v.value == value)
+
+
 STATES = {State.Learning: CardState.LEARNING, State.Review: CardState.REVIEW, State.Relearning: CardState.RELEARNING}
 # Fuzzing spreads due dates at random; without it an interval is a function of the ratings alone, so a
 # trainee (and a test) can predict it. A school's pool is small enough that clumping does not matter.
