@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from content.cases.models import Case
 from content.cases.visibility import validated_snapshots
 from content.curriculum.models import CurriculumNode, ancestors_and_self
 from content.errors import DomainError, ErrorCode
 from content.learning.models import StudyReview
 from content.principal import Principal
+from content.security.policy import may
+from content.security.roles import Permission
+from content.workflow import State
 from content.worklists.coverage import rolled_up
 from content.worklists.progress import pinned_codes, submitted_reports
 
@@ -20,10 +24,13 @@ GAPS = "gaps"
 
 
 def study_pool(session: Session, principal: Principal) -> dict[str, list[str]]:
-    """Per case the trainee may study, its published curriculum codes. Blind cases (in an open
-    assignment, not reported) are left out by `validated_snapshots`, the set every count uses."""
+    """Per case the person may study, its published curriculum codes: validated cases they may see and
+    whose model answer they may open. Blind cases (in an open assignment, not reported) are left out by
+    `validated_snapshots`, the set every count uses."""
     snaps = validated_snapshots(session, principal, ("curriculum_codes",))
-    return {uid: list(data.get("curriculum_codes") or []) for uid, data in snaps.items()}
+    rows = session.exec(select(Case).where(col(Case.uid).in_(list(snaps)))) if snaps else []
+    answerable = {r.uid for r in rows if may(principal, Permission.VIEW_MODEL_ANSWER, r, state=State.VALIDATED)}
+    return {uid: list(data.get("curriculum_codes") or []) for uid, data in snaps.items() if uid in answerable}
 
 
 def covered(session: Session, trainee_uid: str) -> Counter[str]:
