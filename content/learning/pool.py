@@ -28,7 +28,7 @@ def study_pool(session: Session, principal: Principal) -> dict[str, list[str]]:
     whose model answer they may open. Blind cases (in an open assignment, not reported) are left out by
     `validated_snapshots`, the set every count uses."""
     snaps = validated_snapshots(session, principal, ("curriculum_codes",))
-    rows = session.exec(select(Case).where(col(Case.uid).in_(list(snaps)))) if snaps else []
+    rows: list[Case] = list(session.exec(select(Case).where(col(Case.uid).in_(list(snaps))))) if snaps else []
     answerable = {r.uid for r in rows if may(principal, Permission.VIEW_MODEL_ANSWER, r, state=State.VALIDATED)}
     return {uid: list(data.get("curriculum_codes") or []) for uid, data in snaps.items() if uid in answerable}
 
