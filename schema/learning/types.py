@@ -138,6 +138,7 @@ class StudyNodeProgress:
     due_count: int = strawberry.field(description="Cards due now.")
     learned_count: int = strawberry.field(description="Cards learnt (in review).")
     review_count: int = strawberry.field(description="Ratings given.")
+    recalled_count: int = strawberry.field(description="Ratings that recalled the case (hard, good or easy).")
     retention: float | None = strawberry.field(
         description="Share of ratings that recalled the case (hard, good or easy); null before any."
     )
@@ -152,6 +153,7 @@ class StudyNodeProgress:
             due_count=n.due_count,
             learned_count=n.learned_count,
             review_count=n.review_count,
+            recalled_count=n.recalled_count,
             retention=n.retention,
         )
 
@@ -163,6 +165,7 @@ class StudyProgress:
     due_count: int = strawberry.field(description="Cards due now.")
     learned_count: int = strawberry.field(description="Cards learnt (in review).")
     review_count: int = strawberry.field(description="Ratings given.")
+    recalled_count: int = strawberry.field(description="Ratings that recalled the case (hard, good or easy).")
     retention: float | None = strawberry.field(description="Share of ratings that recalled the case.")
     shares_answers: bool = strawberry.field(description="Own progress: whether trainers see one's answers.")
     nodes: list[StudyNodeProgress] = strawberry.field(description="Per curriculum node with any card or rating.")
@@ -175,6 +178,7 @@ class StudyProgress:
             due_count=p.due_count,
             learned_count=p.learned_count,
             review_count=p.review_count,
+            recalled_count=p.recalled_count,
             retention=p.retention,
             shares_answers=p.shares_answers,
             nodes=[StudyNodeProgress.of(n) for n in p.nodes],
