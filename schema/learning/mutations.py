@@ -71,9 +71,7 @@ class LearningMutation:
     ) -> RateStudyCardPayload:
         ctx = info.context
         uid = from_global_id(input.case, "Case", field="case")[1]
-        rated = rate(
-            uid, StudyRating(input.rating), session=ctx.session, principal=ctx.principal, now=ctx.clock()
-        )
+        rated = rate(uid, StudyRating(input.rating), session=ctx.session, principal=ctx.principal, now=ctx.clock())
         case = pinned_case(rated.case, rated.version, blind=False, label="", ctx=ctx)
         return RateStudyCardPayload(
             card=StudyCard.of(rated.card, case, plain_film=bool(case and is_plain_film(case.data))), errors=[]
