@@ -8,6 +8,7 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from content.base import utcnow
@@ -15,6 +16,16 @@ from content.base import utcnow
 NOTES = Path("/work/wt/notes")
 
 
+def _images_shown_for_the_imaged_case(page) -> None:  # type: ignore[no-untyped-def]
+    """The seeded CT (IMAGED) opens in the stack viewer on its card; the other stroke case has none."""
+    if "left mca" in page.locator(".clinical-history").inner_text().lower():
+        expect(page.locator(".series-strip button")).to_have_count(1)
+        expect(page.locator(".stage img.stack-image")).to_have_attribute("src", re.compile("/media/instances/"))
+    else:
+        expect(page.get_by_text("No images yet.")).to_be_visible()
+
+
+@pytest.mark.images
 def test_study_a_topic_rate_and_see_the_card_due_again(open_ui, live_ui) -> None:  # type: ignore[no-untyped-def]
     ui = open_ui()
     page = ui.login("trainee")
@@ -38,6 +49,7 @@ def test_study_a_topic_rate_and_see_the_card_due_again(open_ui, live_ui) -> None
     expect(page.locator(".model-answer")).to_have_count(0)
 
     first_history = page.locator(".clinical-history").inner_text()
+    _images_shown_for_the_imaged_case(page)
     page.get_by_label("Answer", exact=True).fill("A stroke of some kind")
     page.get_by_role("button", name="Reveal the answer").click()
     expect(page.locator(".model-answer")).to_be_visible()
@@ -52,6 +64,7 @@ def test_study_a_topic_rate_and_see_the_card_due_again(open_ui, live_ui) -> None
     page.get_by_role("button", name="Next card").click()
     expect(counts).to_have_text("Stroke (NEURO.STROKE): 0 due, 1 new")
     assert page.locator(".clinical-history").inner_text() != first_history
+    _images_shown_for_the_imaged_case(page)
     page.get_by_label("Answer", exact=True).fill("Haemorrhage or infarct")
     page.get_by_role("button", name="Reveal the answer").click()
     page.get_by_role("button", name="Easy", exact=True).click()
