@@ -11,7 +11,7 @@ from content.learning.answers import is_plain_film
 from content.learning.progress import cohort_study_progress, my_study_progress
 from content.learning.queue import study_queue
 from content.learning.scheduling import rating_of
-from schema.cases.types import Case, pinned_case
+from schema.cases.types import Case, pinned_case, prime_cases
 from schema.core.context import Context
 from schema.core.ids import from_global_id
 from schema.learning.types import (
@@ -43,6 +43,7 @@ class LearningQuery:
         ctx = info.context
         queue = study_queue(curriculum, first=first, session=ctx.session, principal=ctx.principal, now=ctx.clock())
         labels = ctx.blind_labels()
+        prime_cases([q.case for q in queue.cards], ctx)  # one query per relation for the whole page
         cards = []
         for q in queue.cards:
             # Shown blind in this whole response (title, answer fields, answer-bearing image text) until
