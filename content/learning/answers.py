@@ -127,7 +127,7 @@ class Rated:
 def rate(case_uid: str, rating: StudyRating, *, session: Session, principal: Principal, now: datetime) -> Rated:
     """Rate recall of a revealed case: FSRS schedules the card and the review (with its answer) is logged."""
     me = require_person(principal)
-    study_case(case_uid, session=session, principal=principal)  # still theirs to study (not blind since)
+    row = study_case(case_uid, session=session, principal=principal)  # still theirs to study (not blind since)
     card = _card(session, me, case_uid)
     if card is None or card.revealed_at is None or card.answer is None:
         raise DomainError(ErrorCode.INVALID_INPUT, "answer and reveal the case before rating it", field="case")
@@ -152,6 +152,4 @@ def rate(case_uid: str, rating: StudyRating, *, session: Session, principal: Pri
     card.answer, card.abnormal, card.revealed_at = None, None, None
     session.add(card)
     session.commit()
-    row = session.get(Case, case_uid)
-    assert row is not None  # a card's case exists (foreign key) and cases are never deleted
     return Rated(case=row, version=version, card=card)
