@@ -91,7 +91,7 @@ function rating(card, out, again) {
       } catch (error) { problems.append(errorBox(error)); buttons.forEach((b) => { b.disabled = false; }); }
     } }, label));
   const section = h('section', { class: 'card', 'aria-labelledby': 'rate-h' }, h('h2', { id: 'rate-h' }, 'How well did you recall it?'),
-    h('div', { class: 'buttons rating' }, buttons), problems);
+    h('div', { class: 'buttons rating' }, buttons), h('p', { class: 'hint' }, 'Keys 1 to 4 rate too: again, hard, good, easy.'), problems);
   return section;
 }
 
@@ -143,5 +143,12 @@ export async function render(view, { query, navigate }) {
     stage.append(h('div', { class: 'room' }, h('div', { class: 'room-images' }, images(card.case, viewers)), side));
   };
   await show();
-  return () => viewers.forEach((v) => v.destroy());
+  // 1-4 press the rating buttons while they are shown (not while typing an answer).
+  const onKey = (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest('input, textarea, select')) return;
+    const button = stage.querySelectorAll('.rating button')[Number(e.key) - 1];
+    if (button && !button.disabled) { e.preventDefault(); button.click(); }
+  };
+  document.addEventListener('keydown', onKey);
+  return () => { document.removeEventListener('keydown', onKey); viewers.forEach((v) => v.destroy()); };
 }
