@@ -18,6 +18,8 @@ route('/ui/worklists/:id', () => import('./page_worklist.js'));
 route('/ui/reporting', () => import('./page_assignments.js'));
 route('/ui/reporting/:assignment', () => import('./page_reporting.js'));
 route('/ui/progress', () => import('./page_progress.js'));
+route('/ui/study', () => import('./page_study.js'));
+route('/ui/study/progress', () => import('./page_study_progress.js'));
 route('/ui/admin', () => import('./page_admin.js'));
 route('/ui/password', () => import('./page_password.js'));
 route('/ui/curriculum/retired', () => import('./page_retired_codes.js'));
@@ -32,6 +34,7 @@ const NAV = [
   { href: '/ui/worklists', label: 'Worklists', when: auth.isTrainer },
   { href: '/ui/reporting', label: 'Reporting room', when: auth.isTrainee },
   { href: '/ui/progress', label: 'Progress', when: () => auth.isTrainee() || auth.isTrainer() },
+  { href: '/ui/study', label: 'Self-study', when: () => auth.isTrainee() || auth.isTrainer() },
   { href: '/ui/curriculum/retired', label: 'Retired codes', when: () => auth.isTrainer() || auth.isValidator() },
   { href: '/ui/admin', label: 'Administration', when: auth.isTrainer },
 ];

@@ -34,6 +34,7 @@ from api.ratelimit import Buckets, RateLimitMiddleware, login_gate
 from api.runtime import Runtime
 from api.settings import Settings
 from api.ui import ui_router
+from content.base import utcnow
 from content.errors import DomainError, ErrorCode
 from content.security.authentication import authenticate
 from media.store import ContentStore
@@ -101,6 +102,9 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.add_route("/metrics", metrics_response, include_in_schema=False)
     app.state.secret = secret
+    # Self-study's clock (content/learning schedules against it): the wall clock. Only code in this process
+    # can replace it (the browser tests move it to see a card fall due); no route or setting reaches it.
+    app.state.clock = utcnow
     app.add_exception_handler(DomainError, domain_error_handler)
     for router in (media_router, uploads_router, dicomweb_router, ui_router, graphiql_router):
         app.include_router(router)
@@ -145,6 +149,7 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
                 store=media_store,
                 login_gate=login_gate(login_buckets, request.client.host if request.client else "unknown"),
                 webhook_targets=runtime.dispatcher.config.targets,
+                clock=app.state.clock,
             )
             try:
                 result = schema.execute_sync(

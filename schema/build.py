@@ -38,6 +38,8 @@ from schema.core.node import Node
 from schema.curriculum.mutations import CurriculumMutation
 from schema.curriculum.queries import CurriculumQuery
 from schema.imaging.mutations import ImageMutation
+from schema.learning.mutations import LearningMutation
+from schema.learning.queries import LearningQuery
 from schema.partners.mutations import PartnerMutation
 from schema.partners.queries import PartnerQuery
 from schema.partners.types import Partner
@@ -98,6 +100,7 @@ class Query(
     PartnerQuery,
     AdminQuery,
     QuarantineQuery,
+    LearningQuery,
 ):
     pass
 
@@ -117,6 +120,7 @@ class Mutation(
     SessionMutation,
     CurriculumMutation,
     QuarantineMutation,
+    LearningMutation,
 ):
     pass
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 from strawberry.types import Info
 
+from content.base import utcnow
 from content.cases.visibility import blind_labels
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
@@ -42,6 +44,9 @@ class Context:
     store: ContentStore | None = None  # the media store, for mutations that change pixels
     login_gate: Callable[[], float] | None = None  # the sign-in throttle for this client address
     webhook_targets: TargetPolicy = field(default_factory=TargetPolicy)
+    # "Now" for self-study scheduling: the wall clock; the app reads its clock per request so a test in the
+    # same process can move it (no request, header or setting can).
+    clock: Callable[[], datetime] = utcnow
     loaders: Loaders = field(init=False)
     caches: RequestCaches = field(default_factory=RequestCaches)
 

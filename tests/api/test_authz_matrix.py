@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,13 +25,15 @@ from sqlmodel import Session, select
 from api.app import create_app
 from api.db import SessionFactory
 from api.settings import Settings
-from content.base import new_uid
+from content.base import new_uid, utcnow
 from content.cases.models import Case as CaseRow
 from content.cases.service import create_case, update_case
 from content.cases.transitions import transition
 from content.collections.local_roles import grant_local_role
 from content.curriculum.service import load_tree
+from content.errors import DomainError
 from content.imaging.models import Study
+from content.learning.answers import reveal
 from content.partners.models import PartnerCreate
 from content.partners.service import create_partner, create_partner_token
 from content.principal import SYSTEM, Principal
@@ -186,6 +188,15 @@ def _retired_tag(s: Session, w: World, code: str = "") -> str:
     return case
 
 
+def _fresh_revealed(s: Session, w: World) -> dict[str, Ref]:
+    """A validated case every person caller has answered and revealed in self-study, awaiting a rating."""
+    uid = _case(s, w, "VALIDATED", title="Fresh study")
+    for username, _ in PEOPLE.values():
+        with suppress(DomainError):  # a contributor may not open a model answer
+            reveal(uid, "Air in the pleural space", True, session=s, principal=w.people[username], now=utcnow())
+    return {"validated": ("Case", uid)}
+
+
 # What a mutation expected to succeed runs on instead of the shared object (authz_matrix.yaml `fresh`).
 FRESH: dict[str, Callable[[Session, World], dict[str, Ref]]] = {
     "draft": lambda s, w: {"draft": ("Case", _case(s, w, "DRAFT", title="Fresh draft"))},
@@ -193,6 +204,7 @@ FRESH: dict[str, Callable[[Session, World], dict[str, Ref]]] = {
     "submitted": lambda s, w: {"submitted": ("Case", _case(s, w, "SUBMITTED", title="Fresh submitted"))},
     "validated": lambda s, w: {"validated": ("Case", _case(s, w, "VALIDATED", title="Fresh validated"))},
     "imaged": _fresh_imaged,
+    "study_revealed": _fresh_revealed,
     "worklist": lambda s, w: {
         "worklist": (
             "Worklist",

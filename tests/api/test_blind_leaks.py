@@ -82,7 +82,18 @@ HISTORY = "Sudden headache at the zoo"  # what a trainee is meant to read: shown
 # ------------------------------------------------------------------ GraphQL: what each root field is asked
 
 # Root fields whose answer legitimately lists every curriculum code (the tree), counts beside them.
-CODE_LISTINGS = {"curriculum", "archiveCoverage", "curriculumGaps", "progress", "cohortProgress", "evidence"}
+# studyQueue echoes the topic it was asked for; its counts beside the code must still be 0.
+CODE_LISTINGS = {
+    "curriculum",
+    "archiveCoverage",
+    "curriculumGaps",
+    "progress",
+    "cohortProgress",
+    "evidence",
+    "studyQueue",
+    "studyProgress",
+    "cohortStudyProgress",
+}
 # Root fields whose absence of the code would name it (a gap list omits covered nodes).
 MUST_LIST_CODE = {"curriculumGaps"}
 
@@ -118,6 +129,14 @@ QUERY_ARGS: dict[str, list[dict[str, Any]]] = {
     "webhookDeliveries": [{"first": 100}],
     "partner": [{}],
     "localRoles": [{"collection": "@collection"}],
+    "studyQueue": [
+        {},
+        {"curriculum": "gaps", "first": 100},
+        {"curriculum": "NEURO", "first": 100},
+        {"curriculum": BLIND_CODE, "first": 100},
+    ],
+    "studyProgress": [{}],
+    "cohortStudyProgress": [{"cohort": "@cohort"}],
 }
 # Mutations a trainee may call, and those that take the blind case or its report (refused to a
 # trainee, but their refusal must not name the case either).
@@ -136,6 +155,10 @@ MUTATION_INPUTS: dict[str, list[dict[str, Any]]] = {
     "retagRetiredCurriculum": [{"case": "@blind", "expectedVersion": 3}],
     "startAssignment": [{"assignment": "@assignment"}],
     "reviewQuarantinedImage": [{"instance": "@instance_id", "action": "RELEASE"}],
+    # Self-study: the blind case may not be revealed (nor rated) by the trainee it is assigned to.
+    "revealStudyCase": [{"case": "@blind", "answer": "A bright focus"}],
+    "rateStudyCard": [{"case": "@blind", "rating": "GOOD"}],
+    "setStudySharing": [{"share": True}],
 }
 # Mutations not probed, with the reason. Each is refused to a trainee before any case is read
 # (tests/api/authz_matrix.yaml runs every mutation as a trainee and checks the refusal).
