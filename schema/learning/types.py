@@ -15,6 +15,7 @@ from content.learning.models import StudyCard as CardRow
 from content.learning.scheduling import CardState, StudyRating, state_of, utc
 from schema.cases.types import Case
 from schema.core.context import Context
+from schema.core.enums import describe_values
 from schema.core.errors import Error
 from schema.imaging.types import Instance
 from schema.users.types import Person
@@ -25,6 +26,25 @@ StudyCardState = strawberry.enum(
 StudyRatingEnum = strawberry.enum(
     StudyRating, name="StudyRating", description="How well the trainee recalled the case (FSRS rating)."
 )
+describe_values(
+    StudyCardState,
+    {
+        "NEW": "Never rated: the case has not been studied yet.",
+        "LEARNING": "Rated recently for the first time; shown again within the day.",
+        "REVIEW": "Remembered: scheduled again after a growing interval.",
+        "RELEARNING": "Forgotten after a review; shown again soon.",
+    },
+)
+describe_values(
+    StudyRatingEnum,
+    {
+        "AGAIN": "Not recalled: show it again soon.",
+        "HARD": "Recalled with serious difficulty.",
+        "GOOD": "Recalled after some thought.",
+        "EASY": "Recalled at once.",
+    },
+)
+
 # The title a study card's case shows until it is revealed: its own title names the answer.
 CARD_LABEL = "Self-study case"
 
