@@ -28,6 +28,7 @@ from api.graphiql import page as graphiql_page
 from api.imports import uploads_router
 from api.inputs import contains_nul, load_json
 from api.limits import read_body
+from api.lti import lti_router
 from api.media_routes import media_router
 from api.observability import RequestMiddleware, metrics_response, request_id
 from api.ratelimit import Buckets, RateLimitMiddleware, login_gate
@@ -102,7 +103,7 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     app.add_route("/metrics", metrics_response, include_in_schema=False)
     app.state.secret = secret
     app.add_exception_handler(DomainError, domain_error_handler)
-    for router in (media_router, uploads_router, dicomweb_router, ui_router, graphiql_router):
+    for router in (media_router, uploads_router, dicomweb_router, ui_router, graphiql_router, lti_router):
         app.include_router(router)
 
     def execute(

@@ -7,6 +7,7 @@ from content.cases import models as cases
 from content.collections import models as collections
 from content.curriculum import models as curriculum
 from content.imaging import models as imaging
+from content.lti import models as lti
 from content.partners import models as partners
 from content.security import models as security
 from content.users import models as users
@@ -14,4 +15,4 @@ from content.webhooks import models as webhooks
 from content.worklists import models as worklists
 
 metadata = SQLModel.metadata
-MODULES = (audit, cases, collections, curriculum, imaging, partners, security, users, webhooks, worklists)
+MODULES = (audit, cases, collections, curriculum, imaging, lti, partners, security, users, webhooks, worklists)
