@@ -255,10 +255,10 @@ def lti_add_platform(
     data = PlatformInput(issuer, client_id, deployment_id, auth_url, token_url, jwks_url, name)
     with _sessions(Settings()).scope() as session:
         try:
-            platform = register_platform(data, session=session, principal=SYSTEM)
+            platform, deployments = register_platform(data, session=session, principal=SYSTEM)
         except DomainError as exc:
             _fail(exc.message)
-    typer.echo(f"registered {platform.issuer} (client {platform.client_id}, deployment {deployment_id})")
+    typer.echo(f"registered {platform.issuer} (client {platform.client_id}; deployments {', '.join(deployments)})")
 
 
 @lti_app.command("rotate-key")

@@ -54,8 +54,8 @@ def _text(value: str, field: str, limit: int) -> str:
     return value
 
 
-def register_platform(data: PlatformInput, *, session: Session, principal: Principal) -> LtiPlatform:
-    """Register a platform by issuer and client id, or add a deployment id to one already registered."""
+def register_platform(data: PlatformInput, *, session: Session, principal: Principal) -> tuple[LtiPlatform, list[str]]:
+    """Register a platform by issuer and client id, or add a deployment id to one; it and its deployment ids."""
     require(principal, Permission.MANAGE_USERS)
     issuer = _url(data.issuer, "issuer")
     client_id = _text(data.client_id, "clientId", 200)
@@ -101,7 +101,12 @@ def register_platform(data: PlatformInput, *, session: Session, principal: Princ
         deployment_id=deployment_id,
     )
     session.commit()
-    return platform
+    return platform, _deployment_ids(session, platform.uid)
+
+
+def _deployment_ids(session: Session, platform_uid: str) -> list[str]:
+    stmt = select(LtiDeployment.deployment_id).where(LtiDeployment.platform_uid == platform_uid)
+    return sorted(session.exec(stmt))
 
 
 def list_platforms(*, session: Session, principal: Principal) -> list[tuple[LtiPlatform, list[str]]]:

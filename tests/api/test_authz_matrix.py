@@ -35,6 +35,7 @@ from content.imaging.models import Study
 from content.partners.models import PartnerCreate
 from content.partners.service import create_partner, create_partner_token
 from content.principal import SYSTEM, Principal
+from content.lti.platforms import PlatformInput, register_platform
 from content.security.api_tokens import create_api_token, revoke_api_token
 from content.security.passwords import verify_password
 from content.tables import metadata
@@ -300,6 +301,19 @@ def _seed_administration(s: Session, w: World) -> None:
     revoked = _api_token(s, w)
     revoke_api_token(revoked[1], session=s, principal=SYSTEM)
     w.ids["revoked_token"] = revoked
+    platform, _ = register_platform(
+        PlatformInput(
+            "https://vle.matrix.example",
+            "matrix-client",
+            "deployment-1",
+            "https://vle.matrix.example/auth",
+            "https://vle.matrix.example/token",
+            "https://vle.matrix.example/jwks",
+        ),
+        session=s,
+        principal=SYSTEM,
+    )
+    w.ids["lti_platform"] = ("LtiPlatform", platform.uid)
 
 
 def _seed(w: World, store: ContentStore) -> None:

@@ -166,6 +166,7 @@ MUTATIONS_ALLOWED = {
             "revokeLocalRole",
             "createApiToken",
             "revokeApiToken",
+            "registerLtiPlatform",
         )
     },
 }
