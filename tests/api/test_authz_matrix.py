@@ -32,10 +32,10 @@ from content.cases.transitions import transition
 from content.collections.local_roles import grant_local_role
 from content.curriculum.service import load_tree
 from content.imaging.models import Study
+from content.lti.platforms import PlatformInput, register_platform
 from content.partners.models import PartnerCreate
 from content.partners.service import create_partner, create_partner_token
 from content.principal import SYSTEM, Principal
-from content.lti.platforms import PlatformInput, register_platform
 from content.security.api_tokens import create_api_token, revoke_api_token
 from content.security.passwords import verify_password
 from content.tables import metadata
