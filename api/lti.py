@@ -73,10 +73,18 @@ def refusal_page(exc: DomainError) -> Response:
 
 
 async def _params(request: Request) -> dict[str, str]:
-    if request.method == "GET":
-        return {k: v for k, v in request.query_params.items()}
-    raw = await read_body(request, MAX_FORM, "LTI form")
-    return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=50))
+    """The query (GET) or urlencoded form (POST) of a login or launch, refused if oversized or holding NUL."""
+    try:
+        if request.method == "GET":
+            params = dict(request.query_params.items())
+        else:
+            raw = await read_body(request, MAX_FORM, "LTI form")
+            params = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=50))
+    except ValueError as exc:  # more fields than any LTI message has
+        raise DomainError(ErrorCode.INVALID_INPUT, "The request has too many fields.") from exc
+    if len(params) > 50 or any("\x00" in k or "\x00" in v for k, v in params.items()):
+        raise DomainError(ErrorCode.INVALID_INPUT, "The request holds text no LTI message has (NUL characters).")
+    return params
 
 
 def _launch_url(request: Request) -> str:

@@ -116,7 +116,8 @@ def _unverified(params: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _text(value: object, limit: int) -> str:
-    return value[:limit] if isinstance(value, str) else ""
+    # No database stores U+0000 in text, and a refused token's claims are anyone's.
+    return value.replace("\x00", "")[:limit] if isinstance(value, str) else ""
 
 
 def record_refusal(params: Mapping[str, str], error: DomainError, *, session: Session) -> None:

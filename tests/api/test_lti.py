@@ -7,6 +7,7 @@ a missing deployment id, a replayed nonce, an expired token, an unknown issuer; 
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Iterator
@@ -173,6 +174,13 @@ def test_login_from_an_unknown_issuer_or_without_a_hint_is_refused(lti: Setup) -
     assert no_hint.status_code == 400 and "login hint" in no_hint.text.lower()
     assert lti.http.post("/lti/launch", data={"state": "x"}).status_code in (400, 401)
     assert lti.http.post("/lti/launch", content=b"\x00" * 10).status_code == 400
+    assert lti.http.post("/lti/launch", data={"state": "a\x00b", "id_token": "x"}).status_code == 400
+    # A refused token's claims are audited; NUL in them (which no database stores) is dropped, not a 500.
+    body = base64.urlsafe_b64encode(json.dumps({"iss": "\u0000evil", "sub": "\x00"}).encode()).decode().rstrip("=")
+    nul = lti.http.post("/lti/launch", data={"state": "state-none", "id_token": f"e30.{body}.x"})
+    assert nul.status_code == 401
+    with lti.sessions.scope() as session:
+        assert session.exec(select(LtiLaunch).where(LtiLaunch.issuer == "evil")).one().accepted is False
 
 
 def test_jwks_publishes_the_tool_key_and_rotation_keeps_the_old_one(lti: Setup) -> None:

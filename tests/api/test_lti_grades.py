@@ -31,7 +31,7 @@ from integrations.lti.grades import GradePassback
 from schema.core.ids import to_global_id
 from tests.content.worklists.conftest import World, world  # noqa: F401  (the fixture)
 from tests.helpers import serving
-from tests.lti_platform import LTI, SCORE, Platform, running_platform
+from tests.lti_platform import DL, INSTRUCTOR, LTI, SCORE, Platform, form_of, running_platform
 
 TRANSCRIPT = os.environ.get("LTI_TRANSCRIPT")  # a file to write the round trip to (the closing note)
 
@@ -130,3 +130,32 @@ def test_marking_sends_the_score_to_the_platform_line_item(setup: tuple[str, Pla
     session.expire_all()
     [sent] = session.exec(select(LtiScore)).all()
     assert (sent.status, sent.score_given, sent.sub) == (200, 62.5, "student-7")
+
+
+def test_deep_linking_a_worklist_declares_a_line_item(setup: tuple[str, Platform], world: World) -> None:  # noqa: F811
+    tool, platform = setup
+    wl = world.worklist([world.case("Pneumothorax", diagnosis="Pneumothorax")], title="ST1 chest list")
+    settings = {
+        "deep_link_return_url": f"{platform.url}/return",
+        "accept_types": ["ltiResourceLink"],
+        "accept_presentation_document_targets": ["window"],
+    }
+    claims = {
+        f"{LTI}message_type": "LtiDeepLinkingRequest",
+        f"{LTI}roles": [INSTRUCTOR],
+        f"{DL}deep_linking_settings": settings,
+        "sub": "teacher-9",
+    }
+    with httpx.Client(timeout=30) as http:
+        _, action, fields = platform.login(http, claims=claims, drop=(f"{LTI}resource_link",))
+        picker = http.post(action, data=fields)
+        assert f'value="worklist:{wl.uid}">Worklist: ST1 chest list<' in picker.text
+        pick, hidden = form_of(picker.text)
+        answer = http.post(pick, data={**hidden, "choice": f"worklist:{wl.uid}"})
+        assert answer.status_code == 200, answer.text
+        _, posted = form_of(answer.text)
+    claims = platform.verify_tool_jwt(posted["JWT"], audience=platform.issuer)
+    [item] = claims[f"{DL}content_items"]
+    assert item["url"] == f"{tool}/lti/launch" and item["custom"] == {"lightbox_target": f"worklist:{wl.uid}"}
+    assert item["lineItem"] == {"scoreMaximum": 100, "label": "ST1 chest list", "resourceId": wl.uid}
+    note("deep linking response (verified with the tool's JWKS)", claims)
