@@ -70,9 +70,10 @@ def _launch(http: httpx.Client, platform: Platform, claims: dict[str, Any]) -> s
     page = http.post(action, data=fields)
     assert page.status_code == 200, page.text
     target = unescape(re.search(r'data-target="([^"]+)"', page.text).group(1))  # type: ignore[union-attr]
+    body = re.sub(r'data-token="[^"]*"', 'data-token="lbs1.…"', page.text[page.text.find("<main>") :])
     note(
-        "3. launch answers 200: session cookie + hand-off to",
-        {"target": target, "set-cookie": page.headers["set-cookie"][:60]},
+        "3. launch answers 200: session cookie + hand-off page",
+        {"set-cookie": page.headers["set-cookie"][:60], "body": body},
     )
     return target
 
