@@ -27,13 +27,17 @@ def _username(session: Session, email: str | None, platform: LtiPlatform, sub: s
     return f"lti-{hashlib.sha256(f'{platform.uid}{sub}'.encode()).hexdigest()[:20]}"
 
 
-def _by_email(session: Session, email: str) -> User | None:
-    """A person with this email who may be claimed by a platform: active, and not an administrator."""
+def _by_email(session: Session, email: str, platform: LtiPlatform) -> User | None:
+    """A person with this email who may be claimed by a platform: active, not an administrator, and
+    not already someone else (another `sub`) on this platform."""
     rows = list(session.exec(select(User).where(sa.func.lower(col(User.email)) == email.lower()).limit(2)))
     if len(rows) != 1:
         return None  # none, or ambiguous: make a new person rather than guess
     user = rows[0]
-    return user if user.active and Role.ADMINISTRATOR.value not in user.roles else None
+    linked = session.exec(
+        select(LtiUserLink.uid).where(LtiUserLink.platform_uid == platform.uid, LtiUserLink.user_uid == user.uid)
+    ).first()
+    return user if user.active and Role.ADMINISTRATOR.value not in user.roles and linked is None else None
 
 
 def person_for(
@@ -54,7 +58,7 @@ def person_for(
         user = session.get(User, link.user_uid)
         assert user is not None  # a foreign key
     else:
-        found = _by_email(session, email) if email else None
+        found = _by_email(session, email, platform) if email else None
         if found is None:
             # add_user commits: the launch has been checked in full and its nonce consumed before this.
             found = add_user(

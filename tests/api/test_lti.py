@@ -116,6 +116,12 @@ def test_valid_launch_signs_in_opens_the_topic_and_is_audited(lti: Setup) -> Non
     assert handoff(again.text)["target"] == "/ui/study/progress"
     with lti.sessions.scope() as session:
         assert counts(session)[:2] == before[:2]
+    # Another sub with the same email on this platform is someone else: a new person, not Ann's account.
+    _, action, fields = lti.platform.login(lti.http, claims={"sub": "user-2"})
+    other = handoff(lti.http.post(action, data=fields).text)
+    assert json.loads(other["user"])["username"] != "ann.lee"
+    with lti.sessions.scope() as session:
+        assert counts(session)[:2] == (before[0] + 1, before[1] + 1)
 
 
 def _refused(lti: Setup, fields: dict[str, str], action: str, status: int, words: str) -> None:
@@ -250,3 +256,19 @@ def test_a_learner_may_not_deep_link(lti: Setup) -> None:
         lti.http, claims={f"{LTI}message_type": "LtiDeepLinkingRequest", f"{DL}deep_linking_settings": settings}
     )
     _refused(lti, fields, action, 403, "Only instructors")
+
+
+def test_email_claims_an_existing_person_but_never_an_administrator(lti: Setup) -> None:
+    from content.users.service import add_user
+
+    with lti.sessions.scope() as session:
+        for name, role in (("dr.shaw", "trainer"), ("root", "administrator")):
+            add_user(
+                name, roles=[role], password=None, email=f"{name}@school.example", session=session, principal=SYSTEM
+            )
+    _, action, fields = lti.platform.login(lti.http, claims={"sub": "s-1", "email": "Dr.Shaw@school.example"})
+    shaw = json.loads(handoff(lti.http.post(action, data=fields).text)["user"])
+    assert (shaw["username"], shaw["roles"]) == ("dr.shaw", ["trainer"])  # a Learner launch changes no roles
+    _, action, fields = lti.platform.login(lti.http, claims={"sub": "s-2", "email": "root@school.example"})
+    other = json.loads(handoff(lti.http.post(action, data=fields).text)["user"])
+    assert other["username"] != "root" and other["roles"] == ["trainee"]
