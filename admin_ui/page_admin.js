@@ -1,9 +1,10 @@
-// Administration: collections and their local roles, people and their roles, cohorts, API tokens.
+// Administration: collections and their local roles, people and their roles, cohorts, API tokens, VLE platforms.
 // Each section appears when the server's API offers it and the signed-in person may use it; the
 // server checks every change anyway, and its coded errors are shown where the change was asked.
 import { h, clear, title, errorBox, field, announce, fmtDate } from './dom.js';
 import { gql, mutate, capabilities } from './gql.js';
 import * as auth from './auth.js';
+import { ltiSection } from './lti_platforms.js';
 import {
   COLLECTIONS, CREATE_COLLECTION, ME, USERS, CREATE_USER, UPDATE_USER, COHORTS, CREATE_COHORT, ADD_TO_COHORT,
   REMOVE_FROM_COHORT, LOCAL_ROLES, GRANT_LOCAL_ROLE, REVOKE_LOCAL_ROLE, API_TOKENS, CREATE_API_TOKEN, REVOKE_API_TOKEN,
@@ -292,5 +293,6 @@ export async function render(view) {
   if (offers('cohorts')) view.append(card('cohorts-h', 'Cohorts', cohortsSection(offers('users'))));
   if (admin && offers('users')) view.append(card('people-h', 'People and roles', usersSection(me.me)));
   if (admin && offers('apiTokens')) view.append(card('tokens-h', 'API tokens', tokensSection(data.collections)));
+  if (admin && offers('ltiPlatforms')) view.append(card('lti-h', 'VLE platforms (LTI 1.3)', ltiSection()));
   if (!offers('users')) view.append(h('p', { class: 'muted' }, 'This server\'s API does not offer people management; use the lightbox command line.'));
 }

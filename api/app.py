@@ -28,6 +28,7 @@ from api.graphiql import page as graphiql_page
 from api.imports import uploads_router
 from api.inputs import contains_nul, load_json
 from api.limits import read_body
+from api.lti import lti_router
 from api.media_routes import media_router
 from api.observability import RequestMiddleware, metrics_response, request_id
 from api.ratelimit import Buckets, RateLimitMiddleware, login_gate
@@ -106,7 +107,7 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     # can replace it (the browser tests move it to see a card fall due); no route or setting reaches it.
     app.state.clock = utcnow
     app.add_exception_handler(DomainError, domain_error_handler)
-    for router in (media_router, uploads_router, dicomweb_router, ui_router, graphiql_router):
+    for router in (media_router, uploads_router, dicomweb_router, ui_router, graphiql_router, lti_router):
         app.include_router(router)
 
     def execute(

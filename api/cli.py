@@ -24,10 +24,12 @@ user_app = typer.Typer(help="People.", no_args_is_help=True)
 token_app = typer.Typer(help="Partner API tokens.", no_args_is_help=True)
 curriculum_app = typer.Typer(help="The curriculum tree.", no_args_is_help=True)
 partner_app = typer.Typer(help="Partner schools.", no_args_is_help=True)
+lti_app = typer.Typer(help="LTI 1.3: VLE platforms that launch Lightbox, and the tool's keys.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(curriculum_app, name="curriculum")
 app.add_typer(partner_app, name="partner")
+app.add_typer(lti_app, name="lti")
 app.add_typer(import_app, name="import")
 app.add_typer(quarantine_app, name="quarantine")
 import_app.command("cases", help=IMPORT_CASES_HELP)(import_cases)
@@ -234,6 +236,40 @@ def partner_add(
     typer.echo(
         f"added partner {partner.name} reading {', '.join(collection)}" + (" (retired cases too)" if retired else "")
     )
+
+
+@lti_app.command("add-platform")
+def lti_add_platform(
+    issuer: str = typer.Option(..., "--issuer", help="The platform's issuer (iss), a URL."),
+    client_id: str = typer.Option(..., "--client-id", help="The client id the platform gave this tool."),
+    deployment_id: str = typer.Option(..., "--deployment-id", help="A deployment id; repeat the command to add more."),
+    auth_url: str = typer.Option(..., "--auth-url", help="The platform's OIDC authorisation endpoint."),
+    token_url: str = typer.Option(..., "--token-url", help="The platform's OAuth2 token endpoint (grades)."),
+    jwks_url: str = typer.Option(..., "--jwks-url", help="The platform's public keys (JWKS)."),
+    name: str = typer.Option("", "--name", help="A name to show administrators."),
+) -> None:
+    """Register a platform (or add a deployment id to one registered)."""
+    from content.lti.platforms import PlatformInput, register_platform
+    from content.principal import SYSTEM
+
+    data = PlatformInput(issuer, client_id, deployment_id, auth_url, token_url, jwks_url, name)
+    with _sessions(Settings()).scope() as session:
+        try:
+            platform, deployments = register_platform(data, session=session, principal=SYSTEM)
+        except DomainError as exc:
+            _fail(exc.message)
+    typer.echo(f"registered {platform.issuer} (client {platform.client_id}; deployments {', '.join(deployments)})")
+
+
+@lti_app.command("rotate-key")
+def lti_rotate_key() -> None:
+    """Make a new tool signing key; the old one stays published for two days."""
+    from content.lti.keys import rotate
+
+    settings = Settings()
+    with _sessions(settings).scope() as session:
+        kid = rotate(session=session, secret=settings.secret())
+    typer.echo(f"tool key rotated: new kid {kid}")
 
 
 @curriculum_app.command("load")

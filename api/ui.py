@@ -94,6 +94,12 @@ def open_session(request: Request, session: SessionDep) -> Response:
     if token is None or principal.is_anonymous:
         return error_response(DomainError(ErrorCode.UNAUTHENTICATED, "a bearer token is required"))
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    set_session_cookie(response, request, token)
+    return response
+
+
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    """The media cookie for a session's token (also set by an LTI launch, api.lti)."""
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -103,7 +109,6 @@ def open_session(request: Request, session: SessionDep) -> Response:
         samesite="strict",
         secure=request.url.scheme == "https",
     )
-    return response
 
 
 @ui_router.delete("/session", response_model=None)

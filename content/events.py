@@ -72,6 +72,15 @@ class ReportSubmitted:
 
 
 @dataclass(frozen=True)
+class ReportMarked:
+    """A trainer marked (or moderated) a submitted long-case report."""
+
+    report_uid: str
+    assignment_uid: str
+    trainee_uid: str
+
+
+@dataclass(frozen=True)
 class WebhooksDue:
     """Webhook deliveries were queued by hand (a redelivery): the dispatcher should look now."""
 
@@ -84,7 +93,14 @@ class SessionsEnded:
 
 
 Event = (
-    CaseChanged | SecurityChanged | CaseTransitioned | WorklistAssigned | ReportSubmitted | WebhooksDue | SessionsEnded
+    CaseChanged
+    | SecurityChanged
+    | CaseTransitioned
+    | WorklistAssigned
+    | ReportSubmitted
+    | ReportMarked
+    | WebhooksDue
+    | SessionsEnded
 )
 Handler = Callable[[Event], None]
 StageHandler = Callable[[Session, Event], None]

@@ -8,6 +8,7 @@ from content.collections import models as collections
 from content.curriculum import models as curriculum
 from content.imaging import models as imaging
 from content.learning import models as learning
+from content.lti import models as lti
 from content.partners import models as partners
 from content.security import models as security
 from content.users import models as users
@@ -15,4 +16,4 @@ from content.webhooks import models as webhooks
 from content.worklists import models as worklists
 
 metadata = SQLModel.metadata
-MODULES = (audit, cases, collections, curriculum, imaging, learning, partners, security, users, webhooks, worklists)
+MODULES = (audit, cases, collections, curriculum, imaging, learning, lti, partners, security, users, webhooks, worklists)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from content import audit
+from content import audit, events
 from content.errors import DomainError, ErrorCode
 from content.principal import Principal
 from content.worklists.access import require_person, require_trainer
@@ -66,6 +66,7 @@ def give_feedback(
         raise DomainError(ErrorCode.DUPLICATE, "this report already has feedback; moderate it instead", field="report")
     _insert(session, row, "feedback")
     audit.record(session, principal, "report.feedback", "report", report.uid, score=score)
+    events.emit(session, events.ReportMarked(report.uid, report.assignment_uid, report.trainee_uid))
     session.commit()
     return row
 
@@ -92,6 +93,7 @@ def moderate(
     )
     _insert(session, row, "a moderation")
     audit.record(session, principal, "report.moderate", "report", report.uid, agreed=agreed, score=final)
+    events.emit(session, events.ReportMarked(report.uid, report.assignment_uid, report.trainee_uid))
     session.commit()
     return row
 

@@ -67,3 +67,14 @@ class CreateApiTokenInput:
 @strawberry.input(description="Revoke an API token (a person's or a partner's).")
 class RevokeApiTokenInput:
     id: strawberry.ID = strawberry.field(description="The token.")
+
+
+@strawberry.input(description="A VLE platform to register for LTI 1.3 launches, or a deployment to add to one.")
+class RegisterLtiPlatformInput:
+    issuer: str = strawberry.field(description="The platform's issuer, an http(s) URL.")
+    client_id: str = strawberry.field(description="The client id the platform gave Lightbox.")
+    deployment_id: str = strawberry.field(description="A deployment id (register again to add another).")
+    auth_url: str = strawberry.field(description="The platform's OIDC authorisation endpoint.")
+    token_url: str = strawberry.field(description="The platform's OAuth2 token endpoint.")
+    jwks_url: str = strawberry.field(description="The platform's public keys (JWKS) URL.")
+    name: str | None = strawberry.field(default=None, description="A name for administrators.")

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from content.collections.local_roles import grant_local_role, revoke_local_role
 from content.errors import DomainError, ErrorCode
+from content.lti.platforms import PlatformInput, register_platform
 from content.security.api_tokens import issue_api_token, revoke_api_token
 from content.users.admin import create_user, update_user
 from content.users.cohorts import add_member, create_cohort, remove_member
@@ -20,11 +21,21 @@ from schema.admin.inputs import (
     CreateCohortInput,
     CreateUserInput,
     GrantLocalRoleInput,
+    RegisterLtiPlatformInput,
     RevokeApiTokenInput,
     RevokeLocalRoleInput,
     UpdateUserInput,
 )
-from schema.admin.types import ApiToken, ApiTokenPayload, CohortPayload, LocalRoleGrant, LocalRolePayload, UserPayload
+from schema.admin.types import (
+    ApiToken,
+    ApiTokenPayload,
+    CohortPayload,
+    LocalRoleGrant,
+    LocalRolePayload,
+    LtiPlatform,
+    LtiPlatformPayload,
+    UserPayload,
+)
 from schema.core.context import Context
 from schema.core.errors import refusable
 from schema.core.ids import from_global_id
@@ -203,3 +214,26 @@ class AdminMutation:
         ctx = info.context
         row = revoke_api_token(from_global_id(input.id, "ApiToken")[1], session=ctx.session, principal=ctx.principal)
         return ApiTokenPayload(token=None, api_token=ApiToken.of(row, ctx), errors=[])
+
+    @strawberry.mutation(
+        description="Register a VLE platform for LTI 1.3 launches, or add a deployment id to one registered "
+        "(administrators)."
+    )
+    @refusable(lambda errs: LtiPlatformPayload(platform=None, errors=errs))
+    def register_lti_platform(
+        self,
+        info: Info[Context, None],
+        input: Annotated[RegisterLtiPlatformInput, strawberry.argument(description="The platform's registration.")],
+    ) -> LtiPlatformPayload:
+        ctx = info.context
+        data = PlatformInput(
+            input.issuer,
+            input.client_id,
+            input.deployment_id,
+            input.auth_url,
+            input.token_url,
+            input.jwks_url,
+            input.name or "",
+        )
+        row, deployment_ids = register_platform(data, session=ctx.session, principal=ctx.principal)
+        return LtiPlatformPayload(platform=LtiPlatform.of(row, deployment_ids), errors=[])

@@ -8,10 +8,11 @@ import strawberry
 from strawberry.types import Info
 
 from content.collections.local_roles import list_local_roles
+from content.lti.platforms import list_platforms
 from content.security.api_tokens import list_api_tokens
 from content.users.admin import list_users
 from content.users.cohorts import list_cohorts
-from schema.admin.types import ApiToken, LocalRoleGrant
+from schema.admin.types import ApiToken, LocalRoleGrant, LtiPlatform
 from schema.core.context import Context
 from schema.core.ids import from_global_id
 from schema.users.types import Cohort, User
@@ -70,3 +71,8 @@ class AdminQuery:
         ctx = info.context
         rows = list_api_tokens(include_revoked=bool(include_revoked), session=ctx.session, principal=ctx.principal)
         return [ApiToken.of(r, ctx) for r in rows]
+
+    @strawberry.field(description="VLE platforms registered for LTI 1.3 launches, by issuer (administrators).")
+    def lti_platforms(self, info: Info[Context, None]) -> list[LtiPlatform]:
+        ctx = info.context
+        return [LtiPlatform.of(p, d) for p, d in list_platforms(session=ctx.session, principal=ctx.principal)]

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from content.lti.models import LtiPlatform as LtiPlatformRow
 from content.security.models import ApiToken as ApiTokenRow
 from content.security.models import LocalRoleGrant as GrantRow
 from schema.collections.types import Collection
@@ -122,4 +123,39 @@ class ApiTokenPayload:
         description="The bearer token, shown this once by createApiToken (only its hash is kept); else null."
     )
     api_token: ApiToken | None = strawberry.field(description="The token's record after the change.")
+    errors: list[Error] = strawberry.field(description="Why it failed.")
+
+
+@strawberry.type(description="A VLE registered to launch Lightbox over LTI 1.3 (administrators).")
+class LtiPlatform:
+    id: strawberry.ID = strawberry.field(description="Opaque global id.")
+    issuer: str = strawberry.field(description="The platform's issuer (the iss of its id_tokens).")
+    client_id: str = strawberry.field(
+        description="The client id the platform gave Lightbox (the aud of its id_tokens)."
+    )
+    name: str = strawberry.field(description="A name for administrators.")
+    auth_url: str = strawberry.field(description="The platform's OIDC authorisation endpoint.")
+    token_url: str = strawberry.field(description="The platform's OAuth2 token endpoint (for sending grades).")
+    jwks_url: str = strawberry.field(description="Where the platform publishes its public keys.")
+    deployment_ids: list[str] = strawberry.field(description="The deployments a launch may name.")
+    created_at: datetime = strawberry.field(description="When it was first registered.")
+
+    @staticmethod
+    def of(row: LtiPlatformRow, deployment_ids: list[str]) -> LtiPlatform:
+        return LtiPlatform(
+            id=strawberry.ID(to_global_id("LtiPlatform", row.uid)),
+            issuer=row.issuer,
+            client_id=row.client_id,
+            name=row.name,
+            auth_url=row.auth_url,
+            token_url=row.token_url,
+            jwks_url=row.jwks_url,
+            deployment_ids=deployment_ids,
+            created_at=row.created,
+        )
+
+
+@strawberry.type(description="Result of registerLtiPlatform.")
+class LtiPlatformPayload:
+    platform: LtiPlatform | None = strawberry.field(description="The platform after the change.")
     errors: list[Error] = strawberry.field(description="Why it failed.")

@@ -34,6 +34,7 @@ from content.curriculum.service import load_tree
 from content.errors import DomainError
 from content.imaging.models import Study
 from content.learning.answers import reveal
+from content.lti.platforms import PlatformInput, register_platform
 from content.partners.models import PartnerCreate
 from content.partners.service import create_partner, create_partner_token
 from content.principal import SYSTEM, Principal
@@ -308,6 +309,19 @@ def _seed_administration(s: Session, w: World) -> None:
     revoked = _api_token(s, w)
     revoke_api_token(revoked[1], session=s, principal=SYSTEM)
     w.ids["revoked_token"] = revoked
+    platform, _ = register_platform(
+        PlatformInput(
+            "https://vle.matrix.example",
+            "matrix-client",
+            "deployment-1",
+            "https://vle.matrix.example/auth",
+            "https://vle.matrix.example/token",
+            "https://vle.matrix.example/jwks",
+        ),
+        session=s,
+        principal=SYSTEM,
+    )
+    w.ids["lti_platform"] = ("LtiPlatform", platform.uid)
 
 
 def _seed(w: World, store: ContentStore) -> None:

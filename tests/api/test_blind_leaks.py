@@ -190,6 +190,7 @@ MUTATIONS_ALLOWED = {
             "revokeLocalRole",
             "createApiToken",
             "revokeApiToken",
+            "registerLtiPlatform",
         )
     },
 }
@@ -247,6 +248,14 @@ ROUTE_PROBES: dict[tuple[str, str], list[tuple[str, dict[str, str]]]] = {
     ("GET", "/ui/static/{name}"): [("/ui/static/app.js", {}), ("/ui/static/case_images.js", {})],
     ("DELETE", "/ui/session"): [("/ui/session", {})],
     ("GET", "/graphiql/static/{name}"): [("/graphiql/static/start.js", {}), ("/graphiql/static/graphiql.min.js", {})],
+    # LTI: answered from the launch's own proof (an id_token, a deep-linking ticket), never from a bearer
+    # token; probed with the trainee's token and no proof, they refuse (tests/api/test_lti.py does the rest).
+    ("GET", "/lti/login"): [("/lti/login?iss=https://vle.example&login_hint=ann", {})],
+    ("POST", "/lti/login"): [("/lti/login", {})],
+    ("POST", "/lti/launch"): [("/lti/launch", {})],
+    ("POST", "/lti/deep-link"): [("/lti/deep-link", {})],
+    ("GET", "/lti/jwks"): [("/lti/jwks", {})],
+    ("GET", "/lti/lti.js"): [("/lti/lti.js", {})],
 }
 # Routes probed elsewhere in this file, or not probed, with the reason.
 ROUTES_ALLOWED = {
