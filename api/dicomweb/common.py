@@ -58,6 +58,8 @@ def negotiate(request: Request, *wanted: str) -> tuple[str, bool] | None:
         multipart = media_type == "multipart/related"
         if multipart:
             media_type = params.get("type", DICOM)
+            if media_type == "*/*":  # multipart/related; type="*/*": any part type we offer
+                return wanted[0], True
         for option in wanted:
             if media_type == option or media_type == option.split("/")[0] + "/*":
                 return option, multipart

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Final
 
 from fastapi import Request
@@ -16,11 +17,86 @@ from content.imaging import dicomweb as service
 from content.imaging.answer_attributes import Withholding, withholding_for
 from content.imaging.dicomweb import InstanceRow, Level, Page, Query, SeriesRow, StudyRow
 from content.principal import Principal
-from integrations.dicomweb import parse_query
+from integrations.dicomweb import attribute_tag, parse_query
+from integrations.dicomweb.metadata import file_attributes, read_header
+from media.store import ContentStore
 
 Attrs = dict[str, dict[str, Any]]
 # Row -> (attributes always returned, attributes returned when includefield asks for them)
 AttrsOf = Callable[[Request, Any], tuple[Attrs, Attrs]]
+
+
+# includefield beyond the index ---------------------------------------------------------------
+
+# `includefield=all` at the study and series levels: the attributes of those levels (PS3.18
+# tables 10.6.3-3/-4 and the Patient/Study/Series modules) read from a representative file; at
+# the instance level, every attribute of the file (bulk data left out).
+LEVEL_ATTRIBUTES: Final[dict[Level, tuple[str, ...]]] = {
+    Level.STUDY: (
+        "StudyDate",
+        "StudyTime",
+        "AccessionNumber",
+        "ReferringPhysicianName",
+        "StudyDescription",
+        "StudyID",
+        "PatientName",
+        "PatientID",
+        "PatientBirthDate",
+        "PatientSex",
+        "PatientAge",
+        "PatientSize",
+        "PatientWeight",
+        "InstitutionName",
+        "TimezoneOffsetFromUTC",
+    ),
+    Level.SERIES: (
+        "Modality",
+        "SeriesDescription",
+        "SeriesNumber",
+        "SeriesDate",
+        "SeriesTime",
+        "BodyPartExamined",
+        "Laterality",
+        "ProtocolName",
+        "PatientPosition",
+        "FrameOfReferenceUID",
+        "Manufacturer",
+        "ManufacturerModelName",
+        "PerformedProcedureStepStartDate",
+        "PerformedProcedureStepStartTime",
+        "ContrastBolusAgent",
+    ),
+}
+LEVEL_TAGS: Final = {level: frozenset(attribute_tag(k) for k in names) for level, names in LEVEL_ATTRIBUTES.items()}
+
+
+def _every_attribute(query: Query) -> bool:
+    return query.include_all and query.level is Level.INSTANCE
+
+
+def _from_file(query: Query) -> frozenset[str]:
+    """The tags asked for that only a stored file can answer."""
+    asked = query.include | (LEVEL_TAGS.get(query.level, frozenset()) if query.include_all else frozenset())
+    return frozenset(asked)
+
+
+def _representatives(
+    request: Request, session: Session, principal: Principal, query: Query, page: Page[Any]
+) -> list[Path | None]:
+    """Per row, the file to read asked-for attributes from (None when the index answers all)."""
+    if not (_every_attribute(query) or _from_file(query)):
+        return [None] * len(page.rows)
+    store = ContentStore(request.app.state.settings.media_dir)
+    keys = []
+    for row in page.rows:
+        if isinstance(row, InstanceRow):
+            keys.append(row.instance.file_key)
+        else:  # the first instance of the study or series, in display order, as the caller may read it
+            series = row.series.series_instance_uid if isinstance(row, SeriesRow) else None
+            first = service.retrievable(row.study.study_instance_uid, series, session=session, principal=principal)
+            keys.append(first[0].instance.file_key)
+    paths = [store.path_for(k) for k in keys]
+    return [p if p.is_file() else None for p in paths]
 
 
 # DICOM JSON from rows (QIDO) -----------------------------------------------------------
@@ -29,10 +105,6 @@ AttrsOf = Callable[[Request, Any], tuple[Attrs, Attrs]]
 def _a(vr: str, *values: Any) -> dict[str, Any]:
     kept = [v for v in values if v is not None and v != ""]
     return {"vr": vr, "Value": kept} if kept else {"vr": vr}
-
-
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/") + dicomweb_router.prefix
 
 
 def _study_attrs(request: Request, row: StudyRow) -> tuple[Attrs, Attrs]:
@@ -105,13 +177,19 @@ def _instance_attrs(request: Request, row: InstanceRow) -> tuple[Attrs, Attrs]:
     return default, optional
 
 
-def _qido(request: Request, query: Query, page: Page[Any], attrs: AttrsOf, hold: Withholding) -> Response:
+def _qido(
+    request: Request, query: Query, page: Page[Any], attrs: AttrsOf, hold: Withholding, files: list[Path | None]
+) -> Response:
     if accepts(request, DICOM_JSON, "application/json") is None:
         return not_acceptable(DICOM_JSON)
     body = []
-    for row in page.rows:
+    for row, path in zip(page.rows, files, strict=True):
         default, optional = attrs(request, row)
         default.update({t: v for t, v in optional.items() if query.include_all or t in query.include})
+        if path is not None:
+            # Asked for beyond what the index holds: from the stored file (the level's representative).
+            extra = file_attributes(read_header(path)[0], None if _every_attribute(query) else _from_file(query))
+            default.update({t: v for t, v in extra.items() if t not in default})
         body.append(dict(sorted(hold.json(row.study.case_uid, default).items())))
     warnings = []
     if page.more:
@@ -148,9 +226,10 @@ def _search(
         query = parse_query(level, list(request.query_params.multi_items()), study_uid=study, series_uid=series)
         page = search(query, session=session, principal=principal)
         hold = withholding_for(session=session, principal=principal)
+        files = _representatives(request, session, principal, query, page)
     except DomainError as exc:
         return refusal(exc)
-    return _qido(request, query, page, attrs, hold)
+    return _qido(request, query, page, attrs, hold, files)
 
 
 @dicomweb_router.get("/studies", response_model=None)

@@ -55,6 +55,21 @@ def instance_json(ds: Dataset, *, bulk_url: str, syntax: str) -> dict[str, Any]:
     return dict(sorted(out.items()))
 
 
+def file_attributes(ds: Dataset, tags: frozenset[str] | None) -> dict[str, Any]:
+    """DICOM JSON of the file's attributes with these tags (every one when None), bulk data left
+    out: search results carry no bulk values, their metadata does."""
+    out: dict[str, Any] = {}
+    for elem in ds:
+        tag = f"{int(elem.tag):08X}"
+        if (tags is not None and tag not in tags) or elem.VR in BINARY_VRS or tag == PIXEL_PATH:
+            continue
+        try:
+            out[tag] = elem.to_json_dict(bulk_data_element_handler=None, bulk_data_threshold=BULK_THRESHOLD)
+        except (ValueError, TypeError, KeyError):
+            continue  # an odd value in one element must not cost the client the rest
+    return out
+
+
 def read_header(path: Path) -> tuple[Dataset, str]:
     """A stored file without its pixels, and its transfer syntax."""
     ds = pydicom.dcmread(path, stop_before_pixels=True, force=True)

@@ -5,7 +5,8 @@ parsed by the stdlib and by the `dicomweb-client` package against a live server.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,8 +67,10 @@ class Frames:
         return self.client.get(path, headers={"Authorization": f"Bearer {token or self.token}", **headers})
 
 
-@pytest.fixture
-def frames(app_settings: Settings, sessions: SessionFactory) -> Iterator[Frames]:
+@contextmanager
+def one_study(app_settings: Settings, sessions: SessionFactory, files: Sequence[str]) -> Iterator[Frames]:
+    """A validated case with one study of one series of these files (names in pydicom's test set,
+    or absolute paths), read by a trainee with no assignment; the app over a TestClient."""
     store = ContentStore(app_settings.media_dir)
     uids: dict[str, str] = {}
     sops: dict[str, list[str]] = {}
@@ -75,7 +78,7 @@ def frames(app_settings: Settings, sessions: SessionFactory) -> Iterator[Frames]
         author = add_user("author", roles=["trainer"], password=None, session=session, principal=SYSTEM)
         checker = add_user("checker", roles=["validator"], password=None, session=session, principal=SYSTEM)
         reader = add_user("reader", roles=["trainee"], password=None, session=session, principal=SYSTEM)
-        study = _study(store, date(2020, 1, 2), {"all": ("OT", list(FILES))}, uids, sops)
+        study = _study(store, date(2020, 1, 2), {"all": ("OT", list(files))}, uids, sops)
         case = _case_with(
             session, f.collection(session, "Leeds"), "Frames", study, principal_for(author, session=session)
         )
@@ -92,8 +95,14 @@ def frames(app_settings: Settings, sessions: SessionFactory) -> Iterator[Frames]
             "not-a-token",
             study.study_instance_uid,
             uids["all"],
-            dict(zip(FILES, sops["all"], strict=True)),
+            dict(zip(files, sops["all"], strict=True)),
         )
+
+
+@pytest.fixture
+def frames(app_settings: Settings, sessions: SessionFactory) -> Iterator[Frames]:
+    with one_study(app_settings, sessions, FILES) as built:
+        yield built
 
 
 def _parts(response: httpx.Response) -> list[tuple[str, bytes]]:
