@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session, select
 
-from api.demo.images import attach_images
+from api.demo.images import attach_images, attach_volume
 from api.settings import Settings
 from content.cases.service import create_case
 from content.cases.transitions import transition
@@ -94,6 +94,8 @@ def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]
             )
             if spec.get("images"):  # before the workflow steps: images are part of the version validated
                 images += attach_images(case, spec["images"], session=session, store=store, secret=secret).imported
+            if spec.get("volume"):  # a synthetic multi-slice series, as a second study
+                images += attach_volume(case, spec["volume"], session=session, store=store, secret=secret).imported
             for name, actor in steps.get(spec.get("state", "DRAFT"), []):
                 transition(case.uid, name, comment="demo", session=session, principal=actor)
             count += 1
