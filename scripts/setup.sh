@@ -35,3 +35,10 @@ if ! cmp -s "$lock" "$stamp" 2>/dev/null; then
     echo "npm not found: GET /graphql answers 503 until admin_ui/graphiql is installed (npm ci)" >&2
   fi
 fi
+# The dicomweb-client npm package the DICOMweb tests run against a live server (tests/tooling/dicomweb-js).
+lock=tests/tooling/dicomweb-js/package-lock.json
+stamp=tests/tooling/dicomweb-js/node_modules/.lightbox-installed-lock
+if ! cmp -s "$lock" "$stamp" 2>/dev/null && command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/tooling/dicomweb-js --ignore-scripts --no-audit --no-fund --loglevel=error
+  cp "$lock" "$stamp"
+fi
