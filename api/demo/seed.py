@@ -80,6 +80,7 @@ def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]
     }
     count = images = 0
     validated: list[str] = []
+    volumes: list[str] = []  # validated cases with a phantom volume: on the worklist, reported blind
     store, secret = ContentStore(settings.media_dir), settings.secret()
     for spec in data.get("cases", []):
         fields = {k: spec[k] for k in CASE_FIELDS if spec.get(k) is not None}
@@ -101,10 +102,14 @@ def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]
             count += 1
             if spec.get("state") == "VALIDATED":
                 validated.append(case.uid)
+                if spec.get("volume"):
+                    volumes.append(case.uid)
         except DomainError as exc:
             yield f"skipped case {spec.get('title')!r}: {exc.message}"
     yield f"cases: {count}, with {images} DICOM images"
-    yield from _reporting_round(session, users, validated)
+    # The first validated case is reported and marked; the volumes come next, for the viewer.
+    ordered = validated[:1] + volumes + [uid for uid in validated[1:] if uid not in volumes]
+    yield from _reporting_round(session, users, ordered)
 
 
 def _reporting_round(session: Session, users: dict[str, User], validated: list[str]) -> Iterator[str]:
