@@ -163,6 +163,10 @@ def test_compressed_frames_as_their_image_type_and_refusals(frames: Frames) -> N
     assert jpeg.status_code == 200
     [(content_type, body)] = _parts(jpeg)
     assert content_type == "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50" and body[:2] == b"\xff\xd8"
+    # Cornerstone's loader leaves the type unquoted; a bare */* gets the octet-stream too.
+    for accept in ("multipart/related; type=application/octet-stream; transfer-syntax=*", "*/*"):
+        plain = frames.get(f"{url}/frames/1", Accept=accept)
+        assert plain.status_code == 200 and _parts(plain)[0][0].startswith("application/octet-stream;"), accept
     # Uncompressed pixels are not a JPEG: not offered as one.
     refused = frames.get(f"{frames.url('CT_small.dcm')}/frames/1", Accept='multipart/related; type="image/jpeg"')
     assert refused.status_code == 406
