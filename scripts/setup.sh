@@ -25,8 +25,9 @@ fi
 .venv/bin/python -m pip install -q -e '.[test]'
 # npm packages, each installed from its lock file, and again only when the lock file changed (the stamp is a
 # copy of the lock that was installed): GraphiQL's files (admin_ui/graphiql, served at GET /graphql) and
-# graphql-schema-linter (tools/schema-lint, run on schema.graphql by tests/schema/test_schema_lint.py).
-for dir in admin_ui/graphiql tools/schema-lint; do
+# graphql-schema-linter (tools/schema-lint, run on schema.graphql by tests/schema/test_schema_lint.py) and the
+# dicomweb-client npm package the DICOMweb tests run against a live server (tests/tooling/dicomweb-js).
+for dir in admin_ui/graphiql tools/schema-lint tests/tooling/dicomweb-js; do
   lock=$dir/package-lock.json
   stamp=$dir/node_modules/.lightbox-installed-lock
   if ! cmp -s "$lock" "$stamp" 2>/dev/null; then
