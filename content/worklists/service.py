@@ -223,3 +223,9 @@ def worklist_versions(uid: str, *, session: Session, principal: Principal) -> li
     get_worklist(uid, session=session, principal=principal)
     stmt = select(WorklistVersion).where(WorklistVersion.worklist_uid == uid).order_by(col(WorklistVersion.version))
     return list(session.exec(stmt))
+
+
+def worklist_items(session: Session, worklist_uid: str) -> list[WorklistItem]:
+    """The items (case and position) of a worklist, in order."""
+    stmt = select(WorklistItem).where(WorklistItem.worklist_uid == worklist_uid).order_by(col(WorklistItem.position))
+    return list(session.exec(stmt))

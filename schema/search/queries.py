@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from sqlmodel import col, select
 from strawberry.types import Info
 
 from content.cases.listing import CaseFilter, list_cases
 from content.cases.models import Case as CaseRow
 from content.curriculum.service import nodes_by_code
+from content.lookup import by_uid
 from schema.cases.types import Case, prime_cases
 from schema.core.context import Context, signed_in
 from schema.core.ids import from_global_id
@@ -49,7 +49,7 @@ def search_page(
         request, session=ctx.session, principal=ctx.principal, catalog=ctx.catalog, cursor_secret=ctx.secret
     )
     uids = [h.case_id for h in result.hits]
-    rows = {r.uid: r for r in ctx.session.exec(select(CaseRow).where(col(CaseRow.uid).in_(uids)))} if uids else {}
+    rows = by_uid(CaseRow, uids, session=ctx.session)
     prime_cases(list(rows.values()), ctx)
     edges = []
     for hit in result.hits:
