@@ -22,8 +22,40 @@ class Error:
     code: ErrorCode = strawberry.field(description="A stable code for a program.")  # type: ignore[valid-type]
 
 
-def to_error(exc: DomainError) -> Error:
-    return Error(field=exc.field, message=exc.message, code=exc.code)
+# Domain errors name the domain's fields (snake_case, as content/ calls them); a payload names the
+# GraphQL input field the client sent. This is the one translation, for the names that differ; a
+# name not listed (title, cohort, first, ...) is the same on both sides and passes through.
+INPUT_FIELDS: dict[str, str] = {
+    "expected_version": "expectedVersion",
+    "curriculum_codes": "curriculumCodes",
+    "display_name": "displayName",
+    "current_password": "currentPassword",
+    "new_password": "newPassword",
+    "due_at": "dueAt",
+    "time_limit_minutes": "timeLimitMinutes",
+    "late_answers": "lateAnswers",
+    "trainee_uid": "traineeId",
+}
+# Per mutation, where one domain name is another input field there: a report's answer fields.
+# (A case's own fields keep their domain names in its mutations' errors, as they always have.)
+_REPORT_FIELDS = {"principal_diagnosis": "principalDiagnosis", "differential_diagnoses": "differentialDiagnoses"}
+MUTATION_INPUT_FIELDS: dict[str, dict[str, str]] = {
+    "saveReportDraft": _REPORT_FIELDS,
+    "submitReport": _REPORT_FIELDS,
+}
+
+
+def input_field(field: str | None, mutation: str | None = None) -> str | None:
+    """The GraphQL input field a domain error's field is, in `mutation` (its GraphQL name)."""
+    if field is None:
+        return None
+    per_mutation = MUTATION_INPUT_FIELDS.get(mutation or "", {})
+    return per_mutation.get(field) or INPUT_FIELDS.get(field, field)
+
+
+def to_error(exc: DomainError, mutation: str | None = None) -> Error:
+    """The payload error of a domain error raised in `mutation`, its field named as the client sent it."""
+    return Error(field=input_field(exc.field, mutation), message=exc.message, code=exc.code)
 
 
 P = TypeVar("P")
@@ -46,7 +78,8 @@ def refusable(on_error: Callable[[list[Error]], Any]) -> Callable[[Callable[...,
             except DomainError as exc:
                 info = kwargs["info"] if "info" in kwargs else args[info_at]
                 info.context.session.rollback()
-                return on_error([to_error(exc)])  # type: ignore[no-any-return]
+                mutation = getattr(info, "field_name", None)
+                return on_error([to_error(exc, mutation)])  # type: ignore[no-any-return]
 
         return run
 
