@@ -11,6 +11,7 @@ import strawberry
 
 from content.errors import DomainError
 from content.errors import ErrorCode as DomainCode
+from content.unit_of_work import unit_of_work as open_unit_of_work
 
 ErrorCode = strawberry.enum(DomainCode, name="ErrorCode", description="Why a request was refused.")
 
@@ -61,11 +62,15 @@ def to_error(exc: DomainError, mutation: str | None = None) -> Error:
 P = TypeVar("P")
 
 
-def refusable(on_error: Callable[[list[Error]], Any]) -> Callable[[Callable[..., P]], Callable[..., P]]:
+def refusable(
+    on_error: Callable[[list[Error]], Any], *, unit_of_work: bool = False
+) -> Callable[[Callable[..., P]], Callable[..., P]]:
     """Make a resolver a payload mutation: a DomainError it raises rolls the request's session back and
     becomes `on_error([Error])`, the payload saying why (the one shape every mutation has).
 
-    Put it under `@strawberry.mutation`; the resolver keeps its signature, so strawberry sees its arguments.
+    With `unit_of_work` the mutation owns its transaction (content.unit_of_work): committed when the
+    resolver returns, rolled back when it raises; its services do not commit. Put it under
+    `@strawberry.mutation`; the resolver keeps its signature, so strawberry sees its arguments.
     """
 
     def wrap(resolver: Callable[..., P]) -> Callable[..., P]:
@@ -73,10 +78,13 @@ def refusable(on_error: Callable[[list[Error]], Any]) -> Callable[[Callable[...,
 
         @functools.wraps(resolver)
         def run(*args: Any, **kwargs: Any) -> P:
+            info = kwargs["info"] if "info" in kwargs else args[info_at]
             try:
+                if unit_of_work:
+                    with open_unit_of_work(info.context.session):
+                        return resolver(*args, **kwargs)
                 return resolver(*args, **kwargs)
             except DomainError as exc:
-                info = kwargs["info"] if "info" in kwargs else args[info_at]
                 info.context.session.rollback()
                 mutation = getattr(info, "field_name", None)
                 return on_error([to_error(exc, mutation)])  # type: ignore[no-any-return]
