@@ -16,4 +16,17 @@ from content.webhooks import models as webhooks
 from content.worklists import models as worklists
 
 metadata = SQLModel.metadata
-MODULES = (audit, cases, collections, curriculum, imaging, learning, lti, partners, security, users, webhooks, worklists)
+MODULES = (
+    audit,
+    cases,
+    collections,
+    curriculum,
+    imaging,
+    learning,
+    lti,
+    partners,
+    security,
+    users,
+    webhooks,
+    worklists,
+)

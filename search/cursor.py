@@ -54,19 +54,22 @@ def decode(token: str | None, order: str) -> Cursor | None:
 
 # What clients see: the encoded cursor sealed (content/security/sealing.py), so no sort value (a
 # title) is readable in it and none can be forged. Backends only ever see the plain form.
+# The same format pages the SQL listing (search.listing); its purpose binds a cursor to the engine
+# that issued it, as the order inside binds it to one order, so neither resumes the other.
 PURPOSE = "search-cursor"
+LISTING_PURPOSE = "sql-listing-cursor"
 
 
-def seal_cursor(token: str, secret: bytes) -> str:
+def seal_cursor(token: str, secret: bytes, *, purpose: str = PURPOSE) -> str:
     """A cursor signed with the server's secret, so a client cannot forge a position."""
-    return seal(token.encode(), secret=secret, purpose=PURPOSE)
+    return seal(token.encode(), secret=secret, purpose=purpose)
 
 
-def open_cursor(token: str | None, secret: bytes) -> str | None:
+def open_cursor(token: str | None, secret: bytes, *, purpose: str = PURPOSE) -> str | None:
     """The cursor inside a sealed token, or None without one; a tampered token is refused."""
     if not token:
         return None
     try:
-        return unseal(token, secret=secret, purpose=PURPOSE).decode()
+        return unseal(token, secret=secret, purpose=purpose).decode()
     except UnicodeDecodeError:
         raise DomainError(ErrorCode.INVALID_INPUT, "malformed cursor", field="after") from None

@@ -125,3 +125,43 @@ def test_content_writes_no_file() -> None:
             if any(not isinstance(m, ast.Constant) or set(str(m.value)) & set("wax+") for m in modes):
                 writes.append((name, "open for writing"))
     assert writes == []
+
+
+# --- schema/: resolvers call services; the SQL lives below them --------------------------------------
+
+SCHEMA = ROOT / "schema"
+SCHEMA_MODULES = {
+    ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): ast.parse(
+        path.read_text(encoding="utf-8"), filename=str(path)
+    )
+    for path in sorted(SCHEMA.rglob("*.py"))
+}
+# What a resolver may take from the ORM: the Session type, to annotate the context it is handed.
+SCHEMA_ORM_ALLOWED = {"sqlmodel.Session"}
+# Running a statement: Session.exec/execute/scalars/scalar/query (session.get by key stays allowed).
+QUERY_METHODS = {"exec", "execute", "scalars", "scalar", "query"}
+
+
+def test_the_schema_package_is_read() -> None:
+    assert len(SCHEMA_MODULES) > 50 and "schema.workflow.queries" in SCHEMA_MODULES
+
+
+def test_schema_builds_no_sql() -> None:
+    """No select/col/func/sqlalchemy in schema/: a listing, a count or a filter is a service's."""
+    offenders = sorted(
+        (name, m)
+        for name, tree in SCHEMA_MODULES.items()
+        for m in _imports(tree)
+        if (_under(m, "sqlmodel") or _under(m, "sqlalchemy")) and m not in SCHEMA_ORM_ALLOWED and m != "sqlmodel"
+    )
+    assert offenders == []
+
+
+def test_schema_runs_no_statement() -> None:
+    calls = sorted(
+        (name, node.func.attr)
+        for name, tree in SCHEMA_MODULES.items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in QUERY_METHODS
+    )
+    assert calls == []

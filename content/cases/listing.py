@@ -98,6 +98,54 @@ def _sort(order: str, blind: frozenset[str]) -> tuple[Any, Any]:
     return col(Case.created), True
 
 
+@dataclass(frozen=True)
+class KeyedPage:
+    """One keyset page: the cases, each one's sort value (created or title key), the total, more or not."""
+
+    cases: list[Case]
+    keys: list[Any]
+    total: int
+    has_next: bool
+
+
+def list_case_page(
+    flt: CaseFilter,
+    *,
+    first: int,
+    after: tuple[Any, str] | None,
+    session: Session,
+    principal: Principal,
+) -> KeyedPage:
+    """A page of the cases the principal may see, after the (sort value, uid) position `after`.
+
+    The sort value is `created` (a datetime) for NEWEST and the title key for TITLE (a blind case's
+    is the untitled key, so its place does not spell its title). Callers seal positions for clients.
+    """
+    require(principal, Permission.VIEW)
+    blind = blind_case_uids(session, principal)
+    if not 1 <= first <= MAX_PAGE:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"first must be 1 to {MAX_PAGE}", field="first")
+    conds = _conditions(flt, session=session, principal=principal)
+    total = session.exec(select(func.count()).select_from(Case).where(*conds)).one()
+    key, descending = _sort(flt.order, blind)
+    stmt = select(Case).where(*conds)
+    if after is not None:
+        value, uid = after
+        # Keyset, written out rather than as a row-value comparison so each side binds with its column type.
+        if descending:
+            stmt = stmt.where(sa.or_(key < value, sa.and_(key == value, col(Case.uid) < uid)))
+        else:
+            stmt = stmt.where(sa.or_(key > value, sa.and_(key == value, col(Case.uid) > uid)))
+    order = (key.desc(), col(Case.uid).desc()) if descending else (key.asc(), col(Case.uid).asc())
+    rows = list(session.exec(stmt.order_by(*order).limit(first + 1)))
+    page = rows[:first]
+    if flt.order == "TITLE":
+        keys: list[Any] = [UNTITLED_SORT_KEY if c.uid in blind else c.title for c in page]
+    else:
+        keys = [c.created for c in page]
+    return KeyedPage(cases=page, keys=keys, total=int(total), has_next=len(rows) > first)
+
+
 def list_cases(
     flt: CaseFilter,
     *,
@@ -111,37 +159,18 @@ def list_cases(
     secret; a per-process one when not given)."""
     require(principal, Permission.VIEW)
     secret = cursor_secret or process_secret()
-    blind = blind_case_uids(session, principal)
     if not 1 <= first <= MAX_PAGE:
         raise DomainError(ErrorCode.INVALID_INPUT, f"first must be 1 to {MAX_PAGE}", field="first")
-    conds = _conditions(flt, session=session, principal=principal)
-    total = session.exec(select(func.count()).select_from(Case).where(*conds)).one()
-    key, descending = _sort(flt.order, blind)
-    stmt = select(Case).where(*conds)
+    position: tuple[Any, str] | None = None
     if after:
         value, uid = decode_cursor(after, secret)
-        if flt.order != "TITLE":
-            value = _parse_time(value)
-        # Keyset, written out rather than as a row-value comparison so each side binds with its column type.
-        if descending:
-            stmt = stmt.where(sa.or_(key < value, sa.and_(key == value, col(Case.uid) < uid)))
-        else:
-            stmt = stmt.where(sa.or_(key > value, sa.and_(key == value, col(Case.uid) > uid)))
-    order = (key.desc(), col(Case.uid).desc()) if descending else (key.asc(), col(Case.uid).asc())
-    rows = list(session.exec(stmt.order_by(*order).limit(first + 1)))
-    page = rows[:first]
-    sort_attr = "title" if flt.order == "TITLE" else "created"
+        position = (value if flt.order == "TITLE" else _parse_time(value), uid)
+    page = list_case_page(flt, first=first, after=position, session=session, principal=principal)
     cursors = [
-        encode_cursor(
-            [
-                c.created.isoformat() if sort_attr == "created" else (UNTITLED_SORT_KEY if c.uid in blind else c.title),
-                c.uid,
-            ],
-            secret,
-        )
-        for c in page
+        encode_cursor([k.isoformat() if isinstance(k, datetime) else k, c.uid], secret)
+        for c, k in zip(page.cases, page.keys, strict=True)
     ]
-    return CasePage(cases=page, total=int(total), has_next=len(rows) > first, cursors=cursors)
+    return CasePage(cases=page.cases, total=page.total, has_next=page.has_next, cursors=cursors)
 
 
 def _parse_time(value: Any) -> datetime:

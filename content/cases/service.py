@@ -90,7 +90,7 @@ def claim_version(session: Session, case: Case, expected_version: int) -> None:
     if result.rowcount != 1:  # type: ignore[attr-defined]  # the typed Result lacks rowcount
         session.rollback()
         raise DomainError(
-            ErrorCode.VERSION_CONFLICT, "someone saved this case in the meantime", field="expectedVersion"
+            ErrorCode.VERSION_CONFLICT, "someone saved this case in the meantime", field="expected_version"
         )
     case.version = expected_version + 1
 
@@ -138,7 +138,7 @@ def editable_case(uid: str, *, expected_version: int, session: Session, principa
         raise DomainError(
             ErrorCode.VERSION_CONFLICT,
             f"the case is at version {case.version}; you edited version {expected_version}",
-            field="expectedVersion",
+            field="expected_version",
         )
     return case
 

@@ -115,3 +115,12 @@ def visible_view(principal: Principal, case: Case) -> View | None:
     ):
         return "published"
     return None
+
+
+def versions_of(keys: Iterable[tuple[str, int]], *, session: Session) -> dict[tuple[str, int], CaseVersion]:
+    """The saved versions with these (case uid, version) keys, by key; one query."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    rows = session.exec(select(CaseVersion).where(col(CaseVersion.case_uid).in_({k[0] for k in wanted})))
+    return {(r.case_uid, r.version): r for r in rows if (r.case_uid, r.version) in wanted}

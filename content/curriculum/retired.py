@@ -54,13 +54,13 @@ def replacement_for(code: str, retired: dict[str, CurriculumNode], session: Sess
         raise DomainError(
             ErrorCode.INVALID_CURRICULUM_CODE,
             f"retired code {code} names no replacement; choose a code by editing the case",
-            field="curriculumCodes",
+            field="curriculum_codes",
         )
     if target.deprecated:
         raise DomainError(
             ErrorCode.INVALID_CURRICULUM_CODE,
             f"{code} is replaced by {target.code}, which is retired too; fix the curriculum file",
-            field="curriculumCodes",
+            field="curriculum_codes",
         )
     return target.code
 

@@ -123,12 +123,12 @@ def check_codes(codes: Iterable[str], *, session: Session) -> list[str]:
         node = found.get(code)
         if node is None:
             raise DomainError(
-                ErrorCode.INVALID_CURRICULUM_CODE, f"unknown curriculum code {code}", field="curriculumCodes"
+                ErrorCode.INVALID_CURRICULUM_CODE, f"unknown curriculum code {code}", field="curriculum_codes"
             )
         if node.deprecated:
             hint = f"; use {node.replaced_by}" if node.replaced_by else ""
             raise DomainError(
-                ErrorCode.INVALID_CURRICULUM_CODE, f"curriculum code {code} is retired{hint}", field="curriculumCodes"
+                ErrorCode.INVALID_CURRICULUM_CODE, f"curriculum code {code} is retired{hint}", field="curriculum_codes"
             )
     return wanted
 

@@ -128,23 +128,15 @@ def _under(path_col: Any, container: str) -> Any:
     return sa.or_(path_col == base, path_col.startswith(base + "/", autoescape=True))
 
 
-def visible_condition(principal: Principal, table: Any) -> Any:
-    """SQL condition on a case table: rows whose working copy or published version P may view.
+def _case_condition(principal: Principal, table: Any, for_roles: Any, *, permission: Permission) -> Any:
+    """The role sources of `may` (global, Owner, local grants) and a token's confinement, in SQL.
 
-    Mirrors `may(VIEW)`: same role tables, evaluated inside the query so that counts and pages agree.
+    `for_roles(roles)` is the condition under which a role set grants the permission on a row.
     """
     if principal.is_anonymous or principal.must_change_password:
         return sa.false()
-
-    def for_roles(roles: frozenset[Role]) -> Any:
-        clauses = []
-        states = _viewing_states(roles)
-        if states:
-            clauses.append(table.state.in_(states))
-        if roles & published_viewers() and any(Permission.VIEW in ROLE_PERMISSIONS[r] for r in roles):
-            clauses.append(sa.and_(table.published_version.is_not(None), table.state != State.RETIRED.value))
-        return sa.or_(*clauses) if clauses else sa.false()
-
+    if principal.read_only and permission in WRITE_PERMISSIONS:
+        return sa.false()
     clauses = [for_roles(principal.roles)] if principal.roles else []
     if principal.user_id is not None:
         clauses.append(sa.and_(table.creator_id == principal.user_id, for_roles(frozenset({Role.OWNER}))))
@@ -155,9 +147,45 @@ def visible_condition(principal: Principal, table: Any) -> Any:
     if limits is not None:
         within = sa.or_(*(_under(table.path, path) for path in limits)) if limits else sa.false()
         condition = sa.and_(condition, within)
-        if _reads_retired(principal, Permission.VIEW, State.RETIRED):
+        if _reads_retired(principal, permission, State.RETIRED):
             condition = sa.or_(condition, sa.and_(within, table.state == State.RETIRED.value))
     return condition
+
+
+def visible_condition(principal: Principal, table: Any) -> Any:
+    """SQL condition on a case table: rows whose working copy or published version P may view.
+
+    Mirrors `may(VIEW)`: same role tables, evaluated inside the query so that counts and pages agree.
+    """
+
+    def for_roles(roles: frozenset[Role]) -> Any:
+        clauses = []
+        states = _viewing_states(roles)
+        if states:
+            clauses.append(table.state.in_(states))
+        if roles & published_viewers() and any(Permission.VIEW in ROLE_PERMISSIONS[r] for r in roles):
+            clauses.append(sa.and_(table.published_version.is_not(None), table.state != State.RETIRED.value))
+        return sa.or_(*clauses) if clauses else sa.false()
+
+    return _case_condition(principal, table, for_roles, permission=Permission.VIEW)
+
+
+def permitted_condition(principal: Principal, permission: Permission, table: Any) -> Any:
+    """SQL twin of `may(permission)` on a case table, each row judged in its own (working copy) state.
+
+    For VIEW, which also reads a published version, use `visible_condition`.
+    """
+
+    def for_roles(roles: frozenset[Role]) -> Any:
+        holders = {r for r in roles if permission in ROLE_PERMISSIONS[r]}
+        if not holders:
+            return sa.false()
+        states = [s.value for s in State if (allowed := roles_allowed(s, permission)) is None or holders & allowed]
+        if len(states) == len(State):
+            return sa.true()
+        return table.state.in_(states) if states else sa.false()
+
+    return _case_condition(principal, table, for_roles, permission=permission)
 
 
 def allowed_tokens(obj: Securable, *, state: State, local_grants: list[tuple[str, str]]) -> tuple[str, ...]:

@@ -36,7 +36,7 @@ def _display_name(value: str | None, default: str) -> str:
     name = (value or "").strip() or default
     if len(name) > MAX_DISPLAY_NAME:
         raise DomainError(
-            ErrorCode.INVALID_INPUT, f"display name: at most {MAX_DISPLAY_NAME} characters", field="displayName"
+            ErrorCode.INVALID_INPUT, f"display name: at most {MAX_DISPLAY_NAME} characters", field="display_name"
         )
     return name
 

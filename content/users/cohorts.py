@@ -49,6 +49,14 @@ def may_see_members(principal: Principal, cohort_uid: str, members: list[User]) 
     )
 
 
+def visible_cohorts_of(principal: Principal, person_uid: str, cohorts: list[Cohort]) -> list[Cohort]:
+    """The cohorts of a person the caller may see: all of them for administrators and the person
+    themselves, otherwise only those the caller belongs to."""
+    if principal.user_id == person_uid or may(principal, Permission.MANAGE_USERS):
+        return cohorts
+    return [c for c in cohorts if c.uid in principal.cohort_ids]
+
+
 def _require_cohort_manager(principal: Principal) -> None:
     if not _administers(principal):
         require_unconfined(principal, Permission.MANAGE_WORKLISTS)

@@ -56,11 +56,11 @@ def change_password(
         record_failure(user.username, throttle, session=session, now=now)
         audit.record(session, principal, "password.change.failed", "user", user.uid)
         session.commit()
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "the current password is not right", field="currentPassword")
-    policy.check(new, username=user.username, field="newPassword")
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "the current password is not right", field="current_password")
+    policy.check(new, username=user.username, field="new_password")
     if verify_password(new, user.password_hash):
         raise DomainError(
-            ErrorCode.INVALID_INPUT, "choose a password different from the current one", field="newPassword"
+            ErrorCode.INVALID_INPUT, "choose a password different from the current one", field="new_password"
         )
     user.must_change_password = False
     set_password(user, new, reason=PASSWORD, session=session)

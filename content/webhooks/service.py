@@ -102,8 +102,7 @@ def create_subscription(
     session.add(sub)
     session.flush()
     audit.record(session, principal, "webhook.subscribe", "webhook_subscription", sub.uid, url=clean_url, events=types)
-    session.commit()
-    return secret, sub
+    return secret, sub  # committed by the caller's unit of work (content.unit_of_work)
 
 
 def get_subscription(uid: str, *, session: Session, principal: Principal) -> WebhookSubscription:
@@ -141,5 +140,4 @@ def delete_subscription(uid: str, *, session: Session, principal: Principal) -> 
         .values(state=DeliveryState.FAILED.value, last_error="subscription deleted")
     )
     audit.record(session, principal, "webhook.unsubscribe", "webhook_subscription", sub.uid, url=sub.url)
-    session.commit()
-    return sub
+    return sub  # committed by the caller's unit of work (content.unit_of_work)

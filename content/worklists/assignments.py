@@ -55,7 +55,7 @@ def assign_worklist(
     require_trainer(principal)
     worklist = get_worklist(worklist_uid, session=session, principal=principal)
     if due_at is not None and due_at.tzinfo is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "dueAt needs a time zone", field="dueAt")
+        raise DomainError(ErrorCode.INVALID_INPUT, "a due date needs a time zone", field="due_at")
     # Re-checked now: a case may have been retired since the worklist was built.
     cases = checked_cases(session, case_uids_of(session, worklist.uid))
     people = _targets(session, trainee_uids, cohort_uid)

@@ -118,9 +118,9 @@ def trainee_progress(
     me = require_person(principal)
     uid = trainee_uid or me
     if uid != me and not is_trainer(principal):
-        raise DomainError(ErrorCode.FORBIDDEN, "only trainers see other trainees' progress", field="traineeId")
+        raise DomainError(ErrorCode.FORBIDDEN, "only trainers see other trainees' progress", field="trainee_uid")
     if session.get(User, uid) is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such person", field="traineeId")
+        raise DomainError(ErrorCode.NOT_FOUND, "no such person", field="trainee_uid")
     # Validated counts as the caller may see them, blind cases left out (content.cases.visibility).
     return compute(session, [uid], root=root, validated=validated_counts(session, principal))
 

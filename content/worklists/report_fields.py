@@ -25,9 +25,6 @@ class ReportFields:
     site: str | None = None
 
 
-_FIELD_NAMES = {"principal_diagnosis": "principalDiagnosis", "differential_diagnoses": "differentialDiagnoses"}
-
-
 def cleaned(values: ReportFields) -> dict[str, Any]:
     """The report fields that were set, trimmed and checked, as stored."""
     out: dict[str, Any] = {}
@@ -35,7 +32,7 @@ def cleaned(values: ReportFields) -> dict[str, Any]:
         value = getattr(values, f.name)
         if value is None:
             continue
-        field = _FIELD_NAMES.get(f.name, f.name)
+        field = f.name  # the domain's name; schema/core/errors.py names the GraphQL input field
         if f.name == "abnormal":
             out[f.name] = bool(value)
         elif f.name == "differential_diagnoses":
@@ -50,6 +47,8 @@ def cleaned(values: ReportFields) -> dict[str, Any]:
         else:
             text = str(value).strip()
             if len(text) > TEXT_LIMIT:
-                raise DomainError(ErrorCode.INVALID_INPUT, f"{field}: up to {TEXT_LIMIT} characters", field=field)
+                raise DomainError(
+                    ErrorCode.INVALID_INPUT, f"{field.replace('_', ' ')}: up to {TEXT_LIMIT} characters", field=field
+                )
             out[f.name] = text
     return out

@@ -38,10 +38,10 @@ def _check(spec: WorklistSpec) -> WorklistSpec:
     if spec.mode not in {m.value for m in WorklistMode}:
         raise DomainError(ErrorCode.INVALID_INPUT, f"unknown mode {spec.mode!r}", field="mode")
     if spec.time_limit_minutes is not None and not 1 <= spec.time_limit_minutes <= 24 * 60:
-        raise DomainError(ErrorCode.INVALID_INPUT, "time limit of 1 to 1440 minutes", field="timeLimitMinutes")
+        raise DomainError(ErrorCode.INVALID_INPUT, "time limit of 1 to 1440 minutes", field="time_limit_minutes")
     if spec.late_answers not in {r.value for r in LateAnswers}:
         raise DomainError(
-            ErrorCode.INVALID_INPUT, f"late answers are FLAG or REFUSE, not {spec.late_answers!r}", field="lateAnswers"
+            ErrorCode.INVALID_INPUT, f"late answers are FLAG or REFUSE, not {spec.late_answers!r}", field="late_answers"
         )
     if len(spec.instructions) > 20_000:
         raise DomainError(ErrorCode.INVALID_INPUT, "instructions up to 20000 characters", field="instructions")
@@ -166,7 +166,7 @@ def _claim_version(session: Session, worklist: Worklist, expected_version: int) 
     if moved.rowcount != 1:  # type: ignore[attr-defined]  # the typed Result lacks rowcount
         session.rollback()
         raise DomainError(
-            ErrorCode.VERSION_CONFLICT, "someone saved this worklist in the meantime", field="expectedVersion"
+            ErrorCode.VERSION_CONFLICT, "someone saved this worklist in the meantime", field="expected_version"
         )
     worklist.version = expected_version + 1
 
@@ -222,4 +222,10 @@ def worklist_versions(uid: str, *, session: Session, principal: Principal) -> li
     """The stored versions of a worklist, oldest first."""
     get_worklist(uid, session=session, principal=principal)
     stmt = select(WorklistVersion).where(WorklistVersion.worklist_uid == uid).order_by(col(WorklistVersion.version))
+    return list(session.exec(stmt))
+
+
+def worklist_items(session: Session, worklist_uid: str) -> list[WorklistItem]:
+    """The items (case and position) of a worklist, in order."""
+    stmt = select(WorklistItem).where(WorklistItem.worklist_uid == worklist_uid).order_by(col(WorklistItem.position))
     return list(session.exec(stmt))

@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from content.cases.models import Case
+from content.cases.versions import versions_of
 from content.collections.models import Collection
 from content.curriculum.models import CurriculumNode
 from content.curriculum.service import nodes_by_code
 from content.imaging.models import Series
 from content.imaging.tree import thumbnail_series
+from content.lookup import by_uid
 from content.partners.models import Partner
 from content.principal import Principal
 from content.users.cohorts import members_of
@@ -55,7 +57,7 @@ class Loaders:
             lambda keys: nodes_by_code(keys, session=session)
         )
         self.collections: BatchLoader[str, Collection] = BatchLoader(
-            lambda keys: {c.uid: c for c in session.exec(select(Collection).where(col(Collection.uid).in_(keys)))}
+            lambda keys: by_uid(Collection, keys, session=session)
         )
         self.versions = versions_loader(session)
 
@@ -73,12 +75,8 @@ class Loaders:
 
         self.user_cohorts: BatchLoader[str, list[Cohort]] = BatchLoader(user_cohorts)
         self.cohort_members: BatchLoader[str, list[User]] = BatchLoader(cohort_members)
-        self.cohorts: BatchLoader[str, Cohort] = BatchLoader(
-            lambda keys: {c.uid: c for c in session.exec(select(Cohort).where(col(Cohort.uid).in_(keys)))}
-        )
-        self.partners: BatchLoader[str, Partner] = BatchLoader(
-            lambda keys: {p.uid: p for p in session.exec(select(Partner).where(col(Partner.uid).in_(keys)))}
-        )
+        self.cohorts: BatchLoader[str, Cohort] = BatchLoader(lambda keys: by_uid(Cohort, keys, session=session))
+        self.partners: BatchLoader[str, Partner] = BatchLoader(lambda keys: by_uid(Partner, keys, session=session))
         # Case rows a page has loaded, for loaders whose answer depends on the case (permissions).
         self.case_rows: dict[str, Case] = {}
         self.thumbnails: BatchLoader[str, Series] = BatchLoader(
@@ -93,11 +91,4 @@ class Loaders:
 
 
 def versions_loader(session: Session) -> BatchLoader[tuple[str, int], Any]:
-    from content.cases.models import CaseVersion
-
-    def fetch(keys: set[tuple[str, int]]) -> dict[tuple[str, int], Any]:
-        uids = {k[0] for k in keys}
-        rows = session.exec(select(CaseVersion).where(col(CaseVersion.case_uid).in_(uids)))
-        return {(r.case_uid, r.version): r for r in rows if (r.case_uid, r.version) in keys}
-
-    return BatchLoader(fetch)
+    return BatchLoader(lambda keys: versions_of(keys, session=session))

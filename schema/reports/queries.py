@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from content.cases.models import Case as CaseRow
+from content.lookup import by_uid
 from content.users.models import User as UserRow
 from content.worklists.evidence import evidence, to_csv
 from content.worklists.facility import facility_index
@@ -15,7 +16,7 @@ from content.worklists.progress import cohort_progress, trainee_progress
 from content.worklists.reports import get_report
 from content.worklists.service import case_uids_of, get_worklist
 from integrations.evidence_html import to_html
-from schema.cases.types import Case
+from schema.cases.types import Case, prime_cases
 from schema.core.context import Context
 from schema.core.ids import from_global_id
 from schema.reports.types import CaseFacility, CohortProgress, EvidenceExport, Progress, Report
@@ -83,8 +84,11 @@ class ReportQuery:
                 ).uid,
             )
         out = []
-        for f in facility_index(case_uids=cases, session=ctx.session, principal=ctx.principal):
-            row = ctx.session.get(CaseRow, f.case_uid)
+        facilities = facility_index(case_uids=cases, session=ctx.session, principal=ctx.principal)
+        rows = by_uid(CaseRow, (f.case_uid for f in facilities), session=ctx.session)
+        prime_cases(list(rows.values()), ctx)
+        for f in facilities:
+            row = rows.get(f.case_uid)
             out.append(
                 CaseFacility(
                     case=Case.of(row, ctx) if row else None,

@@ -1,79 +1,46 @@
-"""The `cases` field: the catalog when a search is given, the SQL listing otherwise."""
+"""The `cases` field: one service (search.listing.find_cases), one cursor format, one mapping."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import strawberry
-from sqlmodel import col, select
 from strawberry.types import Info
 
-from content.cases.listing import CaseFilter, list_cases
-from content.cases.models import Case as CaseRow
-from content.curriculum.service import nodes_by_code
 from schema.cases.types import Case, prime_cases
 from schema.core.context import Context, signed_in
 from schema.core.ids import from_global_id
 from schema.core.pagination import PageInfo
 from schema.search.inputs import CaseSearch, search_request
 from schema.search.types import FACET_FIELDS, CaseConnection, CaseEdge, Facet, FacetBucket, Highlight
-from search.model import FacetBucket as SearchBucket
-from search.service import search_cases
+from search.listing import CaseListing, find_cases
 
 
-def _facets(result_facets: dict[str, tuple[SearchBucket, ...]], ctx: Context) -> list[Facet]:
-    titles = {}
-    codes = [b.value for b in result_facets.get("curriculum", ())]
-    if codes:
-        titles = {code: node.title for code, node in nodes_by_code(codes, session=ctx.session).items()}
-
-    def label(name: str, value: str) -> str:
-        if name == "curriculum":
-            return titles.get(value, value)
-        return value.replace("_", " ").title() if name in ("difficulty", "state") else value
-
-    return [
-        Facet(
-            field=FACET_FIELDS.get(name, name),
-            buckets=[FacetBucket(value=b.value, count=b.count, label=label(name, b.value)) for b in buckets],
-        )
-        for name, buckets in result_facets.items()
-    ]
-
-
-def search_page(
-    s: CaseSearch, collection_uid: str | None, *, first: int, after: str | None, ctx: Context
-) -> CaseConnection:
-    assert ctx.catalog is not None
-    request = search_request(s, collection_uid, first=first, after=after)
-    result = search_cases(
-        request, session=ctx.session, principal=ctx.principal, catalog=ctx.catalog, cursor_secret=ctx.secret
-    )
-    uids = [h.case_id for h in result.hits]
-    rows = {r.uid: r for r in ctx.session.exec(select(CaseRow).where(col(CaseRow.uid).in_(uids)))} if uids else {}
-    prime_cases(list(rows.values()), ctx)
+def connection(listing: CaseListing, *, after: str | None, ctx: Context) -> CaseConnection:
+    """The connection of a page of cases (search.listing): edges the caller may see, facets, page info."""
+    prime_cases([c.case for c in listing.cases], ctx)
     edges = []
-    for hit in result.hits:
-        row = rows.get(hit.case_id)
-        node = Case.of(row, ctx) if row is not None else None
-        if node is not None:  # a hit the database no longer has: the consistency check will drop it
-            edges.append(
-                CaseEdge(
-                    cursor=hit.cursor,
-                    node=node,
-                    highlights=[Highlight(field=f, snippet=snip) for f, snip in hit.highlights],
-                )
-            )
+    for listed in listing.cases:
+        node = Case.of(listed.case, ctx)
+        if node is not None:
+            highlights = [Highlight(field=f, snippet=snip) for f, snip in listed.highlights]
+            edges.append(CaseEdge(cursor=listed.cursor, node=node, highlights=highlights))
     return CaseConnection(
-        total_count=result.total,
+        total_count=listing.total,
         edges=edges,
-        facets=_facets(result.facets, ctx),
-        suggestion=result.suggestion,
+        facets=[
+            Facet(
+                field=FACET_FIELDS.get(name, name),
+                buckets=[FacetBucket(value=b.value, count=b.count, label=b.label) for b in buckets],
+            )
+            for name, buckets in listing.facets.items()
+        ],
+        suggestion=listing.suggestion,
         page_info=PageInfo(
-            has_next_page=result.has_next,
-            end_cursor=result.end_cursor,
+            has_next_page=listing.has_next,
+            end_cursor=listing.end_cursor,
             has_previous_page=after is not None,
-            start_cursor=result.hits[0].cursor if result.hits else None,
+            start_cursor=listing.start_cursor,
         ),
     )
 
@@ -91,30 +58,13 @@ class SearchQuery:
         ctx = signed_in(info)
         s = search or CaseSearch()
         coll = from_global_id(s.collection, "Collection", field="collection")[1] if s.collection else None
-        if search is not None and ctx.catalog is not None:
-            return search_page(s, coll, first=first, after=after, ctx=ctx)
-        order = s.order_by.value if s.order_by else "NEWEST"
-        flt = CaseFilter(
-            curriculum=tuple(s.curriculum or ()),
-            modalities=tuple(s.modalities or ()),
-            body_regions=tuple(s.body_regions or ()),
-            difficulties=tuple(d.value for d in s.difficulties or ()),  # type: ignore[attr-defined]
-            states=tuple(st.value for st in s.states or ()),  # type: ignore[attr-defined]
-            collection_uid=coll,
-            order="TITLE" if order == "TITLE" else "NEWEST",
+        request = search_request(s, coll, first=first, after=after)
+        listing = find_cases(
+            request,
+            searched=search is not None,
+            session=ctx.session,
+            principal=ctx.principal,
+            catalog=ctx.catalog,
+            cursor_secret=ctx.secret,
         )
-        page = list_cases(
-            flt, first=first, after=after, session=ctx.session, principal=ctx.principal, cursor_secret=ctx.secret
-        )
-        prime_cases(page.cases, ctx)
-        edges = []
-        for row, cursor in zip(page.cases, page.cursors, strict=True):
-            node = Case.of(row, ctx)
-            if node is not None:
-                edges.append(CaseEdge(cursor=cursor, node=node, highlights=[]))
-        return CaseConnection(
-            total_count=page.total,
-            edges=edges,
-            facets=[],
-            page_info=PageInfo.of(page.cursors, has_next=page.has_next, after=after),
-        )
+        return connection(listing, after=after, ctx=ctx)

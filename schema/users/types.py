@@ -5,9 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from content.security.policy import may
-from content.security.roles import Permission
-from content.users.cohorts import may_see_members
+from content.users.cohorts import may_see_members, visible_cohorts_of
 from content.users.models import Cohort as CohortRow
 from content.users.models import User as UserRow
 from schema.core.context import Context
@@ -30,10 +28,7 @@ class User(Node):
     )
     def cohorts(self, info: Info[Context, None]) -> list[Cohort]:
         ctx = info.context
-        rows = ctx.loaders.user_cohorts.get(self.uid) or []
-        principal = ctx.principal
-        if not (principal.user_id == self.uid or may(principal, Permission.MANAGE_USERS)):
-            rows = [c for c in rows if c.uid in principal.cohort_ids]
+        rows = visible_cohorts_of(ctx.principal, self.uid, ctx.loaders.user_cohorts.get(self.uid) or [])
         return [Cohort.of(c) for c in rows]
 
     @staticmethod

@@ -31,7 +31,9 @@ from schema.webhooks.types import (
 @strawberry.type
 class WebhookMutation:
     @strawberry.mutation(description="Subscribe to events (administrators and partners); the secret is shown once.")
-    @refusable(lambda errs: CreateWebhookSubscriptionPayload(subscription=None, secret=None, errors=errs))
+    @refusable(
+        lambda errs: CreateWebhookSubscriptionPayload(subscription=None, secret=None, errors=errs), unit_of_work=True
+    )
     def create_webhook_subscription(
         self,
         info: Info[Context, None],
@@ -56,7 +58,7 @@ class WebhookMutation:
         return CreateWebhookSubscriptionPayload(subscription=WebhookSubscription.of(row), secret=secret, errors=[])
 
     @strawberry.mutation(description="Stop a subscription of yours (any, for administrators).")
-    @refusable(lambda errs: DeleteWebhookSubscriptionPayload(deleted_id=None, errors=errs))
+    @refusable(lambda errs: DeleteWebhookSubscriptionPayload(deleted_id=None, errors=errs), unit_of_work=True)
     def delete_webhook_subscription(
         self,
         info: Info[Context, None],

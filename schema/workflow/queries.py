@@ -6,17 +6,10 @@ import json
 from typing import Annotated, Any
 
 import strawberry
-from sqlmodel import col, select
 from strawberry.types import Info
 
 from content.cases.history import case_diff
-from content.cases.models import Case as CaseRow
-from content.cases.transitions import available_transitions
-from content.errors import DomainError, ErrorCode
-from content.security.policy import may, visible_condition
-from content.security.roles import Permission
-from content.workflow import State
-from content.workflow import Transition as TransitionName
+from content.cases.transitions import review_queue
 from schema.cases.types import Case, prime_cases
 from schema.core.context import Context
 from schema.core.ids import from_global_id, to_global_id
@@ -66,19 +59,6 @@ class WorkflowQuery:
         first: Annotated[int, strawberry.argument(description="How many cases, 1 to 100.")] = 50,
     ) -> list[Case]:
         ctx = info.context
-        if not 1 <= first <= 100:
-            raise DomainError(ErrorCode.INVALID_INPUT, "first must be 1 to 100", field="first")
-        stmt = (
-            select(CaseRow)
-            .where(CaseRow.state == State.SUBMITTED.value, visible_condition(ctx.principal, CaseRow))
-            .order_by(col(CaseRow.modified))
-        )
-        rows = [
-            r
-            for r in ctx.session.exec(stmt.limit(first * 2))
-            if may(ctx.principal, Permission.VALIDATE, r)
-            and TransitionName.VALIDATE in available_transitions(r, session=ctx.session, principal=ctx.principal)
-        ]
-        rows = rows[:first]
+        rows = review_queue(first=first, session=ctx.session, principal=ctx.principal)
         prime_cases(rows, ctx)
         return [c for c in (Case.of(r, ctx) for r in rows) if c is not None]

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
-from sqlmodel import col, select
 from strawberry.types import Info
 
 from content.cases.models import Case as CaseRow
+from content.lookup import by_uid
 from content.worklists.assignments import assignments_of_worklist, items_of
 from content.worklists.clock import deadline, time_limit
 from content.worklists.models import Assignment as AssignmentRow
@@ -20,7 +20,7 @@ from content.worklists.models import WorklistMode as WorklistModeValue
 from content.worklists.overlap import met_elsewhere
 from content.worklists.reports import readable_reports, reports_of
 from content.worklists.revalidation import revalidated_reports
-from content.worklists.service import worklist_versions
+from content.worklists.service import worklist_items, worklist_versions
 from schema.cases.types import Case, pinned_case, prime_cases
 from schema.core.context import Context
 from schema.core.enums import describe_values
@@ -105,9 +105,7 @@ class Worklist(Node):
         cohort_uid = from_global_id(cohort, "Cohort", field="cohort")[1] if cohort else None
         met = met_elsewhere(self.uid, cohort_uid=cohort_uid, session=ctx.session, principal=ctx.principal)
         items = self._items(info)
-        rows = {
-            c.uid: c for c in ctx.session.exec(select(CaseRow).where(col(CaseRow.uid).in_([i.case_uid for i in items])))
-        }
+        rows = by_uid(CaseRow, (i.case_uid for i in items), session=ctx.session)
         prime_cases(list(rows.values()), ctx)
         return [
             WorklistCase(
@@ -146,8 +144,7 @@ class Worklist(Node):
         return [Report.of(r) for r in reports if r.uid in flagged]
 
     def _items(self, info: Info[Context, None]) -> list[WorklistItem]:
-        stmt = select(WorklistItem).where(WorklistItem.worklist_uid == self.uid).order_by(col(WorklistItem.position))
-        return list(info.context.session.exec(stmt))
+        return worklist_items(info.context.session, self.uid)
 
     @staticmethod
     def of(row: WorklistRow) -> Worklist:
@@ -229,9 +226,7 @@ class Assignment(Node):
         items = items_of(ctx.session, [self.row.uid])[self.row.uid]
         reports = readable_reports(ctx.session, [self.row.uid], principal=ctx.principal)
         worklist = ctx.session.get(WorklistRow, self.row.worklist_uid)
-        rows = {
-            c.uid: c for c in ctx.session.exec(select(CaseRow).where(col(CaseRow.uid).in_([i.case_uid for i in items])))
-        }
+        rows = by_uid(CaseRow, (i.case_uid for i in items), session=ctx.session)
         ctx.loaders.versions.want((i.case_uid, i.case_version) for i in items)
         out = []
         for i in items:

@@ -79,14 +79,14 @@ def test_change_password_ends_every_session_and_answers_a_new_one(session: Sessi
     )
     me = _me(here, session)
     wrong = _code(change_password, "not it at all", NEW, session=session, principal=me, secret=SECRET, ttl_seconds=600)
-    assert (wrong.code, wrong.field) == (ErrorCode.INVALID_CREDENTIALS, "currentPassword")
+    assert (wrong.code, wrong.field) == (ErrorCode.INVALID_CREDENTIALS, "current_password")
     for weak, code in (
         ("short", ErrorCode.PASSWORD_TOO_SHORT),
         ("1qaz2wsx3edc", ErrorCode.PASSWORD_TOO_COMMON),
         (PASSWORD, ErrorCode.INVALID_INPUT),
     ):
         refused = _code(change_password, PASSWORD, weak, session=session, principal=me, secret=SECRET, ttl_seconds=600)
-        assert (refused.code, refused.field) == (code, "newPassword")
+        assert (refused.code, refused.field) == (code, "new_password")
     assert _me(elsewhere, session).username == "val"  # nothing refused ended anything
     fresh = change_password(PASSWORD, NEW, session=session, principal=me, secret=SECRET, ttl_seconds=600)
     for old in (here, elsewhere):

@@ -17,6 +17,7 @@ from content.cases.service import create_case
 from content.cases.transitions import transition
 from content.collections.models import Collection
 from content.principal import Principal
+from content.unit_of_work import unit_of_work
 from content.users.models import User
 from content.users.service import principal_for
 from content.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -86,14 +87,15 @@ class School:
     def subscribe(
         self, who: Principal, url: str, events: Sequence[str] = ALL_EVENTS
     ) -> tuple[str, WebhookSubscription]:
-        return create_subscription(
-            url=url,
-            events=list(events),
-            server_key=self.runtime.settings.secret(),
-            targets=self.dispatcher.config.targets,
-            session=self.session,
-            principal=who,
-        )
+        with unit_of_work(self.session):  # as the mutation does: the edge owns the commit
+            return create_subscription(
+                url=url,
+                events=list(events),
+                server_key=self.runtime.settings.secret(),
+                targets=self.dispatcher.config.targets,
+                session=self.session,
+                principal=who,
+            )
 
     def token_principal(self, name: str, *, collection: str | None = None) -> Principal:
         """As authentication builds it for a read API token acting as `name`, scoped to a collection."""

@@ -121,6 +121,6 @@ def test_an_unknown_late_answer_rule_is_refused(world: World) -> None:
             session=world.session,
             principal=world.trainer,
         )
-    assert (err.value.code, err.value.field) == (ErrorCode.INVALID_INPUT, "lateAnswers")
+    assert (err.value.code, err.value.field) == (ErrorCode.INVALID_INPUT, "late_answers")
     world.session.rollback()
     assert count(world.session, Worklist) == 0
