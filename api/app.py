@@ -86,7 +86,11 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     app.state.runtime, app.state.catalog = runtime, catalog
     login_buckets = Buckets(settings.login_attempts_per_minute)
     # Outermost first: ids, headers and metrics wrap everything, including rate-limit refusals.
-    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(
+        RateLimitMiddleware,
+        per_minute=settings.rate_limit_per_minute,
+        images_per_minute=settings.image_rate_limit_per_minute,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -64,10 +64,24 @@ def too_many(wait: float, what: str) -> JSONResponse:
     )
 
 
+# Image reads a viewer makes by the hundred (one request per frame: a 2x2 layout of 300-slice
+# series is 1,200 frames) draw on their own, larger bucket, so opening a CT neither trips the
+# limit nor uses up the allowance the same person's GraphQL requests draw on.
+IMAGE_PREFIXES = ("/dicomweb/", "/media/")
+
+
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, per_minute: int, exempt: tuple[str, ...] = ("/healthz", "/readyz")) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        per_minute: int,
+        images_per_minute: int | None = None,
+        exempt: tuple[str, ...] = ("/healthz", "/readyz"),
+    ) -> None:
         self.app = app
         self.buckets = Buckets(per_minute)
+        self.image_buckets = Buckets(images_per_minute or per_minute)
         self.exempt = exempt
 
     async def __call__(
@@ -80,7 +94,9 @@ class RateLimitMiddleware:
         auth = headers.get(b"authorization", b"")
         # The token's hash, not the token: keys may be logged or inspected.
         key = ("t:" + hashlib.sha256(auth).hexdigest()[:32]) if auth else "ip:" + client_address(scope)
-        wait = self.buckets.take(key)
+        path = str(scope.get("path") or "")
+        buckets = self.image_buckets if path.startswith(IMAGE_PREFIXES) else self.buckets
+        wait = buckets.take(key)
         if wait:
             response = too_many(wait, "requests")
             await response(scope, receive, send)

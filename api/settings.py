@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # Requests per minute per API token (or per client address without one), and sign-in
     # attempts per minute per client address. Per worker process.
     rate_limit_per_minute: int = 1200
+    # Image reads (DICOMweb frames, metadata, bulk data; rendered media) per minute per token or address:
+    # a viewer scrolling a 2x2 layout of 300-slice series fetches 1,200 frames at once.
+    image_rate_limit_per_minute: int = 12_000
     login_attempts_per_minute: int = 30
     # Origins of partner web apps allowed to call the API from a browser (CORS); none by default.
     cors_origins: list[str] = []

@@ -45,6 +45,16 @@ def test_rate_limit_per_token_answers_429_with_retry_after(app_settings: Setting
         assert c.get("/healthz").status_code == 200  # health checks are never limited
 
 
+def test_image_reads_draw_on_their_own_larger_bucket(app_settings: Settings) -> None:
+    limits = {"rate_limit_per_minute": 2, "image_rate_limit_per_minute": 6}
+    with TestClient(create_app(app_settings.model_copy(update=limits))) as c:
+        images = [c.get("/dicomweb/studies").status_code for _ in range(7)]
+        # A viewer's frame requests are not held to the GraphQL allowance, and do not use it up ...
+        assert 429 not in images[:6] and images[6] == 429
+        graphql = [c.post("/graphql", json={"query": "{ me { username } }"}).status_code for _ in range(3)]
+        assert graphql == [200, 200, 429]
+
+
 def test_sign_in_attempts_are_limited_per_address(app_settings: Settings, session: Session) -> None:
     f.person(session, "alice", "trainee")
     with TestClient(create_app(app_settings.model_copy(update={"login_attempts_per_minute": 2}))) as c:
