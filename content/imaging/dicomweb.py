@@ -169,11 +169,17 @@ def _page(rows: list[Any], query: Query) -> tuple[list[Any], bool]:
     return rows[: query.limit], len(rows) > query.limit and query.limit == MAX_RESULTS
 
 
-def _exported(query: Query, session: Session, principal: Principal, room: int) -> list[tuple[Any, Any, Any]]:
-    """Exported annotation objects (DICOM SR) matching the query, after the stored ones, in the room left."""
-    if room <= 0:
+def _exported(
+    query: Query, session: Session, principal: Principal, room: int, found: bool = False
+) -> list[tuple[Any, Any, Any]]:
+    """Exported annotation objects (DICOM SR) matching the query, after the stored ones, in the room left.
+
+    `found`: stored rows matched. A series or instance named by UID and found is an image one (an
+    export is its own series), so a viewer's per-frame retrievals cost no extra query.
+    """
+    if room <= 0 or (found and (query.series_uids or query.sop_uids)):
         return []
-    found = exported_objects(
+    exports = exported_objects(
         session,
         principal,
         study_uids=query.study_uids,
@@ -183,7 +189,7 @@ def _exported(query: Query, session: Session, principal: Principal, room: int) -
         date_from=query.date_from,
         date_to=query.date_to,
     )
-    return found[:room]
+    return exports[:room]
 
 
 def _require_signed_in(principal: Principal) -> None:
@@ -260,7 +266,8 @@ def search_series(query: Query, *, session: Session, principal: Principal) -> Pa
     rows, more = _page(list(session.execute(stmt.offset(query.offset).limit(query.limit + 1))), query)
     out = [SeriesRow(series, study, int(n)) for series, study, n in rows]
     room = 0 if more or len(rows) == query.limit else query.limit - len(rows)  # on the last page only
-    out += [SeriesRow(series, study, 1) for _, series, study in _exported(query, session, principal, room)]
+    exported = _exported(query, session, principal, room, bool(rows))
+    out += [SeriesRow(series, study, 1) for _, series, study in exported]
     return Page(out, more)
 
 
@@ -290,10 +297,8 @@ def search_instances(query: Query, *, session: Session, principal: Principal) ->
     stmt = _instances_stmt(query, principal).offset(query.offset).limit(query.limit + 1)
     rows, more = _page(list(session.execute(stmt)), query)
     room = 0 if more or len(rows) == query.limit else query.limit - len(rows)  # on the last page only
-    return Page(
-        [InstanceRow(*row) for row in rows] + [InstanceRow(*r) for r in _exported(query, session, principal, room)],
-        more,
-    )
+    exported = _exported(query, session, principal, room, bool(rows))
+    return Page([InstanceRow(*row) for row in rows] + [InstanceRow(*r) for r in exported], more)
 
 
 # Retrieval ---------------------------------------------------------------------------
@@ -317,7 +322,7 @@ def retrievable(
     except DomainError as exc:  # a malformed UID names nothing we hold
         raise DomainError(ErrorCode.NOT_FOUND, "no such study, series or instance", field="uid") from exc
     rows = [InstanceRow(*row) for row in session.execute(_instances_stmt(query, principal))]
-    rows += [InstanceRow(*row) for row in _exported(query, session, principal, MAX_RESULTS)]
+    rows += [InstanceRow(*row) for row in _exported(query, session, principal, MAX_RESULTS, bool(rows))]
     if not rows:
         raise DomainError(ErrorCode.NOT_FOUND, "no such study, series or instance", field="uid")
     return rows
