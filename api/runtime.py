@@ -18,8 +18,10 @@ from content import events
 from content.security.password_policy import PasswordPolicy
 from content.security.revocation import RevocationCache
 from content.webhooks.outbox import Outbox
+from integrations.annotations.export import AnnotationExporter
 from integrations.lti.grades import GradePassback
 from integrations.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
+from media.store import ContentStore
 from schema.core.ids import to_global_id
 from search import SearchBackend, open_backend
 from search.indexer import CatalogIndexer
@@ -72,6 +74,8 @@ class Runtime:
         dispatcher.subscribe(bus)
         # LTI: a worklist's score goes to the VLE's gradebook when its marking is done.
         GradePassback(sessions.scope, secret=settings.secret()).subscribe(bus)
+        # A validated version's annotations become a DICOM SR beside its images (served by /dicomweb).
+        AnnotationExporter(ContentStore(settings.media_dir)).subscribe(bus)
         if settings.webhook_dispatch:
             dispatcher.start()
         # Live sessions and API tokens, known without a query; dropped when this process ends one,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from content.annotations.kinds import AnnotationSpec
 from content.errors import DomainError, ErrorCode
 
 TEXT_LIMIT = 20_000
@@ -23,6 +24,8 @@ class ReportFields:
     abnormal: bool | None = None
     abnormality: str | None = None
     site: str | None = None
+    # The trainee's marks on the images: checked against the reported version's images (reports.py).
+    annotations: list[AnnotationSpec] | None = None
 
 
 def cleaned(values: ReportFields) -> dict[str, Any]:
@@ -30,7 +33,7 @@ def cleaned(values: ReportFields) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(values):
         value = getattr(values, f.name)
-        if value is None:
+        if value is None or f.name == "annotations":
             continue
         field = f.name  # the domain's name; schema/core/errors.py names the GraphQL input field
         if f.name == "abnormal":

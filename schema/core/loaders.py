@@ -16,7 +16,7 @@ from content.cases.versions import versions_of
 from content.collections.models import Collection
 from content.curriculum.models import CurriculumNode
 from content.curriculum.service import nodes_by_code
-from content.imaging.models import Series
+from content.imaging.models import Instance, Series
 from content.imaging.tree import thumbnail_series
 from content.lookup import by_uid
 from content.partners.models import Partner
@@ -77,6 +77,8 @@ class Loaders:
         self.cohort_members: BatchLoader[str, list[User]] = BatchLoader(cohort_members)
         self.cohorts: BatchLoader[str, Cohort] = BatchLoader(lambda keys: by_uid(Cohort, keys, session=session))
         self.partners: BatchLoader[str, Partner] = BatchLoader(lambda keys: by_uid(Partner, keys, session=session))
+        # Instances annotations point at (a case's and a report's marks), one query for a page.
+        self.instances: BatchLoader[str, Instance] = BatchLoader(lambda keys: by_uid(Instance, keys, session=session))
         # Case rows a page has loaded, for loaders whose answer depends on the case (permissions).
         self.case_rows: dict[str, Case] = {}
         self.thumbnails: BatchLoader[str, Series] = BatchLoader(
