@@ -24,8 +24,8 @@ export const CASE_DETAIL = `query CaseDetail($id: ID!) {
         id description modality studyDate
         series {
           id description modality bodyPart instanceCount
-          thumbnailUrl previewUrl cineUrl
-          instances(first: 100) { edges { node { id instanceNumber renderedUrl frameCount quarantined quarantineReason } } }
+          thumbnailUrl previewUrl cineUrl dicomwebPath
+          instances(first: 1000) { edges { node { id instanceNumber renderedUrl frameCount quarantined quarantineReason sopInstanceUid } } }
         }
       }
       history { version state author { displayName } createdAt comment changedFields }
@@ -150,8 +150,8 @@ export const BLIND_CASE = `query BlindCase($id: ID!) {
   node(id: $id) {
     ... on Case {
       id clinicalHistory patientAgeBand patientSex modalities
-      studies { id description modality series { id description modality instanceCount thumbnailUrl
-        instances(first: 100) { edges { node { id instanceNumber renderedUrl frameCount } } } } }
+      studies { id description modality series { id description modality instanceCount thumbnailUrl dicomwebPath
+        instances(first: 1000) { edges { node { id instanceNumber renderedUrl frameCount sopInstanceUid } } } } }
     }
   }
 }`;

@@ -1,0 +1,27 @@
+// One command (`node build.mjs`, run by scripts/setup.sh) bundles the viewer into dist/:
+//   viewer.js (+ chunks)        the page's module, imported only by pages that show images
+//   decodeImageFrameWorker.js   the DICOM decoding worker the image loader starts
+//   *.wasm                      codecs, fetched by the worker only when a compressed frame needs one
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+
+const dist = new URL('./dist/', import.meta.url).pathname;
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+const common = { bundle: true, format: 'esm', minify: true, target: 'es2020', legalComments: 'none', logLevel: 'warning',
+  // Node-only branches of the codecs' emscripten glue and of a dependency; never taken in a browser.
+  external: ['fs', 'path', 'events', 'url', 'module', 'crypto', 'worker_threads'] };
+await build({ ...common, entryPoints: ['src/viewer.js'], outdir: dist, splitting: true, chunkNames: 'chunk-[hash]' });
+await build({
+  ...common,
+  entryPoints: ['node_modules/@cornerstonejs/dicom-image-loader/dist/esm/decodeImageFrameWorker.js'],
+  outfile: `${dist}decodeImageFrameWorker.js`,
+});
+const wasm = {
+  'codec-charls/dist/charlswasm_decode.wasm': 'charlswasm_decode.wasm',
+  'codec-openjpeg/dist/openjpegwasm_decode.wasm': 'openjpegwasm_decode.wasm',
+  'codec-libjpeg-turbo-8bit/dist/libjpegturbowasm_decode.wasm': 'libjpegturbowasm_decode.wasm',
+  'codec-openjph/dist/openjphjs.wasm': 'openjphjs.wasm',
+  'codec-libjxl/dist/jpegxlwasm_decode.wasm': 'jpegxlwasm_decode.wasm',
+};
+for (const [from, to] of Object.entries(wasm)) copyFileSync(`node_modules/@cornerstonejs/${from}`, dist + to);
