@@ -10,7 +10,8 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 const common = { bundle: true, format: 'esm', minify: true, target: 'es2020', legalComments: 'none', logLevel: 'warning',
   // Node-only branches of the codecs' emscripten glue and of a dependency; never taken in a browser.
-  external: ['fs', 'path', 'events', 'url', 'module', 'crypto', 'worker_threads'] };
+  external: ['fs', 'path', 'module', 'crypto', 'worker_threads'],
+  alias: { xmlbuilder2: './src/no-xml.js' } };
 await build({ ...common, entryPoints: ['src/viewer.js'], outdir: dist, splitting: true, chunkNames: 'chunk-[hash]' });
 await build({
   ...common,
