@@ -27,6 +27,7 @@ from content.errors import DomainError, ErrorCode
 from content.partners.service import get_partner
 from schema.admin.mutations import AdminMutation
 from schema.admin.queries import AdminQuery
+from schema.annotations.mutations import AnnotationMutation
 from schema.cases.mutations import CaseMutation
 from schema.cases.types import Case
 from schema.collections.mutations import CollectionMutation
@@ -117,6 +118,7 @@ class Mutation(
     SessionMutation,
     CurriculumMutation,
     QuarantineMutation,
+    AnnotationMutation,
 ):
     pass
 

@@ -67,6 +67,8 @@ def revert_case(uid: str, *, to_version: int, expected_version: int, session: Se
         expected_version=expected_version,
         changes=changes,
         studies=studies,
+        # Versions saved before annotations existed had none: reverting to one clears them.
+        restored={"annotations": list(old.data.get("annotations") or [])},
         comment=f"Reverted to version {to_version}",
         session=session,
         principal=principal,

@@ -27,6 +27,7 @@ CONTENT_FIELDS = (
     "curriculum_codes",
     "tags",
     "key_images",
+    "annotations",
     "licence",
 )
 # List fields whose order carries no meaning: diffs compare them as sets.
@@ -61,6 +62,10 @@ class Case(SQLModel, table=True):
     curriculum_codes: list[str] = Field(default_factory=list, sa_column=_json_list())
     tags: list[str] = Field(default_factory=list, sa_column=_json_list())
     key_images: list[str] = Field(default_factory=list, sa_column=_json_list())
+    # Arrows, ellipses and measurements on the case's images (content.annotations): answer content.
+    annotations: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]")
+    )
     licence: str = Field(max_length=100)
     state: str = Field(default="DRAFT", max_length=20, index=True)
     version: int = 1

@@ -112,10 +112,15 @@ def update_case(
     session: Session,
     principal: Principal,
     studies: Iterable[str] | None = None,
+    restored: dict[str, Any] | None = None,
 ) -> Case:
-    """Save an edit as a new version; `studies`, when given, is the new image set (revert)."""
+    """Save an edit as a new version; `studies`, when given, is the new image set (revert).
+
+    `restored` carries values of a stored version back unchanged (revert): they were checked
+    against that version's image set when saved, and the image set comes back with them.
+    """
     case = editable_case(uid, expected_version=expected_version, session=session, principal=principal)
-    values = clean_changes(changes, session=session)
+    values = clean_changes(changes, session=session) | (restored or {})
     save_version(
         case,
         values=values,

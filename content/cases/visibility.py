@@ -26,7 +26,7 @@ from content.security.policy import visible_condition
 from content.workflow import State
 from content.worklists.models import Assignment, AssignmentItem, Report, ReportStatus, Worklist
 
-# The case fields that give the answer away; key images point at the finding, so they go too.
+# The case fields that give the answer away; key images and annotations point at the finding, so they go too.
 ANSWER_FIELDS = frozenset(
     {
         "title",
@@ -38,6 +38,7 @@ ANSWER_FIELDS = frozenset(
         "curriculum_codes",
         "tags",
         "key_images",
+        "annotations",
     }
 )
 # What a blind case is sorted by, in place of its title: as if it had none.

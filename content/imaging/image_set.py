@@ -10,6 +10,7 @@ through `add_study`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -63,7 +64,8 @@ def _in_open_assignment(session: Session, case_uid: str) -> bool:
     return session.exec(stmt.limit(1)).first() is not None
 
 
-def _instances_of(session: Session, study_uids: set[str], instance_uids: Sequence[str]) -> dict[str, Instance]:
+def instances_in(session: Session, study_uids: set[str], instance_uids: Sequence[str]) -> dict[str, Instance]:
+    """The instances among `instance_uids` that belong to these studies, by uid."""
     if not study_uids or not instance_uids:
         return {}
     stmt = (
@@ -90,11 +92,17 @@ def detach_study(
             field="study",
         )
     # Key images in the detached study would point at nothing the version shows.
-    kept = _instances_of(session, remaining, case.key_images)
+    kept = instances_in(session, remaining, case.key_images)
     keys = [k for k in case.key_images if k in kept]
+    values: dict[str, Any] = {"key_images": keys} if keys != case.key_images else {}
+    # Annotations on its images likewise: they go with the study.
+    marked = instances_in(session, remaining, [a["instance"] for a in case.annotations])
+    kept_marks = [a for a in case.annotations if a["instance"] in marked]
+    if kept_marks != case.annotations:
+        values["annotations"] = kept_marks
     save_version(
         case,
-        values={"key_images": keys} if keys != case.key_images else {},
+        values=values,
         studies=remaining,
         expected_version=expected_version,
         comment=comment or "study detached",
@@ -121,7 +129,7 @@ def set_key_images(
     chosen = list(dict.fromkeys(instance_uids))
     if len(chosen) > MAX_LIST_ITEMS:
         raise DomainError(ErrorCode.INVALID_INPUT, f"at most {MAX_LIST_ITEMS} key images", field="instances")
-    found = _instances_of(session, current_studies(session, case), chosen)
+    found = instances_in(session, current_studies(session, case), chosen)
     for uid in chosen:
         instance = found.get(uid)
         if instance is None:

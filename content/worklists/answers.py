@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session
 
@@ -19,6 +20,7 @@ class ModelAnswer:
     teaching_points: str
     differential_diagnoses: list[str]
     discussion: str
+    annotations: list[dict[str, Any]] = field(default_factory=list)  # the author's marks on the images
 
 
 def model_answer(report: Report, *, session: Session) -> ModelAnswer | None:
@@ -32,4 +34,5 @@ def model_answer(report: Report, *, session: Session) -> ModelAnswer | None:
         teaching_points=data.get("teaching_points") or "",
         differential_diagnoses=list(data.get("differential_diagnoses") or []),
         discussion=data.get("discussion") or "",
+        annotations=list(data.get("annotations") or []),
     )

@@ -135,6 +135,10 @@ class Report(SQLModel, table=True):
     abnormal: bool | None = None
     abnormality: str = ""
     site: str = ""
+    # The trainee's own marks on the images (content.annotations), kept with the draft and submitted.
+    annotations: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]")
+    )
     # Rapid reporting, set when submitted: each part of the automatic mark.
     normal_correct: bool | None = None
     abnormality_correct: bool | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from content.annotations.kinds import AnnotationSpec
 from content.errors import DomainError, ErrorCode
 
 TEXT_LIMIT = 20_000
@@ -23,6 +24,8 @@ class ReportFields:
     abnormal: bool | None = None
     abnormality: str | None = None
     site: str | None = None
+    # The trainee's marks on the images: checked against the reported version's images (reports.py).
+    annotations: list[AnnotationSpec] | None = None
 
 
 _FIELD_NAMES = {"principal_diagnosis": "principalDiagnosis", "differential_diagnoses": "differentialDiagnoses"}
@@ -33,7 +36,7 @@ def cleaned(values: ReportFields) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(values):
         value = getattr(values, f.name)
-        if value is None:
+        if value is None or f.name == "annotations":
             continue
         field = _FIELD_NAMES.get(f.name, f.name)
         if f.name == "abnormal":

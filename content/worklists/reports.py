@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from content import audit, events
+from content.annotations.geometry import ImageProbe
+from content.annotations.marks import checked_marks
 from content.base import utcnow
 from content.cases.versions import get_version
 from content.errors import DomainError, ErrorCode
@@ -65,12 +67,26 @@ def _apply(report: Report, changes: dict[str, Any]) -> None:
     report.modified = utcnow()
 
 
+def _changes(session: Session, report: Report, values: ReportFields, probe: ImageProbe | None) -> dict[str, Any]:
+    """The checked fields given, the marks checked against the images of the version reported."""
+    changes = cleaned(values)
+    if values.annotations is not None:
+        changes["annotations"] = checked_marks(session, report.case_uid, report.case_version, values.annotations, probe)
+    return changes
+
+
 def save_draft(
-    assignment_uid: str, case_uid: str, values: ReportFields, *, session: Session, principal: Principal
+    assignment_uid: str,
+    case_uid: str,
+    values: ReportFields,
+    *,
+    session: Session,
+    principal: Principal,
+    probe: ImageProbe | None = None,
 ) -> Report:
     """Save a trainee's draft report on a case of their assignment (starting its clock)."""
     report = _report_for(session, _item(session, principal, assignment_uid, case_uid), principal)
-    changes = cleaned(values)
+    changes = _changes(session, report, values, probe)
     assignment = start_clock(session, _assignment(session, assignment_uid))
     check_in_time(session, assignment, utcnow())  # a worklist that refuses late answers takes no late draft
     _apply(report, changes)
@@ -111,11 +127,17 @@ def _claim(session: Session, report: Report) -> None:
 
 
 def submit_report(
-    assignment_uid: str, case_uid: str, values: ReportFields, *, session: Session, principal: Principal
+    assignment_uid: str,
+    case_uid: str,
+    values: ReportFields,
+    *,
+    session: Session,
+    principal: Principal,
+    probe: ImageProbe | None = None,
 ) -> Report:
     """Submit (from a draft or directly); rapid-reporting answers are marked now, against the pinned version."""
     report = _report_for(session, _item(session, principal, assignment_uid, case_uid), principal)
-    changes = cleaned(values)
+    changes = _changes(session, report, values, probe)
     _check_complete(report, changes)
     assignment = start_clock(session, _assignment(session, assignment_uid))
     now = utcnow()

@@ -19,6 +19,7 @@ from content.security.policy import may
 from content.security.roles import Permission
 from content.workflow import State
 from media.urls import thumbnail_url
+from schema.annotations.types import Annotation, annotations_of
 from schema.collections.types import Collection
 from schema.core.context import Context
 from schema.core.errors import Error
@@ -79,6 +80,7 @@ def _prime_validators(ctx: Context) -> None:
 class Case(Node):
     row: strawberry.Private[CaseRow]
     data: strawberry.Private[dict[str, Any]]
+    blind: strawberry.Private[bool]
     uid: str = strawberry.field(description="Stable unique id.")
     path: str = strawberry.field(description="Path in the repository.")
     state: CaseState = strawberry.field(description="Workflow state of the version shown.")  # type: ignore
@@ -135,6 +137,15 @@ class Case(Node):
         ctx = info.context
         rows = key_instances(uids, session=ctx.session, principal=ctx.principal, case=self.row)
         return [Instance.of(r) for r in rows]
+
+    @strawberry.field(
+        description="Arrows, ellipses and measurements on the images of the version shown; null while the case "
+        "is blind to the caller (they point at the answer)."
+    )
+    def annotations(self, info: Info[Context, None]) -> list[Annotation] | None:
+        if self.blind:
+            return None
+        return annotations_of(self._get("annotations"), info.context)
 
     @strawberry.field(
         description="DICOM studies of the version shown (its image set), de-identified, as the caller may see them."
@@ -252,6 +263,7 @@ class Case(Node):
             id=strawberry.ID(to_global_id("Case", row.uid)),
             row=row,
             data=view.data,
+            blind=view.blind,
             uid=row.uid,
             path=view.path,
             state=CaseState(view.state),

@@ -15,7 +15,7 @@ from content.cases.models import Case
 from content.collections.models import Collection
 from content.curriculum.models import CurriculumNode
 from content.curriculum.service import nodes_by_code
-from content.imaging.models import Series
+from content.imaging.models import Instance, Series
 from content.imaging.tree import thumbnail_series
 from content.partners.models import Partner
 from content.principal import Principal
@@ -78,6 +78,10 @@ class Loaders:
         )
         self.partners: BatchLoader[str, Partner] = BatchLoader(
             lambda keys: {p.uid: p for p in session.exec(select(Partner).where(col(Partner.uid).in_(keys)))}
+        )
+        # Instances annotations point at (a case's and a report's marks), one query for a page.
+        self.instances: BatchLoader[str, Instance] = BatchLoader(
+            lambda keys: {i.uid: i for i in session.exec(select(Instance).where(col(Instance.uid).in_(keys)))}
         )
         # Case rows a page has loaded, for loaders whose answer depends on the case (permissions).
         self.case_rows: dict[str, Case] = {}

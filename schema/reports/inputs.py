@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.annotations.inputs import AnnotationInput
+
 
 @strawberry.input(description="A report of one case of an assignment (a draft, or the submission).")
 class SubmitReportInput:
@@ -21,6 +23,10 @@ class SubmitReportInput:
     )
     abnormality: str | None = strawberry.field(default=None, description="Rapid reporting: the abnormality.")
     site: str | None = strawberry.field(default=None, description="Rapid reporting: its site.")
+    annotations: list[AnnotationInput] | None = strawberry.field(
+        default=None,
+        description="One's own marks on the images (at most 200); given, they replace the draft's; null keeps them.",
+    )
 
 
 @strawberry.input(description="One rubric section's score.")

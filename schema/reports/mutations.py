@@ -10,6 +10,8 @@ from strawberry.types import Info
 from content.worklists.feedback import give_feedback, moderate
 from content.worklists.report_fields import ReportFields
 from content.worklists.reports import get_report, save_draft, submit_report
+from integrations.annotations.probe import StoreProbe
+from schema.annotations.parse import specs
 from schema.core.context import Context
 from schema.core.errors import Error, refusable
 from schema.core.ids import from_global_id
@@ -27,6 +29,7 @@ def _fields(i: SubmitReportInput) -> ReportFields:
         abnormal=i.abnormal,
         abnormality=i.abnormality,
         site=i.site,
+        annotations=specs(i.annotations) if i.annotations is not None else None,
     )
 
 
@@ -37,6 +40,11 @@ def _report_of(i: SubmitReportInput) -> tuple[str, str, ReportFields]:
         from_global_id(i.case, "Case", field="case")[1],
         _fields(i),
     )
+
+
+def _probe(ctx: Context) -> StoreProbe | None:
+    """What measures the marks: the media store's images (absent only in contexts built without media)."""
+    return StoreProbe(ctx.store) if ctx.store is not None else None
 
 
 def _refused(errs: list[Error]) -> ReportPayload:
@@ -56,7 +64,7 @@ class ReportMutation:
         ],
     ) -> ReportPayload:
         ctx = info.context
-        row = save_draft(*_report_of(input), session=ctx.session, principal=ctx.principal)
+        row = save_draft(*_report_of(input), session=ctx.session, principal=ctx.principal, probe=_probe(ctx))
         return ReportPayload(report=Report.of(row), errors=[])
 
     @strawberry.mutation(description="Submit a report (final); the model answer opens.")
@@ -70,7 +78,7 @@ class ReportMutation:
         ],
     ) -> ReportPayload:
         ctx = info.context
-        row = submit_report(*_report_of(input), session=ctx.session, principal=ctx.principal)
+        row = submit_report(*_report_of(input), session=ctx.session, principal=ctx.principal, probe=_probe(ctx))
         return ReportPayload(report=Report.of(row), errors=[])
 
     @strawberry.mutation(description="A trainer's mark (1..8) and feedback on a long-case report.")

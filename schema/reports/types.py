@@ -16,6 +16,7 @@ from content.worklists.models import ReportStatus as ReportStatusValue
 from content.worklists.progress import NodeProgress
 from content.worklists.progress import Progress as ProgressData
 from content.worklists.revalidation import revalidated_reports
+from schema.annotations.types import Annotation, annotations_of
 from schema.cases.types import Case, pinned_case
 from schema.core.context import Context
 from schema.core.errors import Error
@@ -33,6 +34,9 @@ class ModelAnswer:
     teaching_points: str = strawberry.field(description="Teaching points.")
     differential_diagnoses: list[str] = strawberry.field(description="Validated differential diagnoses.")
     discussion: str = strawberry.field(description="Teaching discussion.")
+    annotations: list[Annotation] = strawberry.field(
+        description="The author's arrows and measurements on the images of the version reported."
+    )
 
 
 @strawberry.type(description="One rubric section's score (1..8).")
@@ -71,7 +75,16 @@ class Report(Node):
     @strawberry.field(description="The validated answer, once submitted.")
     def model_answer(self, info: Info[Context, None]) -> ModelAnswer | None:
         answer = model_answer(self.row, session=info.context.session)
-        return ModelAnswer(**answer.__dict__) if answer else None
+        if answer is None:
+            return None
+        fields = {k: v for k, v in answer.__dict__.items() if k != "annotations"}
+        return ModelAnswer(**fields, annotations=annotations_of(answer.annotations, info.context))
+
+    @strawberry.field(
+        description="The trainee's own marks on the images (measurements, arrows), kept with the draft and submitted."
+    )
+    def annotations(self, info: Info[Context, None]) -> list[Annotation]:
+        return annotations_of(self.row.annotations, info.context)
 
     @strawberry.field(description="The score that counts (moderated if moderated), 1..8; null until marked.")
     def score(self, info: Info[Context, None]) -> int | None:

@@ -34,6 +34,8 @@ _ID_TYPES = {"key_images": "Instance", "studies": "Study", "series": "Series"}
 
 
 def _ids(field: str, value: Any) -> Any:
+    if field == "annotations" and isinstance(value, list):  # each names its instance by row uid
+        return [{**a, "instance": to_global_id("Instance", a["instance"])} for a in value]
     kind = _ID_TYPES.get(field)
     return [to_global_id(kind, v) for v in value] if kind and isinstance(value, list) else value
 

@@ -33,10 +33,12 @@ import pydicom
 import pytest
 from fastapi.testclient import TestClient
 from pydicom.dataset import Dataset
-from sqlmodel import select
+from sqlmodel import col, select
 
 from api.app import create_app
 from api.settings import Settings
+from content.annotations.kinds import AnnotationSpec
+from content.annotations.service import save_annotations
 from content.cases.service import create_case
 from content.cases.transitions import transition
 from content.imaging.models import Instance, Series, Study
@@ -48,6 +50,7 @@ from content.worklists.report_fields import ReportFields
 from content.worklists.reports import save_draft
 from content.worklists.service import WorklistSpec, create_worklist
 from importers.pipeline import ImportTarget, import_paths
+from integrations.annotations.probe import StoreProbe
 from media.store import ContentStore
 from schema.core.ids import to_global_id
 from tests.conftest import _truncate
@@ -74,8 +77,10 @@ DICOM_ANSWER = {
     "PerformedProcedureStepDescription": "QUOKKAPERFORMED",
     "CodeMeaning": "QUOKKAPROCEDURE",  # inside ProcedureCodeSequence: unlisted in the profile, so kept
 }
+# The author's arrow on the key image says what it points at: annotations are answer content.
+ANNOTATION_TEXT = "Platypus haemorrhage arrow"
 # What identifies the answer in text: the title's slug too (paths end in it).
-NEEDLES = {**ANSWER, **DICOM_ANSWER, "title_slug": "quokka-sign"}
+NEEDLES = {**ANSWER, **DICOM_ANSWER, "title_slug": "quokka-sign", "annotation": ANNOTATION_TEXT}
 HISTORY = "Sudden headache at the zoo"  # what a trainee is meant to read: shown, never a needle
 
 # ------------------------------------------------------------------ GraphQL: what each root field is asked
@@ -122,7 +127,14 @@ QUERY_ARGS: dict[str, list[dict[str, Any]]] = {
 # trainee, but their refusal must not name the case either).
 MUTATION_INPUTS: dict[str, list[dict[str, Any]]] = {
     "login": [{"username": "ann", "password": PASSWORD}],
-    "saveReportDraft": [{"assignment": "@assignment", "case": "@blind", "observations": "A bright focus"}],
+    "saveReportDraft": [
+        {"assignment": "@assignment", "case": "@blind", "observations": "A bright focus"},
+        {
+            "assignment": "@assignment",
+            "case": "@blind",
+            "annotations": [{"instance": "@instance_id", "kind": "LENGTH", "points": [[10, 10], [60, 60]]}],
+        },
+    ],
     "submitReport": [{"assignment": "@assignment", "case": "@other"}],  # outside the assignment: refused
     "updateCase": [{"id": "@blind", "expectedVersion": 1, "title": "Mine now"}],
     "transitionCase": [{"id": "@blind", "transition": "RETIRE"}],
@@ -132,6 +144,13 @@ MUTATION_INPUTS: dict[str, list[dict[str, Any]]] = {
     "moderateReport": [{"report": "@report", "agreed": True}],
     "detachStudy": [{"case": "@blind", "study": "@study", "expectedVersion": 3}],
     "setKeyImages": [{"case": "@blind", "instances": ["@instance_id"], "expectedVersion": 3}],
+    "saveAnnotations": [
+        {
+            "case": "@blind",
+            "expectedVersion": 5,
+            "annotations": [{"instance": "@instance_id", "kind": "TEXT", "points": [[5, 5]], "text": "mine"}],
+        }
+    ],
     "retagRetiredCurriculum": [{"case": "@blind", "expectedVersion": 3}],
     "startAssignment": [{"assignment": "@assignment"}],
     "reviewQuarantinedImage": [{"instance": "@instance_id", "action": "RELEASE"}],
@@ -417,6 +436,17 @@ def _seed(w: World, sessions: Any, store: ContentStore, tmp: Path) -> None:
             secret=b"blind-leak-test-secret-0123456789",
         )
         assert summary.imported == 1, summary.text()
+        marked = s.exec(
+            select(Instance)
+            .join(Series, col(Series.uid) == Instance.series_uid)
+            .join(Study, col(Study.uid) == Series.study_uid)
+            .where(Study.case_uid == blind.uid)
+        ).one()
+        s.expire_all()
+        arrow = AnnotationSpec(instance=marked.uid, kind="ARROW", points=[[40, 40], [80, 90]], text=ANNOTATION_TEXT)
+        save_annotations(
+            blind.uid, [arrow], expected_version=blind.version, probe=StoreProbe(store), session=s, principal=tess
+        )
         for case in (blind, other):
             transition(case.uid, Transition.SUBMIT, session=s, principal=tess)
             transition(case.uid, Transition.VALIDATE, session=s, principal=val)
