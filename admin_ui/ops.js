@@ -17,6 +17,7 @@ export const CASE_DETAIL = `query CaseDetail($id: ID!) {
       clinicalHistory findings diagnosis differentialDiagnoses discussion teachingPoints
       difficulty patientAgeBand patientSex modalities bodyRegions tags thumbnailUrl
       availableTransitions
+      annotations { id kind instance { id } frame points text measurement { value unit mean standardDeviation pixelUnit } }
       curriculum { code title }
       collection { id title path }
       createdAt modifiedAt creator { displayName } validator { displayName }
@@ -126,13 +127,32 @@ export const MY_ASSIGNMENTS = `query MyAssignments {
   myAssignments {
     id dueAt completedCount totalCount
     worklist { id title }
-    items { position reported case { id clinicalHistory thumbnailUrl } }
+    items { position reported case { id clinicalHistory thumbnailUrl } report { id } }
   }
+}`;
+
+// A mark on an image (docs/contract/viewer.graphql), as the viewer draws it.
+const MARK = 'id kind instance { id } frame points text measurement { value unit }';
+
+/** An item's report: the trainee's own marks and, once submitted, the model answer's. */
+export const ITEM_REPORT = `query ItemReport($id: ID!) {
+  node(id: $id) { ... on Report { id status annotations { ${MARK} } modelAnswer { annotations { ${MARK} } } } }
+}`;
+
+export const SAVE_ANNOTATIONS = `mutation SaveAnnotations($input: SaveAnnotationsInput!) {
+  saveAnnotations(input: $input) {
+    case { id version annotations { ${MARK} } }
+    errors { field message code }
+  }
+}`;
+
+export const SAVE_REPORT_DRAFT = `mutation SaveReportDraft($input: SubmitReportInput!) {
+  saveReportDraft(input: $input) { report { id } errors { field message code } }
 }`;
 
 export const SUBMIT_REPORT = `mutation SubmitReport($input: SubmitReportInput!) {
   submitReport(input: $input) {
-    report { id submittedAt modelAnswer { diagnosis findings teachingPoints } }
+    report { id submittedAt modelAnswer { diagnosis findings teachingPoints annotations { ${MARK} } } }
     errors { field message code }
   }
 }`;

@@ -2,7 +2,7 @@
 // metadata and frames) with the signed-in person's bearer token, so every permission, blind and
 // image-version rule of /dicomweb applies unchanged. Bundled by build.mjs into /ui/viewer/viewer.js.
 import {
-  init as coreInit, RenderingEngine, Enums, metaData, setUseCPURendering, utilities as csUtils, cache, eventTarget,
+  init as coreInit, RenderingEngine, Enums, metaData, setUseCPURendering, utilities as csUtils, cache, eventTarget, imageLoader,
 } from '@cornerstonejs/core';
 import { init as loaderInit, wadors } from '@cornerstonejs/dicom-image-loader';
 import {
@@ -36,7 +36,7 @@ export const SHORTCUTS = [
   ['← / →', 'Previous / next viewport'], ['Middle drag', 'Pan'], ['Right drag', 'Zoom'], ['Delete', 'Remove the selected mark'],
 ];
 // Contract kinds (docs/contract/viewer.graphql) and the tools that draw them.
-const KIND_TOOL = { ARROW: ArrowAnnotateTool.toolName, ELLIPSE: EllipticalROITool.toolName, LENGTH: LengthTool.toolName, ANGLE: AngleTool.toolName };
+const KIND_TOOL = { ARROW: ArrowAnnotateTool.toolName, ELLIPSE: EllipticalROITool.toolName, LENGTH: LengthTool.toolName, ANGLE: AngleTool.toolName, PROBE: ProbeTool.toolName };
 const TOOL_KIND = Object.fromEntries(Object.entries(KIND_TOOL).map(([k, t]) => [t, k]));
 
 let ready = null;
@@ -73,6 +73,23 @@ function initOnce() {
 }
 
 const value = (attrs, tag) => attrs[tag]?.Value?.[0];
+
+// Image pixel [column, row] (0, 0 = the image's top-left corner, as the contract has it) to patient
+// space and back. Not csUtils.imageToWorldCoords: Cornerstone 5.14 steps along a row by the spacing
+// between rows, which misplaces every point on images with anisotropic pixels (found by the length test).
+function plane(imageId) {
+  const p = metaData.get('imagePlaneModule', imageId);
+  return { origin: p.imagePositionPatient, x: p.rowCosines, y: p.columnCosines, dx: p.columnPixelSpacing || 1, dy: p.rowPixelSpacing || 1 };
+}
+export function imageToWorld(imageId, [c, r]) {
+  const { origin, x, y, dx, dy } = plane(imageId);
+  return [0, 1, 2].map((k) => origin[k] + x[k] * dx * (c - 0.5) + y[k] * dy * (r - 0.5));
+}
+export function worldToImage(imageId, point) {
+  const { origin, x, y, dx, dy } = plane(imageId);
+  const d = [0, 1, 2].map((k) => point[k] - origin[k]);
+  return [(d[0] * x[0] + d[1] * x[1] + d[2] * x[2]) / dx + 0.5, (d[0] * y[0] + d[1] * y[1] + d[2] * y[2]) / dy + 0.5];
+}
 
 /** The series' instances in display order from its WADO-RS metadata: one image id per frame. */
 async function loadSeries(path) {
@@ -220,6 +237,10 @@ export async function mountViewer(host, series, options = {}) {
       c.element.addEventListener(Enums.Events.STACK_NEW_IMAGE, say);
       c.element.addEventListener(Enums.Events.VOI_MODIFIED, say);
       c.element.addEventListener(Enums.Events.CAMERA_MODIFIED, say);
+      c.element.addEventListener(Enums.Events.IMAGE_RENDERED, () => {
+        // When the first image reached the screen (performance.now(), ms), for the benchmark and tests.
+        if (!element.dataset.firstImageMs) element.dataset.firstImageMs = String(performance.now());
+      }, { once: true });
       vp.render();
     }));
     layoutButtons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.layout === next)));
@@ -239,10 +260,11 @@ export async function mountViewer(host, series, options = {}) {
     const vp = viewportOf(focused);
     vp.setProperties({ voiRange: csUtils.windowLevel.toLowHighRange(w, c) });
     vp.render();
+    say();
   }
-  function asStored() { const vp = viewportOf(focused); vp.resetProperties(); vp.render(); }
-  function invert() { const vp = viewportOf(focused); vp.setProperties({ invert: !vp.getProperties().invert }); vp.render(); }
-  function reset() { const vp = viewportOf(focused); vp.resetCamera(); vp.resetProperties(); vp.render(); }
+  function asStored() { const vp = viewportOf(focused); vp.resetProperties(); vp.render(); say(); }
+  function invert() { const vp = viewportOf(focused); vp.setProperties({ invert: !vp.getProperties().invert }); vp.render(); say(); }
+  function reset() { const vp = viewportOf(focused); vp.resetCamera(); vp.resetProperties(); vp.render(); say(); }
   const playing = new Set();
   function cine() {
     const c = cells[focused];
@@ -311,15 +333,20 @@ export async function mountViewer(host, series, options = {}) {
         const imageId = l.imageIds.find((i) => l.sopOf.get(i).sop === sop && l.sopOf.get(i).frame === (a.frame || 1));
         if (!imageId) continue;
         const plane = metaData.get('imagePlaneModule', imageId) || {};
-        const points = a.points.map((p) => csUtils.imageToWorldCoords(imageId, [p[0], p[1]]));
+        const points = a.points.map((p) => imageToWorld(imageId, [p[0], p[1]]));
         const cell = cells.find((c) => c.series === s) || cells[0];
         const camera = engine.getViewport(cell.viewportId).getCamera();
-        const uid = annotationApi.state.addAnnotation({
-          annotationUID: csUtils.uuidv4(), highlighted: false, invalidated: true, isLocked: locked, isVisible: true,
+        const uid = csUtils.uuidv4();
+        annotationApi.state.addAnnotation({
+          annotationUID: uid, highlighted: false, invalidated: true, isLocked: locked, isVisible: true,
           metadata: { toolName, referencedImageId: imageId, FrameOfReferenceUID: plane.frameOfReferenceUID, viewPlaneNormal: camera.viewPlaneNormal, viewUp: camera.viewUp, lightbox: { locked, series: s } },
           data: { handles: { points, activeHandleIndex: null, textBox: { hasMoved: false, worldPosition: [0, 0, 0], worldBoundingBox: { topLeft: [0, 0, 0], topRight: [0, 0, 0], bottomLeft: [0, 0, 0], bottomRight: [0, 0, 0] } } }, text: a.text || '', label: a.text || '', cachedStats: {} },
         }, cell.element);
-        if (locked && uid) annotationApi.locking.setAnnotationLocked(uid, true);
+        if (locked) {
+          annotationApi.locking.setAnnotationLocked(uid, true);
+          // Marks one may not change (the model answer's) are drawn in amber, one's own in the tools' colours.
+          annotationApi.config.style.setAnnotationStyles(uid, { color: 'rgb(255, 176, 0)', colorLocked: 'rgb(255, 176, 0)', lineWidth: '2' });
+        }
       }
     }
     toolUtils.triggerAnnotationRenderForViewportIds(cells.map((c) => c.viewportId));
@@ -333,9 +360,9 @@ export async function mountViewer(host, series, options = {}) {
       const imageId = a.metadata.referencedImageId;
       const where = loaded.map((l) => l.sopOf.get(imageId)).find(Boolean);
       if (!where) continue;
-      const points = a.data.handles.points.map((p) => csUtils.worldToImageCoords(imageId, p).map((v) => Math.round(v * 100) / 100));
+      const points = a.data.handles.points.map((p) => worldToImage(imageId, p).map((v) => Math.round(v * 100) / 100));
       const input = { instance: idOf.get(where.sop) || where.sop, frame: where.frame, kind, points };
-      if (kind === 'ARROW') input.text = a.data.text || '';
+      if (kind === 'ARROW' && a.data.text) input.text = a.data.text;
       out.push(input);
     }
     return out;
@@ -347,6 +374,15 @@ export async function mountViewer(host, series, options = {}) {
     }
   }
 
+  /** Canvas (CSS pixel) position of image pixel [column, row] of viewport i's current image. */
+  function imageToCanvas(i, point) {
+    const vp = viewportOf(i);
+    return vp.worldToCanvas(imageToWorld(vp.getCurrentImageId(), point));
+  }
+  /** Fetch and decode every frame of series s (what scrolling through it needs); resolves when all are cached. */
+  function loadAll(s = 0) {
+    return Promise.all(loaded[s].imageIds.map((imageId) => imageLoader.loadAndCacheImage(imageId)));
+  }
   host.replaceChildren(element);
   await build(series.length > 1 && options.layout !== '1x1' ? '1x2' : '1x1');
   use(WindowLevelTool.toolName);
@@ -362,5 +398,7 @@ export async function mountViewer(host, series, options = {}) {
     engine.destroy();
     cache.purgeCache();
   }
-  return { element, destroy, annotations, showAnnotations, build, showSeries, use, preset, engine, viewportIds: () => cells.map((c) => c.viewportId), mode: cpu ? 'cpu' : 'gpu', loaded };
+  const api = { element, destroy, annotations, showAnnotations, build, showSeries, use, preset, imageToCanvas, loadAll, engine, viewportIds: () => cells.map((c) => c.viewportId), mode: cpu ? 'cpu' : 'gpu', loaded };
+  host.lightboxViewer = api;  // for tests and the benchmark, which read it from the page
+  return api;
 }
