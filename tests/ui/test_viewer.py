@@ -225,29 +225,34 @@ def _dcmtk(path: Path, out: Path) -> np.ndarray:
 
 @pytest.mark.parametrize("name", ["RG1_UNCR.dcm", "RG3_UNCR.dcm"])
 def test_monochrome1_plain_films_match_dcmtk(open_ui, live_ui, tmp_path, name) -> None:
-    """16-bit MONOCHROME1 CR, shown by the browser as dcmtk renders it (r >= 0.99 on the canvas)."""
+    """16-bit MONOCHROME1 CR shown by the browser as dcmtk renders it (r >= 0.99 on the canvas), on the
+    path the viewer picks under software WebGL (CPU) and on each path forced."""
     ds = pydicom.dcmread(DATA / name)
     case = _import(live_ui, f"Plain film {name}", [ds], modality="CR")
-    ui = open_ui()
-    ui.login("trainer")
-    page = _open_case(ui, case)
-    # Software WebGL renders these black on the GPU path: the viewer chose the CPU path.
-    expect(page.locator(".dicom-viewer")).to_have_attribute("data-rendering", "cpu")
-    page.wait_for_timeout(300)
-    shown = _canvas(page).mean(axis=2)
-    x0, y0 = _api(page, "(api) => api.imageToCanvas(0, [0, 0])")
-    x1, y1 = _api(page, "(api, p) => api.imageToCanvas(0, p)", [ds.Columns, ds.Rows])
-    crop = shown[math.ceil(y0) + 1 : math.floor(y1) - 1, math.ceil(x0) + 1 : math.floor(x1) - 1]
-    assert crop.mean() > 20, "the film is black"
     theirs = _dcmtk(DATA / name, tmp_path / "dcmtk.png")
-    # dcmtk's full-size picture brought to the canvas' size and crop.
-    size = (math.floor(x1) - math.ceil(x0), math.floor(y1) - math.ceil(y0))
-    scaled = np.asarray(Image.fromarray(theirs.astype(np.uint8)).resize(size, Image.Resampling.BILINEAR), dtype=np.float64)
-    scaled = scaled[1:-1, 1:-1]
-    h, w = min(crop.shape[0], scaled.shape[0]), min(crop.shape[1], scaled.shape[1])
-    r = float(np.corrcoef(crop[:h, :w].ravel(), scaled[:h, :w].ravel())[0, 1])
-    assert r >= 0.99, r
-    ui.shot(f"41-viewer-{name.removesuffix('.dcm')}")
+    for forced, expected in (("", "cpu"), ("gpu", "gpu"), ("cpu", "cpu")):
+        ui = open_ui()
+        ui.login("trainer")
+        if forced:
+            ui.page.evaluate(f"() => localStorage.setItem('lightbox.viewer.rendering', '{forced}')")
+        page = _open_case(ui, case)
+        expect(page.locator(".dicom-viewer")).to_have_attribute("data-rendering", expected)
+        page.wait_for_timeout(300)
+        shown = _canvas(page).mean(axis=2)
+        x0, y0 = _api(page, "(api) => api.imageToCanvas(0, [0, 0])")
+        x1, y1 = _api(page, "(api, p) => api.imageToCanvas(0, p)", [ds.Columns, ds.Rows])
+        crop = shown[math.ceil(y0) + 1 : math.floor(y1) - 1, math.ceil(x0) + 1 : math.floor(x1) - 1]
+        assert crop.mean() > 20, f"the film is black on the {expected} path"
+        # dcmtk's full-size picture brought to the canvas' size and crop.
+        size = (math.floor(x1) - math.ceil(x0), math.floor(y1) - math.ceil(y0))
+        scaled = np.asarray(Image.fromarray(theirs.astype(np.uint8)).resize(size, Image.Resampling.BILINEAR), dtype=np.float64)
+        scaled = scaled[1:-1, 1:-1]
+        h, w = min(crop.shape[0], scaled.shape[0]), min(crop.shape[1], scaled.shape[1])
+        r = float(np.corrcoef(crop[:h, :w].ravel(), scaled[:h, :w].ravel())[0, 1])
+        assert r >= 0.99, (expected, r)
+        if not forced:
+            ui.shot(f"41-viewer-{name.removesuffix('.dcm')}")
+        ui.context.close()
 
 
 def test_without_webgl_the_server_rendered_viewer_remains(browser, live_ui) -> None:

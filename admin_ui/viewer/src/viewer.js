@@ -78,8 +78,10 @@ const value = (attrs, tag) => attrs[tag]?.Value?.[0];
 // space and back. Not csUtils.imageToWorldCoords: Cornerstone 5.14 steps along a row by the spacing
 // between rows, which misplaces every point on images with anisotropic pixels (found by the length test).
 function plane(imageId) {
-  const p = metaData.get('imagePlaneModule', imageId);
-  return { origin: p.imagePositionPatient, x: p.rowCosines, y: p.columnCosines, dx: p.columnPixelSpacing || 1, dy: p.rowPixelSpacing || 1 };
+  // A plain film has no position or orientation: Cornerstone then places it at the origin, axial.
+  const p = metaData.get('imagePlaneModule', imageId) || {};
+  return { origin: p.imagePositionPatient || [0, 0, 0], x: p.rowCosines || [1, 0, 0], y: p.columnCosines || [0, 1, 0],
+    dx: p.columnPixelSpacing || 1, dy: p.rowPixelSpacing || 1 };
 }
 export function imageToWorld(imageId, [c, r]) {
   const { origin, x, y, dx, dy } = plane(imageId);
@@ -98,6 +100,10 @@ async function loadSeries(path) {
   const instances = await response.json();
   const base = `${location.origin}${path}`;
   const rows = instances.map((attrs) => {
+    // A spacing of 0 (RG1's "0.000\0.000") means none: left in, it turns every distance into NaN.
+    for (const tag of ['00280030', '00181164']) {
+      if (attrs[tag] && !(attrs[tag].Value || []).every((v) => Number(v) > 0)) delete attrs[tag];
+    }
     const position = attrs['00200032']?.Value;
     const orientation = attrs['00200037']?.Value;
     let depth = Number(value(attrs, '00200013') || 0);
@@ -145,7 +151,9 @@ export async function mountViewer(host, series, options = {}) {
   const loaded = await Promise.all(series.map((s) => loadSeries(s.dicomwebPath)));
   // Item 6: 16-bit MONOCHROME1 renders black on the GPU path under software WebGL; those get the CPU path.
   const gl = webgl();
-  const cpu = gl === 'none' || (gl === 'software' && loaded.some((l) => l.photometric === 'MONOCHROME1' && l.bits > 8));
+  // localStorage 'lightbox.viewer.rendering' = 'gpu' or 'cpu' forces a path (to diagnose a display).
+  const forced = localStorage.getItem('lightbox.viewer.rendering');
+  const cpu = forced ? forced === 'cpu' : gl === 'none' || (gl === 'software' && loaded.some((l) => l.photometric === 'MONOCHROME1' && l.bits > 8));
   setUseCPURendering(cpu);
   engineCount += 1;
   const id = `lightbox-${engineCount}`;
