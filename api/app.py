@@ -90,7 +90,8 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["authorization", "content-type", "x-request-id"],
+            # accept and if-none-match: DICOMweb viewers negotiate frame types and revalidate by ETag.
+            allow_headers=["authorization", "content-type", "x-request-id", "accept", "if-none-match"],
             expose_headers=["x-request-id", "etag", "warning"],
             max_age=600,
         )

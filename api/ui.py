@@ -31,6 +31,8 @@ CONTENT_TYPES: Final = {
     ".css": "text/css; charset=utf-8",
     ".svg": "image/svg+xml",
 }
+# 'wasm-unsafe-eval' lets the viewer compile its WebAssembly image codecs (JPEG 2000, JPEG-LS,
+# HTJ2K); it allows no eval and no inline script.
 CSP: Final = (
     "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; "
     "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "

@@ -232,6 +232,37 @@ ROUTE_PROBES: dict[tuple[str, str], list[tuple[str, dict[str, str]]]] = {
     ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{sop}/frames/{frames}/rendered"): [
         ("/dicomweb/studies/{study}/series/{series}/instances/{sop}/frames/1/rendered", {})
     ],
+    ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{sop}/frames/{frames}"): [
+        (
+            "/dicomweb/studies/{study}/series/{series}/instances/{sop}/frames/1",
+            {"Accept": 'multipart/related; type="application/octet-stream"; transfer-syntax=*'},
+        )
+    ],
+    ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{sop}/bulkdata/{path}"): [
+        ("/dicomweb/studies/{study}/series/{series}/instances/{sop}/bulkdata/7FE00010", {}),
+        (
+            "/dicomweb/studies/{study}/series/{series}/instances/{sop}/bulkdata/00431029",
+            {},
+        ),  # a long private OB value: named by a BulkDataURI
+        (
+            "/dicomweb/studies/{study}/series/{series}/instances/{sop}/bulkdata/00081032.0.00080104",
+            {},
+        ),  # a withheld sequence's text is no bulk data
+    ],
+    ("GET", "/dicomweb/studies/{study}/rendered"): [("/dicomweb/studies/{study}/rendered", {})],
+    ("GET", "/dicomweb/studies/{study}/series/{series}/rendered"): [
+        ("/dicomweb/studies/{study}/series/{series}/rendered", {"Accept": 'multipart/related; type="image/png"'})
+    ],
+    ("GET", "/dicomweb/studies/{study}/thumbnail"): [("/dicomweb/studies/{study}/thumbnail", {})],
+    ("GET", "/dicomweb/studies/{study}/series/{series}/thumbnail"): [
+        ("/dicomweb/studies/{study}/series/{series}/thumbnail", {})
+    ],
+    ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{sop}/thumbnail"): [
+        ("/dicomweb/studies/{study}/series/{series}/instances/{sop}/thumbnail", {})
+    ],
+    ("GET", "/dicomweb/studies/{study}/series/{series}/instances/{sop}/frames/{frames}/thumbnail"): [
+        ("/dicomweb/studies/{study}/series/{series}/instances/{sop}/frames/1/thumbnail", {})
+    ],
     ("GET", "/healthz"): [("/healthz", {})],
     ("GET", "/readyz"): [("/readyz", {})],
     ("GET", "/metrics"): [("/metrics", {})],

@@ -20,7 +20,7 @@ def test_pages_assets_headers_and_session_cookie(ui_settings: Settings, session:
             page = client.get(path)
             assert page.status_code == 200 and page.headers["content-type"].startswith("text/html"), path
             csp = page.headers["content-security-policy"]
-            # The viewer's codecs compile WebAssembly: 'wasm-unsafe-eval' is the one exception (no eval, no inline).
+            # The one relaxation: compiling WebAssembly (the viewer's image codecs), never eval or inline code.
             assert "script-src 'self' 'wasm-unsafe-eval';" in csp and "frame-ancestors 'none'" in csp
             assert "unsafe" not in csp.replace("'wasm-unsafe-eval'", ""), csp
             assert '<script type="module" src="/ui/static/app.js">' in page.text
