@@ -105,7 +105,9 @@ def _import(live: LiveUI, title: str, datasets: Iterable[pydicom.Dataset], *, mo
             "modalities": [modality],
             "body_regions": ["CHEST"],
         }
-        case = create_case(collection_uid=collection, fields=fields, comment="phantom", session=session, principal=people["trainer"])
+        case = create_case(
+            collection_uid=collection, fields=fields, comment="phantom", session=session, principal=people["trainer"]
+        )
         summary = import_paths(
             files,
             target=ImportTarget(collection, case_uid=case.uid),
@@ -141,7 +143,9 @@ def _drag(page: Page, start: tuple[float, float], end: tuple[float, float], inde
     page.mouse.move(box["x"] + start[0], box["y"] + start[1])
     page.mouse.down()
     for k in range(1, 11):
-        page.mouse.move(box["x"] + start[0] + (end[0] - start[0]) * k / 10, box["y"] + start[1] + (end[1] - start[1]) * k / 10)
+        page.mouse.move(
+            box["x"] + start[0] + (end[0] - start[0]) * k / 10, box["y"] + start[1] + (end[1] - start[1]) * k / 10
+        )
     page.mouse.up()
 
 
@@ -245,7 +249,9 @@ def test_monochrome1_plain_films_match_dcmtk(open_ui, live_ui, tmp_path, name) -
         assert crop.mean() > 20, f"the film is black on the {expected} path"
         # dcmtk's full-size picture brought to the canvas' size and crop.
         size = (math.floor(x1) - math.ceil(x0), math.floor(y1) - math.ceil(y0))
-        scaled = np.asarray(Image.fromarray(theirs.astype(np.uint8)).resize(size, Image.Resampling.BILINEAR), dtype=np.float64)
+        scaled = np.asarray(
+            Image.fromarray(theirs.astype(np.uint8)).resize(size, Image.Resampling.BILINEAR), dtype=np.float64
+        )
         scaled = scaled[1:-1, 1:-1]
         h, w = min(crop.shape[0], scaled.shape[0]), min(crop.shape[1], scaled.shape[1])
         r = float(np.corrcoef(crop[:h, :w].ravel(), scaled[:h, :w].ravel())[0, 1])
@@ -279,7 +285,9 @@ def test_a_trainee_reporting_blind_learns_nothing_from_the_viewer(open_ui, live_
     case = _case_id(live_ui, IMAGED)
     made = live_ui.gql(CREATE, {"input": {"title": "Blind neuro", "mode": "LONG_CASE", "cases": [case]}}, token=trainer)
     worklist = made["data"]["createWorklist"]["worklist"]["id"]
-    out = live_ui.gql(ASSIGN, {"input": {"worklist": worklist, "cohort": to_global_id("Cohort", live_ui.data.cohort)}}, token=trainer)
+    out = live_ui.gql(
+        ASSIGN, {"input": {"worklist": worklist, "cohort": to_global_id("Cohort", live_ui.data.cohort)}}, token=trainer
+    )
     assignment = out["data"]["assignWorklist"]["assignments"][0]["id"]
     ui = open_ui()
     ui.login("trainee")
