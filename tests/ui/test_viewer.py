@@ -317,3 +317,72 @@ def test_a_trainee_reporting_blind_learns_nothing_from_the_viewer(open_ui, live_
     assert used <= probed, used - probed
     assert json.loads(next(b for u, b in bodies if u.endswith("/metadata")))  # the series' metadata, as a list
     assert ui.errors == []
+
+
+TRANSITION = """mutation($id: ID!, $t: CaseTransition!) { transitionCase(input: {id: $id, transition: $t}) {
+  case { id state version } errors { code message } } }"""
+MY_MARKS = "{ myAssignments { items { report { id status annotations { kind } } } } }"
+
+
+def test_an_authors_arrow_is_a_new_version_and_a_trainee_sees_it_only_after_submitting(
+    open_ui, live_ui, artifacts
+) -> None:
+    case = _case_id(live_ui, IMAGED)
+    author = open_ui()
+    author.login("trainer")
+    page = _open_case(author, case)
+    expect(page.get_by_text("0 saved mark(s)", exact=False)).to_be_visible()
+    page.get_by_role("button", name="Arrow").click()
+    page.get_by_label("Text of the next arrow").fill("Hyperdense MCA")
+    tip = _api(page, "(api) => api.imageToCanvas(0, [40, 24])")
+    tail = _api(page, "(api) => api.imageToCanvas(0, [56, 12])")
+    _drag(page, (tail[0], tail[1]), (tip[0], tip[1]))
+    assert [m["kind"] for m in _api(page, "(api) => api.annotations()")] == ["ARROW"]
+    page.get_by_role("button", name="Save marks").click()
+    expect(page.get_by_text("1 saved mark(s)", exact=False)).to_be_visible(timeout=15_000)
+    expect(page.locator(".case-head .meta").first).to_contain_text("Version 5")  # a working copy
+    trainer, validator = live_ui.token("trainer"), live_ui.token("validator")
+    saved = live_ui.gql(CASE_MARKS, {"id": case}, token=trainer)["data"]["node"]
+    assert saved["version"] == 5 and [(a["kind"], a["text"]) for a in saved["annotations"]] == [
+        ("ARROW", "Hyperdense MCA")
+    ]
+    for t, token in (("SUBMIT", trainer), ("VALIDATE", validator)):
+        done = live_ui.gql(TRANSITION, {"id": case, "t": t}, token=token)["data"]["transitionCase"]
+        assert done["errors"] == [], done
+
+    made = live_ui.gql(CREATE, {"input": {"title": "Arrow", "mode": "LONG_CASE", "cases": [case]}}, token=trainer)
+    worklist = made["data"]["createWorklist"]["worklist"]["id"]
+    cohort = to_global_id("Cohort", live_ui.data.cohort)
+    out = live_ui.gql(ASSIGN, {"input": {"worklist": worklist, "cohort": cohort}}, token=trainer)
+    assignment = out["data"]["assignWorklist"]["assignments"][0]["id"]
+
+    ui = open_ui()
+    ui.login("trainee")
+    drafts: list[str] = []
+    ui.page.on("request", lambda r: drafts.append(r.post_data or "") if "/graphql" in r.url else None)
+    room = ui.go(f"/ui/reporting/{assignment}")
+    expect(room.locator(".dv-status")).to_contain_text(f"image 1 / {SLICES}", timeout=20_000)
+    assert room.locator(".dv-viewport svg text").filter(has_text="Hyperdense MCA").count() == 0  # blind
+    # The trainee measures; the mark is kept with the draft.
+    room.get_by_role("button", name="Length").click()
+    a = _api(room, "(api) => api.imageToCanvas(0, [10, 32])")
+    b = _api(room, "(api) => api.imageToCanvas(0, [54, 32])")
+    _drag(room, (a[0], a[1]), (b[0], b[1]))
+    expect(room.locator(".dv-viewport svg text").filter(has_text=re.compile("mm")).first).to_be_attached()
+    room.wait_for_timeout(1500)  # the draft is saved a second after the last change
+    assert any("saveReportDraft" in d for d in drafts)
+    token = live_ui.token("trainee")
+    items = live_ui.gql(MY_MARKS, token=token)["data"]["myAssignments"]
+    reports = [i["report"] for a in items for i in a["items"] if i["report"]]
+    assert [m["kind"] for r in reports for m in r["annotations"]] == ["LENGTH"]
+    room.get_by_label("Observations").fill("Hyperdense left MCA; loss of the insular ribbon.")
+    room.get_by_label("Principal diagnosis").fill("Left MCA territory infarct")
+    room.screenshot(path=str(artifacts / f"43-reporting-room-measurement-{live_ui.backend}.png"), full_page=True)
+    room.get_by_role("button", name="Submit report").click()
+    expect(room.locator(".model-answer")).to_contain_text("Acute left MCA territory infarct")
+    expect(room.locator(".dv-viewport svg text").filter(has_text="Hyperdense MCA")).to_have_count(1)
+    room.screenshot(path=str(artifacts / f"44-model-answer-arrow-{live_ui.backend}.png"), full_page=True)
+    items = live_ui.gql(MY_MARKS, token=token)["data"]["myAssignments"]
+    submitted = [i["report"] for a in items for i in a["items"] if i["report"]]
+    assert [(r["status"], [m["kind"] for m in r["annotations"]]) for r in submitted] == [("SUBMITTED", ["LENGTH"])]
+    assert ui.errors == [] and author.errors == [], (ui.errors, author.errors)

@@ -181,7 +181,7 @@ export async function mountViewer(host, series, options = {}) {
   for (const name of [LengthTool.toolName, AngleTool.toolName, EllipticalROITool.toolName, ProbeTool.toolName]) group.addTool(name);
   group.addTool(ArrowAnnotateTool.toolName, {
     getTextCallback: (done) => done(arrowText() || 'Finding'),
-    changeTextCallback: (data, eventData, done) => done(window.prompt('Arrow text', data.text) ?? data.text),
+    changeTextCallback: (data, eventData, done) => done(window.prompt('Arrow text', data.label) ?? data.label),
   });
   group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
   group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: MouseBindings.Secondary }] });
@@ -370,7 +370,7 @@ export async function mountViewer(host, series, options = {}) {
       if (!where) continue;
       const points = a.data.handles.points.map((p) => worldToImage(imageId, p).map((v) => Math.round(v * 100) / 100));
       const input = { instance: idOf.get(where.sop) || where.sop, frame: where.frame, kind, points };
-      if (kind === 'ARROW' && a.data.text) input.text = a.data.text;
+      if (kind === 'ARROW' && (a.data.label || a.data.text)) input.text = a.data.label || a.data.text;
       out.push(input);
     }
     return out;
