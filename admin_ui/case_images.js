@@ -36,6 +36,27 @@ function serverViewer(series, viewers) {
   return [strip, stage];
 }
 
+/** Whether /dicomweb serves every series (QIDO-RS, which answers an empty list, not an error, for
+ * a study it does not serve: a case not yet validated, images a working copy added). */
+async function allServed(series) {
+  const studies = new Map();
+  for (const se of series) {
+    const [, study, uid] = se.dicomwebPath.match(/\/studies\/([^/]+)\/series\/([^/]+)$/) || [];
+    if (!study) return false;
+    if (!studies.has(study)) studies.set(study, new Set());
+    studies.get(study).add(uid);
+  }
+  for (const [study, wanted] of studies) {
+    const response = await fetch(`/dicomweb/studies/${encodeURIComponent(study)}/series?includefield=0020000E`,
+      { headers: { Accept: 'application/dicom+json', Authorization: `Bearer ${token()}` } });
+    if (!response.ok) return false;
+    const found = response.status === 204 ? [] : await response.json();
+    const served = new Set(found.map((row) => row['0020000E']?.Value?.[0]));
+    if ([...wanted].some((uid) => !served.has(uid))) return false;
+  }
+  return true;
+}
+
 /**
  * `viewers` collects the open viewer so the page can stop it when it goes away. `options` go to the
  * DICOM viewer (annotations, editable, readOnlyAnnotations, onChange, reservedKeys) and `onReady(api)`
@@ -56,7 +77,9 @@ export function images(kase, viewers, options = {}) {
   }));
   const holder = { destroy: () => {} };
   viewers.push(holder);
-  import('/ui/viewer/viewer.js')
+  allServed(series)
+    .then((served) => { if (!served) throw new Error('/dicomweb does not serve every series of this case'); })
+    .then(() => import('/ui/viewer/viewer.js'))
     .then((mod) => mod.mountViewer(host, shown, { token, ...options }))
     .then((api) => {
       holder.destroy = api.destroy;
@@ -66,7 +89,7 @@ export function images(kase, viewers, options = {}) {
     })
     .catch((error) => {
       // Not built, or a case /dicomweb does not serve (not yet validated): the server-rendered viewer.
-      console.warn('DICOM viewer unavailable, showing rendered images:', error);
+      console.info('DICOM viewer unavailable, showing rendered images:', error.message || error);
       holder.destroy();
       const i = viewers.indexOf(holder);
       if (i >= 0) viewers.splice(i, 1);
