@@ -387,8 +387,10 @@ export async function mountViewer(host, series, options = {}) {
     const vp = viewportOf(i);
     return vp.worldToCanvas(imageToWorld(vp.getCurrentImageId(), point));
   }
-  /** Fetch and decode every frame of series s (what scrolling through it needs); resolves when all are cached. */
-  function loadAll(s = 0) {
+  /** Fetch and decode every frame of series s (what scrolling through it needs); resolves when all are
+   * cached. `fresh` empties the image cache first (the benchmark's cold run). */
+  function loadAll(s = 0, { fresh = false } = {}) {
+    if (fresh) cache.purgeCache();
     return Promise.all(loaded[s].imageIds.map((imageId) => imageLoader.loadAndCacheImage(imageId)));
   }
   host.replaceChildren(element);
