@@ -15,6 +15,13 @@ export function hasWebGL() {
   } catch (err) { return false; }
 }
 
+let bundle = null;
+/** Start loading the viewer's bundle (pages call it before their GraphQL query, so the two overlap). */
+export function preloadViewer() {
+  if (!bundle && hasWebGL()) bundle = import('/ui/viewer/viewer.js');
+  return bundle;
+}
+
 function serverViewer(series, viewers) {
   const stage = h('div', { class: 'stage' });
   const open = (se, button) => {
@@ -79,7 +86,7 @@ export function images(kase, viewers, options = {}) {
   viewers.push(holder);
   allServed(series)
     .then((served) => { if (!served) throw new Error('/dicomweb does not serve every series of this case'); })
-    .then(() => import('/ui/viewer/viewer.js'))
+    .then(() => preloadViewer())
     .then((mod) => mod.mountViewer(host, shown, { token, ...options }))
     .then((api) => {
       holder.destroy = api.destroy;

@@ -2,7 +2,7 @@
 import { h, append, clear, title, stateBadge, errorBox, announce, fmtDate, field } from './dom.js';
 import { gql, mutate } from './gql.js';
 import { CASE_DETAIL, TRANSITION, SAVE_ANNOTATIONS } from './ops.js';
-import { images } from './case_images.js';
+import { images, preloadViewer } from './case_images.js';
 import { historySection, commentsSection } from './case_history.js';
 import { quarantineSection } from './quarantine.js';
 
@@ -65,6 +65,7 @@ function marksBar(kase, api, reload) {
 
 export async function render(view, { params, navigate }) {
   const viewers = [];
+  preloadViewer()?.catch(() => {});  // overlaps the query; images() falls back if it fails
   const data = await gql(CASE_DETAIL, { id: params.id });
   const kase = data.node;
   if (!kase) {

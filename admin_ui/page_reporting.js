@@ -3,7 +3,7 @@
 import { h, clear, title, errorBox, announce } from './dom.js';
 import { gql, mutate, capabilities } from './gql.js';
 import { myAssignmentsQuery, BLIND_CASE, SUBMIT_REPORT, START_ASSIGNMENT, ITEM_REPORT, SAVE_REPORT_DRAFT } from './ops.js';
-import { images } from './case_images.js';
+import { images, preloadViewer } from './case_images.js';
 import { longForm, rapidForm, answerPanel } from './report_form.js';
 
 const ANSWER = `query ModelAnswer($id: ID!) { node(id: $id) { ... on Case { diagnosis findings teachingPoints } } }`;
@@ -54,6 +54,7 @@ export async function render(view, { params, query, navigate }) {
   const index = items.indexOf(item);
   const url = (i) => `/ui/reporting/${encodeURIComponent(assignment.id)}?item=${items[i].position}${rapid ? '&mode=rapid' : ''}`;
   const go = (i) => { if (i >= 0 && i < items.length) navigate(url(i)); };
+  preloadViewer()?.catch(() => {});  // overlaps the queries; images() falls back if it fails
   const kase = (await gql(BLIND_CASE, { id: item.case.id })).node;
   // The trainee's own marks (kept with the draft) and, once reported, the model answer's.
   const marksOn = caps.mutation.has('saveReportDraft') && item.report !== undefined;

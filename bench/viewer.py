@@ -112,9 +112,19 @@ def browser_figures(url: str, case: str, slices: int) -> dict[str, float]:
         page.goto(f"{url}/ui/cases/{case}")
         page.wait_for_selector(".dicom-viewer[data-first-image-ms]")
         out["first image, cold (ms)"] = float(page.locator(".dicom-viewer").get_attribute("data-first-image-ms") or 0)
+        # Where the time to the first image went: the page's requests, as resource timing (ms).
+        timeline = page.evaluate(
+            """() => performance.getEntriesByType('resource')
+                 .filter((e) => /graphql|dicomweb|viewer\\/viewer.js|chunk-/.test(e.name))
+                 .slice(0, 12).map((e) => [e.name.replace(location.origin, '').slice(0, 70),
+                   Math.round(e.startTime), Math.round(e.responseEnd)])"""
+        )
+        for name, begin, end in timeline:
+            print(f"  {begin:6d} -> {end:6d} ms  {name}")
         mode = page.locator(".dicom-viewer").get_attribute("data-rendering")
         print(f"viewer rendering path: {mode}; WebGL: SwiftShader (headless), 2 cores shared")
         # Every frame fetched over WADO-RS and decoded, from an emptied image cache.
+        page.wait_for_function("() => document.querySelector('.dicom-host')?.lightboxViewer")
         page.wait_for_timeout(1000)  # let the stack prefetch settle first
         decode_ms = page.locator(".dicom-host").evaluate(
             """async (host) => { const t = performance.now(); await host.lightboxViewer.loadAll(0, { fresh: true });

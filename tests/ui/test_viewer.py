@@ -52,6 +52,8 @@ def _case_id(live: LiveUI, title: str) -> str:
 def _open_case(ui: UI, case_id: str) -> Page:
     page = ui.go(f"/ui/cases/{case_id}")
     expect(page.locator(".dv-status")).to_contain_text("image 1 /", timeout=20_000)
+    # The API is there once the whole series' metadata is (the first image shows before).
+    page.wait_for_function("() => document.querySelector('.dicom-host')?.lightboxViewer")
     return page
 
 
@@ -215,8 +217,14 @@ def test_a_length_on_a_phantom_of_known_spacing_is_within_one_percent(open_ui, l
     truth = math.hypot((c1 - c0) * spacing[1], (r1 - r0) * spacing[0])  # what was drawn, in mm
     intended = math.hypot((end[0] - start[0]) * spacing[1], (end[1] - start[1]) * spacing[0])
     assert abs(truth - intended) / intended < 0.01  # the drag landed where asked
-    label = page.locator(".dv-viewport svg text").filter(has_text=re.compile(r"mm")).first.text_content() or ""
-    shown = float(re.search(r"([\d.]+)\s*mm", label).group(1))  # type: ignore[union-attr]
+    # The label is redrawn on the next animation frame after the last move: read it once it settles.
+    shown = 0.0
+    for _ in range(30):
+        label = page.locator(".dv-viewport svg text").filter(has_text=re.compile(r"mm")).first.text_content() or ""
+        shown = float(re.search(r"([\d.]+)\s*mm", label).group(1))  # type: ignore[union-attr]
+        if abs(shown - truth) / truth < 0.01:
+            break
+        page.wait_for_timeout(100)
     assert abs(shown - truth) / truth < 0.01, (shown, truth)
     ui.shot("40-viewer-length")
 
@@ -362,6 +370,7 @@ def test_an_authors_arrow_is_a_new_version_and_a_trainee_sees_it_only_after_subm
     ui.page.on("request", lambda r: drafts.append(r.post_data or "") if "/graphql" in r.url else None)
     room = ui.go(f"/ui/reporting/{assignment}")
     expect(room.locator(".dv-status")).to_contain_text(f"image 1 / {SLICES}", timeout=20_000)
+    room.wait_for_function("() => document.querySelector('.dicom-host')?.lightboxViewer")
     assert room.locator(".dv-viewport svg text").filter(has_text="Hyperdense MCA").count() == 0  # blind
     # The trainee measures; the mark is kept with the draft.
     room.get_by_role("button", name="Length").click()

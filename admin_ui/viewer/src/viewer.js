@@ -94,8 +94,10 @@ export function worldToImage(imageId, point) {
 }
 
 /** The series' instances in display order from its WADO-RS metadata: one image id per frame. */
-async function loadSeries(path) {
-  const response = await fetch(`${path}/metadata`, { headers: { Accept: 'application/dicom+json', Authorization: `Bearer ${tokenOf()}` } });
+async function loadSeries(path, sop = null) {
+  // With `sop`, one instance's metadata: the first image shows while the series' metadata comes.
+  const url = sop ? `${path}/instances/${encodeURIComponent(sop)}/metadata` : `${path}/metadata`;
+  const response = await fetch(url, { headers: { Accept: 'application/dicom+json', Authorization: `Bearer ${tokenOf()}` } });
   if (!response.ok) throw new Error(`series metadata: HTTP ${response.status}`);
   const instances = await response.json();
   const base = `${location.origin}${path}`;
@@ -148,7 +150,14 @@ function el(tag, attrs = {}, ...children) {
 export async function mountViewer(host, series, options = {}) {
   tokenOf = options.token || tokenOf;
   await initOnce();
-  const loaded = await Promise.all(series.map((s) => loadSeries(s.dicomwebPath)));
+  // The series' metadata can take seconds (hundreds of headers); the first instance's is quick, so the
+  // first image shows from it and the stack fills in when the whole series' metadata arrives.
+  const whole = Promise.all(series.map((s) => loadSeries(s.dicomwebPath)));
+  const firsts = series.map((s) => s.instances?.[0]?.sopInstanceUid);
+  const loaded = firsts.every(Boolean) && series.some((s) => s.instances.length > 1)
+    ? await Promise.all(series.map((s, i) => loadSeries(s.dicomwebPath, firsts[i])))
+    : await whole;
+  const partial = loaded.map((l, i) => l.imageIds.length < (series[i].instances?.length || 0));
   // Item 6: 16-bit MONOCHROME1 renders black on the GPU path under software WebGL; those get the CPU path.
   const gl = webgl();
   // localStorage 'lightbox.viewer.rendering' = 'gpu' or 'cpu' forces a path (to diagnose a display).
@@ -396,6 +405,23 @@ export async function mountViewer(host, series, options = {}) {
   host.replaceChildren(element);
   await build(series.length > 1 && options.layout !== '1x1' ? '1x2' : '1x1');
   use(WindowLevelTool.toolName);
+  let complete = Promise.resolve();
+  if (partial.some(Boolean)) {
+    complete = whole.then(async (all) => {
+      all.forEach((l, i) => { loaded[i] = l; });
+      await Promise.all(cells.map(async (c) => {
+        const vp = engine.getViewport(c.viewportId);
+        const at = Math.max(0, loaded[c.series].imageIds.indexOf(vp.getCurrentImageId()));
+        await vp.setStack(loaded[c.series].imageIds, at);
+        toolUtils.stackPrefetch.disable(c.element);
+        toolUtils.stackPrefetch.enable(c.element);  // the prefetch follows the whole stack now
+        vp.render();
+      }));
+      [...seriesSelect.options].forEach((o, i) => { o.textContent = `${series[i].label} (${loaded[i].imageIds.length})`; });
+      say();
+    });
+  }
+  await complete.catch(() => {});  // marks need every image's place; the first image is already shown
   if (options.annotations) showAnnotations(options.annotations, { locked: !options.editable });
   if (options.readOnlyAnnotations) showAnnotations(options.readOnlyAnnotations, { locked: true });
   function destroy() {
