@@ -139,6 +139,12 @@ export const ITEM_REPORT = `query ItemReport($id: ID!) {
   node(id: $id) { ... on Report { id status annotations { ${MARK} } modelAnswer { annotations { ${MARK} } } } }
 }`;
 
+/** A case's images only, for a viewer beside something else (marking a report). */
+export const CASE_IMAGES = `query CaseImages($id: ID!) {
+  node(id: $id) { ... on Case { id studies { id description modality series { id description modality instanceCount thumbnailUrl dicomwebPath
+    instances(first: 1000) { edges { node { id instanceNumber renderedUrl frameCount sopInstanceUid } } } } } } }
+}`;
+
 export const SAVE_ANNOTATIONS = `mutation SaveAnnotations($input: SaveAnnotationsInput!) {
   saveAnnotations(input: $input) {
     case { id version annotations { ${MARK} } }

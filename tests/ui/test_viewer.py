@@ -394,4 +394,14 @@ def test_an_authors_arrow_is_a_new_version_and_a_trainee_sees_it_only_after_subm
     items = live_ui.gql(MY_MARKS, token=token)["data"]["myAssignments"]
     submitted = [i["report"] for a in items for i in a["items"] if i["report"]]
     assert [(r["status"], [m["kind"] for m in r["annotations"]]) for r in submitted] == [("SUBMITTED", ["LENGTH"])]
+    # Marking, the trainer sees the trainee's marks beside the model answer's.
+    marking = author.go(f"/ui/worklists/{worklist}")
+    marking.get_by_role("button", name="Images and marks").click()
+    expect(marking.locator(".marks-stage")).to_contain_text(
+        "The trainee's marks (1) in cyan; the model answer's (1) in amber."
+    )
+    expect(marking.locator(".dv-status")).to_contain_text("image 1 /", timeout=20_000)
+    expect(marking.locator(".dv-viewport svg text").filter(has_text="Hyperdense MCA")).to_have_count(1)
+    expect(marking.locator(".dv-viewport svg text").filter(has_text=re.compile("mm"))).to_have_count(1)
+    marking.screenshot(path=str(artifacts / f"45-marking-both-marks-{live_ui.backend}.png"), full_page=True)
     assert ui.errors == [] and author.errors == [], (ui.errors, author.errors)

@@ -341,7 +341,7 @@ export async function mountViewer(host, series, options = {}) {
   grid.addEventListener('keydown', onKey);
 
   /** Contract annotations (pixel coordinates of their instance's frame) drawn on the matching images. */
-  function showAnnotations(list, { locked = false } = {}) {
+  function showAnnotations(list, { locked = false, color = 'rgb(255, 176, 0)' } = {}) {
     for (const a of list || []) {
       const toolName = KIND_TOOL[a.kind];
       const sop = idOf.get(a.instance?.id);
@@ -362,7 +362,7 @@ export async function mountViewer(host, series, options = {}) {
         if (locked) {
           annotationApi.locking.setAnnotationLocked(uid, true);
           // Marks one may not change (the model answer's) are drawn in amber, one's own in the tools' colours.
-          annotationApi.config.style.setAnnotationStyles(uid, { color: 'rgb(255, 176, 0)', colorLocked: 'rgb(255, 176, 0)', lineWidth: '2' });
+          annotationApi.config.style.setAnnotationStyles(uid, { color, colorLocked: color, lineWidth: '2' });
         }
       }
     }
@@ -424,6 +424,8 @@ export async function mountViewer(host, series, options = {}) {
   await complete.catch(() => {});  // marks need every image's place; the first image is already shown
   if (options.annotations) showAnnotations(options.annotations, { locked: !options.editable });
   if (options.readOnlyAnnotations) showAnnotations(options.readOnlyAnnotations, { locked: true });
+  // Someone else's marks beside the model answer's (the trainer marking a report): locked, in cyan.
+  if (options.otherAnnotations) showAnnotations(options.otherAnnotations, { locked: true, color: 'rgb(0, 220, 255)' });
   function destroy() {
     if (options.onChange) for (const ev of [ToolEvents.ANNOTATION_COMPLETED, ToolEvents.ANNOTATION_MODIFIED, ToolEvents.ANNOTATION_REMOVED]) eventTarget.removeEventListener(ev, onChange);
     for (const c of cells) toolUtils.cine.stopClip(c.element);
