@@ -70,8 +70,9 @@ class Series(Node):
     preview_url: str | None = strawberry.field(description="Montage URL.")
     cine_url: str | None = strawberry.field(description="Cine URL.")
     dicomweb_path: str | None = strawberry.field(
+        default=None,
         description="Path of the series in /dicomweb (studies/{study}/series/{series}, de-identified UIDs) "
-        "for a WADO-RS viewer; /dicomweb serves it once the case is validated, with the same permissions."
+        "for a WADO-RS viewer; /dicomweb serves it once the case is validated, with the same permissions.",
     )
     rows: strawberry.Private[list[InstanceRow]]
 
