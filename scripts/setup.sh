@@ -52,3 +52,10 @@ if [ "$(cat "$viewer/dist/.lightbox-built" 2>/dev/null)" != "$digest" ]; then
     echo "npm not found: the reporting room shows server-rendered images until admin_ui/viewer is built" >&2
   fi
 fi
+# The dicomweb-client npm package the DICOMweb tests run against a live server (tests/tooling/dicomweb-js).
+lock=tests/tooling/dicomweb-js/package-lock.json
+stamp=tests/tooling/dicomweb-js/node_modules/.lightbox-installed-lock
+if ! cmp -s "$lock" "$stamp" 2>/dev/null && command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/tooling/dicomweb-js --ignore-scripts --no-audit --no-fund --loglevel=error
+  cp "$lock" "$stamp"
+fi

@@ -1,4 +1,5 @@
-"""Real DICOM images for the demo cases, from the installed pydicom-data package and pydicom's own test files.
+"""DICOM images for the demo cases: real samples from the installed pydicom-data package and pydicom's
+own test files, and synthetic cross-sectional series (api.demo.phantoms) for scrolling and measuring.
 
 Files are found on disk through the packages (never fetched: there is no network in a demo).
 A public sample can illustrate several demo cases; each case gets its own copy with UIDs derived
@@ -13,9 +14,11 @@ import io
 from pathlib import Path
 
 import pydicom
+from pydicom.dataset import Dataset
 from pydicom.uid import generate_uid
 from sqlmodel import Session
 
+from api.demo import phantoms
 from content.cases.models import Case
 from content.imaging.quarantine import Action, Region
 from content.imaging.service import quarantined_instances
@@ -67,14 +70,14 @@ def _copy_for(path: Path, slug: str) -> SourceFile:
     return SourceFile(f"{path.name} (demo copy for {slug})", len(data), lambda: io.BytesIO(data))
 
 
-def attach_images(case: Case, kind: str, *, session: Session, store: ContentStore, secret: bytes) -> ImportSummary:
-    """Import the case's sample, then end its quarantine: the text OCR found (the ultrasound
-    sample's hospital name and clock) is blanked, and a sample without any is released."""
-    path = sample_for(kind, case.body_regions)
-    if path is None:
-        return ImportSummary()
+def _import(
+    case: Case, sources: list[SourceFile], *, session: Session, store: ContentStore, secret: bytes
+) -> ImportSummary:
+    """The ordinary import (de-identification included), then the end of its quarantine: the text
+    OCR found (the ultrasound sample's hospital name and clock) is blanked, and an image without
+    any is released."""
     summary = import_sources(
-        [_copy_for(path, case.slug)],
+        sources,
         target=ImportTarget(case.collection_uid, case.uid),
         session=session,
         principal=SYSTEM,
@@ -94,3 +97,25 @@ def attach_images(case: Case, kind: str, *, session: Session, store: ContentStor
             store=store,
         )
     return summary
+
+
+def attach_images(case: Case, kind: str, *, session: Session, store: ContentStore, secret: bytes) -> ImportSummary:
+    """Import the case's public sample image."""
+    path = sample_for(kind, case.body_regions)
+    if path is None:
+        return ImportSummary()
+    return _import(case, [_copy_for(path, case.slug)], session=session, store=store, secret=secret)
+
+
+def _phantom_file(ds: Dataset, name: str) -> SourceFile:
+    buffer = io.BytesIO()
+    ds.save_as(buffer, enforce_file_format=True)
+    data = buffer.getvalue()
+    return SourceFile(f"{name} slice {ds.InstanceNumber}", len(data), lambda: io.BytesIO(data))
+
+
+def attach_volume(case: Case, name: str, *, session: Session, store: ContentStore, secret: bytes) -> ImportSummary:
+    """Import a synthetic cross-sectional series (api.demo.phantoms) as a second study of the case."""
+    volume = phantoms.VOLUMES[name]
+    sources = [_phantom_file(ds, name) for ds in phantoms.series(volume, seed=case.slug)]
+    return _import(case, sources, session=session, store=store, secret=secret)

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session, select
 
-from api.demo.images import attach_images
+from api.demo.images import attach_images, attach_volume
 from api.settings import Settings
 from content.cases.service import create_case
 from content.cases.transitions import transition
@@ -80,6 +80,7 @@ def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]
     }
     count = images = 0
     validated: list[str] = []
+    volumes: list[str] = []  # validated cases with a phantom volume: on the worklist, reported blind
     store, secret = ContentStore(settings.media_dir), settings.secret()
     for spec in data.get("cases", []):
         fields = {k: spec[k] for k in CASE_FIELDS if spec.get(k) is not None}
@@ -94,15 +95,21 @@ def seed(session: Session, *, settings: Settings | None = None) -> Iterator[str]
             )
             if spec.get("images"):  # before the workflow steps: images are part of the version validated
                 images += attach_images(case, spec["images"], session=session, store=store, secret=secret).imported
+            if spec.get("volume"):  # a synthetic multi-slice series, as a second study
+                images += attach_volume(case, spec["volume"], session=session, store=store, secret=secret).imported
             for name, actor in steps.get(spec.get("state", "DRAFT"), []):
                 transition(case.uid, name, comment="demo", session=session, principal=actor)
             count += 1
             if spec.get("state") == "VALIDATED":
                 validated.append(case.uid)
+                if spec.get("volume"):
+                    volumes.append(case.uid)
         except DomainError as exc:
             yield f"skipped case {spec.get('title')!r}: {exc.message}"
     yield f"cases: {count}, with {images} DICOM images"
-    yield from _reporting_round(session, users, validated)
+    # The first validated case is reported and marked; the volumes come next, for the viewer.
+    ordered = validated[:1] + volumes + [uid for uid in validated[1:] if uid not in volumes]
+    yield from _reporting_round(session, users, ordered)
 
 
 def _reporting_round(session: Session, users: dict[str, User], validated: list[str]) -> Iterator[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import pydicom
 from fastapi import Request
 from fastapi.responses import Response
 
@@ -19,6 +18,7 @@ from api.dicomweb.common import (
     dicomweb_router,
     etag_of,
     fresh,
+    log,
     not_acceptable,
     not_modified,
     refusal,
@@ -29,7 +29,7 @@ from api.dicomweb.wado import multipart_frames
 from content.errors import DomainError
 from content.imaging.answer_attributes import Withholding
 from content.imaging.dicomweb import InstanceRow
-from integrations.dicomweb.frames import OCTET_STREAM, read_frames
+from integrations.dicomweb.frames import OCTET_STREAM, read_frames, read_stored
 from integrations.dicomweb.metadata import bulk_value, instance_json, is_pixel_data, parse_bulk_path, read_header
 
 
@@ -57,7 +57,11 @@ def metadata(request: Request, selection: tuple[Selected, Withholding]) -> Respo
         return not_modified(etag)
     body = []
     for path, row in zip(paths, rows, strict=True):
-        ds, syntax = read_header(path)
+        try:
+            ds, syntax = read_header(path)
+        except DomainError:
+            log.error("DICOMweb metadata: stored file %s cannot be read", path.name)
+            continue  # one unreadable file must not cost the client the rest of the study
         ds = hold.dataset(row.study.case_uid, ds)
         body.append(instance_json(ds, bulk_url=f"{_instance_url(request, row)}/bulkdata", syntax=syntax))
     return dicom_json(request, body, etag=etag)
@@ -106,7 +110,7 @@ def bulkdata(request: Request, selection: tuple[Selected, Withholding], path: st
             frames = max(row.instance.frames, 1)
             response = multipart_frames(read_frames(paths[0], range(1, frames + 1)), OCTET_STREAM)
         else:
-            ds = hold.dataset(row.study.case_uid, pydicom.dcmread(paths[0], stop_before_pixels=True, force=True))
+            ds = hold.dataset(row.study.case_uid, read_stored(paths[0], pixels=False))
             boundary = uuid.uuid4().hex
             part = f"--{boundary}\r\nContent-Type: {OCTET_STREAM}\r\n\r\n".encode("ascii")
             body = part + bulk_value(ds, steps) + f"\r\n--{boundary}--\r\n".encode("ascii")

@@ -38,7 +38,7 @@ from api.dicomweb.common import (
 )
 from content.errors import DomainError
 from content.imaging.answer_attributes import Withholding, strip_dataset
-from integrations.dicomweb.frames import OCTET_STREAM, Frames, frame_numbers, image_types, read_frames
+from integrations.dicomweb.frames import OCTET_STREAM, Frames, frame_numbers, image_types, read_frames, read_syntax
 
 CHUNK: Final = 1 << 20
 
@@ -142,8 +142,7 @@ def frames_response(request: Request, rows: Selected, frames_text: str) -> Respo
     paths = stored_paths(request, rows[:1])
     if isinstance(paths, Response):
         return paths
-    syntax = str(read_file_meta_info(paths[0]).get("TransferSyntaxUID") or "")
-    offered = [OCTET_STREAM, *image_types(syntax)]
+    offered = [OCTET_STREAM, *image_types(read_syntax(paths[0]))]
     media_type = negotiate(request, *offered)
     if media_type is None:
         return not_acceptable(" or ".join(f'multipart/related; type="{m}"' for m in offered))

@@ -9,6 +9,7 @@ octet-stream's own syntax (big-endian words are swapped to little-endian first).
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
 from pydicom.encaps import get_frame
+from pydicom.errors import InvalidDicomError
+from pydicom.filereader import read_file_meta_info
 from pydicom.pixels.utils import get_expected_length
 from pydicom.uid import UID, ExplicitVRBigEndian, ExplicitVRLittleEndian
 
@@ -86,9 +89,13 @@ def _uncompressed(ds: Dataset, data: bytes, count: int, numbers: Sequence[int], 
     if bits == 1:
         # Single-bit frames need not start on a byte: unpack, cut, and pack each again.
         pixels = int(get_expected_length(ds, unit="pixels")) // count
+        if len(data) * 8 < pixels * count:
+            raise DomainError(ErrorCode.UNDECODABLE, "the stored pixel data is shorter than its frames", field="frames")
         flat = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
         return [np.packbits(flat[(n - 1) * pixels : n * pixels], bitorder="little").tobytes() for n in numbers]
     size = int(get_expected_length(ds, unit="bytes")) // count
+    if len(data) < size * count:  # a truncated file: no frame of it is trusted
+        raise DomainError(ErrorCode.UNDECODABLE, "the stored pixel data is shorter than its frames", field="frames")
     out = [data[(n - 1) * size : n * size] for n in numbers]
     if big_endian and bits in (16, 32):
         dtype = np.dtype(f">u{bits // 8}")
@@ -106,9 +113,25 @@ def _encapsulated(ds: Dataset, data: bytes, count: int, numbers: Sequence[int]) 
         raise DomainError(ErrorCode.NOT_FOUND, "this frame cannot be found in the stored file", field="frames") from exc
 
 
+def read_stored(path: Path, *, pixels: bool = True) -> Dataset:
+    """A stored file, read; UNDECODABLE (a coded refusal, not a crash) if it cannot be parsed."""
+    try:
+        return pydicom.dcmread(path, force=True, stop_before_pixels=not pixels)
+    except (InvalidDicomError, ValueError, TypeError, EOFError, OSError, struct.error) as exc:
+        raise DomainError(ErrorCode.UNDECODABLE, "the stored file cannot be read") from exc
+
+
+def read_syntax(path: Path) -> str:
+    """The stored transfer syntax from the file meta header ("" if it has none or cannot be read)."""
+    try:
+        return str(read_file_meta_info(path).get("TransferSyntaxUID") or "")
+    except (InvalidDicomError, ValueError, TypeError, EOFError, OSError, struct.error):
+        return ""
+
+
 def read_frames(path: Path, numbers: Sequence[int]) -> Frames:
     """The asked frames of a stored file; NOT_FOUND for a frame number past its last frame."""
-    ds = pydicom.dcmread(path, force=True)
+    ds = read_stored(path)
     count = max(int(ds.get("NumberOfFrames") or 1), 1)
     if max(numbers) > count:
         raise DomainError(ErrorCode.NOT_FOUND, f"the instance has {count} frame(s)", field="frames")

@@ -18,7 +18,7 @@ from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 
 from content.errors import DomainError, ErrorCode
-from integrations.dicomweb.frames import stored_syntax
+from integrations.dicomweb.frames import read_stored, stored_syntax
 
 BULK_THRESHOLD: Final = 1024  # longer binary values are bulk data, named by URI rather than inlined
 BINARY_VRS: Final = frozenset({"OB", "OD", "OF", "OL", "OV", "OW", "UN"})
@@ -72,7 +72,7 @@ def file_attributes(ds: Dataset, tags: frozenset[str] | None) -> dict[str, Any]:
 
 def read_header(path: Path) -> tuple[Dataset, str]:
     """A stored file without its pixels, and its transfer syntax."""
-    ds = pydicom.dcmread(path, stop_before_pixels=True, force=True)
+    ds = read_stored(path, pixels=False)
     return ds, str(stored_syntax(ds))
 
 

@@ -163,6 +163,10 @@ def test_compressed_frames_as_their_image_type_and_refusals(frames: Frames) -> N
     assert jpeg.status_code == 200
     [(content_type, body)] = _parts(jpeg)
     assert content_type == "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50" and body[:2] == b"\xff\xd8"
+    # Cornerstone's loader leaves the type unquoted; a bare */* gets the octet-stream too.
+    for accept in ("multipart/related; type=application/octet-stream; transfer-syntax=*", "*/*"):
+        plain = frames.get(f"{url}/frames/1", Accept=accept)
+        assert plain.status_code == 200 and _parts(plain)[0][0].startswith("application/octet-stream;"), accept
     # Uncompressed pixels are not a JPEG: not offered as one.
     refused = frames.get(f"{frames.url('CT_small.dcm')}/frames/1", Accept='multipart/related; type="image/jpeg"')
     assert refused.status_code == 406
@@ -201,3 +205,21 @@ def test_dicomweb_client_retrieves_frames(frames: Frames) -> None:
             frames.study, frames.series, frames.sops["SC_rgb_jpeg_dcmtk.dcm"], [1], media_types=("image/jpeg",)
         )
         assert pydicom.dcmread(PYDICOM / "SC_rgb_jpeg_dcmtk.dcm").PixelData.find(jpeg[0][:64]) > 0
+
+
+def test_an_unreadable_stored_file_is_a_coded_refusal(frames: Frames) -> None:
+    url = frames.url("CT_small.dcm")
+    stored = frames.get(url, Accept="application/dicom").content
+    store = ContentStore(frames.app.state.settings.media_dir)  # type: ignore[attr-defined]
+    path = store.path_for(store.put(stored))  # content-addressed: the same bytes name the same file
+    path.chmod(0o644)
+    path.write_bytes(stored[:-5000])  # cut short inside the pixel data
+    broken = frames.get(f"{url}/frames/1")
+    assert broken.status_code == 400 and broken.json()["error"]["code"] == "UNDECODABLE"
+    # The header still reads: its metadata and bulk data are served, the whole study's too.
+    assert frames.get(f"{url}/bulkdata/00431029").status_code == 200
+    metadata = frames.get(f"{PREFIX}/studies/{frames.study}/metadata")
+    assert metadata.status_code == 200 and len(metadata.json()) == len(FILES)
+    path.write_bytes(b"\x00" * 10)  # nothing DICOM left at all
+    assert frames.get(f"{url}/frames/1").status_code == 404  # no pixel data to be had, not a crash
+    assert len(frames.get(f"{PREFIX}/studies/{frames.study}/metadata").json()) >= len(FILES) - 1
