@@ -18,7 +18,9 @@ from content import events
 from content.security.password_policy import PasswordPolicy
 from content.security.revocation import RevocationCache
 from content.webhooks.outbox import Outbox
+from integrations.annotations.export import AnnotationExporter
 from integrations.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
+from media.store import ContentStore
 from schema.core.ids import to_global_id
 from search import SearchBackend, open_backend
 from search.indexer import CatalogIndexer
@@ -69,6 +71,8 @@ class Runtime:
             ),
         )
         dispatcher.subscribe(bus)
+        # A validated version's annotations become a DICOM SR beside its images (served by /dicomweb).
+        AnnotationExporter(ContentStore(settings.media_dir)).subscribe(bus)
         if settings.webhook_dispatch:
             dispatcher.start()
         # Live sessions and API tokens, known without a query; dropped when this process ends one,

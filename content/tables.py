@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from content import audit
+from content.annotations import models as annotations
 from content.cases import models as cases
 from content.collections import models as collections
 from content.curriculum import models as curriculum
@@ -14,4 +15,4 @@ from content.webhooks import models as webhooks
 from content.worklists import models as worklists
 
 metadata = SQLModel.metadata
-MODULES = (audit, cases, collections, curriculum, imaging, partners, security, users, webhooks, worklists)
+MODULES = (audit, annotations, cases, collections, curriculum, imaging, partners, security, users, webhooks, worklists)

@@ -27,6 +27,7 @@ from typing import Any, Final, Generic, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from content.annotations.exported import exported_objects
 from content.cases.models import Case
 from content.errors import DomainError, ErrorCode
 from content.imaging.models import Instance, Series, Study
@@ -168,6 +169,29 @@ def _page(rows: list[Any], query: Query) -> tuple[list[Any], bool]:
     return rows[: query.limit], len(rows) > query.limit and query.limit == MAX_RESULTS
 
 
+def _exported(
+    query: Query, session: Session, principal: Principal, room: int, found: bool = False
+) -> list[tuple[Any, Any, Any]]:
+    """Exported annotation objects (DICOM SR) matching the query, after the stored ones, in the room left.
+
+    `found`: stored rows matched. A series or instance named by UID and found is an image one (an
+    export is its own series), so a viewer's per-frame retrievals cost no extra query.
+    """
+    if room <= 0 or (found and (query.series_uids or query.sop_uids)):
+        return []
+    exports = exported_objects(
+        session,
+        principal,
+        study_uids=query.study_uids,
+        series_uids=query.series_uids,
+        sop_uids=query.sop_uids,
+        modalities=query.modalities,
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
+    return exports[:room]
+
+
 def _require_signed_in(principal: Principal) -> None:
     if principal.is_anonymous:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in to use DICOMweb")
@@ -240,7 +264,11 @@ def search_series(query: Query, *, session: Session, principal: Principal) -> Pa
         col(Study.study_instance_uid), col(Series.series_number), col(Series.series_instance_uid)
     )
     rows, more = _page(list(session.execute(stmt.offset(query.offset).limit(query.limit + 1))), query)
-    return Page([SeriesRow(series, study, int(n)) for series, study, n in rows], more)
+    out = [SeriesRow(series, study, int(n)) for series, study, n in rows]
+    room = 0 if more or len(rows) == query.limit else query.limit - len(rows)  # on the last page only
+    exported = _exported(query, session, principal, room, bool(rows))
+    out += [SeriesRow(series, study, 1) for _, series, study in exported]
+    return Page(out, more)
 
 
 def _instances_stmt(query: Query, principal: Principal) -> Any:
@@ -268,7 +296,9 @@ def search_instances(query: Query, *, session: Session, principal: Principal) ->
     _require_signed_in(principal)
     stmt = _instances_stmt(query, principal).offset(query.offset).limit(query.limit + 1)
     rows, more = _page(list(session.execute(stmt)), query)
-    return Page([InstanceRow(*row) for row in rows], more)
+    room = 0 if more or len(rows) == query.limit else query.limit - len(rows)  # on the last page only
+    exported = _exported(query, session, principal, room, bool(rows))
+    return Page([InstanceRow(*row) for row in rows] + [InstanceRow(*r) for r in exported], more)
 
 
 # Retrieval ---------------------------------------------------------------------------
@@ -292,6 +322,7 @@ def retrievable(
     except DomainError as exc:  # a malformed UID names nothing we hold
         raise DomainError(ErrorCode.NOT_FOUND, "no such study, series or instance", field="uid") from exc
     rows = [InstanceRow(*row) for row in session.execute(_instances_stmt(query, principal))]
+    rows += [InstanceRow(*row) for row in _exported(query, session, principal, MAX_RESULTS, bool(rows))]
     if not rows:
         raise DomainError(ErrorCode.NOT_FOUND, "no such study, series or instance", field="uid")
     return rows

@@ -773,3 +773,15 @@ def test_the_blind_trainee_still_gets_the_images(world: World) -> None:
     assert rendered.status_code == 200 and rendered.headers["content-type"].startswith("image/")
     original_file = world.client.get(f"/media/instances/{d['instance']}/original", headers=headers)
     assert original_file.status_code in (403, 404)
+
+
+def test_the_annotation_sr_is_served_to_bob_and_withheld_from_ann(world: World) -> None:
+    """The blind case's arrow was exported as a DICOM SR when it was validated: bob (no assignment) is
+    served it beside the image, ann (the case blind to her) is not told it exists."""
+    d = world.dicom
+    seen = {}
+    for name in ("ann", "bob"):
+        headers = {"Authorization": f"Bearer {world.tokens[name]}"}
+        series = world.client.get(f"/dicomweb/studies/{d['study']}/series", headers=headers).json()
+        seen[name] = sorted(s["00080060"]["Value"][0] for s in series)
+    assert seen == {"ann": ["CT"], "bob": ["CT", "SR"]}
