@@ -17,6 +17,7 @@ export const CASE_DETAIL = `query CaseDetail($id: ID!) {
       clinicalHistory findings diagnosis differentialDiagnoses discussion teachingPoints
       difficulty patientAgeBand patientSex modalities bodyRegions tags thumbnailUrl
       availableTransitions
+      annotations { id kind instance { id } frame points text measurement { value unit mean standardDeviation pixelUnit } }
       curriculum { code title }
       collection { id title path }
       createdAt modifiedAt creator { displayName } validator { displayName }
@@ -24,8 +25,8 @@ export const CASE_DETAIL = `query CaseDetail($id: ID!) {
         id description modality studyDate
         series {
           id description modality bodyPart instanceCount
-          thumbnailUrl previewUrl cineUrl
-          instances(first: 100) { edges { node { id instanceNumber renderedUrl frameCount quarantined quarantineReason } } }
+          thumbnailUrl previewUrl cineUrl dicomwebPath
+          instances(first: 1000) { edges { node { id instanceNumber renderedUrl frameCount quarantined quarantineReason sopInstanceUid } } }
         }
       }
       history { version state author { displayName } createdAt comment changedFields }
@@ -126,13 +127,38 @@ export const MY_ASSIGNMENTS = `query MyAssignments {
   myAssignments {
     id dueAt completedCount totalCount
     worklist { id title }
-    items { position reported case { id clinicalHistory thumbnailUrl } }
+    items { position reported case { id clinicalHistory thumbnailUrl } report { id } }
   }
+}`;
+
+// A mark on an image (docs/contract/viewer.graphql), as the viewer draws it.
+const MARK = 'id kind instance { id } frame points text measurement { value unit }';
+
+/** An item's report: the trainee's own marks and, once submitted, the model answer's. */
+export const ITEM_REPORT = `query ItemReport($id: ID!) {
+  node(id: $id) { ... on Report { id status annotations { ${MARK} } modelAnswer { annotations { ${MARK} } } } }
+}`;
+
+/** A case's images only, for a viewer beside something else (marking a report). */
+export const CASE_IMAGES = `query CaseImages($id: ID!) {
+  node(id: $id) { ... on Case { id studies { id description modality series { id description modality instanceCount thumbnailUrl dicomwebPath
+    instances(first: 1000) { edges { node { id instanceNumber renderedUrl frameCount sopInstanceUid } } } } } } }
+}`;
+
+export const SAVE_ANNOTATIONS = `mutation SaveAnnotations($input: SaveAnnotationsInput!) {
+  saveAnnotations(input: $input) {
+    case { id version annotations { ${MARK} } }
+    errors { field message code }
+  }
+}`;
+
+export const SAVE_REPORT_DRAFT = `mutation SaveReportDraft($input: SubmitReportInput!) {
+  saveReportDraft(input: $input) { report { id } errors { field message code } }
 }`;
 
 export const SUBMIT_REPORT = `mutation SubmitReport($input: SubmitReportInput!) {
   submitReport(input: $input) {
-    report { id submittedAt modelAnswer { diagnosis findings teachingPoints } }
+    report { id submittedAt modelAnswer { diagnosis findings teachingPoints annotations { ${MARK} } } }
     errors { field message code }
   }
 }`;
@@ -150,8 +176,8 @@ export const BLIND_CASE = `query BlindCase($id: ID!) {
   node(id: $id) {
     ... on Case {
       id clinicalHistory patientAgeBand patientSex modalities
-      studies { id description modality series { id description modality instanceCount thumbnailUrl
-        instances(first: 100) { edges { node { id instanceNumber renderedUrl frameCount } } } } }
+      studies { id description modality series { id description modality instanceCount thumbnailUrl dicomwebPath
+        instances(first: 1000) { edges { node { id instanceNumber renderedUrl frameCount sopInstanceUid } } } } }
     }
   }
 }`;

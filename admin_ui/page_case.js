@@ -1,8 +1,8 @@
 // The case page: fields, images (thumbnails and a stack viewer), workflow buttons, history, comments.
 import { h, append, clear, title, stateBadge, errorBox, announce, fmtDate, field } from './dom.js';
 import { gql, mutate } from './gql.js';
-import { CASE_DETAIL, TRANSITION } from './ops.js';
-import { images } from './case_images.js';
+import { CASE_DETAIL, TRANSITION, SAVE_ANNOTATIONS } from './ops.js';
+import { images, preloadViewer } from './case_images.js';
 import { historySection, commentsSection } from './case_history.js';
 import { quarantineSection } from './quarantine.js';
 
@@ -45,8 +45,27 @@ function workflow(kase, reload) {
     field(kase.availableTransitions.includes('REQUEST_CHANGES') ? 'Comment (required to request changes)' : 'Comment (optional)', comment), h('div', { class: 'buttons' }, buttons), out);
 }
 
+// Authors mark the key finding on the key images: the marks are saved as a new version of the case.
+function marksBar(kase, api, reload) {
+  const out = h('div', { 'aria-live': 'polite' });
+  const comment = h('input', { type: 'text', name: 'marks-comment', 'aria-label': 'Why (kept with the version)', placeholder: 'Why (optional)' });
+  const save = h('button', { type: 'button', onclick: async () => {
+    clear(out);
+    save.disabled = true;
+    try {
+      const payload = await mutate(SAVE_ANNOTATIONS, { input: { case: kase.id, expectedVersion: kase.version,
+        annotations: api.annotations(), comment: comment.value.trim() || null } }, 'saveAnnotations');
+      announce(`Marks saved: version ${payload.case.version}`);
+      reload();
+    } catch (error) { out.append(errorBox(error)); save.disabled = false; }
+  } }, 'Save marks');
+  return h('div', { class: 'marks-bar' }, h('p', { class: 'meta' }, `${(kase.annotations || []).length} saved mark(s). Draw with Length, Angle, Ellipse, Probe or Arrow; Delete removes the selected one.`),
+    h('div', { class: 'buttons' }, comment, save), out);
+}
+
 export async function render(view, { params, navigate }) {
   const viewers = [];
+  preloadViewer()?.catch(() => {});  // overlaps the query; images() falls back if it fails
   const data = await gql(CASE_DETAIL, { id: params.id });
   const kase = data.node;
   if (!kase) {
@@ -67,7 +86,10 @@ export async function render(view, { params, navigate }) {
     canEdit ? h('p', { class: 'buttons' }, h('a', { class: 'button', href: `/ui/cases/${encodeURIComponent(kase.id)}/edit` }, 'Edit case'),
       kase.collection ? h('a', { class: 'button secondary', href: `/ui/upload?collection=${encodeURIComponent(kase.collection.id)}&case=${encodeURIComponent(kase.uid)}&back=${encodeURIComponent(kase.id)}` }, 'Add DICOM images') : null) : null);
   append(view, [header, h('div', { class: 'case-grid' },
-    h('div', { class: 'case-images' }, images(kase, viewers)),
+    h('div', { class: 'case-images' }, images(kase, viewers, {
+      annotations: kase.annotations || [], editable: canEdit,
+      onReady: (api) => { if (canEdit && kase.annotations) api.element.after(marksBar(kase, api, reload)); },
+    })),
     h('div', { class: 'case-text' }, workflow(kase, reload),
       h('section', { class: 'card', 'aria-labelledby': 'fields-h' }, h('h2', { id: 'fields-h' }, 'Case'), fields(kase)))),
   canEdit ? quarantineSection(kase, { reload }) : null, canEdit ? historySection(kase, { canEdit, reload }) : null, commentsSection(kase)]);

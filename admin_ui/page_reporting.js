@@ -2,8 +2,8 @@
 // structured report (or, in rapid mode, normal/abnormal against a timer); then the model answer.
 import { h, clear, title, errorBox, announce } from './dom.js';
 import { gql, mutate, capabilities } from './gql.js';
-import { myAssignmentsQuery, BLIND_CASE, SUBMIT_REPORT, START_ASSIGNMENT } from './ops.js';
-import { images } from './case_images.js';
+import { myAssignmentsQuery, BLIND_CASE, SUBMIT_REPORT, START_ASSIGNMENT, ITEM_REPORT, SAVE_REPORT_DRAFT } from './ops.js';
+import { images, preloadViewer } from './case_images.js';
 import { longForm, rapidForm, answerPanel } from './report_form.js';
 
 const ANSWER = `query ModelAnswer($id: ID!) { node(id: $id) { ... on Case { diagnosis findings teachingPoints } } }`;
@@ -54,9 +54,32 @@ export async function render(view, { params, query, navigate }) {
   const index = items.indexOf(item);
   const url = (i) => `/ui/reporting/${encodeURIComponent(assignment.id)}?item=${items[i].position}${rapid ? '&mode=rapid' : ''}`;
   const go = (i) => { if (i >= 0 && i < items.length) navigate(url(i)); };
+  preloadViewer()?.catch(() => {});  // overlaps the queries; images() falls back if it fails
   const kase = (await gql(BLIND_CASE, { id: item.case.id })).node;
+  // The trainee's own marks (kept with the draft) and, once reported, the model answer's.
+  const marksOn = caps.mutation.has('saveReportDraft') && item.report !== undefined;
+  const itemReport = marksOn && item.report ? (await gql(ITEM_REPORT, { id: item.report.id })).node : null;
   const viewers = [];
   const cleanups = [() => viewers.forEach((v) => v.destroy())];
+  let dicom = null;
+  let saveTimer = null;
+  const saveMarks = (marks) => {
+    // Each change of one's marks is kept with the draft (a second later, so a drag is one save).
+    window.clearTimeout(saveTimer);
+    saveTimer = window.setTimeout(() => {
+      mutate(SAVE_REPORT_DRAFT, { input: { assignment: assignment.id, case: item.case.id, annotations: marks } }, 'saveReportDraft')
+        .then(() => announce('Your marks are saved with your draft'), (error) => console.warn('marks not saved', error));
+    }, 1000);
+  };
+  cleanups.push(() => window.clearTimeout(saveTimer));
+  const viewerOptions = {
+    annotations: itemReport ? itemReport.annotations : [],
+    editable: !item.reported,
+    readOnlyAnnotations: itemReport && itemReport.modelAnswer ? itemReport.modelAnswer.annotations : [],
+    onChange: marksOn && !item.reported ? saveMarks : null,
+    reservedKeys: rapid ? ['n', 'a', 'j', 'k', '?'] : [],
+    onReady: (api) => { dicom = api; },
+  };
 
   const nav = h('nav', { 'aria-label': 'Cases of this worklist' }, h('ol', { class: 'item-nav' }, items.map((it, i) => h('li', {},
     h('a', { href: url(i), 'aria-current': i === index ? 'step' : false }, `Case ${it.position}`, it.reported ? h('span', { class: 'done' }, ' ✓', h('span', { class: 'visually-hidden' }, ' reported')) : '')))));
@@ -85,9 +108,11 @@ export async function render(view, { params, query, navigate }) {
       clear(problems);
       submit.disabled = true;
       const values = form.values();
+      if (dicom && marksOn) { window.clearTimeout(saveTimer); values.annotations = dicom.annotations(); }
       try {
         const payload = await mutate(SUBMIT_REPORT, { input: { assignment: assignment.id, case: item.case.id, ...values } }, 'submitReport');
         formEl.remove();
+        if (dicom && payload.report.modelAnswer && payload.report.modelAnswer.annotations) dicom.showAnnotations(payload.report.modelAnswer.annotations, { locked: true });
         out.append(h('p', { class: 'success', role: 'status' }, 'Report submitted. The model answer is now open.'),
           answerPanel(payload.report, values),
           index + 1 < items.length ? h('p', {}, h('a', { class: 'button', href: url(index + 1) }, 'Next case')) : h('p', {}, h('a', { class: 'button', href: '/ui/reporting' }, 'Back to my assignments')));
@@ -123,6 +148,6 @@ export async function render(view, { params, query, navigate }) {
     document.addEventListener('keydown', onKey);
     cleanups.push(() => document.removeEventListener('keydown', onKey));
   }
-  view.append(head, h('div', { class: 'room' }, h('div', { class: 'room-images' }, images(kase, viewers)), side));
+  view.append(head, h('div', { class: 'room' }, h('div', { class: 'room-images' }, images(kase, viewers, viewerOptions)), side));
   return () => cleanups.forEach((fn) => fn());
 }

@@ -1,8 +1,30 @@
 // One worklist: its cases in order (reorder and save), assignments with progress, marking reports.
 import { h, clear, title, errorBox, announce, fmtDate, field, stateBadge } from './dom.js';
 import { gql, mutate } from './gql.js';
-import { ME } from './ops.js';
+import { ME, CASE_IMAGES, ITEM_REPORT } from './ops.js';
 import { assignForm } from './page_worklists.js';
+import { images } from './case_images.js';
+
+const viewers = [];
+/** The case's images with the trainee's marks (cyan) beside the model answer's (amber). */
+function marksButton(item) {
+  const stage = h('div', { class: 'marks-stage' });
+  const button = h('button', { type: 'button', class: 'secondary small', 'aria-expanded': 'false', onclick: async () => {
+    viewers.forEach((v) => v.destroy());
+    viewers.length = 0;
+    document.querySelectorAll('.marks-stage').forEach((s) => clear(s));
+    document.querySelectorAll('.marks-toggle').forEach((b) => b.setAttribute('aria-expanded', 'false'));
+    try {
+      const [kase, report] = await Promise.all([gql(CASE_IMAGES, { id: item.case.id }), gql(ITEM_REPORT, { id: item.report.id })]);
+      const answer = report.node.modelAnswer ? report.node.modelAnswer.annotations : [];
+      stage.append(h('p', { class: 'meta' }, `The trainee's marks (${report.node.annotations.length}) in cyan; the model answer's (${answer.length}) in amber.`),
+        images(kase.node, viewers, { readOnlyAnnotations: answer, otherAnnotations: report.node.annotations }));
+      button.setAttribute('aria-expanded', 'true');
+    } catch (error) { stage.append(errorBox(error)); }
+  } }, 'Images and marks');
+  button.classList.add('marks-toggle');
+  return [button, stage];
+}
 
 const WORKLIST = `query Worklist($id: ID!) { worklist(id: $id) {
   id title mode version caseCount timeLimitMinutes instructions
@@ -68,14 +90,18 @@ function assignmentsSection(w, reload) {
   return h('section', { class: 'card', 'aria-labelledby': 'assignments-h' }, h('h2', { id: 'assignments-h' }, 'Assignments and reports'),
     w.assignments.map((a) => h('details', { class: 'assignment-detail', open: a.completedCount > 0 },
       h('summary', {}, `${a.trainee ? a.trainee.displayName : 'Trainee'}: ${a.completedCount} of ${a.totalCount} reported${a.dueAt ? `, due ${fmtDate(a.dueAt)}` : ''}`),
-      h('ul', { class: 'plain-list' }, a.items.filter((i) => i.report && i.report.status !== 'DRAFT').map((i) => h('li', { class: 'report-row' },
-        h('p', {}, h('strong', {}, `${i.position}. ${i.case ? i.case.title : 'Case'}`), ` · submitted ${fmtDate(i.report.submittedAt)}`),
-        h('p', {}, w.mode === 'RAPID_REPORTING'
-          ? `${i.report.abnormal ? 'Abnormal' : 'Normal'}${i.report.principalDiagnosis ? `: ${i.report.principalDiagnosis}` : ''} — ${i.report.autoCorrect ? 'correct' : 'incorrect'}`
-          : `${i.report.principalDiagnosis || ''}${i.report.observations ? ` — ${i.report.observations}` : ''}`),
-        w.mode === 'RAPID_REPORTING' ? null : i.report.score
-          ? h('p', { class: 'success' }, `Marked ${i.report.score}/8${i.report.feedback ? `: ${i.report.feedback}` : ''}`)
-          : markForm(i.report, reload)))))));
+      h('ul', { class: 'plain-list' }, a.items.filter((i) => i.report && i.report.status !== 'DRAFT').map((i) => {
+        const [marks, stage] = i.case ? marksButton(i) : [null, null];
+        return h('li', { class: 'report-row' },
+          h('p', {}, h('strong', {}, `${i.position}. ${i.case ? i.case.title : 'Case'}`), ` · submitted ${fmtDate(i.report.submittedAt)} `, marks),
+          h('p', {}, w.mode === 'RAPID_REPORTING'
+            ? `${i.report.abnormal ? 'Abnormal' : 'Normal'}${i.report.principalDiagnosis ? `: ${i.report.principalDiagnosis}` : ''} — ${i.report.autoCorrect ? 'correct' : 'incorrect'}`
+            : `${i.report.principalDiagnosis || ''}${i.report.observations ? ` — ${i.report.observations}` : ''}`),
+          w.mode === 'RAPID_REPORTING' ? null : i.report.score
+            ? h('p', { class: 'success' }, `Marked ${i.report.score}/8${i.report.feedback ? `: ${i.report.feedback}` : ''}`)
+            : markForm(i.report, reload),
+          stage);
+      })))));
 }
 
 export async function render(view, { params, navigate }) {
@@ -89,4 +115,5 @@ export async function render(view, { params, navigate }) {
     w.instructions ? h('p', {}, w.instructions) : '',
     h('div', { class: 'two-col' }, orderSection(w, reload), assignForm(w, me.me.cohorts, { heading: 'Assign to a cohort' })),
     assignmentsSection(w, reload));
+  return () => { viewers.forEach((v) => v.destroy()); viewers.length = 0; };
 }

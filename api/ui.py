@@ -38,6 +38,12 @@ CSP: Final = (
     "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'; object-src 'none'"
 )
+# The bundled DICOM viewer (admin_ui/viewer/dist, built by scripts/setup.sh): its modules, the decoding
+# worker and the codecs' WebAssembly, which the worker compiles (hence 'wasm-unsafe-eval', nothing more).
+VIEWER_TYPES: Final = {
+    ".js": "text/javascript; charset=utf-8",
+    ".wasm": "application/wasm",
+}
 ASSET_SUFFIXES: Final = (".js", ".mjs", ".css", ".svg", ".png", ".ico", ".map", ".json", ".webp")
 SECURITY_HEADERS: Final = {
     "Content-Security-Policy": CSP,
@@ -56,6 +62,18 @@ def _asset(name: str) -> tuple[bytes, str] | None:
     if "/" in name or "\\" in name or name.startswith(".") or not any(name.endswith(s) for s in CONTENT_TYPES):
         return None
     ref = resources.files("admin_ui").joinpath(name)
+    if not ref.is_file():
+        return None
+    body = ref.read_bytes()
+    return body, hashlib.sha256(body).hexdigest()[:32]
+
+
+@lru_cache(maxsize=64)
+def _viewer_asset(name: str) -> tuple[bytes, str] | None:
+    """A built viewer file by plain name (no folders, so no traversal) and its ETag, or None until built."""
+    if "/" in name or "\\" in name or name.startswith(".") or not any(name.endswith(s) for s in VIEWER_TYPES):
+        return None
+    ref = resources.files("admin_ui").joinpath("viewer", "dist", name)
     if not ref.is_file():
         return None
     body = ref.read_bytes()
@@ -81,6 +99,19 @@ def static(name: str, request: Request) -> Response:
         return Response(status_code=304, headers=headers)
     suffix = name[name.rfind(".") :]
     return Response(body, media_type=CONTENT_TYPES[suffix], headers=headers)  # the server drops it for HEAD
+
+
+@ui_router.api_route("/viewer/{name}", methods=["GET", "HEAD"], response_model=None)
+def viewer_asset(name: str, request: Request) -> Response:
+    """A file of the bundled viewer (module, chunk, worker or codec), revalidated by ETag like /ui/static."""
+    found = _viewer_asset(name)
+    if found is None:
+        return Response("not found", status_code=404, media_type="text/plain", headers=SECURITY_HEADERS)
+    body, etag = found
+    headers = {**SECURITY_HEADERS, "Cache-Control": "no-cache", "ETag": f'"{etag}"'}
+    if request.headers.get("if-none-match", "").strip() == f'"{etag}"':
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=VIEWER_TYPES[name[name.rfind(".") :]], headers=headers)
 
 
 @ui_router.post("/session", response_model=None)

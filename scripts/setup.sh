@@ -39,3 +39,20 @@ for dir in admin_ui/graphiql tools/schema-lint tests/tooling/dicomweb-js; do
     fi
   fi
 done
+# The DICOM viewer (admin_ui/viewer, served at /ui/viewer/): Cornerstone3D installed from its lock file
+# and bundled by esbuild into admin_ui/viewer/dist/ (not committed); rebuilt only when the lock file,
+# the build script or the viewer's sources changed (the stamp is their digest).
+viewer=admin_ui/viewer
+digest=$(cat "$viewer/package-lock.json" "$viewer/build.mjs" "$viewer"/src/*.js | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$viewer/dist/.lightbox-built" 2>/dev/null)" != "$digest" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    if ! cmp -s "$viewer/package-lock.json" "$viewer/node_modules/.lightbox-installed-lock" 2>/dev/null; then
+      npm ci --prefix "$viewer" --ignore-scripts --no-audit --no-fund --loglevel=error
+      cp "$viewer/package-lock.json" "$viewer/node_modules/.lightbox-installed-lock"
+    fi
+    (cd "$viewer" && node build.mjs)
+    echo "$digest" > "$viewer/dist/.lightbox-built"
+  else
+    echo "npm not found: the reporting room shows server-rendered images until admin_ui/viewer is built" >&2
+  fi
+fi

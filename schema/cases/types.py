@@ -183,7 +183,7 @@ class Case(Node):
                 description=shown_text("StudyDescription", v.study.description, blind=blind),
                 modality=v.study.modality,
                 study_date=v.study.study_date.isoformat() if v.study.study_date else None,
-                series=[Series.of(s, blind=blind) for s in v.series],
+                series=[Series.of(s, blind=blind, study_instance_uid=v.study.study_instance_uid) for s in v.series],
             )
             for v in views
         ]

@@ -29,6 +29,9 @@ class Instance(Node):
         description="Held for a person to check for burned-in text; only editors ever see such instances."
     )
     quarantine_reason: str | None = strawberry.field(description="Why the instance is held.")
+    sop_instance_uid: str = strawberry.field(
+        description="SOPInstanceUID (de-identified), the instance's key in /dicomweb (WADO-RS) for a DICOM viewer."
+    )
 
     @staticmethod
     def of(row: InstanceRow) -> Instance:
@@ -41,6 +44,7 @@ class Instance(Node):
             columns=row.columns,
             quarantined=row.quarantined,
             quarantine_reason=row.quarantine_reason,
+            sop_instance_uid=row.sop_instance_uid,
         )
 
 
@@ -65,6 +69,11 @@ class Series(Node):
     thumbnail_url: str | None = strawberry.field(description="Thumbnail URL.")
     preview_url: str | None = strawberry.field(description="Montage URL.")
     cine_url: str | None = strawberry.field(description="Cine URL.")
+    dicomweb_path: str | None = strawberry.field(
+        default=None,
+        description="Path of the series in /dicomweb (studies/{study}/series/{series}, de-identified UIDs) "
+        "for a WADO-RS viewer; /dicomweb serves it once the case is validated, with the same permissions.",
+    )
     rows: strawberry.Private[list[InstanceRow]]
 
     @strawberry.field(description="Instances in display order (geometry, then InstanceNumber); first at most 1000.")
@@ -91,7 +100,7 @@ class Series(Node):
         )
 
     @staticmethod
-    def of(view: SeriesView, *, blind: bool = False) -> Series:
+    def of(view: SeriesView, *, blind: bool = False, study_instance_uid: str | None = None) -> Series:
         s = view.series
         return Series(
             id=strawberry.ID(to_global_id("Series", s.uid)),
@@ -102,6 +111,9 @@ class Series(Node):
             thumbnail_url=thumbnail_url(s) if view.previews_visible else None,
             preview_url=preview_url(s) if view.previews_visible else None,
             cine_url=cine_url(s) if view.previews_visible else None,
+            dicomweb_path=(
+                f"/dicomweb/studies/{study_instance_uid}/series/{s.series_instance_uid}" if study_instance_uid else None
+            ),
             rows=view.instances,
         )
 

@@ -296,6 +296,7 @@ ROUTE_PROBES: dict[tuple[str, str], list[tuple[str, dict[str, str]]]] = {
     ("GET", "/ui/"): [("/ui/", {})],
     ("GET", "/ui/{route:path}"): [("/ui/cases/{blind_id}", {}), ("/ui/assignments", {})],
     ("GET", "/ui/static/{name}"): [("/ui/static/app.js", {}), ("/ui/static/case_images.js", {})],
+    ("GET", "/ui/viewer/{name}"): [("/ui/viewer/viewer.js", {}), ("/ui/viewer/decodeImageFrameWorker.js", {})],
     ("DELETE", "/ui/session"): [("/ui/session", {})],
     ("GET", "/graphiql/static/{name}"): [("/graphiql/static/start.js", {}), ("/graphiql/static/graphiql.min.js", {})],
     # LTI: answered from the launch's own proof (an id_token, a deep-linking ticket), never from a bearer

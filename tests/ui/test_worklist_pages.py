@@ -95,7 +95,8 @@ def test_trainee_reports_blind_and_sees_the_model_answer(open_ui, live_ui) -> No
     page.locator(".assignment", has_text="Neuro long case").get_by_role("link", name="Start reporting").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Neuro long case: case 1 of 1")
     expect(page.locator(".clinical-history")).to_have_text("History for left mca infarct with a hyperdense artery.")
-    expect(page.locator(".stack-status")).to_have_text(f"Image 1 / {SLICES}")  # the images, without the answer
+    # the images (the DICOM viewer over /dicomweb), without the answer
+    expect(page.locator(".dv-status")).to_contain_text(f"image 1 / {SLICES}", timeout=20_000)
     shown = page.locator("main").inner_text()
     assert "Left MCA infarct" not in shown and "Acute left MCA territory infarct" not in shown  # blind
     page.get_by_label("Observations").fill("Hyperdense left MCA; loss of the insular ribbon.")
