@@ -10,7 +10,6 @@ from strawberry.types import Info
 
 from content.cases.listing import CaseFilter, list_cases
 from content.cases.models import Case as CaseRow
-from content.curriculum.service import nodes_by_code
 from schema.cases.types import Case, prime_cases
 from schema.core.context import Context, signed_in
 from schema.core.ids import from_global_id
@@ -21,14 +20,13 @@ from search.service import search_cases
 
 
 def _facets(result_facets: dict, ctx: Context) -> list[Facet]:
-    titles = {}
-    codes = [b.value for b in result_facets.get("curriculum", ())]
-    if codes:
-        titles = {code: node.title for code, node in nodes_by_code(codes, session=ctx.session).items()}
+    # Through the page's curriculum loader: the hits' nodes and the facet's titles in one query.
+    nodes = ctx.loaders.curriculum
 
     def label(name: str, value: str) -> str:
         if name == "curriculum":
-            return titles.get(value, value)
+            node = nodes.get(value)
+            return node.title if node is not None else value
         return value.replace("_", " ").title() if name in ("difficulty", "state") else value
 
     return [
@@ -46,11 +44,17 @@ def search_page(
     assert ctx.catalog is not None
     request = search_request(s, collection_uid, first=first, after=after)
     result = search_cases(
-        request, session=ctx.session, principal=ctx.principal, catalog=ctx.catalog, cursor_secret=ctx.secret
+        request,
+        session=ctx.session,
+        principal=ctx.principal,
+        catalog=ctx.catalog,
+        cursor_secret=ctx.secret,
+        blinded=ctx.blinded_cases(),  # computed once: the page's cases are shown with the same labels
     )
     uids = [h.case_id for h in result.hits]
     rows = {r.uid: r for r in ctx.session.exec(select(CaseRow).where(col(CaseRow.uid).in_(uids)))} if uids else {}
     prime_cases(list(rows.values()), ctx)
+    ctx.loaders.curriculum.want(b.value for b in result.facets.get("curriculum", ()))
     edges = []
     for hit in result.hits:
         row = rows.get(hit.case_id)
