@@ -217,12 +217,12 @@ def seed_synthetic(settings: Settings, n: int) -> None:
     engine.dispose()
 
 
-def add_clients(settings: Settings, n: int) -> list[str]:
+def add_clients(settings: Settings, n: int, start: int = 0) -> list[str]:
     """One person per client, roles in turn; a signed token for each (as `login` would issue)."""
     engine = make_engine(settings)
     out = []
     with SessionFactory(engine, events.EventBus()).scope() as s:
-        for i in range(n):
+        for i in range(start, start + n):
             user = add_user(
                 f"load{i:03d}",
                 roles=[ROLES[i % len(ROLES)]],
@@ -557,6 +557,12 @@ def main() -> None:
         "and reuse them (skipping the setup) when they exist: for iterating on the server",
     )
     parser.add_argument("--reindex", action="store_true", help="with --keep: rebuild the catalog of the kept database")
+    parser.add_argument(
+        "--server-root",
+        type=Path,
+        default=ROOT,
+        help="the checkout whose code the server runs (another worktree: before/after on one database)",
+    )
     parser.add_argument("--profile", metavar="SVG", help="record the server under py-spy (flame graph to SVG)")
     parser.add_argument(
         "--cpu-seconds",
@@ -589,7 +595,11 @@ def main() -> None:
             "LIGHTBOX_SECRET_KEY": SECRET,
         }
         if reuse:
-            client_tokens = tokens_file.read_text().split()[: args.clients]
+            client_tokens = tokens_file.read_text().split()
+            if len(client_tokens) < args.clients:  # more clients than the kept database has people for
+                client_tokens += add_clients(settings, args.clients - len(client_tokens), start=len(client_tokens))
+                tokens_file.write_text("\n".join(client_tokens))
+            client_tokens = client_tokens[: args.clients]
             print(f"[setup] reusing database {db_name} and {folder}", file=sys.stderr, flush=True)
             cli(env, "migrate")
             if args.reindex:
@@ -618,8 +628,8 @@ def main() -> None:
         log = log_path.open("wb")
         server = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
-            cwd=ROOT,
-            env=env,
+            cwd=args.server_root,
+            env={**env, "PYTHONPATH": str(args.server_root)},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

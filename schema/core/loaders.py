@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from content.cases.models import Case
@@ -54,6 +55,8 @@ class Loaders:
         self.curriculum: BatchLoader[str, CurriculumNode] = BatchLoader(
             lambda keys: nodes_by_code(keys, session=session)
         )
+        # Titles alone (a facet's labels): plain rows, no model objects, for up to 200 codes at once.
+        self.curriculum_titles: BatchLoader[str, str] = BatchLoader(lambda keys: curriculum_titles(keys, session))
         self.collections: BatchLoader[str, Collection] = BatchLoader(
             lambda keys: {c.uid: c for c in session.exec(select(Collection).where(col(Collection.uid).in_(keys)))}
         )
@@ -90,6 +93,19 @@ class Loaders:
                 if v is not None
             }
         )
+
+
+# Past this many codes, reading the whole (small) curriculum is cheaper than an IN list of them.
+_FEW_CODES = 32
+
+
+def curriculum_titles(codes: set[str], session: Session) -> dict[str, str]:
+    """code -> title of these curriculum codes (unknown ones left out)."""
+    table = CurriculumNode.__table__  # type: ignore[attr-defined]
+    stmt = sa.select(table.c.code, table.c.title)
+    if len(codes) <= _FEW_CODES:
+        stmt = stmt.where(table.c.code.in_(codes))
+    return {code: title for code, title in session.execute(stmt) if code in codes}
 
 
 def versions_loader(session: Session) -> BatchLoader[tuple[str, int], Any]:

@@ -20,13 +20,13 @@ from search.service import search_cases
 
 
 def _facets(result_facets: dict, ctx: Context) -> list[Facet]:
-    # Through the page's curriculum loader: the hits' nodes and the facet's titles in one query.
-    nodes = ctx.loaders.curriculum
+    titles = ctx.loaders.curriculum_titles  # every code of the facet in one query, as plain rows
+    titles.want(b.value for b in result_facets.get("curriculum", ()))
 
     def label(name: str, value: str) -> str:
         if name == "curriculum":
-            node = nodes.get(value)
-            return node.title if node is not None else value
+            title = titles.get(value)
+            return title if title is not None else value
         return value.replace("_", " ").title() if name in ("difficulty", "state") else value
 
     return [
@@ -54,7 +54,6 @@ def search_page(
     uids = [h.case_id for h in result.hits]
     rows = {r.uid: r for r in ctx.session.exec(select(CaseRow).where(col(CaseRow.uid).in_(uids)))} if uids else {}
     prime_cases(list(rows.values()), ctx)
-    ctx.loaders.curriculum.want(b.value for b in result.facets.get("curriculum", ()))
     edges = []
     for hit in result.hits:
         row = rows.get(hit.case_id)
