@@ -194,6 +194,8 @@ def _changes_principals(obj: object, *, deleted: bool) -> bool:
     if isinstance(obj, (User, Cohort, Collection)) and deleted:
         return True
     fields = _USER_FIELDS if isinstance(obj, User) else ("path",) if isinstance(obj, Collection) else ()
+    if not fields:
+        return False
     state = sa_inspect(obj)
     return any(state.attrs[f].history.has_changes() for f in fields)
 
@@ -204,8 +206,11 @@ def _principals_changed(session: Session, _flush_context: object) -> None:
     The tick commits or rolls back with the change, and every process's cache of principals
     is dropped once it has (this one at the commit, the others when they next read the clock).
     """
-    changed = any(_changes_principals(o, deleted=False) for o in (*session.new, *session.dirty)) or any(
-        _changes_principals(o, deleted=True) for o in session.deleted
+    # A new person or collection has no session or grant yet; new memberships and grants do count.
+    changed = (
+        any(isinstance(o, (CohortMember, LocalRoleGrant)) for o in session.new)
+        or any(_changes_principals(o, deleted=False) for o in session.dirty)
+        or any(_changes_principals(o, deleted=True) for o in session.deleted)
     )
     if changed:
         tick(session)

@@ -161,9 +161,13 @@ def test_a_deactivation_elsewhere_is_refused_at_the_next_clock_read(
 
 
 def test_a_change_that_rolls_back_moves_no_clock_and_other_edits_keep_the_cache(sessions: SessionFactory) -> None:
+    with sessions.scope() as s:
+        start = clock_generation(s)
     user, _ = _person(sessions)
     with sessions.scope() as s:
+        f.collection(s)
         before = clock_generation(s)
+        assert before == start  # a new person or collection ends nothing
         row = s.get(User, user.uid)
         assert row is not None
         row.roles = ["admin"]
