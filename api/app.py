@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
@@ -43,6 +44,16 @@ from schema.build import build_schema
 from schema.core.context import Context
 
 log = logging.getLogger("lightbox")
+
+
+class FastJSONResponse(JSONResponse):
+    """A JSONResponse rendered by orjson: the same compact UTF-8 JSON, several times faster."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return orjson.dumps(content)
+        except TypeError:  # what orjson does not take (an int past 64 bits) goes the standard way
+            return super().render(content)
 
 
 def _refusal(message: str, code: ErrorCode, status: int | None = None) -> JSONResponse:
@@ -178,7 +189,7 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
         if result.errors:
             out["errors"] = [_format_error(e, rid, suggestions=signed_in) for e in result.errors]
         status = 200 if result.data is not None or not result.errors else 400
-        return JSONResponse(out, status_code=status, headers={"x-request-id": rid})
+        return FastJSONResponse(out, status_code=status, headers={"x-request-id": rid})
 
     @app.post("/graphql")
     async def graphql_post(request: Request) -> JSONResponse:

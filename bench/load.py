@@ -217,12 +217,12 @@ def seed_synthetic(settings: Settings, n: int) -> None:
     engine.dispose()
 
 
-def add_clients(settings: Settings, n: int) -> list[str]:
+def add_clients(settings: Settings, n: int, start: int = 0) -> list[str]:
     """One person per client, roles in turn; a signed token for each (as `login` would issue)."""
     engine = make_engine(settings)
     out = []
     with SessionFactory(engine, events.EventBus()).scope() as s:
-        for i in range(n):
+        for i in range(start, start + n):
             user = add_user(
                 f"load{i:03d}",
                 roles=[ROLES[i % len(ROLES)]],
@@ -435,6 +435,67 @@ async def harvest(base: str, token: str, shared: Shared) -> None:
             learn(page, shared)
 
 
+# -- server CPU and profile -----------------------------------------------------------------------
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and its descendants (uvicorn's master and its worker processes)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server's processes so far (PostgreSQL's own backends are not counted)."""
+    total = 0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def start_profiler(pid: int, output: str) -> subprocess.Popen[bytes]:
+    """py-spy on the server and its workers; SVG flame graph, or collapsed stacks for any other suffix."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    fmt = "flamegraph" if output.endswith(".svg") else "raw"
+    return subprocess.Popen(
+        [
+            spy,
+            "record",
+            "--subprocesses",
+            "--nonblocking",
+            "--rate",
+            "50",
+            "--format",
+            fmt,
+            "-o",
+            output,
+            "--pid",
+            str(pid),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop_profiler(profiler: subprocess.Popen[bytes]) -> None:
+    profiler.send_signal(signal.SIGINT)  # py-spy writes its output on Ctrl-C
+    try:
+        profiler.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        profiler.kill()
+
+
 # -- report ---------------------------------------------------------------------------------------
 
 
@@ -489,16 +550,42 @@ def main() -> None:
     parser.add_argument("--baseline-seconds", type=float, default=10.0, help="length of the /healthz run")
     parser.add_argument("--cases", type=int, default=3000, help="synthetic cases besides the demo's")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--keep",
+        metavar="NAME",
+        help="keep the database lightbox_load_NAME and its data dir (/tmp/lightbox-load-NAME) after the run, "
+        "and reuse them (skipping the setup) when they exist: for iterating on the server",
+    )
+    parser.add_argument("--reindex", action="store_true", help="with --keep: rebuild the catalog of the kept database")
+    parser.add_argument(
+        "--server-root",
+        type=Path,
+        default=ROOT,
+        help="the checkout whose code the server runs (another worktree: before/after on one database)",
+    )
+    parser.add_argument("--profile", metavar="SVG", help="record the server under py-spy (flame graph to SVG)")
+    parser.add_argument(
+        "--cpu-seconds",
+        type=float,
+        default=5.0,
+        help="length of each single-kind phase (search only, detail only) that measures server CPU per request",
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _interrupt)
 
-    db_name = f"lightbox_load_{os.getpid()}"
-    folder = Path(tempfile.mkdtemp(prefix="lightbox-load-"))
+    db_name = f"lightbox_load_{args.keep or os.getpid()}"
+    folder = Path(f"/tmp/lightbox-load-{args.keep}") if args.keep else Path(tempfile.mkdtemp(prefix="lightbox-load-"))
+    tokens_file = folder / "tokens.txt"
+    reuse = bool(args.keep) and tokens_file.exists()
+    profiler: subprocess.Popen[bytes] | None = None
     server: subprocess.Popen[bytes] | None = None
     log_path = folder / "server.log"
     try:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{db_name}"')
+        if not reuse:
+            folder.mkdir(parents=True, exist_ok=True)
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{db_name}"')
         url = f"{PG_SERVER}/{db_name}"
         settings = Settings(data_dir=folder / "data", database_url=url, secret_key=SECRET)
         env = {
@@ -507,28 +594,42 @@ def main() -> None:
             "LIGHTBOX_DATABASE_URL": url,
             "LIGHTBOX_SECRET_KEY": SECRET,
         }
-        step = time.perf_counter()
-        print(f"[setup] database {db_name}, data dir {folder}", file=sys.stderr, flush=True)
-        cli(env, "migrate")
-        seeded = cli(env, "demo", "--seed-only")
-        print(
-            "[setup] demo: " + "; ".join(line for line in seeded.splitlines() if not line.startswith("user ")),
-            file=sys.stderr,
-            flush=True,
-        )
-        seed_synthetic(settings, args.cases)
-        print("[setup] " + cli(env, "reindex").strip(), file=sys.stderr, flush=True)
-        client_tokens = add_clients(settings, args.clients)
-        with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={db_name}", autocommit=True) as conn:
-            conn.execute("ANALYZE")
-        print(f"[setup] done in {time.perf_counter() - step:.0f} s; starting the server", file=sys.stderr, flush=True)
+        if reuse:
+            client_tokens = tokens_file.read_text().split()
+            if len(client_tokens) < args.clients:  # more clients than the kept database has people for
+                client_tokens += add_clients(settings, args.clients - len(client_tokens), start=len(client_tokens))
+                tokens_file.write_text("\n".join(client_tokens))
+            client_tokens = client_tokens[: args.clients]
+            print(f"[setup] reusing database {db_name} and {folder}", file=sys.stderr, flush=True)
+            cli(env, "migrate")
+            if args.reindex:
+                print("[setup] " + cli(env, "reindex").strip(), file=sys.stderr, flush=True)
+        else:
+            step = time.perf_counter()
+            print(f"[setup] database {db_name}, data dir {folder}", file=sys.stderr, flush=True)
+            cli(env, "migrate")
+            seeded = cli(env, "demo", "--seed-only")
+            print(
+                "[setup] demo: " + "; ".join(line for line in seeded.splitlines() if not line.startswith("user ")),
+                file=sys.stderr,
+                flush=True,
+            )
+            seed_synthetic(settings, args.cases)
+            print("[setup] " + cli(env, "reindex").strip(), file=sys.stderr, flush=True)
+            client_tokens = add_clients(settings, args.clients)
+            tokens_file.write_text("\n".join(client_tokens))
+            with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={db_name}", autocommit=True) as conn:
+                conn.execute("ANALYZE")
+            print(
+                f"[setup] done in {time.perf_counter() - step:.0f} s; starting the server", file=sys.stderr, flush=True
+            )
 
         port = free_port()
         log = log_path.open("wb")
         server = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
-            cwd=ROOT,
-            env=env,
+            cwd=args.server_root,
+            env={**env, "PYTHONPATH": str(args.server_root)},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -552,8 +653,21 @@ def main() -> None:
         baseline, base_s = asyncio.run(
             run_phase(base, client_tokens, args.baseline_seconds, ("health",), (1.0,), shared)
         )
+        if args.profile:
+            profiler = start_profiler(server.pid, args.profile)
         mixed, mixed_s = asyncio.run(run_phase(base, client_tokens, args.seconds, kinds, weights, shared))
+        if profiler is not None:
+            stop_profiler(profiler)
+        cpu: dict[str, tuple[int, float]] = {}
+        if args.cpu_seconds > 0:
+            for kind in ("search", "detail"):
+                before = server_cpu_seconds(server.pid)
+                alone, _ = asyncio.run(run_phase(base, client_tokens, args.cpu_seconds, (kind,), (1.0,), shared))
+                count = len(alone.latencies.get(kind, []))
+                cpu[kind] = (count, (server_cpu_seconds(server.pid) - before) * 1000 / max(count, 1))
         report(baseline, base_s, mixed, mixed_s, args.clients)
+        for kind, (count, ms) in cpu.items():
+            print(f"server CPU per {kind}: {ms:.1f} ms ({count} requests alone, app processes)")
         if server.poll() is not None:
             print(f"the server exited with {server.returncode} during the run", file=sys.stderr)
     finally:
@@ -566,9 +680,12 @@ def main() -> None:
                 end = next((j for j in range(tracebacks[0] + 1, len(lines)) if lines[j][:1] not in (" ", "")), -1)
                 for line in lines[max(0, tracebacks[0] - 2) : end + 1][-40:]:
                     print("  " + line[:300], file=sys.stderr)
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-        shutil.rmtree(folder, ignore_errors=True)
+        if profiler is not None and profiler.poll() is None:
+            stop_profiler(profiler)
+        if not args.keep:
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

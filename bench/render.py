@@ -4,7 +4,9 @@
    Lightbox's HTTP endpoint (live uvicorn, first render: the rendition cache is emptied
    before each sample) and through Orthanc's `/instances/{id}/rendered?width=256&height=256`
    (uploaded afresh before each sample, so both are first renders). Both answer PNG.
-   Prints per-file median milliseconds and the ratio Lightbox / Orthanc.
+   Prints per-file median milliseconds and the ratio Lightbox / Orthanc. Then re-windowing:
+   the same image (already opened) in windows not rendered before, against Orthanc's
+   /rendered of an instance it holds (rendered once already).
 2. A synthesised 500-slice 512x512 CT: time to build its three previews, then the rate at
    which the cached thumbnail is served over HTTP (with auth and permission check).
 
@@ -172,6 +174,8 @@ class Row:
     cached: float  # cached rendition, median ms
     orthanc: float | None  # None: Orthanc refused the file or could not render it
     placeholder: bool
+    rewindow: float | None = None  # an already opened image in a new window, median ms
+    orthanc_open: float | None = None  # Orthanc's /rendered of an instance it already holds, median ms
 
     @property
     def longest(self) -> int:
@@ -233,9 +237,42 @@ def compare_files(lightbox: Lightbox, orthanc: str, sessions: SessionFactory, re
                 placeholder = "x-lightbox-placeholder" in response.headers
                 settle(cached, placeholder)
             hot = statistics.median(timed_get(ours, url, headers=auth)[0] for _ in range(repeat))
+            # Re-windowing: a window not rendered before (so not in the rendition store) of an image
+            # just opened (its decoded frame is in memory).
+            rewindow = [
+                timed_get(ours, f"{url}&window={40 + 7 * i + 1000 * len(rows)},{350 + i}", headers=auth)[0]
+                for i in range(repeat)
+            ]
             orthanc_ms = orthanc_first(theirs, orthanc, path, repeat)
-            rows.append(Row(path.name, modality, dims, statistics.median(first), hot, orthanc_ms, placeholder))
+            rows.append(
+                Row(
+                    path.name,
+                    modality,
+                    dims,
+                    statistics.median(first),
+                    hot,
+                    orthanc_ms,
+                    placeholder,
+                    statistics.median(rewindow),
+                    orthanc_open(theirs, orthanc, path, repeat),
+                )
+            )
     return rows
+
+
+def orthanc_open(client: httpx.Client, orthanc: str, path: Path, repeat: int) -> float | None:
+    """Orthanc's /rendered of an instance it holds and has rendered once (its parsed DICOM cached)."""
+    upload = client.post(f"{orthanc}/instances", content=path.read_bytes())
+    if upload.status_code != 200:
+        return None
+    oid = upload.json()["ID"]
+    try:
+        url = f"{orthanc}/instances/{oid}/rendered?width={SIZE}&height={SIZE}"
+        if client.get(url).status_code != 200:
+            return None
+        return statistics.median(timed_get(client, url)[0] for _ in range(repeat))
+    finally:
+        client.delete(f"{orthanc}/instances/{oid}")
 
 
 def _summary(label: str, group: list[Row]) -> None:
@@ -248,17 +285,30 @@ def _summary(label: str, group: list[Row]) -> None:
         f"orthanc {statistics.median(r.orthanc or 0.0 for r in group):.1f} ms, "
         f"median ratio {statistics.median(ratios):.2f}, geometric mean {statistics.geometric_mean(ratios):.2f}"
     )
+    again = [r.rewindow / r.orthanc_open for r in group if r.rewindow and r.orthanc_open]
+    if again:
+        print(
+            f"  re-windowed (image already open): lightbox {statistics.median(r.rewindow or 0.0 for r in group):.1f} "
+            f"ms, orthanc /rendered of a held instance {statistics.median(r.orthanc_open or 0.0 for r in group):.1f} "
+            f"ms, median ratio {statistics.median(again):.2f}, geometric mean {statistics.geometric_mean(again):.2f}"
+        )
 
 
 def print_table(rows: list[Row]) -> None:
-    print(f"{'file':44} {'mod':6} {'dims':>10} {'lightbox ms':>11} {'cached ms':>9} {'orthanc ms':>10} {'ratio':>6}")
+    print(
+        f"{'file':44} {'mod':6} {'dims':>10} {'lightbox ms':>11} {'cached ms':>9} {'orthanc ms':>10} {'ratio':>6} "
+        f"{'rewin ms':>8} {'orth open':>9} {'ratio':>6}"
+    )
     for row in rows:
         ratio = f"{row.lightbox / row.orthanc:6.2f}" if row.orthanc else "   n/a"
         orthanc = f"{row.orthanc:10.1f}" if row.orthanc else "    failed"
         note = " (placeholder)" if row.placeholder else ""
+        again = f"{row.rewindow:8.1f}" if row.rewindow else "     n/a"
+        held = f"{row.orthanc_open:9.1f}" if row.orthanc_open else "      n/a"
+        again_ratio = f"{row.rewindow / row.orthanc_open:6.2f}" if row.rewindow and row.orthanc_open else "   n/a"
         print(
             f"{row.file[:44]:44} {row.modality[:6]:6} {row.dims:>10} {row.lightbox:11.1f} {row.cached:9.1f} "
-            f"{orthanc} {ratio}{note}"
+            f"{orthanc} {ratio} {again} {held} {again_ratio}{note}"
         )
     both = [r for r in rows if r.orthanc and not r.placeholder]
     print(f"\nfiles: {len(rows)}, rendered by both: {len(both)}")
@@ -340,6 +390,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--files-only", action="store_true", help="skip the synthesised 500-slice series")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="lightbox-render-bench-"))
     processes: list[subprocess.Popen[bytes]] = []
@@ -350,7 +401,8 @@ def main() -> None:
         processes.append(orthanc_process)
         print(f"Rendering at {SIZE} px, PNG, median of {args.repeat}; Lightbox first render (cache emptied) vs Orthanc")
         print_table(compare_files(lightbox, orthanc, sessions, args.repeat))
-        big_series(lightbox, sessions, folder, args.requests, args.clients)
+        if not args.files_only:
+            big_series(lightbox, sessions, folder, args.requests, args.clients)
     finally:
         for process in processes:
             process.terminate()

@@ -13,7 +13,7 @@ from pydicom.dataset import Dataset
 
 from media import voi
 from media.color import palette_table, rgb_to_8bit
-from media.decode import frame_attributes, read_frame
+from media.decode import Frame, frame_attributes, read_frame
 
 _UNSIGNED = {1: np.uint8, 2: np.uint16}
 
@@ -74,8 +74,17 @@ def frame_to_8bit(
     preset: str | None = None,
 ) -> np.ndarray:
     """Frame `frame` (1-based) as uint8, (rows, cols) grey or (rows, cols, 3) RGB."""
-    decoded = read_frame(ds, frame)
-    attrs = frame_attributes(ds, frame)
+    return decoded_to_8bit(read_frame(ds, frame), frame_attributes(ds, frame), window=window, preset=preset)
+
+
+def decoded_to_8bit(
+    decoded: Frame,
+    attrs: Dataset,
+    *,
+    window: tuple[float, float] | None = None,
+    preset: str | None = None,
+) -> np.ndarray:
+    """A decoded frame (and the attributes that apply to it) as uint8, as frame_to_8bit."""
     pixels = decoded.pixels
     if decoded.photometric == "PALETTE COLOR":
         lookup = _lookup_domain(pixels)

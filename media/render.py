@@ -16,11 +16,12 @@ from pydicom.errors import BytesLengthException
 
 from media.encode import Format, check_format, encode
 from media.errors import ErrorCode, RenderError
-from media.pixels import frame_to_8bit
+from media.frame_cache import FRAMES, FrameCache
+from media.pixels import decoded_to_8bit, frame_to_8bit
 from media.placeholder import placeholder
 from media.presets import PRESETS
 
-__all__ = ["RenderOptions", "encode", "placeholder", "render_dataset", "render_file", "resize"]
+__all__ = ["RenderOptions", "encode", "placeholder", "render_dataset", "render_file", "render_source", "resize"]
 
 MIN_SIZE: Final = 16
 MAX_SIZE: Final = 4096
@@ -124,3 +125,17 @@ def read_dataset(path: str | os.PathLike[str]) -> pydicom.Dataset:
 def render_file(path: str | os.PathLike[str], options: RenderOptions) -> bytes:
     """Read, render and encode `path` in `options.format`."""
     return encode(render_dataset(read_dataset(path), options), options.format)
+
+
+def render_source(
+    path: str | os.PathLike[str], source_key: str, options: RenderOptions, frames: FrameCache = FRAMES
+) -> bytes:
+    """As render_file, for a content-addressed source: its decoded frame is kept in `frames`, so
+    rendering it again in another window, size or format skips reading and decoding the file."""
+    try:
+        decoded = frames.get_or_decode(source_key, options.frame, lambda: read_dataset(path))
+        array = decoded_to_8bit(decoded.frame, decoded.attrs, window=options.window, preset=options.preset)
+        image = resize(Image.fromarray(array), options.size)
+    except _DAMAGED as exc:
+        raise RenderError(ErrorCode.UNDECODABLE, f"image attributes unusable: {exc}") from exc
+    return encode(image, options.format)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from media.errors import ErrorCode, StoreError
-from media.render import RenderOptions, render_file
+from media.render import RenderOptions, render_source
 from media.store import ContentStore
 
 
@@ -18,7 +18,7 @@ def cached_or_rendered(store: ContentStore, source_key: str, options: RenderOpti
         return cached, False
     if not store.has(source_key):
         raise StoreError(ErrorCode.NOT_FOUND, f"no source blob {source_key}", field="source")
-    return render_file(store.path_for(source_key), options), True
+    return render_source(store.path_for(source_key), source_key, options), True
 
 
 def rendition(store: ContentStore, source_key: str, options: RenderOptions) -> bytes:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from content.cases.listing import CaseFilter, list_case_page
 from content.cases.models import Case
-from content.curriculum.service import nodes_by_code
+from content.curriculum.service import curriculum_titles
 from content.lookup import by_uid
 from content.principal import Principal
 from content.security.policy import require
@@ -70,19 +70,29 @@ def find_cases(
     principal: Principal,
     catalog: SearchBackend | None,
     cursor_secret: bytes | None = None,
+    blinded: frozenset[str] | None = None,
 ) -> CaseListing:
     """A page of the cases the principal may see: searched in the catalog when the caller asked for a
-    search (`searched`) and a catalog is open (text, facets, relevance), listed in SQL otherwise."""
+    search (`searched`) and a catalog is open (text, facets, relevance), listed in SQL otherwise.
+    `blinded`: the principal's blind cases when the caller has computed them for this request."""
     secret = cursor_secret or process_secret()
     if searched and catalog is not None:
-        return _searched(request, session=session, principal=principal, catalog=catalog, secret=secret)
+        return _searched(request, session=session, principal=principal, catalog=catalog, secret=secret, blinded=blinded)
     return _listed(request, session=session, principal=principal, secret=secret)
 
 
 def _searched(
-    request: CaseSearchRequest, *, session: Session, principal: Principal, catalog: SearchBackend, secret: bytes
+    request: CaseSearchRequest,
+    *,
+    session: Session,
+    principal: Principal,
+    catalog: SearchBackend,
+    secret: bytes,
+    blinded: frozenset[str] | None,
 ) -> CaseListing:
-    result = search_cases(request, session=session, principal=principal, catalog=catalog, cursor_secret=secret)
+    result = search_cases(
+        request, session=session, principal=principal, catalog=catalog, cursor_secret=secret, blinded=blinded
+    )
     rows = by_uid(Case, (h.case_id for h in result.hits), session=session)
     # A hit the database no longer has is left out: the consistency check will drop it from the catalog.
     cases = [ListedCase(rows[h.case_id], h.cursor, h.highlights) for h in result.hits if h.case_id in rows]
@@ -137,7 +147,7 @@ def _sort_value(order: str, key: Any) -> Any:
 
 def _facets(result: SearchResult, session: Session) -> dict[str, list[FacetValue]]:
     codes = [b.value for b in result.facets.get("curriculum", ())]
-    titles = {code: node.title for code, node in nodes_by_code(codes, session=session).items()} if codes else {}
+    titles = curriculum_titles(set(codes), session=session) if codes else {}
 
     def label(name: str, value: str) -> str:
         if name == "curriculum":

@@ -68,6 +68,7 @@ def search_cases(
     principal: Principal,
     catalog: SearchBackend,
     cursor_secret: bytes | None = None,
+    blinded: frozenset[str] | None = None,
 ) -> SearchResult:
     """Cases matching the request that the principal may see, in the version they may see.
 
@@ -76,7 +77,8 @@ def search_cases(
     sorted as untitled, left out of curriculum filters and answer facets), so
     totals, facets and suggestions are computed over the same secured result set. Cursors go out
     sealed under `cursor_secret` (the server's secret; a per-process one when not given) and come
-    back opened: a tampered or foreign `after` is INVALID_INPUT.
+    back opened: a tampered or foreign `after` is INVALID_INPUT. `blinded`, when the caller has
+    already computed them for this request, are the principal's blind cases (saves their query).
     """
     if principal.is_anonymous:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "sign in first")
@@ -97,7 +99,7 @@ def search_cases(
         first=request.first,
         after=open_cursor(request.after, secret),
         facets=tuple(request.facets),
-        blinded_case_ids=blind_case_uids(session, principal),
+        blinded_case_ids=blinded if blinded is not None else blind_case_uids(session, principal),
     )
     if empty:
         validate(query)

@@ -45,25 +45,27 @@ ANSWER_FIELDS = frozenset(
 UNTITLED_SORT_KEY = ""
 
 
-def _assigned(session: Session, user_id: str) -> list[tuple[str, int, str]]:
-    """(case uid, position, worklist title) of every case assigned to the person, oldest assignment first."""
+def _unreported(session: Session, user_id: str) -> list[tuple[str, int, str]]:
+    """(case uid, position, worklist title) of every case assigned to the person and not yet reported
+    by them, oldest assignment first: one query."""
+    # Any submitted report of the case opens it: once seen, an answer cannot be unseen.
+    reported = (
+        select(Report.case_uid)
+        .where(
+            Report.trainee_uid == user_id,
+            Report.status == ReportStatus.SUBMITTED.value,
+            col(Report.case_uid) == AssignmentItem.case_uid,
+        )
+        .exists()
+    )
     stmt = (
         select(AssignmentItem.case_uid, AssignmentItem.position, Worklist.title)
         .join(Assignment, col(Assignment.uid) == AssignmentItem.assignment_uid)
         .join(Worklist, col(Worklist.uid) == Assignment.worklist_uid)
-        .where(Assignment.trainee_uid == user_id)
+        .where(Assignment.trainee_uid == user_id, ~reported)
         .order_by(col(Assignment.created), col(Assignment.uid), col(AssignmentItem.position))
     )
     return [(uid, pos, title) for uid, pos, title in session.exec(stmt)]
-
-
-def _reported(session: Session, user_id: str) -> set[str]:
-    # Any submitted report of the case opens it: once seen, an answer cannot be unseen.
-    return set(
-        session.exec(
-            select(Report.case_uid).where(Report.trainee_uid == user_id, Report.status == ReportStatus.SUBMITTED.value)
-        )
-    )
 
 
 def blind_labels(session: Session, principal: Principal) -> dict[str, str]:
@@ -71,10 +73,9 @@ def blind_labels(session: Session, principal: Principal) -> dict[str, str]:
     open assignment). Empty for anyone with no open assignment (partners, tokens without a person)."""
     if principal.user_id is None:
         return {}
-    reported = _reported(session, principal.user_id)
     out: dict[str, str] = {}
-    for uid, position, title in _assigned(session, principal.user_id):
-        if uid not in reported and uid not in out:
+    for uid, position, title in _unreported(session, principal.user_id):
+        if uid not in out:
             out[uid] = f"Case {position} of {title}"
     return out
 

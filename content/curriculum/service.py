@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 import yaml
 from sqlmodel import Session, col, select
 
@@ -152,3 +153,16 @@ def nodes_by_code(codes: Iterable[str], *, session: Session) -> dict[str, Curric
         return {}
     stmt = select(CurriculumNode).where(col(CurriculumNode.code).in_(wanted))
     return {n.code: n for n in session.exec(stmt)}
+
+
+# Past this many codes, reading the whole (small) curriculum is cheaper than an IN list of them.
+_FEW_CODES = 32
+
+
+def curriculum_titles(codes: set[str], *, session: Session) -> dict[str, str]:
+    """code -> title of these curriculum codes (unknown ones left out)."""
+    table = CurriculumNode.__table__  # type: ignore[attr-defined]
+    stmt = sa.select(table.c.code, table.c.title)
+    if len(codes) <= _FEW_CODES:
+        stmt = stmt.where(table.c.code.in_(codes))
+    return {code: title for code, title in session.execute(stmt) if code in codes}

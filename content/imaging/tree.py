@@ -13,9 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from content.cases.models import Case
+from content.cases.models import Case, CaseVersionStudy
 from content.cases.versions import version_studies
 from content.imaging.models import Instance, Series, Study
 from content.imaging.served import shown_version
@@ -42,15 +43,20 @@ class StudyView:
     series: list[SeriesView] = field(default_factory=list)
 
 
-def _shown_studies(
-    session: Session, principal: Principal, cases: dict[str, Case], versions: dict[str, int] | None
-) -> set[str]:
-    """Study uids of the image set of the version shown of each case (or of `versions`)."""
+def _chosen_versions(principal: Principal, cases: dict[str, Case], versions: dict[str, int] | None) -> dict[str, int]:
+    """Per case, the version whose image set is shown: `versions[uid]` when given, else the caller's."""
     chosen = dict(versions or {})
     for uid, case in cases.items():
         if uid not in chosen and (version := shown_version(principal, case)) is not None:
             chosen[uid] = version
-    sets = version_studies(session, chosen.items())
+    return chosen
+
+
+def _shown_studies(
+    session: Session, principal: Principal, cases: dict[str, Case], versions: dict[str, int] | None
+) -> set[str]:
+    """Study uids of the image set of the version shown of each case (or of `versions`)."""
+    sets = version_studies(session, _chosen_versions(principal, cases, versions).items())
     return set().union(*sets.values()) if sets else set()
 
 
@@ -116,43 +122,55 @@ def thumbnail_series(
 ) -> dict[str, Series | None]:
     """Per case, the series whose thumbnail stands for it: the first key image's series, else the first.
 
-    Reads series rows and quarantine flags only (no instance rows), so a search page stays cheap.
+    One query for the whole page: series rows of the shown image sets, each with whether it holds
+    a quarantined image and whether it holds a key image (no instance rows are read).
     """
     by_uid = {c.uid: c for c in cases}
     out: dict[str, Series | None] = dict.fromkeys(by_uid)
     if not by_uid:
         return out
-    shown = _shown_studies(session, principal, by_uid, versions)
-    if not shown:
+    chosen = _chosen_versions(principal, by_uid, versions)
+    if not chosen:
         return out
-    rows = list(
-        session.exec(
-            select(Series, Study.case_uid)
-            .join(Study, col(Study.uid) == Series.study_uid)
-            .where(col(Study.case_uid).in_(by_uid), col(Study.uid).in_(shown), col(Series.thumbnail_key).is_not(None))
-            .order_by(col(Study.study_date), col(Study.created), col(Series.series_number), col(Series.uid))
-        )
-    )
-    if not rows:
-        return out
-    series_uids = [s.uid for s, _ in rows]
-    quarantined = set(
-        session.exec(
-            select(Instance.series_uid)
-            .where(col(Instance.series_uid).in_(series_uids), col(Instance.quarantined).is_(True))
-            .distinct()
-        )
+    held = (
+        select(Instance.uid)
+        .where(col(Instance.series_uid) == Series.uid, col(Instance.quarantined).is_(True))
+        .exists()
+        .label("held")
     )
     keys = [k for c in by_uid.values() for k in c.key_images]
-    key_series_uids: set[str] = set()
-    if keys:
-        key_series_uids = set(session.exec(select(Instance.series_uid).where(col(Instance.uid).in_(keys))))
+    is_key = (
+        select(Instance.uid).where(col(Instance.series_uid) == Series.uid, col(Instance.uid).in_(keys)).exists()
+        if keys
+        else sa.false()
+    ).label("is_key")
+    shown = CaseVersionStudy
+    rows = session.execute(
+        sa.select(Series, col(Study.case_uid), col(shown.case_uid), col(shown.version), held, is_key)
+        .join(Study, col(Study.uid) == Series.study_uid)
+        .join(shown, col(shown.study_uid) == Study.uid)
+        .where(
+            col(Study.case_uid).in_(by_uid),
+            col(shown.case_uid).in_(chosen),
+            col(shown.version).in_(set(chosen.values())),
+            col(Series.thumbnail_key).is_not(None),
+        )
+        .order_by(col(Study.study_date), col(Study.created), col(Series.series_number), col(Series.uid))
+    )
     editor = {uid: may(principal, Permission.EDIT, c) for uid, c in by_uid.items()}
-    for series, case_uid in rows:
-        if series.uid in quarantined and not editor[case_uid]:
+    key_series: set[str] = set()
+    seen: set[str] = set()
+    for series, case_uid, set_case, set_version, series_held, series_is_key in rows:
+        # A study is shown when it belongs to the image set of a case's chosen version.
+        if chosen.get(set_case) != set_version or series.uid in seen:
+            continue
+        seen.add(series.uid)
+        if series_is_key:
+            key_series.add(series.uid)
+        if series_held and not editor[case_uid]:
             continue
         current = out[case_uid]
-        if current is None or (series.uid in key_series_uids and current.uid not in key_series_uids):
+        if current is None or (series.uid in key_series and current.uid not in key_series):
             out[case_uid] = series
     return out
 

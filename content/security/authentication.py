@@ -19,7 +19,7 @@ from content.partners.access import principal_for_partner
 from content.principal import ANONYMOUS, Principal
 from content.security import tokens
 from content.security.api_tokens import TOKEN_PREFIX
-from content.security.revocation import RevocationCache, uncached
+from content.security.revocation import RevocationCache, SessionPrincipal, uncached
 from content.users.models import User
 from content.users.service import principal_for
 
@@ -34,6 +34,11 @@ def authenticate(
     if bearer.startswith(TOKEN_PREFIX):
         return _api_principal(bearer, session=session, live=live)
     claims = tokens.verify(bearer, secret=secret)
+    if claims.session_id:
+        known = live.principal(claims.session_id, session=session)
+        if known is not None and known.user_uid == claims.subject and known.password_stamp == claims.password_stamp:
+            return known.principal  # checked since the revocation clock last moved: no query
+    epoch = live.epoch
     person = session.get(User, claims.subject)
     if (
         person is None
@@ -44,10 +49,15 @@ def authenticate(
     ):
         raise DomainError(ErrorCode.UNAUTHENTICATED, "invalid, expired or ended session")
     if person.must_change_password:
-        return Principal(
+        principal = Principal(
             user_id=person.uid, username=person.username, session_id=claims.session_id, must_change_password=True
         )
-    return replace(principal_for(person, session=session), session_id=claims.session_id)
+    else:
+        principal = replace(principal_for(person, session=session), session_id=claims.session_id)
+    live.remember_principal(
+        claims.session_id, SessionPrincipal(person.uid, claims.password_stamp, principal), epoch=epoch
+    )
+    return principal
 
 
 def _api_principal(bearer: str, *, session: Session, live: RevocationCache) -> Principal:

@@ -134,6 +134,7 @@ class Case(Node):
         if codes is None:
             return None
         loader = info.context.loaders.curriculum
+        loader.want(codes)  # one query for all of them (a lone case page is not primed)
         return [CurriculumNode.of(n) for n in (loader.get(c) for c in codes) if n]
 
     @strawberry.field(description="The contributing collection.")

@@ -66,5 +66,6 @@ class SearchQuery:
             principal=ctx.principal,
             catalog=ctx.catalog,
             cursor_secret=ctx.secret,
+            blinded=ctx.blinded_cases(),  # computed once: the page's cases are shown with the same labels
         )
         return connection(listing, after=after, ctx=ctx)
