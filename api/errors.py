@@ -31,6 +31,9 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.PASSWORD_CHANGE_REQUIRED: 403,
     ErrorCode.INTERNAL: 500,
+    # Apollo's APQ protocol: older clients take a 4xx/5xx as "not supported" and stop sending
+    # hashes, so an unknown hash is answered 200 (with no-store) and the client retries with the text.
+    ErrorCode.PERSISTED_QUERY_NOT_FOUND: 200,
 }
 
 

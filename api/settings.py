@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     max_json_depth: int = 32
     # Introspection for signed-in callers (anonymous callers never get it); False turns it off for all.
     graphql_introspection: bool = True
+    # Automatic persisted queries: how many query texts each worker remembers by hash (LRU);
+    # 0 remembers none, so every hash sent alone is answered PERSISTED_QUERY_NOT_FOUND.
+    persisted_query_entries: int = 1000
     # Uploads (POST /api/uploads) above this many bytes are refused with 413, on Content-Length
     # and while the body streams in.
     upload_max_bytes: int = 2 * 1024**3

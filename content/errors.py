@@ -28,6 +28,7 @@ class ErrorCode(str, Enum):
     PASSWORD_CHANGE_REQUIRED = "PASSWORD_CHANGE_REQUIRED"
     TIME_LIMIT_EXCEEDED = "TIME_LIMIT_EXCEEDED"
     NOT_ACCEPTABLE = "NOT_ACCEPTABLE"  # HTTP content negotiation (DICOMweb Accept)
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"  # APQ: send the query text with its hash
     INTERNAL = "INTERNAL"  # an unexpected failure, reported with a request id and no detail
 
 

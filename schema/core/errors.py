@@ -39,6 +39,7 @@ describe_values(
         "PASSWORD_CHANGE_REQUIRED": "The account must choose a new password before anything else.",
         "TIME_LIMIT_EXCEEDED": "A timed worklist's time is up and it refuses late answers.",
         "NOT_ACCEPTABLE": "The resource is not offered in the media type asked for.",
+        "PERSISTED_QUERY_NOT_FOUND": "An unknown persisted query hash: send the query text with it.",
         "INTERNAL": "An unexpected server error; the request id identifies it in the logs.",
     },
 )
