@@ -1,6 +1,6 @@
 """Load test: a mixed workload from N concurrent clients against `lightbox serve --workers 2` on PostgreSQL.
 
-    .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--cases 3000] [--baseline-seconds 10]
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--cases 3000] [--baseline-seconds 10] [--apq]
 
 Setup (all in a fresh PostgreSQL database `lightbox_load_<pid>` on 127.0.0.1:5432 and a temp
 data dir, both removed at the end, also on Ctrl-C or failure):
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import os
 import random
 import shutil
@@ -322,7 +323,30 @@ def _graphql_error(response: httpx.Response) -> tuple[str | None, dict[str, Any]
     return None, body.get("data")
 
 
-async def one_request(kind: str, http: httpx.AsyncClient, rng: random.Random, shared: Shared, stats: Stats) -> None:
+def _persisted(query: str) -> dict[str, Any]:
+    return {"persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(query.encode()).hexdigest()}}
+
+
+async def post_graphql(
+    http: httpx.AsyncClient, query: str, variables: dict[str, Any], sent: set[str] | None
+) -> httpx.Response:
+    """POST a query; with `sent` (APQ on), the hash alone once this client has sent the text with it,
+    and the text again when the server answers PERSISTED_QUERY_NOT_FOUND (as Apollo's link does)."""
+    if sent is None:
+        return await http.post("/graphql", json={"query": query, "variables": variables})
+    extensions = _persisted(query)
+    if query in sent:
+        response = await http.post("/graphql", json={"variables": variables, "extensions": extensions})
+        errors = response.json().get("errors") if response.status_code == 200 else None
+        if not errors or errors[0].get("extensions", {}).get("code") != "PERSISTED_QUERY_NOT_FOUND":
+            return response
+    sent.add(query)
+    return await http.post("/graphql", json={"query": query, "variables": variables, "extensions": extensions})
+
+
+async def one_request(
+    kind: str, http: httpx.AsyncClient, rng: random.Random, shared: Shared, stats: Stats, sent: set[str] | None = None
+) -> None:
     if kind == "detail" and not shared.case_ids:
         kind = "search"
     if kind == "thumbnail" and not shared.media:
@@ -337,12 +361,10 @@ async def one_request(kind: str, http: httpx.AsyncClient, rng: random.Random, sh
             error = None if response.status_code == 200 else f"HTTP {response.status_code}"
         elif kind == "search":
             query, s = search_input(rng)
-            response = await http.post("/graphql", json={"query": query, "variables": {"s": s}})
+            response = await post_graphql(http, query, {"s": s}, sent)
             error, data = _graphql_error(response)
         elif kind == "detail":
-            response = await http.post(
-                "/graphql", json={"query": Q_DETAIL, "variables": {"id": rng.choice(shared.case_ids)}}
-            )
+            response = await post_graphql(http, Q_DETAIL, {"id": rng.choice(shared.case_ids)}, sent)
             error, data = _graphql_error(response)
             if error is None and (data is None or data.get("node") is None):
                 error = "detail: node is null"
@@ -386,13 +408,15 @@ async def client(
     weights: tuple[float, ...],
     shared: Shared,
     stats: Stats,
+    apq: bool = False,
 ) -> None:
     rng = random.Random(seed)
+    sent: set[str] | None = set() if apq else None  # the query texts this client has sent with their hash
     async with httpx.AsyncClient(
         base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"}, limits=httpx.Limits(max_connections=1)
     ) as http:
         while time.monotonic() < until and not STOPPING.is_set():
-            await one_request(rng.choices(kinds, weights)[0], http, rng, shared, stats)
+            await one_request(rng.choices(kinds, weights)[0], http, rng, shared, stats, sent)
 
 
 async def run_phase(
@@ -402,6 +426,7 @@ async def run_phase(
     kinds: tuple[str, ...],
     weights: tuple[float, ...],
     shared: dict[str, Shared],
+    apq: bool = False,
 ) -> tuple[Stats, float]:
     """Client i has role ROLES[i % 3] and draws ids and URLs from what that role's answers carried."""
     stats = Stats()
@@ -409,7 +434,7 @@ async def run_phase(
     until = started + seconds
     await asyncio.gather(
         *(
-            client(base, t, 1000 + i, until, kinds, weights, shared[ROLES[i % len(ROLES)]], stats)
+            client(base, t, 1000 + i, until, kinds, weights, shared[ROLES[i % len(ROLES)]], stats, apq)
             for i, t in enumerate(tokens_)
         )
     )
@@ -540,6 +565,29 @@ def report(baseline: Stats, base_s: float, mixed: Stats, mixed_s: float, clients
     )
 
 
+def report_apq(plain: Stats, plain_s: float, apq: Stats, apq_s: float) -> None:
+    print("\nwith APQ (hash alone after a client's first request of a query) vs the plain mixed phase above:")
+    print(
+        f"{'kind':<10} {'req/s':>8} {'x req/s':>8} {'p50 ms':>8} {'x p50':>7} {'p95 ms':>8} {'x p95':>7} {'errors':>7}"
+    )
+    for kind in ("search", "detail", "all mixed"):
+        kinds = [k for k, _ in MIX] if kind == "all mixed" else [kind]
+        a = sorted(ms for k in kinds for ms in apq.latencies.get(k, []))
+        p = sorted(ms for k in kinds for ms in plain.latencies.get(k, []))
+        if not a or not p:
+            continue
+        errors = sum(sum(apq.errors.get(k, Counter()).values()) for k in kinds)
+        rate, base_rate = len(a) / apq_s, len(p) / plain_s
+        print(
+            f"{kind:<10} {rate:>8.1f} {rate / base_rate:>8.2f} {statistics.median(a):>8.1f} "
+            f"{statistics.median(a) / statistics.median(p):>7.2f} {pct(a, 0.95):>8.1f} "
+            f"{pct(a, 0.95) / pct(p, 0.95):>7.2f} {errors:>7}"
+        )
+    for kind in ("search", "detail"):
+        for reason, count in apq.errors.get(kind, Counter()).most_common():
+            print(f"  {kind} error with APQ: {reason} x{count}; first: {apq.samples.get(reason)}")
+
+
 # -- main -----------------------------------------------------------------------------------------
 
 
@@ -562,6 +610,12 @@ def main() -> None:
         type=Path,
         default=ROOT,
         help="the checkout whose code the server runs (another worktree: before/after on one database)",
+    )
+    parser.add_argument(
+        "--apq",
+        action="store_true",
+        help="also run the mixed phase with automatic persisted queries (each client sends a query's hash alone "
+        "once it has sent the text) and print its throughput and p95 as ratios to the plain mixed phase",
     )
     parser.add_argument("--profile", metavar="SVG", help="record the server under py-spy (flame graph to SVG)")
     parser.add_argument(
@@ -658,6 +712,9 @@ def main() -> None:
         mixed, mixed_s = asyncio.run(run_phase(base, client_tokens, args.seconds, kinds, weights, shared))
         if profiler is not None:
             stop_profiler(profiler)
+        with_apq: tuple[Stats, float] | None = None
+        if args.apq:  # right after the plain phase, same server and clients: ratios within one run
+            with_apq = asyncio.run(run_phase(base, client_tokens, args.seconds, kinds, weights, shared, apq=True))
         cpu: dict[str, tuple[int, float]] = {}
         if args.cpu_seconds > 0:
             for kind in ("search", "detail"):
@@ -668,6 +725,8 @@ def main() -> None:
         report(baseline, base_s, mixed, mixed_s, args.clients)
         for kind, (count, ms) in cpu.items():
             print(f"server CPU per {kind}: {ms:.1f} ms ({count} requests alone, app processes)")
+        if with_apq is not None:
+            report_apq(mixed, mixed_s, *with_apq)
         if server.poll() is not None:
             print(f"the server exited with {server.returncode} during the run", file=sys.stderr)
     finally:

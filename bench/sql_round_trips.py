@@ -8,9 +8,11 @@ sent twice and the second is counted (a process's first request fills its caches
 of the background readers (the revocation clock, read at most once a second, and the webhook
 outbox poll) are listed apart: they do not belong to one request.
 
-Connection checkouts are counted too: on the application's engine each costs a pre-ping
-(`SELECT 1`) and the transaction's BEGIN and ROLLBACK/COMMIT, three round trips the statement
-count does not see; the catalog's reading pool (autocommit, pinged only when idle) costs none.
+Connection checkouts are counted too: on the application's engine each costs the transaction's
+BEGIN and ROLLBACK/COMMIT, two round trips the statement count does not see, plus a ping
+(`SELECT 1`) when the pool makes one (every checkout under `pool_pre_ping`; since api/db.py's
+check_on_checkout only for a suspect connection): pings are counted apart, as the pool makes them.
+The catalog's reading pool (autocommit, pinged only when idle) costs none.
 """
 
 from __future__ import annotations
@@ -59,6 +61,15 @@ def main() -> None:
         return lambda *_args: checkouts.append(name)
 
     listeners = [(app.state.runtime.engine.pool, on_checkout("app"))]
+    pings: list[Any] = []
+    dialect = app.state.runtime.engine.dialect
+    do_ping = dialect.do_ping
+
+    def counted_ping(dbapi_conn: Any) -> bool:
+        pings.append(dbapi_conn)
+        return do_ping(dbapi_conn)
+
+    dialect.do_ping = counted_ping  # pre-ping and check_on_checkout both ping through the dialect
     reader = getattr(app.state.catalog, "reader", None)
     if reader is not None:
         listeners.append((reader().pool, on_checkout("catalog reader")))
@@ -85,6 +96,7 @@ def main() -> None:
                 counted.clear()
                 background.clear()
                 checkouts.clear()
+                pings.clear()
                 sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
                 for pool, listener in listeners:
                     sa.event.listen(pool, "checkout", listener)
@@ -98,7 +110,10 @@ def main() -> None:
                     raise SystemExit(f"{name}: {answer['errors']}")
                 extra = f" (+{len(background)} background)" if background else ""
                 used = ", ".join(f"{n} {k}" for k, n in sorted(Counter(checkouts).items()))
-                print(f"{role:<10} {name:<32} {len(counted):>3} SQL statements{extra}; checkouts: {used}")
+                print(
+                    f"{role:<10} {name:<32} {len(counted):>3} SQL statements{extra}; checkouts: {used}; "
+                    f"pings: {len(pings)}"
+                )
                 if args.verbose:
                     for statement in counted:
                         print("    " + statement[:220])
