@@ -90,28 +90,24 @@ def _index() -> Response:
 @ui_router.api_route("/static/{name}", methods=["GET", "HEAD"], response_model=None)
 def static(name: str, request: Request) -> Response:
     """A module, stylesheet or icon; revalidated on each load (no build step, so no hashed names) by ETag."""
-    found = _asset(name)
+    return _revalidated(_asset(name), name, CONTENT_TYPES, request)
+
+
+def _revalidated(found: tuple[bytes, str] | None, name: str, types: dict[str, str], request: Request) -> Response:
+    """A UI file, or 404; no-cache with its ETag, so a browser revalidates it on each load (304 when unchanged)."""
     if found is None:
         return Response("not found", status_code=404, media_type="text/plain", headers=SECURITY_HEADERS)
     body, etag = found
     headers = {**SECURITY_HEADERS, "Cache-Control": "no-cache", "ETag": f'"{etag}"'}
     if request.headers.get("if-none-match", "").strip() == f'"{etag}"':
         return Response(status_code=304, headers=headers)
-    suffix = name[name.rfind(".") :]
-    return Response(body, media_type=CONTENT_TYPES[suffix], headers=headers)  # the server drops it for HEAD
+    return Response(body, media_type=types[name[name.rfind(".") :]], headers=headers)  # the server drops it for HEAD
 
 
 @ui_router.api_route("/viewer/{name}", methods=["GET", "HEAD"], response_model=None)
 def viewer_asset(name: str, request: Request) -> Response:
     """A file of the bundled viewer (module, chunk, worker or codec), revalidated by ETag like /ui/static."""
-    found = _viewer_asset(name)
-    if found is None:
-        return Response("not found", status_code=404, media_type="text/plain", headers=SECURITY_HEADERS)
-    body, etag = found
-    headers = {**SECURITY_HEADERS, "Cache-Control": "no-cache", "ETag": f'"{etag}"'}
-    if request.headers.get("if-none-match", "").strip() == f'"{etag}"':
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=VIEWER_TYPES[name[name.rfind(".") :]], headers=headers)
+    return _revalidated(_viewer_asset(name), name, VIEWER_TYPES, request)
 
 
 @ui_router.post("/session", response_model=None)

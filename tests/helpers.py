@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 import uvicorn
 
 
@@ -77,3 +78,28 @@ def npm_installed_by_setup(setup: str) -> list[str]:
     (loop,) = [line for line in setup.splitlines() if line.startswith("for dir in ")]
     assert 'npm ci --prefix "$dir"' in setup
     return loop.removeprefix("for dir in ").removesuffix("; do").split()
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand (`clock.now += 5`)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@contextmanager
+def counting(sessions: Any) -> Iterator[list[str]]:
+    """The SQL statements run on `sessions.engine` inside the block, in order."""
+    statements: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    sa.event.listen(sessions.engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(sessions.engine, "before_cursor_execute", note)

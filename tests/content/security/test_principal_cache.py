@@ -4,11 +4,7 @@ at the next revocation-clock read (at most a second) in every other one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-import sqlalchemy as sa
 
 from api.db import SessionFactory
 from content import events
@@ -24,30 +20,9 @@ from content.users.cohorts import add_member, create_cohort, remove_member
 from content.users.models import User, UserUpdate
 from content.users.passwords import change_password
 from tests.content import factories as f
+from tests.helpers import FakeClock, counting
 
 SECRET = b"k" * 32
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@contextmanager
-def counting(sessions: SessionFactory) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    sa.event.listen(sessions.engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(sessions.engine, "before_cursor_execute", note)
 
 
 @pytest.fixture

@@ -3,11 +3,7 @@ revocation cache that makes the check free of SQL in the common case yet shared 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api.db import SessionFactory
@@ -32,6 +28,7 @@ from content.users.models import User, UserUpdate
 from content.users.passwords import change_password, reset_password
 from content.users.service import add_user, principal_for
 from tests.content import factories as f
+from tests.helpers import FakeClock, counting
 
 SECRET = b"k" * 32
 PASSWORD = "correct horse battery"
@@ -177,28 +174,6 @@ def test_reactivation_revives_no_token(session: Session) -> None:
 
 
 # ------------------------------------------------------------------------------ the revocation cache
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@contextmanager
-def counting(sessions: SessionFactory) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    sa.event.listen(sessions.engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(sessions.engine, "before_cursor_execute", note)
 
 
 def test_a_live_session_is_checked_without_sql_and_a_revocation_elsewhere_is_seen_at_the_next_clock_read(
