@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from api.settings import Settings
 from content.principal import SYSTEM
 from content.users.service import add_user
 from tests.content import factories as f
+from tests.helpers import counting
 
 # `me` reads the user row, so each request checks out a connection of the app's engine.
 ME = {"query": "{ me { username } }"}
@@ -41,36 +43,31 @@ def app_and_engine(sessions: SessionFactory, settings: Settings) -> Iterator[tup
 
 
 @pytest.fixture
-def traffic(app_and_engine: tuple[TestClient, sa.Engine], monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
-    """Every statement the app's engine sends, and every ping its pool makes (pre-ping or ours)."""
+def pings(app_and_engine: tuple[TestClient, sa.Engine], monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every ping the app engine's pool makes (`pool_pre_ping` and api/db.py both ping through the dialect)."""
     _, engine = app_and_engine
-    seen: dict[str, list[Any]] = {"statements": [], "pings": []}
+    made: list[Any] = []
     do_ping = engine.dialect.do_ping
 
     def counted_ping(dbapi_conn: Any) -> bool:
-        seen["pings"].append(dbapi_conn)
+        made.append(dbapi_conn)
         return do_ping(dbapi_conn)
 
-    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen["statements"].append(statement)
-
     monkeypatch.setattr(engine.dialect, "do_ping", counted_ping)
-    sa.event.listen(engine, "before_cursor_execute", note)
-    yield seen
-    sa.event.remove(engine, "before_cursor_execute", note)
+    return made
 
 
 def test_requests_on_a_warm_pool_send_no_ping(
-    app_and_engine: tuple[TestClient, sa.Engine], traffic: dict[str, list[Any]], admin: dict[str, str]
+    app_and_engine: tuple[TestClient, sa.Engine], pings: list[Any], admin: dict[str, str]
 ) -> None:
     client, engine = app_and_engine
     assert client.post("/graphql", json=ME, headers=admin).json()["data"] == {"me": {"username": "admin"}}
-    traffic["statements"].clear()
-    for _ in range(20):
-        assert client.post("/graphql", json=ME, headers=admin).status_code == 200
-    assert traffic["statements"], "the requests reached the database"
-    assert traffic["pings"] == []
-    assert not any(s.strip().upper() == "SELECT 1" for s in traffic["statements"])
+    with counting(SimpleNamespace(engine=engine)) as statements:
+        for _ in range(20):
+            assert client.post("/graphql", json=ME, headers=admin).status_code == 200
+    assert statements, "the requests reached the database"
+    assert pings == []
+    assert not any(s.strip().upper() == "SELECT 1" for s in statements)
     assert engine.pool._pre_ping is False  # type: ignore[attr-defined]
 
 
@@ -94,7 +91,7 @@ def _terminate_other_backends(settings: Settings) -> list[int]:
 
 def test_the_next_request_succeeds_after_the_server_ends_every_connection(
     app_and_engine: tuple[TestClient, sa.Engine],
-    traffic: dict[str, list[Any]],
+    pings: list[Any],
     admin: dict[str, str],
     settings: Settings,
 ) -> None:
@@ -104,11 +101,11 @@ def test_the_next_request_succeeds_after_the_server_ends_every_connection(
     for _ in range(3):
         assert client.post("/graphql", json=ME, headers=admin).status_code == 200
     assert engine.pool.checkedin() >= 1  # type: ignore[attr-defined]
-    assert traffic["pings"] == []
+    assert pings == []
     killed = _terminate_other_backends(settings)
     assert killed, "the app's pooled connections were among the backends ended"
     for _ in range(5):
         response = client.post("/graphql", json=ME, headers=admin)
         assert response.status_code == 200 and response.json()["data"] == {"me": {"username": "admin"}}
     # The dead connection was found by its socket and pinged (then replaced), without waiting to go idle.
-    assert traffic["pings"]
+    assert pings
