@@ -102,7 +102,7 @@ def test_create_user_refuses_duplicates_weak_passwords_bad_roles_and_non_adminis
             session=session,
             principal=admin,
         ).field
-        == "displayName"
+        == "display_name"  # the domain's name; GraphQL translates it to displayName (schema/core/errors.py)
     )
     _refused(ErrorCode.FORBIDDEN, create_user, "ola", roles=["trainee"], session=session, principal=trainer)
     assert session.exec(select(User).where(User.username == "ola")).first() is None
