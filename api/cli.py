@@ -15,7 +15,7 @@ from api.import_cases import HELP as IMPORT_CASES_HELP
 from api.import_cases import import_cases
 from api.imports import import_app, receive
 from api.quarantine_cli import quarantine_app
-from api.runtime import Runtime, SchemaBehind
+from api.runtime import Runtime, SchemaBehind, SettingsRefused
 from api.settings import Settings
 from content.errors import DomainError
 
@@ -47,7 +47,7 @@ def _runtime(settings: Settings | None = None) -> Runtime:
     """The process's engine, sessions and catalog: every write a command makes reaches the catalog."""
     try:
         return Runtime.open(settings or Settings())
-    except SchemaBehind as exc:
+    except (SchemaBehind, SettingsRefused) as exc:
         _fail(str(exc))
         raise
 

@@ -34,6 +34,10 @@ class SchemaBehind(RuntimeError):
     pass
 
 
+class SettingsRefused(ValueError):
+    """A combination of settings this process cannot run with (said in the message)."""
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -108,7 +112,7 @@ class Runtime:
         if not settings.job_queue:
             return None
         if not settings.is_postgres:
-            raise ValueError("LIGHTBOX_JOB_QUEUE needs PostgreSQL: workers share the queue through the database")
+            raise SettingsRefused("LIGHTBOX_JOB_QUEUE needs PostgreSQL: workers share the queue through the database")
         queue = JobQueue(settings.db_url, JobEnv(sessions.scope, ContentStore(settings.media_dir), indexer.apply))
         queue.open()
 

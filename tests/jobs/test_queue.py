@@ -141,3 +141,6 @@ def test_a_queue_on_sqlite_is_refused_and_jobs_says_there_is_none(
     result = CliRunner().invoke(cli, ["jobs"])
     assert result.exit_code == 0, result.output
     assert "no job queue" in result.output
+    monkeypatch.setenv("LIGHTBOX_JOB_QUEUE", "1")
+    result = CliRunner().invoke(cli, ["worker", "--once"])
+    assert result.exit_code == 1 and "LIGHTBOX_JOB_QUEUE needs PostgreSQL" in result.output
