@@ -144,3 +144,41 @@ def test_a_queue_on_sqlite_is_refused_and_jobs_says_there_is_none(
     monkeypatch.setenv("LIGHTBOX_JOB_QUEUE", "1")
     result = CliRunner().invoke(cli, ["worker", "--once"])
     assert result.exit_code == 1 and "LIGHTBOX_JOB_QUEUE needs PostgreSQL" in result.output
+
+
+def test_migration_0013_goes_down_to_nothing_and_up_again(tmp_path: Path) -> None:
+    from alembic import command
+
+    from api import migrate
+    from tests.conftest import PG_SERVER
+
+    name = f"lightbox_test_mig_{tmp_path.name[-8:]}".lower().replace("-", "_")
+    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(Settings(database_url=f"{PG_SERVER}/{name}", data_dir=tmp_path, secret_key="t" * 40))
+    objects = (
+        "SELECT (SELECT count(*) FROM pg_class WHERE relname LIKE 'procrastinate%')"
+        " + (SELECT count(*) FROM pg_proc WHERE proname LIKE 'procrastinate%')"
+        " + (SELECT count(*) FROM pg_type WHERE typname LIKE 'procrastinate%')"
+    )
+    try:
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            made = conn.execute(sa.text(objects)).scalar()
+        assert made and made > 20
+        config = migrate._config()
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0012")
+        with engine.connect() as conn:
+            assert conn.execute(sa.text(objects)).scalar() == 0
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text(objects)).scalar() == made
+        assert migrate.is_current(engine)
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

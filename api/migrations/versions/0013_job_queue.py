@@ -33,7 +33,7 @@ def downgrade() -> None:
         return
     driver: Any = bind.connection.driver_connection
     # Everything procrastinate created is named procrastinate_*: tables (with their triggers),
-    # then functions, then types.
+    # then functions, then types (enums and the composite types of its functions).
     for (name,) in driver.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'procrastinate%'"
     ).fetchall():
@@ -45,6 +45,6 @@ def downgrade() -> None:
         driver.execute(f"DROP FUNCTION IF EXISTS {signature} CASCADE")
     for (name,) in driver.execute(
         "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-        " WHERE n.nspname = current_schema() AND t.typname LIKE 'procrastinate%' AND t.typtype = 'e'"
+        " WHERE n.nspname = current_schema() AND t.typname LIKE 'procrastinate%' AND t.typtype IN ('e', 'c', 'd')"
     ).fetchall():
         driver.execute(f'DROP TYPE IF EXISTS "{name}" CASCADE')
