@@ -15,7 +15,7 @@ from api.import_cases import HELP as IMPORT_CASES_HELP
 from api.import_cases import import_cases
 from api.imports import import_app, receive
 from api.quarantine_cli import quarantine_app
-from api.runtime import Runtime, SchemaBehind
+from api.runtime import Runtime, SchemaBehind, SettingsRefused
 from api.settings import Settings
 from content.errors import DomainError
 
@@ -47,7 +47,7 @@ def _runtime(settings: Settings | None = None) -> Runtime:
     """The process's engine, sessions and catalog: every write a command makes reaches the catalog."""
     try:
         return Runtime.open(settings or Settings())
-    except SchemaBehind as exc:
+    except (SchemaBehind, SettingsRefused) as exc:
         _fail(str(exc))
         raise
 
@@ -284,6 +284,41 @@ def curriculum_load(file: Path) -> None:
         except DomainError as exc:
             _fail(exc.message)
     typer.echo(f"curriculum: {added} added, {updated} updated")
+
+
+@app.command()
+def worker(
+    concurrency: int = typer.Option(1, "--concurrency", help="Jobs run at once in this process."),
+    once: bool = typer.Option(False, "--once", help="Run the waiting jobs, then exit."),
+) -> None:
+    """Run queued jobs (previews, catalog retries); start any number, on any machine."""
+    runtime = _runtime()
+    try:
+        if runtime.queue is None:
+            _fail("no job queue: set LIGHTBOX_JOB_QUEUE=1 with a PostgreSQL LIGHTBOX_DATABASE_URL")
+            return
+        runtime.queue.run_worker(concurrency=concurrency, wait=not once)
+    finally:
+        runtime.close()
+
+
+@app.command()
+def jobs(failures: int = typer.Option(10, "--failures", help="How many recent failed jobs to list.")) -> None:
+    """Queued, running, done and failed jobs, and the most recent failures."""
+    from jobs.queue import queue_report
+
+    runtime = _runtime()
+    try:
+        with runtime.sessions.scope() as session:
+            report = queue_report(session, failures=failures)
+    finally:
+        runtime.close()
+    if not report.queue:
+        typer.echo("no job queue in this database (jobs run in each process; see docs/deployment.md)")
+        return
+    typer.echo("  ".join(f"{status}: {n}" for status, n in report.counts.items()))
+    for job in report.failures:
+        typer.echo(f"failed #{job.id} {job.task} {job.lock or ''} attempts={job.attempts} at={job.at}")
 
 
 @app.command()

@@ -45,6 +45,7 @@ Message = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
 
 access_log = logging.getLogger("lightbox.access")
+log = logging.getLogger(__name__)
 
 
 def _route_of(scope: Scope) -> str:
@@ -106,14 +107,33 @@ class RequestMiddleware:
             request_id.reset(token)
 
 
-def metrics_response(_: Request) -> Response:
+def metrics_response(request: Request) -> Response:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         body = generate_latest(registry)
     else:
         body = generate_latest()
-    return Response(body, media_type=CONTENT_TYPE_LATEST)
+    return Response(body + _job_lines(request), media_type=CONTENT_TYPE_LATEST)
+
+
+def _job_lines(request: Request) -> bytes:
+    """Jobs by status, read from the queue at scrape time: the queue is shared by every node and
+    worker, so a per-process counter would be wrong; nothing is read when no queue is configured."""
+    from jobs.queue import job_counts
+
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is None or runtime.queue is None:
+        return b""
+    try:
+        with runtime.sessions.scope() as session:
+            counts = job_counts(session)
+    except Exception:  # a scrape must not fail because the database is busy; the gap shows it
+        log.warning("job counts unavailable for /metrics", exc_info=True)
+        return b""
+    lines = ["# HELP lightbox_jobs Jobs in the queue by status.", "# TYPE lightbox_jobs gauge"]
+    lines += [f'lightbox_jobs{{status="{status}"}} {n}' for status, n in counts.items()]
+    return ("\n".join(lines) + "\n").encode()
 
 
 class JsonFormatter(logging.Formatter):

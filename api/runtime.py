@@ -21,6 +21,7 @@ from content.webhooks.outbox import Outbox
 from integrations.annotations.export import AnnotationExporter
 from integrations.lti.grades import GradePassback
 from integrations.webhooks.dispatcher import DispatchConfig, WebhookDispatcher
+from jobs.queue import JobEnv, JobQueue
 from media.store import ContentStore
 from schema.core.ids import to_global_id
 from search import SearchBackend, open_backend
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 
 class SchemaBehind(RuntimeError):
     pass
+
+
+class SettingsRefused(ValueError):
+    """A combination of settings this process cannot run with (said in the message)."""
 
 
 @dataclass
@@ -44,6 +49,7 @@ class Runtime:
     dispatcher: WebhookDispatcher
     revocations: RevocationCache
     password_policy: PasswordPolicy
+    queue: JobQueue | None = None
 
     @classmethod
     def open(cls, settings: Settings, *, check_schema: bool = True) -> Runtime:
@@ -56,6 +62,7 @@ class Runtime:
         catalog = open_backend(settings.db_url, settings.index_dir, engine=engine)
         indexer = CatalogIndexer(catalog, sessions.scope)
         indexer.subscribe(bus)
+        queue = cls._open_queue(settings, sessions, indexer, bus)
         # Webhooks: deliveries are written in the transaction of the change (the outbox), then the
         # dispatcher, woken after the commit, sends them.
         Outbox(max_attempts=settings.webhook_max_attempts, ids=to_global_id).subscribe(bus)
@@ -92,7 +99,30 @@ class Runtime:
             dispatcher,
             revocations,
             PasswordPolicy(min_length=settings.password_min_length),
+            queue,
         )
+
+    @staticmethod
+    def _open_queue(
+        settings: Settings, sessions: SessionFactory, indexer: CatalogIndexer, bus: events.EventBus
+    ) -> JobQueue | None:
+        """The job queue, when configured: previews of imported studies become jobs (the import
+        then leaves them out, see importers.pipeline), and a failed catalog update a retried job
+        instead of a retry in this process (which a restart would lose)."""
+        if not settings.job_queue:
+            return None
+        if not settings.is_postgres:
+            raise SettingsRefused("LIGHTBOX_JOB_QUEUE needs PostgreSQL: workers share the queue through the database")
+        queue = JobQueue(settings.db_url, JobEnv(sessions.scope, ContentStore(settings.media_dir), indexer.apply))
+        queue.open()
+
+        def previews_due(event: events.Event) -> None:
+            assert isinstance(event, events.PreviewsDue)
+            queue.defer_previews(event.study_instance_uid)
+
+        bus.subscribe(events.PreviewsDue, previews_due)
+        indexer.retry_elsewhere = queue.defer_reindex
+        return queue
 
     def repair_catalog(self) -> None:
         from search.consistency import repair
@@ -106,6 +136,8 @@ class Runtime:
             log.exception("catalog repair at start failed; run `lightbox check --repair`")
 
     def close(self) -> None:
+        if self.queue is not None:
+            self.queue.close()
         self.dispatcher.close()
         self.indexer.close()
         self.catalog.close()

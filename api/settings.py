@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # the outbox is polled for rows other processes queued, and whether targets may resolve to
     # loopback/private addresses (never in production: it would let a partner probe the network).
     webhook_dispatch: bool = True
+    # The job queue (procrastinate, PostgreSQL only): imports then defer their previews to
+    # `lightbox worker` processes on any machine, and failed catalog updates are retried as jobs.
+    # Off (the embedded default), each process renders and retries in place.
+    job_queue: bool = False
     webhook_timeout_seconds: float = 5.0
     webhook_max_attempts: int = 8
     webhook_retry_base_seconds: float = 30.0

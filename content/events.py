@@ -92,6 +92,17 @@ class SessionsEnded:
     user_uid: str | None = None
 
 
+@dataclass(frozen=True)
+class PreviewsDue:
+    """A study was stored without its series previews: whoever runs jobs should render them.
+
+    Emitted by an import only when a handler is subscribed (`handled`), that is when a job queue
+    renders previews elsewhere; otherwise the import renders them itself before its commit.
+    """
+
+    study_instance_uid: str
+
+
 Event = (
     CaseChanged
     | SecurityChanged
@@ -101,6 +112,7 @@ Event = (
     | ReportMarked
     | WebhooksDue
     | SessionsEnded
+    | PreviewsDue
 )
 Handler = Callable[[Event], None]
 StageHandler = Callable[[Session, Event], None]
@@ -147,6 +159,12 @@ def bind(session: Session, bus: EventBus) -> None:
         sa_event.listen(session, "before_commit", _stage)
         sa_event.listen(session, "after_commit", _deliver)
         sa_event.listen(session, "after_rollback", _discard)
+
+
+def handled(session: Session, event_type: type) -> bool:
+    """Whether the bus bound to `session` has an after-commit handler for this event type."""
+    bus: EventBus | None = session.info.get(_BUS)
+    return bus is not None and bool(bus.handlers.get(event_type))
 
 
 def emit(session: Session, event: Event) -> None:

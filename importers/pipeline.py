@@ -89,6 +89,10 @@ class Importer:
         self._done = 0
         self._total = 0
         self._pending: deque[tuple[str, list[list[StoredFile]], Callable[[], list[PreviewKeys]]]] = deque()
+        # With a job queue subscribed, previews are jobs run after the commit (on any worker), so
+        # the import returns with its cases searchable and the previews follow; without one, the
+        # import's own pool renders them while the next study is de-identified.
+        self.defer_previews = events.handled(session, events.PreviewsDue)
 
     def check_permission(self) -> None:
         """Refuse before reading a byte: IMPORT and ADD_CASE on the collection, or EDIT on the case."""
@@ -178,7 +182,11 @@ class Importer:
             self.summary.studies.append(StudyOutcome(study_uid, "empty"))
             return
         series = by_series(stored)
-        self._pending.append((study_uid, series, self.jobs.previews([showable(files) for files in series])))
+        if self.defer_previews:
+            none = [PreviewKeys() for _ in series]
+            self._pending.append((study_uid, series, lambda: none))
+        else:
+            self._pending.append((study_uid, series, self.jobs.previews([showable(files) for files in series])))
 
     def _commit_ready(self, *, keep: int) -> None:
         while len(self._pending) > keep:
@@ -256,6 +264,8 @@ class Importer:
                 bytes=size,
             )
             events.emit(session, events.CaseChanged(case.uid, "imaged"))
+            if self.defer_previews:
+                events.emit(session, events.PreviewsDue(study_uid))
             session.commit()
         except IntegrityError:
             # Another import committed this study between our check and our commit.

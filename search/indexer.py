@@ -39,6 +39,9 @@ class CatalogIndexer:
         self._idle.set()
         self._stopped = False
         self._thread: threading.Thread | None = None
+        # Set by the composition root when a job queue runs: failed updates become retried jobs
+        # (durable, run by any worker) instead of this process's retry thread.
+        self.retry_elsewhere: Callable[[Sequence[str]], None] | None = None
 
     def subscribe(self, bus: events.EventBus) -> None:
         bus.subscribe(events.CaseChanged, self._on_case)
@@ -67,6 +70,12 @@ class CatalogIndexer:
             self.apply(uids)
         except Exception as exc:
             log.warning("catalog update of %d case(s) failed (%s); will retry", len(uids), exc)
+            if self.retry_elsewhere is not None:
+                try:
+                    self.retry_elsewhere(uids)
+                    return
+                except Exception:
+                    log.exception("could not queue the catalog retry; retrying in this process")
             self._enqueue(uids)
 
     def apply(self, case_uids: Sequence[str]) -> None:

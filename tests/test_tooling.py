@@ -7,8 +7,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = {"content", "search", "media", "importers", "integrations", "schema", "api"}
-STRICT = {"content.*", "search.*", "media.*", "importers.*"}
+PACKAGES = {"content", "search", "media", "importers", "jobs", "integrations", "schema", "api"}
+STRICT = {"content.*", "search.*", "media.*", "importers.*", "jobs.*"}
 
 
 def _test_sh_checks() -> list[str]:
@@ -56,5 +56,5 @@ def _undocumented_functions(package: str) -> list[str]:
 
 
 def test_public_functions_of_the_strict_packages_have_a_docstring() -> None:
-    packages = ("content", "search", "media", "importers")
+    packages = ("content", "search", "media", "importers", "jobs")
     assert [hit for package in packages for hit in _undocumented_functions(package)] == []

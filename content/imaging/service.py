@@ -74,6 +74,14 @@ def find_study(study_instance_uid: str, *, session: Session) -> Study | None:
     return session.exec(select(Study).where(Study.study_instance_uid == study_instance_uid)).first()
 
 
+def series_of_study(study_instance_uid: str, *, session: Session) -> list[str]:
+    """The uids of a study's series (empty when the study is gone: a preview job then has nothing to do)."""
+    study = find_study(study_instance_uid, session=session)
+    if study is None:
+        return []
+    return list(session.exec(select(Series.uid).where(Series.study_uid == study.uid).order_by(col(Series.uid))))
+
+
 def existing_instances(sop_instance_uids: Iterable[str], *, session: Session) -> set[str]:
     """Which of these (remapped) SOP Instance UIDs the archive already holds."""
     wanted = list(dict.fromkeys(sop_instance_uids))
