@@ -14,11 +14,12 @@ from api import migrate as migrations
 from api.db import make_engine
 from api.settings import Settings
 from content.errors import DomainError
+from jobs.queue import QUEUE_TABLES
 from search.pg_schema import TABLE as CATALOG_TABLE
 from search.pg_schema import VOCAB_TABLE as CATALOG_VOCAB_TABLE
 
 # Tables the export leaves out because they are rebuilt, not backed up.
-DERIVED_TABLES = frozenset({"alembic_version", CATALOG_TABLE, CATALOG_VOCAB_TABLE})
+DERIVED_TABLES = frozenset({"alembic_version", CATALOG_TABLE, CATALOG_VOCAB_TABLE}) | QUEUE_TABLES
 
 
 def _fail(message: str) -> None:

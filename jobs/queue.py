@@ -26,6 +26,12 @@ from sqlmodel import Session
 from importers.deferred import render_study_previews
 from media.store import ContentStore
 
+# The queue's own tables (procrastinate's schema, migration 0013): work in flight, not content. A backup
+# leaves them out (api/backup_cli.py) and a restored repository starts with an empty queue.
+QUEUE_TABLES = frozenset(
+    {"procrastinate_jobs", "procrastinate_events", "procrastinate_periodic_defers", "procrastinate_workers"}
+)
+
 log = logging.getLogger(__name__)
 
 QUEUE = "lightbox"

@@ -58,13 +58,13 @@ def test_rendition_is_rendered_once_then_served_from_cache(tmp_path, monkeypatch
     source = store.put_file(BY_NAME["MR_small.dcm"].path)
     options = RenderOptions(size=64, format="png")
     calls: list[tuple[object, ...]] = []
-    real = media.renditions.render_file
+    real = media.renditions.render_source
 
     def counting(*a: Any) -> bytes:
         calls.append(a)
         return real(*a)
 
-    monkeypatch.setattr(media.renditions, "render_file", counting)
+    monkeypatch.setattr(media.renditions, "render_source", counting)
     first = rendition(store, source, options)
     assert rendition(store, source, options) == first
     assert len(calls) == 1
