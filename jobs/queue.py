@@ -9,8 +9,10 @@ in its own thread, which on one machine is as fast and needs no worker process.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -103,7 +105,26 @@ class JobQueue:
 
     def run_worker(self, *, concurrency: int = 1, wait: bool = True) -> None:
         """Run jobs until stopped (SIGINT/SIGTERM), or with wait=False until the queue is empty."""
-        self.app.run_worker(queues=[QUEUE], concurrency=concurrency, wait=wait, install_signal_handlers=wait)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the usual case (`lightbox worker`): no loop in this thread
+            self.app.run_worker(queues=[QUEUE], concurrency=concurrency, wait=wait, install_signal_handlers=wait)
+            return
+        # A loop already runs in this thread (a host embedding the queue, a browser driver in the same
+        # process): procrastinate's asyncio.run cannot nest, so the worker runs in a thread of its own.
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                self.app.run_worker(queues=[QUEUE], concurrency=concurrency, wait=wait, install_signal_handlers=False)
+            except BaseException as exc:
+                failed.append(exc)
+
+        worker = threading.Thread(target=run, name="lightbox-job-worker")
+        worker.start()
+        worker.join()
+        if failed:
+            raise failed[0]
 
     def close(self) -> None:
         if self._opened:

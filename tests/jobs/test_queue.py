@@ -8,6 +8,7 @@ queue asked for is refused with a clear message (tested here).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,7 +120,13 @@ def test_lightbox_jobs_lists_counts_and_failures(queued: Runtime, monkeypatch: p
     def study_previews(study_instance_uid: str) -> None:
         raise OSError("media store unreachable")
 
-    broken.run_worker(queues=[QUEUE], wait=False, install_signal_handlers=False)
+    # In a thread of its own, as JobQueue.run_worker does when the test process already runs an
+    # event loop (a browser driver of another test file): procrastinate's asyncio.run cannot nest.
+    worker = threading.Thread(
+        target=lambda: broken.run_worker(queues=[QUEUE], wait=False, install_signal_handlers=False)
+    )
+    worker.start()
+    worker.join()
     monkeypatch.setenv("LIGHTBOX_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("LIGHTBOX_DATABASE_URL", settings.db_url)
     monkeypatch.setenv("LIGHTBOX_SECRET_KEY", "t" * 40)
