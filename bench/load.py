@@ -1,6 +1,7 @@
 """Load test: a mixed workload from N concurrent clients against `lightbox serve --workers 2` on PostgreSQL.
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 30] [--cases 3000] [--baseline-seconds 10] [--apq]
+                                   [--nodes 2 --workers 1]
 
 Setup (all in a fresh PostgreSQL database `lightbox_load_<pid>` on 127.0.0.1:5432 and a temp
 data dir, both removed at the end, also on Ctrl-C or failure):
@@ -26,6 +27,11 @@ Then `lightbox serve --workers 2` runs as a subprocess; once /readyz answers, th
   from the ids that answers to clients of the same role returned (seeded by browsing the /north/*
   collections, which hold the demo cases). Thumbnails GET the /media URLs (series thumbnails
   and montages) that those answers carried: only the demo cases have images.
+
+With --nodes N (docs/deployment.md's two-node layout): N `lightbox serve` processes on their own
+ports, each with --workers, sharing the database, the media dir and the job queue
+(LIGHTBOX_JOB_QUEUE=1), plus one `lightbox worker`; client i talks to node i mod N, so one client
+pool spreads over every node. Server CPU and the profile then cover every node.
 
 Errors are non-2xx/304 answers, transport failures and GraphQL answers with `errors`.
 Per kind: count, throughput, p50/p95/p99 in ms, errors, and p50/p95 as a ratio to the
@@ -400,7 +406,7 @@ def learn(data: dict[str, Any], shared: Shared) -> None:
 
 
 async def client(
-    base: str,
+    base: str | list[str],
     token: str,
     seed: int,
     until: float,
@@ -411,6 +417,8 @@ async def client(
     apq: bool = False,
 ) -> None:
     rng = random.Random(seed)
+    if isinstance(base, list):  # one pool of clients over several nodes
+        base = base[seed % len(base)]
     sent: set[str] | None = set() if apq else None  # the query texts this client has sent with their hash
     async with httpx.AsyncClient(
         base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"}, limits=httpx.Limits(max_connections=1)
@@ -420,7 +428,7 @@ async def client(
 
 
 async def run_phase(
-    base: str,
+    base: str | list[str],
     tokens_: list[str],
     seconds: float,
     kinds: tuple[str, ...],
@@ -477,10 +485,10 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def server_cpu_seconds(pid: int) -> float:
-    """User + system CPU of the server's processes so far (PostgreSQL's own backends are not counted)."""
+def server_cpu_seconds(*pids: int) -> float:
+    """User + system CPU of the servers' processes so far (PostgreSQL's own backends are not counted)."""
     total = 0
-    for p in _tree(pid):
+    for p in (q for pid in pids for q in _tree(pid)):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -489,7 +497,7 @@ def server_cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def start_profiler(pid: int, output: str) -> subprocess.Popen[bytes]:
+def start_profiler(pid: int, output: str) -> subprocess.Popen[bytes]:  # one node: the first
     """py-spy on the server and its workers; SVG flame graph, or collapsed stacks for any other suffix."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     fmt = "flamegraph" if output.endswith(".svg") else "raw"
@@ -612,7 +620,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the mixed run")
     parser.add_argument("--baseline-seconds", type=float, default=10.0, help="length of the /healthz run")
     parser.add_argument("--cases", type=int, default=3000, help="synthetic cases besides the demo's")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="worker processes per node")
+    parser.add_argument(
+        "--nodes",
+        type=int,
+        default=1,
+        help="`lightbox serve` processes on their own ports sharing one database, media dir and job queue, "
+        "plus one `lightbox worker` when more than one (the two-node deployment of docs/deployment.md)",
+    )
     parser.add_argument(
         "--keep",
         metavar="NAME",
@@ -647,8 +662,8 @@ def main() -> None:
     tokens_file = folder / "tokens.txt"
     reuse = bool(args.keep) and tokens_file.exists()
     profiler: subprocess.Popen[bytes] | None = None
-    server: subprocess.Popen[bytes] | None = None
-    log_path = folder / "server.log"
+    servers: list[subprocess.Popen[bytes]] = []
+    log_paths: list[Path] = []
     try:
         if not reuse:
             folder.mkdir(parents=True, exist_ok=True)
@@ -693,18 +708,34 @@ def main() -> None:
                 f"[setup] done in {time.perf_counter() - step:.0f} s; starting the server", file=sys.stderr, flush=True
             )
 
-        port = free_port()
-        log = log_path.open("wb")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
-            cwd=args.server_root,
-            env={**env, "PYTHONPATH": str(args.server_root)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        wait_ready(f"{base}/readyz", server)
+        node_env = {**env, "PYTHONPATH": str(args.server_root)}
+        commands: list[list[str]] = []
+        ports = [free_port() for _ in range(args.nodes)]
+        for port in ports:
+            commands.append(
+                [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(args.workers)]
+            )
+        if args.nodes > 1:
+            node_env["LIGHTBOX_JOB_QUEUE"] = "1"
+            commands.append([sys.executable, "-m", "api.cli", "worker"])
+        for i, command in enumerate(commands):
+            log_paths.append(folder / f"server-{i}.log")
+            servers.append(
+                subprocess.Popen(
+                    command,
+                    cwd=args.server_root,
+                    env=node_env,
+                    stdout=log_paths[-1].open("wb"),
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+        nodes = [f"http://127.0.0.1:{port}" for port in ports]
+        for node, process in zip(nodes, servers, strict=False):
+            wait_ready(f"{node}/readyz", process)
+        server = servers[0]
+        base = nodes[0]
+        pids = [p.pid for p in servers]
         shared = {role: Shared() for role in ROLES}
         for i, role in enumerate(ROLES[: len(client_tokens)]):
             asyncio.run(harvest(base, client_tokens[i], shared[role]))
@@ -718,13 +749,14 @@ def main() -> None:
         )
         kinds = tuple(k for k, _ in MIX)
         weights = tuple(w for _, w in MIX)
-        asyncio.run(run_phase(base, client_tokens, 3.0, kinds, weights, shared))  # warm both workers
+        print(f"[run] {args.nodes} node(s) x {args.workers} worker(s)", file=sys.stderr, flush=True)
+        asyncio.run(run_phase(nodes, client_tokens, 3.0, kinds, weights, shared))  # warm every worker
         baseline, base_s = asyncio.run(
-            run_phase(base, client_tokens, args.baseline_seconds, ("health",), (1.0,), shared)
+            run_phase(nodes, client_tokens, args.baseline_seconds, ("health",), (1.0,), shared)
         )
         if args.profile:
             profiler = start_profiler(server.pid, args.profile)
-        mixed, mixed_s = asyncio.run(run_phase(base, client_tokens, args.seconds, kinds, weights, shared))
+        mixed, mixed_s = asyncio.run(run_phase(nodes, client_tokens, args.seconds, kinds, weights, shared))
         if profiler is not None:
             stop_profiler(profiler)
         apq_pair: tuple[tuple[Stats, float], tuple[Stats, float]] | None = None
@@ -734,7 +766,7 @@ def main() -> None:
             halves: dict[bool, list[tuple[Stats, float]]] = {False: [], True: []}
             for apq in (False, True, False, True):
                 halves[apq].append(
-                    asyncio.run(run_phase(base, client_tokens, args.seconds / 2, kinds, weights, shared, apq=apq))
+                    asyncio.run(run_phase(nodes, client_tokens, args.seconds / 2, kinds, weights, shared, apq=apq))
                 )
             apq_pair = (merged(halves[False]), merged(halves[True]))
         cpu: dict[str, tuple[int, float]] = {}
@@ -746,24 +778,25 @@ def main() -> None:
                 plans = [(k, apq) for k in ("search", "detail") for _ in range(2) for apq in (False, True)]
             spent: dict[str, list[float]] = {}
             for kind, apq in plans:
-                before = server_cpu_seconds(server.pid)
+                before = server_cpu_seconds(*pids)
                 alone, _ = asyncio.run(
-                    run_phase(base, client_tokens, args.cpu_seconds, (kind,), (1.0,), shared, apq=apq)
+                    run_phase(nodes, client_tokens, args.cpu_seconds, (kind,), (1.0,), shared, apq=apq)
                 )
                 total = spent.setdefault(kind + (" with APQ" if apq else ""), [0.0, 0.0])
                 total[0] += len(alone.latencies.get(kind, []))
-                total[1] += server_cpu_seconds(server.pid) - before
+                total[1] += server_cpu_seconds(*pids) - before
             cpu = {name: (int(n), seconds * 1000 / max(n, 1)) for name, (n, seconds) in spent.items()}
         report(baseline, base_s, mixed, mixed_s, args.clients)
         for kind, (count, ms) in cpu.items():
             print(f"server CPU per {kind}: {ms:.1f} ms ({count} requests alone, app processes)")
         if apq_pair is not None:
             report_apq(*apq_pair[0], *apq_pair[1])
-        if server.poll() is not None:
-            print(f"the server exited with {server.returncode} during the run", file=sys.stderr)
+        for process in servers:
+            if process.poll() is not None:
+                print(f"{process.args!r} exited with {process.returncode} during the run", file=sys.stderr)
     finally:
-        if server is not None:
-            stop(server)
+        for process, log_path in zip(servers, log_paths, strict=True):
+            stop(process)
             lines = log_path.read_text(errors="replace").splitlines()
             tracebacks = [i for i, line in enumerate(lines) if line.startswith("Traceback")]
             if tracebacks:
