@@ -10,13 +10,14 @@ stem, stop and keep abbreviations identically.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TIMESTAMP, TSVECTOR
 from sqlalchemy.engine import Connection
 
-from search.analysis import STOP_WORDS, tokens
+from search.analysis import STOP_WORDS, TOKEN_RE, index_forms
 from search.model import TEXT_FIELDS, CatalogDocument, collection_ancestors, micros, title_key
 
 TABLE = "lightbox_catalog"
@@ -100,6 +101,7 @@ vocab = Table(
 
 COLUMNS = tuple(c.name for c in catalog.columns)
 _LOCK_KEY = 0x4C49474854  # pg_advisory_xact_lock key for schema creation ("LIGHT")
+_HEADS = frozenset(FIELD_PREFIX[name] + ":" for name in HEAD_FIELDS)
 
 
 def ensure_schema(conn: Connection) -> None:
@@ -115,25 +117,47 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+@lru_cache(maxsize=200_000)
+def _plain_word(word: str) -> str | None:
+    """A word worth suggesting ("did you mean"), lower-cased: alphabetic, over two letters, not a stop word."""
+    low = word.lower()
+    return low if len(word) > 2 and word.isalpha() and low not in STOP_WORDS else None
+
+
+@lru_cache(maxsize=400_000)
+def _quoted(lexeme: str) -> str:
+    return _quote(lexeme)
+
+
 def tsvector_literals(doc: CatalogDocument, words: set[str] | None = None) -> tuple[str, str]:
-    """The document's full and head tsvectors in PostgreSQL's input syntax; collects plain words."""
+    """The document's full and head tsvectors in PostgreSQL's input syntax; collects plain words.
+
+    Positions count kept words only (as `analysis.tokens` numbers them); the loop works on the
+    cached forms of the raw words, which is what makes a `lightbox reindex` fast."""
     entries: dict[str, list[str]] = {}
     for name in TEXT_FIELDS:
         body = doc.text_of(name)
         if not body:
             continue
-        prefix, weight = FIELD_PREFIX[name], WEIGHT.get(name, "D")
-        for tok in tokens(body):
-            pos = f"{min(tok.pos + 1, MAX_POS)}{weight}"
-            for lexeme in tok.lexemes:
-                entries.setdefault(f"{prefix}:{lexeme}", []).append(pos)
-            if words is not None and len(tok.word) > 2 and tok.word.isalpha():
-                low = tok.word.lower()
-                if low not in STOP_WORDS:
-                    words.add(low)
-    parts = {lex: f"{_quote(lex)}:{','.join(dict.fromkeys(p))}" for lex, p in entries.items()}
-    heads = {FIELD_PREFIX[name] + ":" for name in HEAD_FIELDS}
-    head = " ".join(part for lex, part in parts.items() if lex[:3] in heads)
+        prefix, weight = FIELD_PREFIX[name] + ":", WEIGHT.get(name, "D")
+        raw = TOKEN_RE.findall(body)
+        pos = 0
+        for forms in map(index_forms, raw):
+            if not forms:
+                continue  # a stop word takes no position
+            pos += 1
+            at = f"{pos if pos < MAX_POS else MAX_POS}{weight}"
+            for lexeme in forms:
+                key = prefix + lexeme
+                seen = entries.get(key)
+                if seen is None:
+                    entries[key] = [at]
+                elif seen[-1] != at:  # positions only grow; past MAX_POS they repeat
+                    seen.append(at)
+        if words is not None:
+            words.update(filter(None, map(_plain_word, raw)))
+    parts = {lex: f"{_quoted(lex)}:{','.join(p)}" for lex, p in entries.items()}
+    head = " ".join(part for lex, part in parts.items() if lex[:3] in _HEADS)
     full = list(parts.values())
     for key, values in _keywords(doc).items():
         full.extend(_quote(f"{KEY_PREFIX[key]}:{v}") for v in values)
