@@ -164,3 +164,24 @@ def test_denied_principals_see_the_other_entry_of_a_case_not_both(backend):
     assert [h.doc_id for h in owner.hits] == ["rev:current"]
     trainee = run(backend, "pneumothorax", principals=frozenset({"role:trainee", "user:u2"}))
     assert [h.doc_id for h in trainee.hits] == ["rev:published"] and trainee.facets["state"][0].value == "VALIDATED"
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"modalities": ("CT",)},
+        {"modalities": ("MR", "CR")},
+        {"body_regions": ("HEAD",)},
+        {"difficulties": ("FOUNDATION",)},
+        {"states": ("DRAFT", "SUBMITTED")},
+        {"collection_path": "/north"},
+        {"curriculum": ("NEURO",)},
+        {"modalities": ("CT",), "body_regions": ("CHEST",), "states": ("VALIDATED",)},
+    ],
+)
+@pytest.mark.parametrize("text", ["pain", "stroke OR pneumothorax", "chest -pain"])
+def test_text_and_filters_find_what_each_finds_alone(corpus, text, kw):
+    """The PostgreSQL catalog folds the filters into the text's tsquery: the answer must not move."""
+    both = run(corpus, text, facets=("modalities",), **kw)
+    assert {h.case_id for h in both.hits} == found(corpus, text) & found(corpus, **kw)
+    assert both.total == len(both.hits)
