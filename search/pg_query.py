@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from search.model import TEXT_FIELDS
-from search.pg_schema import FIELD_PREFIX, KEY_PREFIX, _quote
+from search.pg_schema import FIELD_PREFIX, HEAD_FIELDS, KEY_PREFIX, _quote
 from search.plan import Plan
 from search.querytext import And, Const, Key, Lex, Node, Not, Or, positive
 
@@ -139,3 +139,32 @@ def keyset(plan: Plan, params: dict[str, Any]) -> str:
     params["k"] = plan.cursor.key
     params["d"] = plan.cursor.doc_id
     return f"({after} OR ({same} AND doc_id > CAST(:d AS text)))"
+
+
+def head_lexemes(plan: Plan) -> str | None:
+    """Every head-field lexeme the ranking looks for, ORed (None when the rank is a constant).
+
+    `ts_rank(head, q)` is 0 exactly when `head` holds none of q's lexemes (1e-20 for a partial
+    match, more for a full one), and `head` holds exactly the head fields' entries of `tsv`. So
+    `tsv @@ <these>` finds, through the GIN index, every row whose rank can be above 0: only those
+    need ranking; the rest share rank 0 and sort by doc_id."""
+    if plan.order != "RELEVANCE":
+        return None
+    found: set[str] = set()
+    for node in (plan.text, plan.blind_text if plan.blinded else None):
+        if node is None:
+            continue
+        pos = positive(node)
+        if isinstance(pos, Const):
+            continue
+        found.update(_head_lexemes(pos))
+    return " | ".join(_quote(lexeme) for lexeme in sorted(found)) if found else None
+
+
+def _head_lexemes(node: Node) -> set[str]:
+    if isinstance(node, Lex):
+        names = [n for n in TEXT_FIELDS if n in HEAD_FIELDS] if node.field is None else [node.field]
+        return {f"{FIELD_PREFIX[n]}:{lex}" for n in names if n in HEAD_FIELDS for lex in node.lexemes}
+    if isinstance(node, (And, Or)):
+        return set().union(*(_head_lexemes(item) for item in node.items))
+    return set()  # keywords (never in head) and constants

@@ -40,11 +40,12 @@ def ties(backend):
     return backend
 
 
+@pytest.mark.parametrize("facets", [(), ("modalities",)])
 @pytest.mark.parametrize(("order", "text"), [("NEWEST", None), ("TITLE", None), ("RELEVANCE", "pneumothorax")])
-def test_pagination_is_stable_over_pages_with_ties(ties, order, text):
+def test_pagination_is_stable_over_pages_with_ties(ties, order, text, facets):
     seen, after, pages = [], None, 0
     while True:
-        result = run(ties, text, order=order, first=10, after=after)
+        result = run(ties, text, order=order, first=10, after=after, facets=facets)
         assert result.total == 25
         seen += [h.doc_id for h in result.hits]
         pages += 1
@@ -93,3 +94,36 @@ def test_unknown_facet_and_overlong_text_are_refused(corpus):
     with pytest.raises(DomainError) as err:
         run(corpus, " ".join(f"w{i}" for i in range(100)))
     assert err.value.code is ErrorCode.INVALID_QUERY
+
+
+@pytest.fixture
+def mixed(backend):
+    """Matches in head fields (title, diagnosis: ranked) and only in the body (clinical history)."""
+    docs = [doc(f"head-{i}", f"Pneumothorax {'pneumothorax ' * (i % 3)}case {i}", created=TIE) for i in range(6)]
+    docs += [doc(f"dx-{i}", "Chest film", diagnosis="tension pneumothorax", created=TIE) for i in range(3)]
+    docs += [
+        doc(f"body-{i:02d}", "Chest film", clinical_history="known pneumothorax on the left", created=TIE)
+        for i in (5, 1, 7, 3, 0, 6, 2, 4)
+    ]
+    docs += [doc("other", "Stroke", clinical_history="no match here", created=TIE)]
+    backend.index(docs)
+    return backend
+
+
+@pytest.mark.parametrize("facets", [(), ("modalities",)])  # PostgreSQL plans a page with facets another way
+@pytest.mark.parametrize("first", [1, 2, 3, 5, 8])
+@pytest.mark.parametrize("text", ["pneumothorax", "pneumothorax OR tension", "chest pneumothorax"])
+def test_relevance_pages_join_into_the_one_page_order(mixed, first, text, facets):
+    """Paging crosses from ranked matches to the unranked body-only ones without a gap or a repeat."""
+    whole = run(mixed, text, order="RELEVANCE", first=100, facets=("modalities",))
+    assert whole.total >= 11 and len(whole.hits) == whole.total
+    seen, after = [], None
+    while True:
+        page = run(mixed, text, order="RELEVANCE", first=first, after=after, facets=facets)
+        assert page.total == whole.total
+        seen += [h.doc_id for h in page.hits]
+        if not page.has_next:
+            break
+        after = page.end_cursor
+    assert seen == [h.doc_id for h in whole.hits]
+    assert [h.score for h in whole.hits] == sorted((h.score for h in whole.hits), reverse=True)
