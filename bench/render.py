@@ -316,6 +316,10 @@ def print_table(rows: list[Row]) -> None:
     _summary("512x512 CT", [r for r in both if r.modality == "CT" and r.dims == "512x512"])
     films = [r for r in both if r.modality in ("CR", "DX", "MG", "RG") and r.longest >= 1500]
     _summary("plain films ~2k (>= 1500 px)", films)
+    # MR: the reference files are mostly 64x64, where a render is all request overhead; the larger
+    # ones (>= 256 px) are what a reporting room opens.
+    _summary("MR (all sizes)", [r for r in both if r.modality == "MR"])
+    _summary("MR >= 256 px", [r for r in both if r.modality == "MR" and r.longest >= 256])
 
 
 def _hammer(args: tuple[str, int, str, str, int]) -> Counter[int]:
