@@ -105,13 +105,14 @@ class JobQueue:
         self._defer(LTI_SCORES, f"lti:{assignment_uid}", assignment_uid=assignment_uid)
 
     def _defer(self, task: str, lock: str, **kwargs: Any) -> None:
-        # AlreadyEnqueued: the waiting job will do the same work (idempotent by key).
+        # AlreadyEnqueued: the waiting job will do the same work (idempotent by key). The same key as
+        # a lock: two jobs of one key (one waiting, one running) run one after the other, not at once.
         with contextlib.suppress(AlreadyEnqueued):
-            self.app.configure_task(task, queueing_lock=lock).defer(**kwargs)
+            self.app.configure_task(task, queueing_lock=lock, lock=lock).defer(**kwargs)
 
     async def _defer_async(self, task: str, lock: str, **kwargs: Any) -> None:
         with contextlib.suppress(AlreadyEnqueued):
-            await self.app.configure_task(task, queueing_lock=lock).defer_async(**kwargs)
+            await self.app.configure_task(task, queueing_lock=lock, lock=lock).defer_async(**kwargs)
 
     async def sweep(self, overdue_seconds: float) -> int:
         """Defer a job for every webhook delivery overdue by that long (its job was lost); how many."""
