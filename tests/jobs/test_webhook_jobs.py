@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
 
 from api.cli import app as cli
+from api.observability import metrics_response
 from api.runtime import Runtime
 from api.settings import Settings
 from content.webhooks import signing
@@ -69,6 +71,11 @@ def test_a_failing_receiver_is_retried_on_the_delivery_backoff_until_it_accepts(
     assert log[2].at - log[1].at >= timedelta(seconds=2 * BASE) - TICK
     counts = task_counts(school.runtime, WEBHOOK)
     assert counts["succeeded"] == 1 and counts["failed"] == 0 and counts["todo"] == 0
+    # /metrics as the app serves it (its runtime on app.state): the shared queue's, or this process's jobs.
+    scrape = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(runtime=school.runtime)))
+    body = metrics_response(scrape).body.decode()  # type: ignore[arg-type]
+    assert f'lightbox_task_jobs{{task="{WEBHOOK}",status="succeeded"}} 1' in body
+    assert 'lightbox_jobs{status="succeeded"} 1' in body and 'lightbox_jobs{status="failed"} 0' in body
 
 
 def test_a_delivery_out_of_attempts_is_failed_and_so_is_its_job(
