@@ -31,14 +31,17 @@ DEFER_TIMEOUT = 10.0
 
 
 class InProcessRunner(JobQueue):
-    """A JobQueue whose jobs live in memory and run on a thread started by the first defer (or `start`)."""
+    """A JobQueue whose jobs live in memory and run on a thread started by the first defer (or `start`).
+
+    One job at a time by default: deliveries go out in the order the outbox wrote them (a partner
+    hears of a validation before the retirement that followed it), as one dispatcher thread did."""
 
     def __init__(
         self,
         env: JobEnv,
         *,
         retry: BaseRetryStrategy = RETRY,
-        concurrency: int = 4,
+        concurrency: int = 1,
         sweep_seconds: float = 5.0,
     ) -> None:
         self.connector = InMemoryConnector()
