@@ -96,7 +96,7 @@ class Runtime:
             def deliveries_due(event: events.Event) -> None:
                 assert isinstance(event, events.WebhooksDue)
                 for uid in event.delivery_uids:
-                    jobs.defer_delivery(uid)
+                    jobs.defer_delivery(uid, again=event.redelivery)
 
             bus.subscribe(events.WebhooksDue, deliveries_due)
             if queue is None:

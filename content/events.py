@@ -88,6 +88,7 @@ class WebhooksDue:
     delivery) only ever sees committed rows."""
 
     delivery_uids: tuple[str, ...] = ()
+    redelivery: bool = False  # sent again by hand: now, even if an earlier job waits to retry it later
 
 
 @dataclass(frozen=True)

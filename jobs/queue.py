@@ -96,23 +96,31 @@ class JobQueue:
         for uid in case_uids:
             self._defer(REINDEX, f"reindex:{uid}", case_uids=[uid])
 
-    def defer_delivery(self, delivery_uid: str) -> None:
-        """Queue one webhook delivery (written by the outbox in the transaction just committed)."""
-        self._defer(WEBHOOK, f"webhook:{delivery_uid}", delivery_uid=delivery_uid)
+    def defer_delivery(self, delivery_uid: str, *, again: bool = False) -> None:
+        """Queue one webhook delivery (written by the outbox in the transaction just committed).
+
+        `again` (a redelivery) keys the job apart from one that may be waiting to retry the delivery
+        later: the new job sends now, and the waiting one then finds nothing due and ends."""
+        self._defer(WEBHOOK, f"webhook:{delivery_uid}" + (":again" if again else ""), delivery_uid=delivery_uid)
 
     def defer_scores(self, assignment_uid: str) -> None:
-        """Queue the sending of an assignment's score to its VLEs' gradebooks (sent if complete)."""
-        self._defer(LTI_SCORES, f"lti:{assignment_uid}", assignment_uid=assignment_uid)
+        """Queue the sending of an assignment's score to its VLEs' gradebooks (sent if complete).
 
-    def _defer(self, task: str, lock: str, **kwargs: Any) -> None:
+        Not deduplicated: the submission's job may be running (and about to be retried: a retried
+        job must not meet a waiting one with its queueing lock) when the marking queues the one that
+        sends; the shared lock runs them one after the other, and re-posting a score is harmless."""
+        self._defer(LTI_SCORES, f"lti:{assignment_uid}", dedupe=False, assignment_uid=assignment_uid)
+
+    def _defer(self, task: str, lock: str, *, dedupe: bool = True, **kwargs: Any) -> None:
         # AlreadyEnqueued: the waiting job will do the same work (idempotent by key). The same key as
         # a lock: two jobs of one key (one waiting, one running) run one after the other, not at once.
         with contextlib.suppress(AlreadyEnqueued):
-            self.app.configure_task(task, queueing_lock=lock, lock=lock).defer(**kwargs)
+            self.app.configure_task(task, queueing_lock=lock if dedupe else None, lock=lock).defer(**kwargs)
 
-    async def _defer_async(self, task: str, lock: str, **kwargs: Any) -> None:
+    async def _defer_async(self, task: str, lock: str, *, dedupe: bool = True, **kwargs: Any) -> None:
         with contextlib.suppress(AlreadyEnqueued):
-            await self.app.configure_task(task, queueing_lock=lock, lock=lock).defer_async(**kwargs)
+            configured = self.app.configure_task(task, queueing_lock=lock if dedupe else None, lock=lock)
+            await configured.defer_async(**kwargs)
 
     async def sweep(self, overdue_seconds: float) -> int:
         """Defer a job for every webhook delivery overdue by that long (its job was lost); how many."""
@@ -146,6 +154,16 @@ class JobQueue:
 
     def run_worker(self, *, concurrency: int = 1, wait: bool = True) -> None:
         """Run jobs until stopped (SIGINT/SIGTERM), or with wait=False until the queue is empty."""
+        try:
+            self._run_worker(concurrency=concurrency, wait=wait)
+        finally:
+            # Opening the worker's async pool closed the synchronous one this process defers with
+            # (procrastinate keeps one or the other): open it again for the commits that follow.
+            if self._opened:
+                self._opened = False
+                self.open()
+
+    def _run_worker(self, *, concurrency: int, wait: bool) -> None:
         try:
             asyncio.get_running_loop()
         except RuntimeError:  # the usual case (`lightbox worker`): no loop in this thread

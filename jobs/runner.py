@@ -102,11 +102,12 @@ class InProcessRunner(JobQueue):
                 self.connector.jobs.pop(job_id, None)
                 self.connector.events.pop(job_id, None)
 
-    def _defer(self, task: str, lock: str, **kwargs: Any) -> None:
+    def _defer(self, task: str, lock: str, *, dedupe: bool = True, **kwargs: Any) -> None:
         # The connector belongs to the worker's loop: defers from other threads are handed to it.
         self.start()
         assert self._loop is not None
-        future = asyncio.run_coroutine_threadsafe(self._defer_async(task, lock, **kwargs), self._loop)
+        defer = self._defer_async(task, lock, dedupe=dedupe, **kwargs)
+        future = asyncio.run_coroutine_threadsafe(defer, self._loop)
         future.result(DEFER_TIMEOUT)
 
     def counts(self) -> dict[str, dict[str, int]]:

@@ -1,7 +1,8 @@
 """The queue's tasks: what each job does, the same code whichever runner runs it.
 
-Every task is idempotent and keyed by the uid it works on (its queueing lock: one waiting job per
-study, case, delivery or assignment, a second defer while it waits is a no-op). What they need
+Every task is idempotent and keyed by the uid it works on: jobs of one key run one at a time (their
+lock), and, but for LTI scores (see JobQueue.defer_scores), at most one waits (their queueing lock:
+a second defer while one waits is a no-op). What they need
 from the rest of Lightbox comes in a JobEnv, wired by api/runtime.py, so jobs/ stays below the
 integrations that do the I/O.
 """

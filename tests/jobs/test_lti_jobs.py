@@ -95,8 +95,8 @@ def test_a_marked_worklist_score_is_sent_by_a_job_and_retried_while_the_gradeboo
 
     run_jobs_until(runtime, settled)
 
-    # The submission's job (if it had not started when the marking deferred its own, the two are one)
-    # may send the score too once the marking is committed: re-posting the same score is harmless.
+    # The submission's job may send the score too if it runs after the marking's commit: re-posting
+    # the same score is harmless, and the two never run at once (they share a lock).
     expected = assignment_score(session, assignment.uid)
     assert expected is not None
     assert {(s["body"]["userId"], s["body"]["scoreGiven"]) for s in platform.scores} == {("student-7", expected)}

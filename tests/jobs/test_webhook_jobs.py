@@ -16,6 +16,7 @@ from api.observability import metrics_response
 from api.runtime import Runtime
 from api.settings import Settings
 from content.webhooks import signing
+from content.webhooks.deliveries import redeliver
 from content.webhooks.models import DeliveryState, WebhookDelivery
 from jobs.queue import WEBHOOK
 from tests.content.webhooks.conftest import FAST, School, open_school, receiver  # noqa: F401  (the fixture)
@@ -99,6 +100,24 @@ def test_a_delivery_out_of_attempts_is_failed_and_so_is_its_job(
     assert f"{WEBHOOK}  failed: 1" in result.output
     assert f"{WEBHOOK} webhook:{delivery.uid} attempts=3" in result.output
     assert "webhook deliveries: pending: 0  delivered: 0  failed: 1" in result.output
+
+
+def test_a_redelivery_is_sent_now_not_when_the_waiting_retry_falls_due(
+    job_settings: Settings,
+    receiver: Receiver,  # noqa: F811
+) -> None:
+    receiver.script = [500]
+    slow = job_settings.model_copy(update={"webhook_retry_base_seconds": 3600.0})  # the retry waits an hour
+    with open_school(slow) as school:
+        _, sub = school.subscribe(school.acme, receiver.url, ["CASE_VALIDATED"])
+        school.case()
+        run_jobs_until(school.runtime, lambda: len(receiver.hits) == 1)
+        (delivery,) = school.deliveries(sub)
+        assert delivery.state == DeliveryState.PENDING.value and delivery.attempts == 1
+        redeliver(delivery.uid, session=school.session, principal=school.acme)
+        run_jobs_until(school.runtime, lambda: school.deliveries(sub)[0].state == DeliveryState.DELIVERED.value)
+        assert [h.status for h in receiver.hits] == [500, 200]
+        assert [a.number for a in school.attempts(delivery)] == [1, 2]
 
 
 def test_the_in_process_runner_sends_what_the_outbox_held_at_start(app_settings: Settings) -> None:
