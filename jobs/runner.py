@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 # Jobs retried after a short wait are found by polling (a retry sends no notification).
 POLL_SECONDS = 0.5
 DEFER_TIMEOUT = 10.0
+KEEP_FAILED = 1000
 
 
 class InProcessRunner(JobQueue):
@@ -95,10 +96,13 @@ class InProcessRunner(JobQueue):
         return await super().sweep(overdue_seconds)
 
     def _forget_finished(self) -> None:
-        # Memory would otherwise grow by a job per delivery; their counts are kept. On the loop's thread.
+        # Memory would otherwise grow by a job per delivery: succeeded jobs, and failed ones past the
+        # most recent KEEP_FAILED, are dropped and only counted. On the loop's thread.
+        failed = [job_id for job_id, job in self.connector.jobs.items() if job["status"] == "failed"]
+        drop = set(sorted(failed)[:-KEEP_FAILED])
         for job_id, job in list(self.connector.jobs.items()):
-            if job["status"] == "succeeded":
-                self._done[(str(job["task_name"]), "succeeded")] += 1
+            if job["status"] == "succeeded" or job_id in drop:
+                self._done[(str(job["task_name"]), str(job["status"]))] += 1
                 self.connector.jobs.pop(job_id, None)
                 self.connector.events.pop(job_id, None)
 

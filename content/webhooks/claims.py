@@ -76,15 +76,6 @@ def overdue(session: Session, *, before: datetime, limit: int = 500) -> list[str
     return list(session.exec(stmt))
 
 
-def next_due(session: Session) -> datetime | None:
-    """When the earliest pending delivery can next be claimed: when it falls due, or when its lease runs out."""
-    held = sa.and_(col(D.claimed_until).is_not(None), col(D.claimed_until) > col(D.next_attempt_at))
-    when = sa.case((held, col(D.claimed_until)), else_=col(D.next_attempt_at))
-    earliest = select(func.min(when)).where(col(D.state) == DeliveryState.PENDING.value)
-    value: datetime | None = session.exec(earliest).one()
-    return value
-
-
 def finish(
     session: Session,
     delivery: WebhookDelivery,
