@@ -291,7 +291,7 @@ def worker(
     concurrency: int = typer.Option(1, "--concurrency", help="Jobs run at once in this process."),
     once: bool = typer.Option(False, "--once", help="Run the waiting jobs, then exit."),
 ) -> None:
-    """Run queued jobs (previews, catalog retries); start any number, on any machine."""
+    """Run queued jobs (previews, catalog retries, webhook deliveries, LTI scores); start any number, on any machine."""
     runtime = _runtime()
     try:
         if runtime.queue is None:
@@ -305,18 +305,25 @@ def worker(
 @app.command()
 def jobs(failures: int = typer.Option(10, "--failures", help="How many recent failed jobs to list.")) -> None:
     """Queued, running, done and failed jobs, and the most recent failures."""
+    from content.webhooks.claims import state_counts
     from jobs.queue import queue_report
 
     runtime = _runtime()
     try:
         with runtime.sessions.scope() as session:
             report = queue_report(session, failures=failures)
+            outbox = state_counts(session)
     finally:
         runtime.close()
+    webhooks = "webhook deliveries: " + "  ".join(f"{state.lower()}: {n}" for state, n in outbox.items())
     if not report.queue:
         typer.echo("no job queue in this database (jobs run in each process; see docs/deployment.md)")
+        typer.echo(webhooks)
         return
     typer.echo("  ".join(f"{status}: {n}" for status, n in report.counts.items()))
+    for task, counts in sorted(report.by_task.items()):
+        typer.echo(f"{task}  " + "  ".join(f"{status}: {n}" for status, n in counts.items() if n))
+    typer.echo(webhooks)
     for job in report.failures:
         typer.echo(f"failed #{job.id} {job.task} {job.lock or ''} attempts={job.attempts} at={job.at}")
 

@@ -118,21 +118,32 @@ def metrics_response(request: Request) -> Response:
 
 
 def _job_lines(request: Request) -> bytes:
-    """Jobs by status, read from the queue at scrape time: the queue is shared by every node and
-    worker, so a per-process counter would be wrong; nothing is read when no queue is configured."""
-    from jobs.queue import job_counts
+    """Jobs by status and by task. With the queue they are read from it at scrape time (it is shared
+    by every node and worker, so a per-process counter would be wrong); with the in-process runner
+    they are this process's own jobs (finished ones counted since it started)."""
+    from jobs.queue import STATUSES, job_counts, task_counts
 
     runtime = getattr(request.app.state, "runtime", None)
-    if runtime is None or runtime.queue is None:
+    if runtime is None or runtime.jobs is None:
         return b""
     try:
-        with runtime.sessions.scope() as session:
-            counts = job_counts(session)
+        if runtime.queue is not None:
+            with runtime.sessions.scope() as session:
+                counts, by_task = job_counts(session), task_counts(session)
+        else:
+            by_task = runtime.jobs.counts()
+            counts = {status: sum(n[status] for n in by_task.values()) for status in STATUSES}
     except Exception:  # a scrape must not fail because the database is busy; the gap shows it
         log.warning("job counts unavailable for /metrics", exc_info=True)
         return b""
     lines = ["# HELP lightbox_jobs Jobs in the queue by status.", "# TYPE lightbox_jobs gauge"]
     lines += [f'lightbox_jobs{{status="{status}"}} {n}' for status, n in counts.items()]
+    lines += ["# HELP lightbox_task_jobs Jobs in the queue by task and status.", "# TYPE lightbox_task_jobs gauge"]
+    lines += [
+        f'lightbox_task_jobs{{task="{task}",status="{status}"}} {n}'
+        for task, statuses in sorted(by_task.items())
+        for status, n in statuses.items()
+    ]
     return ("\n".join(lines) + "\n").encode()
 
 

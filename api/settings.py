@@ -57,15 +57,19 @@ class Settings(BaseSettings):
     # Origins of partner web apps allowed to call the API from a browser (CORS); none by default.
     cors_origins: list[str] = []
     log_json: bool = True
-    # Webhooks: the dispatcher thread (off for processes that should only queue), the POST timeout,
-    # attempts per delivery, exponential backoff between them (base * 2**(n-1), capped), how often
-    # the outbox is polled for rows other processes queued, and whether targets may resolve to
-    # loopback/private addresses (never in production: it would let a partner probe the network).
+    # Webhooks: whether this process sends deliveries as jobs (off for processes that should only
+    # write the outbox), the POST timeout, attempts per delivery, exponential backoff between them
+    # (base * 2**(n-1), capped), how often the in-process runner looks for deliveries whose job was
+    # lost, and whether targets may resolve to loopback/private addresses (never in production: it
+    # would let a partner probe the network).
     webhook_dispatch: bool = True
     # The job queue (procrastinate, PostgreSQL only): imports then defer their previews to
     # `lightbox worker` processes on any machine, and failed catalog updates are retried as jobs.
     # Off (the embedded default), each process renders and retries in place.
     job_queue: bool = False
+    # Retries of failed jobs wait job_retry_wait ** n seconds (2, 4, 8 ...); webhook deliveries
+    # keep the webhook_retry_* schedule below. Tests set 0 (retry at once).
+    job_retry_wait: int = 2
     webhook_timeout_seconds: float = 5.0
     webhook_max_attempts: int = 8
     webhook_retry_base_seconds: float = 30.0

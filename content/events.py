@@ -82,7 +82,13 @@ class ReportMarked:
 
 @dataclass(frozen=True)
 class WebhooksDue:
-    """Webhook deliveries were queued by hand (a redelivery): the dispatcher should look now."""
+    """Webhook deliveries were written (by the outbox, or a redelivery): whoever sends them should now.
+
+    Emitted inside the transaction that wrote them, so the after-commit handler (a job deferred per
+    delivery) only ever sees committed rows."""
+
+    delivery_uids: tuple[str, ...] = ()
+    redelivery: bool = False  # sent again by hand: now, even if an earlier job waits to retry it later
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Work that follows a commit and may run on another machine: series previews, catalog retries.
+"""Work that follows a commit and may run on another machine: previews, catalog retries, webhooks, LTI scores.
 
 Same layer as importers/: content/ never imports it (content emits events; api/runtime.py wires
 them to the queue).

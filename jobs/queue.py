@@ -1,10 +1,15 @@
-"""One job queue on procrastinate (PostgreSQL): deferred from any node, run by `lightbox worker`s.
+"""One job queue on procrastinate: on PostgreSQL, deferred from any node and run by `lightbox worker`s.
 
-Tasks are idempotent and keyed by the uid they work on (`queueing_lock`: one waiting job per
-study or case, a second defer while it waits is a no-op), retried with exponential backoff.
-Without a queue (the embedded default, and every SQLite database) nothing is deferred: the
-import's own process pool renders previews before its commit and the catalog indexer retries
-in its own thread, which on one machine is as fast and needs no worker process.
+Tasks (jobs.tasks) are idempotent and keyed by the uid they work on, retried with backoff
+(jobs.retry). With LIGHTBOX_JOB_QUEUE on PostgreSQL every task goes through this queue: previews,
+catalog retries, webhook deliveries and LTI scores. Without it (the embedded default, and every
+SQLite database) webhook deliveries and LTI scores run the same tasks on the in-process runner
+(jobs.runner); previews are rendered by the import before its commit and the catalog indexer
+retries in its own thread, which on one machine is as fast and needs no worker process.
+
+Durability of webhooks comes from the outbox, not the queue: a job lost with its process (the
+in-process runner's, or a queue emptied by a restore) leaves a pending row, and every worker
+sweeps rows overdue by OVERDUE_SECONDS into jobs again, at its start and every SWEEP_SECONDS.
 """
 
 from __future__ import annotations
@@ -13,20 +18,16 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
-from procrastinate import App, PsycopgConnector, RetryStrategy
+from procrastinate import App, BaseConnector, BaseRetryStrategy, PsycopgConnector
 from procrastinate.exceptions import AlreadyEnqueued
-from sqlalchemy import TextClause
-from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
 
-from importers.deferred import render_study_previews
-from media.store import ContentStore
+from jobs.report import STATUSES, FailedJob, QueueReport, job_counts, queue_report, recent_failures, task_counts
+from jobs.retry import Backoff, exponential
+from jobs.tasks import LTI_SCORES, PREVIEWS, QUEUE, REINDEX, WEBHOOK, JobEnv, register
 
 # The queue's own tables (procrastinate's schema, migration 0013): work in flight, not content. A backup
 # leaves them out (api/backup_cli.py) and a restored repository starts with an empty queue.
@@ -36,23 +37,29 @@ QUEUE_TABLES = frozenset(
 
 log = logging.getLogger(__name__)
 
-QUEUE = "lightbox"
-PREVIEWS = "lightbox.study_previews"
-REINDEX = "lightbox.reindex_cases"
+__all__ = [
+    "LTI_SCORES",
+    "PREVIEWS",
+    "QUEUE",
+    "REINDEX",
+    "STATUSES",
+    "WEBHOOK",
+    "FailedJob",
+    "JobEnv",
+    "JobQueue",
+    "QueueReport",
+    "job_counts",
+    "queue_report",
+    "recent_failures",
+    "task_counts",
+]
 # 2, 4, 8, ... 512 s between attempts (procrastinate: exponential_wait ** (attempt + 1)); a job
 # still failing after ~17 minutes of tries is left "failed" and listed by `lightbox jobs`.
-RETRY = RetryStrategy(max_attempts=9, exponential_wait=2)
-
-Sessions = Callable[[], AbstractContextManager[Session]]
-
-
-@dataclass(frozen=True)
-class JobEnv:
-    """What tasks need: the database, the media store and the catalog's re-projection."""
-
-    sessions: Sessions
-    store: ContentStore
-    reindex: Callable[[Sequence[str]], None]
+# Webhook deliveries keep their own schedule (jobs.retry.RetryIn).
+RETRY = Backoff(exponential())
+# A delivery due for this long has lost its job; workers look for such rows this often.
+OVERDUE_SECONDS = 60.0
+SWEEP_SECONDS = 60.0
 
 
 def conninfo(db_url: str) -> str:
@@ -63,24 +70,15 @@ def conninfo(db_url: str) -> str:
 class JobQueue:
     """The procrastinate app of one process: defers jobs synchronously, or runs them (a worker)."""
 
-    def __init__(self, db_url: str, env: JobEnv) -> None:
+    def __init__(self, db_url: str, env: JobEnv, *, retry: BaseRetryStrategy = RETRY) -> None:
         # A small pool: a web node only inserts jobs; the worker's own pool is async (run_worker).
-        self.app = App(connector=PsycopgConnector(conninfo=conninfo(db_url), min_size=1, max_size=4))
+        self._setup(PsycopgConnector(conninfo=conninfo(db_url), min_size=1, max_size=4), env, retry)
+
+    def _setup(self, connector: BaseConnector, env: JobEnv, retry: BaseRetryStrategy) -> None:
+        self.app = App(connector=connector)
         self.env = env
         self._opened = False
-
-        def study_previews(study_instance_uid: str) -> None:
-            with env.sessions() as session:
-                done = render_study_previews(study_instance_uid, session=session, store=env.store)
-            log.info("previews of %d series rendered", done)
-
-        def reindex_cases(case_uids: list[str]) -> None:
-            env.reindex(case_uids)
-
-        options: dict[str, Any] = {"queue": QUEUE, "retry": RETRY, "pass_context": False}
-        register: Any = self.app.task  # overloaded decorator factory, untyped for mypy
-        register(name=PREVIEWS, **options)(study_previews)
-        register(name=REINDEX, **options)(reindex_cases)
+        register(self.app, env, retry)
 
     def open(self) -> JobQueue:
         """Open the synchronous connection pool used to defer (web nodes, CLI commands)."""
@@ -98,17 +96,78 @@ class JobQueue:
         for uid in case_uids:
             self._defer(REINDEX, f"reindex:{uid}", case_uids=[uid])
 
-    def _defer(self, task: str, lock: str, **kwargs: Any) -> None:
-        # AlreadyEnqueued: the waiting job will do the same work (idempotent by key).
+    def defer_delivery(self, delivery_uid: str, *, again: bool = False) -> None:
+        """Queue one webhook delivery (written by the outbox in the transaction just committed).
+
+        `again` (a redelivery) keys the job apart from one that may be waiting to retry the delivery
+        later: the new job sends now, and the waiting one then finds nothing due and ends."""
+        self._defer(WEBHOOK, f"webhook:{delivery_uid}" + (":again" if again else ""), delivery_uid=delivery_uid)
+
+    def defer_scores(self, assignment_uid: str) -> None:
+        """Queue the sending of an assignment's score to its VLEs' gradebooks (sent if complete).
+
+        Not deduplicated: the submission's job may be running (and about to be retried: a retried
+        job must not meet a waiting one with its queueing lock) when the marking queues the one that
+        sends; the shared lock runs them one after the other, and re-posting a score is harmless."""
+        self._defer(LTI_SCORES, f"lti:{assignment_uid}", dedupe=False, assignment_uid=assignment_uid)
+
+    def _defer(self, task: str, lock: str, *, dedupe: bool = True, **kwargs: Any) -> None:
+        # AlreadyEnqueued: the waiting job will do the same work (idempotent by key). The same key as
+        # a lock: two jobs of one key (one waiting, one running) run one after the other, not at once.
         with contextlib.suppress(AlreadyEnqueued):
-            self.app.configure_task(task, queueing_lock=lock).defer(**kwargs)
+            self.app.configure_task(task, queueing_lock=lock if dedupe else None, lock=lock).defer(**kwargs)
+
+    async def _defer_async(self, task: str, lock: str, *, dedupe: bool = True, **kwargs: Any) -> None:
+        with contextlib.suppress(AlreadyEnqueued):
+            configured = self.app.configure_task(task, queueing_lock=lock if dedupe else None, lock=lock)
+            await configured.defer_async(**kwargs)
+
+    async def sweep(self, overdue_seconds: float) -> int:
+        """Defer a job for every webhook delivery overdue by that long (its job was lost); how many."""
+        try:
+            uids = await asyncio.to_thread(self.env.overdue, overdue_seconds)
+            for uid in uids:
+                await self._defer_async(WEBHOOK, f"webhook:{uid}", delivery_uid=uid)
+        except Exception:  # the database away: the next sweep tries again
+            log.warning("sweep of overdue webhook deliveries failed", exc_info=True)
+            return 0
+        if uids:
+            log.info("%d overdue webhook deliveries deferred again", len(uids))
+        return len(uids)
+
+    async def _sweep_every(self, seconds: float, overdue_seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            await self.sweep(overdue_seconds)
+
+    async def _work(self, *, concurrency: int, wait: bool, signals: bool) -> None:
+        async with self.app.open_async():
+            await self.sweep(OVERDUE_SECONDS)
+            sweeper = asyncio.create_task(self._sweep_every(SWEEP_SECONDS, OVERDUE_SECONDS)) if wait else None
+            try:
+                await self.app.run_worker_async(
+                    queues=[QUEUE], concurrency=concurrency, wait=wait, install_signal_handlers=signals
+                )
+            finally:
+                if sweeper is not None:
+                    sweeper.cancel()
 
     def run_worker(self, *, concurrency: int = 1, wait: bool = True) -> None:
         """Run jobs until stopped (SIGINT/SIGTERM), or with wait=False until the queue is empty."""
         try:
+            self._run_worker(concurrency=concurrency, wait=wait)
+        finally:
+            # Opening the worker's async pool closed the synchronous one this process defers with
+            # (procrastinate keeps one or the other): open it again for the commits that follow.
+            if self._opened:
+                self._opened = False
+                self.open()
+
+    def _run_worker(self, *, concurrency: int, wait: bool) -> None:
+        try:
             asyncio.get_running_loop()
         except RuntimeError:  # the usual case (`lightbox worker`): no loop in this thread
-            self.app.run_worker(queues=[QUEUE], concurrency=concurrency, wait=wait, install_signal_handlers=wait)
+            asyncio.run(self._work(concurrency=concurrency, wait=wait, signals=wait))
             return
         # A loop already runs in this thread (a host embedding the queue, a browser driver in the same
         # process): procrastinate's asyncio.run cannot nest, so the worker runs in a thread of its own.
@@ -116,7 +175,7 @@ class JobQueue:
 
         def run() -> None:
             try:
-                self.app.run_worker(queues=[QUEUE], concurrency=concurrency, wait=wait, install_signal_handlers=False)
+                asyncio.run(self._work(concurrency=concurrency, wait=wait, signals=False))
             except BaseException as exc:
                 failed.append(exc)
 
@@ -130,73 +189,3 @@ class JobQueue:
         if self._opened:
             self.app.close()
             self._opened = False
-
-
-STATUSES = ("todo", "doing", "succeeded", "failed", "cancelled", "aborted")
-
-
-@dataclass(frozen=True)
-class FailedJob:
-    id: int
-    task: str
-    lock: str | None
-    attempts: int
-    at: Any
-
-
-def has_queue(session: Session) -> bool:
-    """Whether this database holds procrastinate's tables (PostgreSQL, migration 0013 applied)."""
-    bind = session.get_bind()
-    if bind.dialect.name != "postgresql":
-        return False
-    return bool(session.connection().execute(_sql("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")).one()[0])
-
-
-def job_counts(session: Session) -> dict[str, int]:
-    """Jobs by status (every status present, zero when none); empty without a queue."""
-    if not has_queue(session):
-        return {}
-    rows = (
-        session.connection()
-        .execute(_sql("SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY status"))
-        .all()
-    )
-    counts = dict.fromkeys(STATUSES, 0)
-    counts.update({str(status): int(n) for status, n in rows})
-    return counts
-
-
-def recent_failures(session: Session, limit: int = 10) -> list[FailedJob]:
-    """The last failed jobs, newest first (their arguments are uids: nothing identifying)."""
-    if not has_queue(session):
-        return []
-    rows = (
-        session.connection()
-        .execute(
-            _sql(
-                "SELECT j.id, j.task_name, j.queueing_lock, j.attempts, max(e.at) AS at FROM procrastinate_jobs j"
-                " LEFT JOIN procrastinate_events e ON e.job_id = j.id WHERE j.status = 'failed'"
-                " GROUP BY j.id ORDER BY at DESC NULLS LAST, j.id DESC LIMIT :limit"
-            ).bindparams(limit=limit)
-        )
-        .all()
-    )
-    return [FailedJob(int(r[0]), str(r[1]), r[2], int(r[3]), r[4]) for r in rows]
-
-
-def _sql(text: str) -> TextClause:
-    return sql_text(text)
-
-
-@dataclass(frozen=True)
-class QueueReport:
-    queue: bool  # False: no queue in this database (SQLite, or PostgreSQL before migration 0013)
-    counts: dict[str, int]
-    failures: list[FailedJob]
-
-
-def queue_report(session: Session, *, failures: int = 10) -> QueueReport:
-    """Job counts by status and the most recent failures, for `lightbox jobs`."""
-    if not has_queue(session):
-        return QueueReport(False, {}, [])
-    return QueueReport(True, job_counts(session), recent_failures(session, failures))

@@ -77,6 +77,8 @@ class Platform:
     scores: list[dict[str, Any]] = field(default_factory=list)
     returns: list[dict[str, Any]] = field(default_factory=list)
     tokens: set[str] = field(default_factory=set)
+    unavailable: int = 0  # answer this many score posts with 503 first (a gradebook down for a while)
+    refused_scores: int = 0  # how many score posts were answered 503
 
     @property
     def issuer(self) -> str:
@@ -157,6 +159,10 @@ class Platform:
             bearer = request.headers.get("authorization", "")[7:]
             if bearer not in self.tokens:
                 return JSONResponse({"error": "unauthorized"}, status_code=401)
+            if self.unavailable:
+                self.unavailable -= 1
+                self.refused_scores += 1
+                return JSONResponse({"error": "gradebook unavailable"}, status_code=503)
             self.scores.append(
                 {"item": item, "content_type": request.headers.get("content-type"), "body": await request.json()}
             )

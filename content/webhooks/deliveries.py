@@ -132,6 +132,6 @@ def redeliver(uid: str, *, session: Session, principal: Principal) -> WebhookDel
     row.next_attempt_at = now
     session.add(row)
     audit.record(session, principal, "webhook.redeliver", "webhook_delivery", row.uid, attempts=row.attempts)
-    events.emit(session, events.WebhooksDue())
+    events.emit(session, events.WebhooksDue((row.uid,), redelivery=True))
     session.commit()
     return row

@@ -1,7 +1,9 @@
 """The transactional outbox: delivery rows written by the transaction whose change they announce.
 
 Wired onto the event bus as an in-transaction handler (content.events), so a crash after the
-commit loses no event and a rollback sends none. The dispatcher only ever reads committed rows.
+commit loses no event and a rollback sends none. The rows written are announced by a WebhooksDue
+event of the same transaction: after the commit a job is deferred per delivery (api/runtime.py), and
+a job lost with its process is made good by the sweep of overdue rows (claims.overdue).
 """
 
 from __future__ import annotations
@@ -68,4 +70,6 @@ class Outbox:
             bus.subscribe_in_transaction(event_type, self._stage)
 
     def _stage(self, session: Session, event: events.Event) -> None:
-        record(session, event, max_attempts=self.max_attempts, ids=self.ids)
+        rows = record(session, event, max_attempts=self.max_attempts, ids=self.ids)
+        if rows:
+            events.emit(session, events.WebhooksDue(tuple(row.uid for row in rows)))

@@ -1,1 +1,1 @@
-"""Webhook delivery over HTTP: the dispatcher thread and the one-POST sender (content.webhooks keeps the rules)."""
+"""Webhook delivery over HTTP: the attempt a job makes and the one-POST sender (content.webhooks keeps the rules)."""

@@ -1,26 +1,28 @@
-"""The dispatcher: a thread that claims due deliveries, POSTs them signed, and logs every attempt.
+"""Sending webhook deliveries: one signed POST per attempt, every attempt logged, backoff between them.
 
-It wakes when a commit has queued deliveries (an after-commit bus handler), when the earliest
-retry falls due, and every `poll_seconds` anyway, so rows queued by another process (a CLI
-command, another app worker) or left claimed by a crashed one are picked up too. Failed attempts
-are retried with exponential backoff until the delivery's attempts run out; then it is FAILED.
+`deliver(uid)` is the body of the job queue's `lightbox.deliver_webhook` task (jobs.tasks): one
+job per delivery, deferred after the commit that wrote it (the outbox), on procrastinate's
+PostgreSQL queue (`lightbox worker`) or on the in-process runner (the embedded default). It makes
+one attempt and says where the delivery stands; the task raises so that procrastinate retries it
+after this dispatcher's backoff, until the delivery's own attempts run out and it is FAILED.
+`run_once` claims every due delivery and attempts each: the same attempt, for a caller that drains
+the outbox by hand (tests, a maintenance shell). Claims (content.webhooks.claims) keep any two
+senders, jobs or drains, in any process, from sending one row twice.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 from sqlmodel import Session
 
-from content import events
 from content.base import utcnow
 from content.webhooks import claims, keys, signing
 from content.webhooks.models import DeliveryState, WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -31,13 +33,8 @@ from schema.core.ids import to_global_id
 log = logging.getLogger(__name__)
 
 Sessions = Callable[[], AbstractContextManager[Session]]
-WAKE_ON: tuple[type, ...] = (
-    events.CaseTransitioned,
-    events.WorklistAssigned,
-    events.ReportSubmitted,
-    events.WebhooksDue,
-)
 USER_AGENT = "Lightbox-Webhooks/1"
+EARLY = timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
@@ -45,6 +42,7 @@ class DispatchConfig:
     timeout_seconds: float = 5.0
     retry_base_seconds: float = 30.0
     retry_max_seconds: float = 6 * 3600.0
+    # How often the in-process runner looks for deliveries whose job was lost (jobs.runner).
     poll_seconds: float = 5.0
     batch: int = 10
     allow_internal_targets: bool = False
@@ -63,6 +61,10 @@ class DispatchConfig:
         # Long enough to send a whole batch at the worst timeout, with a margin.
         return timedelta(seconds=self.batch * (self.timeout_seconds + 1) + 30)
 
+    @property
+    def lease_one(self) -> timedelta:
+        return timedelta(seconds=self.timeout_seconds + 31)
+
 
 def body_of(delivery: WebhookDelivery) -> bytes:
     """The exact bytes sent and signed: the stored payload, compact and key-sorted (stable across retries)."""
@@ -78,21 +80,17 @@ class WebhookDispatcher:
         self._client = httpx.Client(
             timeout=self.config.timeout_seconds, follow_redirects=False, headers={"user-agent": USER_AGENT}
         )
-        self._wake = threading.Event()
-        self._stopped = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def subscribe(self, bus: events.EventBus) -> None:
-        for event_type in WAKE_ON:
-            bus.subscribe(event_type, self._on_event)
+    def deliver(self, uid: str) -> claims.Attempted | None:
+        """One attempt at this delivery if it is pending and due; None when there was nothing to do.
 
-    def _on_event(self, _event: events.Event) -> None:
-        self.wake()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    # -- one round -----------------------------------------------------------------------------
+        `EARLY` lets a job retried on another machine's clock attempt a little before the row's
+        next_attempt_at, rather than find it not due and leave it to the sweep of overdue rows."""
+        with self.sessions() as session:
+            delivery = claims.claim_one(session, uid, now=utcnow() + EARLY, lease=self.config.lease_one)
+            if delivery is None:
+                return None
+            return self._deliver(session, delivery)
 
     def run_once(self) -> int:
         """Claim what is due now and send it; the number of attempts made."""
@@ -102,7 +100,7 @@ class WebhookDispatcher:
                 self._deliver(session, delivery)
         return len(claimed)
 
-    def _deliver(self, session: Session, delivery: WebhookDelivery) -> None:
+    def _deliver(self, session: Session, delivery: WebhookDelivery) -> claims.Attempted:
         token = delivery.claim_token
         assert token is not None
         sub = session.get(WebhookSubscription, delivery.subscription_uid)
@@ -133,6 +131,7 @@ class WebhookDispatcher:
         )
         if not claims.finish(session, delivery, token=token, attempt=attempt, state=state, next_attempt_at=next_at):
             log.warning("webhook delivery %s: the claim ran out before the attempt was recorded", delivery.uid)
+        return claims.Attempted(state, next_at)
 
     def _post(self, sub: WebhookSubscription, delivery: WebhookDelivery, number: int) -> sender.Outcome:
         body = body_of(delivery)
@@ -146,38 +145,5 @@ class WebhookDispatcher:
         }
         return sender.post(self._client, sub.url, body, headers, policy=self.config.targets)
 
-    # -- the thread ----------------------------------------------------------------------------
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="webhook-dispatcher", daemon=True)
-            self._thread.start()
-
-    def _loop(self) -> None:
-        failing = False
-        while not self._stopped.is_set():
-            self._wake.clear()
-            try:
-                if self.run_once():
-                    failing = False
-                    continue
-                wait, failing = self._until_next_due(), False
-            except Exception:
-                # Logged in full once per outage (a database away, a schema behind), not every poll.
-                (log.debug if failing else log.exception)("webhook dispatch round failed; trying again later")
-                wait, failing = self.config.poll_seconds, True
-            self._wake.wait(wait)
-
-    def _until_next_due(self) -> float:
-        with self.sessions() as session:
-            due: datetime | None = claims.next_due(session)
-        if due is None:
-            return self.config.poll_seconds
-        return max(0.01, min(self.config.poll_seconds, (due - utcnow()).total_seconds()))
-
-    def close(self, timeout: float = 10.0) -> None:
-        self._stopped.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+    def close(self) -> None:
         self._client.close()
