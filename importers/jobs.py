@@ -22,10 +22,13 @@ from importers.sources import SourceFile
 from importers.summary import FileProblem
 from importers.worker import (
     FileJob,
+    Prepared,
     StoredFile,
     WorkerConfig,
+    burned_in_task,
     header_task,
     init_worker,
+    prepare_task,
     preview_part_task,
     previews_task,
     process,
@@ -70,10 +73,26 @@ class Jobs:
             for source, disk in zip(sources, on_disk, strict=True)
         )
 
+    def prepare(self, jobs: list[FileJob]) -> Iterator[Prepared]:
+        """Files on disk read, checked, de-identified and staged in one pass each, on the pool."""
+        assert self._pool is not None, "single-pass preparation is the pool's (see Importer._scan)"
+        return self._pool.map(prepare_task, jobs, chunksize=self._chunksize(len(jobs)))
+
+    def burned_in(self, stored: StoredFile, staged: str) -> Callable[[], StoredFile | FileProblem]:
+        """The OCR that prepare() left pending, started now on the pool; call for its result."""
+        if self._pool is None:
+            return lambda: burned_in_task(stored, staged)
+        future = self._pool.submit(burned_in_task, stored, staged)
+        return future.result
+
     def run(self, jobs: list[FileJob]) -> Iterator[StoredFile | FileProblem]:
         if self._pool is None:
             return (process_with(job, self._deid, self._store) for job in jobs)
-        return self._pool.map(process, jobs, chunksize=max(1, min(8, len(jobs) // (4 * self.workers))))
+        return self._pool.map(process, jobs, chunksize=self._chunksize(len(jobs)))
+
+    def _chunksize(self, jobs: int) -> int:
+        """Few round trips, but enough chunks that neither worker idles at the end."""
+        return max(1, min(8, jobs // (4 * self.workers)))
 
     def previews(self, series_keys: list[list[str]]) -> Callable[[], list[PreviewKeys]]:
         """Previews of each series: submitted to the pool now (rendered while the next study is
