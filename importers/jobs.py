@@ -94,17 +94,21 @@ class Jobs:
         """Few round trips, but enough chunks that neither worker idles at the end."""
         return max(1, min(8, jobs // (4 * self.workers)))
 
-    def previews(self, series_keys: list[list[str]]) -> Callable[[], list[PreviewKeys]]:
+    def previews(
+        self, series_keys: list[list[str]], series_frames: list[list[int]] | None = None
+    ) -> Callable[[], list[PreviewKeys]]:
         """Previews of each series: submitted to the pool now (rendered while the next study is
-        de-identified), or rendered inline when asked for."""
+        de-identified), or rendered inline when asked for. series_frames: each file's frame
+        count, which saves a long series' renderers reading every header to count them."""
         if self._pool is None:
             return lambda: [build_previews(self._store, keys) for keys in series_keys]
         pool = self._pool
+        frames: list[list[int] | None] = list(series_frames) if series_frames else [None] * len(series_keys)
         futures = [
-            [pool.submit(preview_part_task, keys, kind) for kind in KINDS]
+            [pool.submit(preview_part_task, keys, kind, counts) for kind in KINDS]
             if len(keys) > PRELOAD_LIMIT
             else pool.submit(previews_task, keys)
-            for keys in series_keys
+            for keys, counts in zip(series_keys, frames, strict=True)
         ]
 
         def collect() -> list[PreviewKeys]:

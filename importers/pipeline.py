@@ -40,7 +40,7 @@ from importers.jobs import Jobs
 from importers.reading import Header
 from importers.series_previews import PreviewKeys
 from importers.sources import Found, Skipped, SourceFile, ZipLimits, iter_sources
-from importers.study_record import by_series, case_fields, new_study, showable
+from importers.study_record import by_series, case_fields, new_study, showable, showable_frames
 from importers.summary import (
     FileProblem,
     ImportSummary,
@@ -291,7 +291,8 @@ class Importer:
             none = [PreviewKeys() for _ in series]
             self._pending.append((study_uid, series, lambda: none))
         else:
-            self._pending.append((study_uid, series, self.jobs.previews([showable(files) for files in series])))
+            previews = self.jobs.previews([showable(f) for f in series], [showable_frames(f) for f in series])
+            self._pending.append((study_uid, series, previews))
 
     def _commit_ready(self, *, keep: int) -> None:
         while len(self._pending) > keep:

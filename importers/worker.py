@@ -333,11 +333,11 @@ def previews_task(file_keys: list[str]) -> PreviewKeys:
     return build_previews(store, file_keys)
 
 
-def preview_part_task(file_keys: list[str], kind: PreviewKind) -> str | None:
+def preview_part_task(file_keys: list[str], kind: PreviewKind, frames: list[int] | None = None) -> str | None:
     """Build one preview of a series in a worker process; its content key, or None."""
     store = _STATE["store"]
     assert isinstance(store, ContentStore)
-    return build_preview(store, file_keys, kind)
+    return build_preview(store, file_keys, kind, frames)
 
 
 def default_workers() -> int:

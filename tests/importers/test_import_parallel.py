@@ -5,6 +5,7 @@ re-run, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pydicom
@@ -15,6 +16,7 @@ from api.db import SessionFactory
 from content.imaging.models import Instance
 from importers.deid import Deidentifier
 from importers.pipeline import deid_secret
+from importers.series_previews import KINDS, build_preview
 from importers.sources import SourceFile
 from importers.synth import synth_ct_series, write_series
 from importers.worker import (
@@ -26,6 +28,7 @@ from importers.worker import (
     process_with,
     read_grouping_header,
 )
+from media import previews
 from media.store import STAGING, ContentStore
 from tests.importers.conftest import DATA_STORE_FILES, PYDICOM_FILES
 from tests.importers.importing import SECRET, copy_real, counts, make_collection, run_import
@@ -164,3 +167,17 @@ def test_a_parallel_import_records_what_the_serial_worker_stores(
     assert all(store.get(key) == serial.get(key) for key, _, _ in expected.values())
     assert sum(1 for _, reason, _ in recorded.values() if reason) >= 2  # the ultrasound and the capture
     assert len(real) == 4
+
+
+def test_previews_from_known_frame_counts_are_the_previews_counted_from_the_files(
+    tmp_path: Path, real_file: Callable[[str], Path]
+) -> None:
+    store = ContentStore(tmp_path / "media")
+    files = write_series(synth_ct_series(70, 16), tmp_path / "ct")  # past PRELOAD_LIMIT: read from paths
+    multi = real_file("emri_small.dcm")  # 10 frames
+    keys = [store.put_file(p) for p in [*files, multi]]
+    frames = [1] * len(files) + [10]
+    sources = [str(store.path_for(k)) for k in keys]
+    assert previews.slices(sources, frames) == previews.slices(sources)
+    for kind in KINDS:
+        assert build_preview(store, keys, kind, frames) == build_preview(store, keys, kind)
