@@ -9,7 +9,6 @@ keeps their start cheap.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -26,7 +25,6 @@ from importers.worker import (
     StoredFile,
     WorkerConfig,
     burned_in_task,
-    header_task,
     init_worker,
     prepare_task,
     preview_part_task,
@@ -61,17 +59,9 @@ class Jobs:
         return self._pool is not None
 
     def headers(self, sources: list[SourceFile]) -> Iterator[Dataset | FileProblem]:
-        """Each source's grouping header, or its problem; plain files are parsed in the pool."""
-        if self._pool is None:
-            return (read_grouping_header(source) for source in sources)
-        on_disk = [os.path.isfile(s.label) for s in sources]
-        remote = self._pool.map(
-            header_task, [s.label for s, disk in zip(sources, on_disk, strict=True) if disk], chunksize=16
-        )
-        return (
-            next(remote) if disk else read_grouping_header(source)
-            for source, disk in zip(sources, on_disk, strict=True)
-        )
+        """Each source's grouping header, or its problem, read here. With a pool, the importer
+        has files on disk prepared in one pass instead (see prepare) and reads only the rest."""
+        return (read_grouping_header(source) for source in sources)
 
     def prepare(self, jobs: list[FileJob]) -> Iterator[Prepared]:
         """Files on disk read, checked, de-identified and staged in one pass each, on the pool."""

@@ -5,6 +5,11 @@ new Study Instance UID, so before any work the archive is asked whether it holds
 (then its files are skipped, or the study is a duplicate) or the instance. A study commits
 whole (case, rows, audit, event) or not at all; blobs written before a failed commit are
 content-addressed and de-identified, and the re-run finds and reuses them.
+
+With a pool, the scan already reads, de-identifies and encodes each file on disk, once, and
+stages the bytes (worker.prepare_with); the per-study checks then decide, as before, which
+staged files become blobs (a rename) and which are dropped. The OCR of burned-in text, the one
+slow per-file step, waits for that decision, so skipped files never cost it.
 """
 
 from __future__ import annotations

@@ -182,11 +182,6 @@ def _read_grouping(source: SourceFile) -> tuple[Dataset, Dataset, int] | FilePro
     return small, ds, stopped
 
 
-def header_task(path: str) -> Dataset | FileProblem:
-    """The header of a plain file, read in a worker."""
-    return read_grouping_header(SourceFile(path, os.path.getsize(path), lambda: open(path, "rb")))
-
-
 def process(job: FileJob) -> StoredFile | FileProblem:
     """In a pool worker, after init_worker(config) ran there (the pool's initializer)."""
     deid, store = _STATE["deid"], _STATE["store"]
