@@ -45,16 +45,25 @@ def _read_text(ds: Dataset) -> ocr.TextFound:
         return ocr.NOTHING
 
 
-def assess(ds: Dataset) -> BurnedIn:
-    """Whether a de-identified dataset (with pixels) is held, and the regions to propose."""
-    at_risk, reason = burned_in_risk(ds)
+def reads_pixels(ds: Dataset) -> bool:
+    """Whether assess(ds) runs OCR; False: it decides from the header alone, cheaply."""
+    at_risk, _ = burned_in_risk(ds)
+    return "PixelData" in ds and (at_risk or _ocr_decides(ds))
+
+
+def _ocr_decides(ds: Dataset) -> bool:
     modality = str(ds.get("Modality", "") or "").strip().upper()
-    ocr_decides = (
+    return (
         modality in OCR_HELD_MODALITIES
         or modality == "US"
         or is_secondary_capture(str(ds.get("SOPClassUID", "") or ""))
     )
-    if "PixelData" not in ds or not (at_risk or ocr_decides):
+
+
+def assess(ds: Dataset) -> BurnedIn:
+    """Whether a de-identified dataset (with pixels) is held, and the regions to propose."""
+    at_risk, reason = burned_in_risk(ds)
+    if "PixelData" not in ds or not (at_risk or _ocr_decides(ds)):
         return BurnedIn(reason if at_risk else None)
     found = _read_text(ds)
     if at_risk:

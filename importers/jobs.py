@@ -9,7 +9,6 @@ keeps their start cheap.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -22,10 +21,12 @@ from importers.sources import SourceFile
 from importers.summary import FileProblem
 from importers.worker import (
     FileJob,
+    Prepared,
     StoredFile,
     WorkerConfig,
-    header_task,
+    burned_in_task,
     init_worker,
+    prepare_task,
     preview_part_task,
     previews_task,
     process,
@@ -58,34 +59,46 @@ class Jobs:
         return self._pool is not None
 
     def headers(self, sources: list[SourceFile]) -> Iterator[Dataset | FileProblem]:
-        """Each source's grouping header, or its problem; plain files are parsed in the pool."""
+        """Each source's grouping header, or its problem, read here. With a pool, the importer
+        has files on disk prepared in one pass instead (see prepare) and reads only the rest."""
+        return (read_grouping_header(source) for source in sources)
+
+    def prepare(self, jobs: list[FileJob]) -> Iterator[Prepared]:
+        """Files on disk read, checked, de-identified and staged in one pass each, on the pool."""
+        assert self._pool is not None, "single-pass preparation is the pool's (see Importer._scan)"
+        return self._pool.map(prepare_task, jobs, chunksize=self._chunksize(len(jobs)))
+
+    def burned_in(self, stored: StoredFile, staged: str) -> Callable[[], StoredFile | FileProblem]:
+        """The OCR that prepare() left pending, started now on the pool; call for its result."""
         if self._pool is None:
-            return (read_grouping_header(source) for source in sources)
-        on_disk = [os.path.isfile(s.label) for s in sources]
-        remote = self._pool.map(
-            header_task, [s.label for s, disk in zip(sources, on_disk, strict=True) if disk], chunksize=16
-        )
-        return (
-            next(remote) if disk else read_grouping_header(source)
-            for source, disk in zip(sources, on_disk, strict=True)
-        )
+            return lambda: burned_in_task(stored, staged)
+        future = self._pool.submit(burned_in_task, stored, staged)
+        return future.result
 
     def run(self, jobs: list[FileJob]) -> Iterator[StoredFile | FileProblem]:
         if self._pool is None:
             return (process_with(job, self._deid, self._store) for job in jobs)
-        return self._pool.map(process, jobs, chunksize=max(1, min(8, len(jobs) // (4 * self.workers))))
+        return self._pool.map(process, jobs, chunksize=self._chunksize(len(jobs)))
 
-    def previews(self, series_keys: list[list[str]]) -> Callable[[], list[PreviewKeys]]:
+    def _chunksize(self, jobs: int) -> int:
+        """Few round trips, but enough chunks that neither worker idles at the end."""
+        return max(1, min(8, jobs // (4 * self.workers)))
+
+    def previews(
+        self, series_keys: list[list[str]], series_frames: list[list[int]] | None = None
+    ) -> Callable[[], list[PreviewKeys]]:
         """Previews of each series: submitted to the pool now (rendered while the next study is
-        de-identified), or rendered inline when asked for."""
+        de-identified), or rendered inline when asked for. series_frames: each file's frame
+        count, which saves a long series' renderers reading every header to count them."""
         if self._pool is None:
             return lambda: [build_previews(self._store, keys) for keys in series_keys]
         pool = self._pool
+        frames: list[list[int] | None] = list(series_frames) if series_frames else [None] * len(series_keys)
         futures = [
-            [pool.submit(preview_part_task, keys, kind) for kind in KINDS]
+            [pool.submit(preview_part_task, keys, kind, counts) for kind in KINDS]
             if len(keys) > PRELOAD_LIMIT
             else pool.submit(previews_task, keys)
-            for keys in series_keys
+            for keys, counts in zip(series_keys, frames, strict=True)
         ]
 
         def collect() -> list[PreviewKeys]:

@@ -5,20 +5,27 @@ new Study Instance UID, so before any work the archive is asked whether it holds
 (then its files are skipped, or the study is a duplicate) or the instance. A study commits
 whole (case, rows, audit, event) or not at all; blobs written before a failed commit are
 content-addressed and de-identified, and the re-run finds and reuses them.
+
+With a pool, the scan already reads, de-identifies and encodes each file on disk, once, and
+stages the bytes (worker.prepare_with); the per-study checks then decide, as before, which
+staged files become blobs (a rename) and which are dropped. The OCR of burned-in text, the one
+slow per-file step, waits for that decision, so skipped files never cost it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import itertools
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydicom.dataset import Dataset
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -38,7 +45,7 @@ from importers.jobs import Jobs
 from importers.reading import Header
 from importers.series_previews import PreviewKeys
 from importers.sources import Found, Skipped, SourceFile, ZipLimits, iter_sources
-from importers.study_record import by_series, case_fields, new_study, showable
+from importers.study_record import by_series, case_fields, new_study, showable, showable_frames
 from importers.summary import (
     FileProblem,
     ImportSummary,
@@ -50,9 +57,11 @@ from importers.summary import (
 )
 from importers.worker import (
     FileJob,
+    Prepared,
     StoredFile,
     WorkerConfig,
     default_workers,
+    read_grouping_header,
 )
 from media.store import ContentStore
 
@@ -93,6 +102,11 @@ class Importer:
         # the import returns with its cases searchable and the previews follow; without one, the
         # import's own pool renders them while the next study is de-identified.
         self.defer_previews = events.handled(session, events.PreviewsDue)
+        # With a pool, files on disk are read, de-identified and staged during the scan, in one
+        # pass each (worker.prepare_with); their outcomes wait here, by id() of their grouping
+        # header, until their study is imported, and a staged file not adopted by then is dropped.
+        self._prepared: dict[int, Prepared] = {}
+        self._ocr: dict[int, Callable[[], StoredFile | FileProblem]] = {}  # started, same keys
 
     def check_permission(self) -> None:
         """Refuse before reading a byte: IMPORT and ADD_CASE on the collection, or EDIT on the case."""
@@ -112,14 +126,20 @@ class Importer:
             headers = self._scan(found)
             self._total = len(headers) + len(self.summary.failed)
             self._done = len(self.summary.failed)
-            for study in group(headers):
-                self._import_study(study)
+            studies = group(headers)
+            self._start_ocr(studies)
+            for study in studies:
+                try:
+                    self._import_study(study)
+                finally:
+                    self._drop_staged([h for series in study.series for h in series.items])
                 # With a pool, one study waits for its previews while the next is de-identified;
                 # inline, each study commits before the next begins.
                 self._commit_ready(keep=1 if self.jobs.parallel else 0)
             self._commit_ready(keep=0)
         finally:
             self.jobs.close()
+            self._drop_staged()
         self.summary.seconds = time.perf_counter() - started
         return self.summary
 
@@ -134,7 +154,7 @@ class Importer:
                 sources.append(item)
         self.jobs.start(len(sources))
         headers: list[Header] = []
-        for seen, (source, result) in enumerate(zip(sources, self.jobs.headers(sources), strict=True), 1):
+        for seen, (source, result) in enumerate(zip(sources, self._headers(sources), strict=True), 1):
             if isinstance(result, FileProblem):
                 self.summary.failed.append(result)
             elif not result.get("StudyInstanceUID") or not result.get("SeriesInstanceUID"):
@@ -143,6 +163,96 @@ class Importer:
                 headers.append(Header(source, result))
             self.progress(Progress("scan", seen, len(sources), 0))
         return headers
+
+    def _headers(self, sources: list[SourceFile]) -> Iterator[Dataset | FileProblem]:
+        """Each source's grouping header or problem. With a pool, each file on disk is also
+        de-identified and staged in the same pass; objects in memory (zip members, uploads,
+        network) are read here and de-identified with their study, as without a pool, so that
+        a large zip is never held in memory whole."""
+        if not self.jobs.parallel:
+            yield from self.jobs.headers(sources)
+            return
+        on_disk = [os.path.isfile(s.label) for s in sources]
+        prepared = self.jobs.prepare(
+            [FileJob(s.label, path=s.label) for s, disk in zip(sources, on_disk, strict=True) if disk]
+        )
+        for source, disk in zip(sources, on_disk, strict=True):
+            if not disk:
+                yield read_grouping_header(source)
+                continue
+            item = next(prepared)
+            if item.stored is not None:
+                self._prepared[id(item.header)] = item
+            yield item.header
+
+    def _start_ocr(self, studies: list[StudyGroup[Header]]) -> None:
+        """Start, on the pool, the OCR of every prepared image that its study will keep as far
+        as the archive says now: images of different studies are then read side by side, not
+        one study after the other. _stored starts any this missed, and a guess that the import
+        then skips only costs its OCR."""
+        pending = {key for key, item in self._prepared.items() if item.ocr_pending}
+        if not pending:
+            return
+        headers = [h for study in studies for series in study.series for h in series.items]
+        sop_of = {id(h): self.remapper.remap(str(h.dataset.SOPInstanceUID)) for h in headers}
+        present = imaging.existing_instances(
+            [sop_of[id(h)] for h in headers if id(h.dataset) in pending], session=self.session
+        )
+        for study in studies:
+            if imaging.find_study(self.remapper.remap(str(study.uid)), session=self.session) is not None:
+                continue
+            for header in (h for series in study.series for h in series.items):
+                sop, key = sop_of[id(header)], id(header.dataset)
+                if key in pending and sop not in present:
+                    present.add(sop)  # a second file of the same instance is skipped
+                    self._start_one(key)
+
+    def _start_one(self, key: int) -> None:
+        item = self._prepared[key]
+        if key not in self._ocr and isinstance(item.stored, StoredFile) and item.staged:
+            self._ocr[key] = self.jobs.burned_in(item.stored, item.staged)
+
+    def _stored(self, headers: list[Header]) -> Iterator[StoredFile | FileProblem]:
+        """Each accepted file de-identified and stored, in order: adopted from its single pass
+        (after its OCR, if it needs one), or (objects in memory, or no pool) read and processed
+        now."""
+        done = [id(h.dataset) in self._prepared for h in headers]
+        remote = self.jobs.run([_job(h.source) for h, ready in zip(headers, done, strict=True) if not ready])
+        for header, ready in zip(headers, done, strict=True):
+            if ready and self._prepared[id(header.dataset)].ocr_pending:
+                self._start_one(id(header.dataset))
+        for header, ready in zip(headers, done, strict=True):
+            if not ready:
+                yield next(remote)
+                continue
+            key = id(header.dataset)
+            item = self._prepared[key]
+            check = self._ocr.pop(key, None)
+            result = check() if check is not None else item.stored  # before the adoption moves the file
+            assert result is not None
+            self._adopt(self._prepared.pop(key))
+            yield result
+
+    def _adopt(self, item: Prepared) -> None:
+        """Move a prepared file's staged bytes into the store, now that its study keeps it."""
+        if isinstance(item.stored, StoredFile) and item.staged:
+            try:
+                self.store.adopt(item.stored.file_key, item.staged)
+            except BaseException:
+                self.store.drop_staged(item.staged)
+                raise
+
+    def _drop_staged(self, headers: list[Header] | None = None) -> None:
+        """Delete staged files no study adopted: skipped, duplicates, or left by a failure."""
+        ids = list(self._prepared) if headers is None else [id(h.dataset) for h in headers]
+        for key in ids:
+            check = self._ocr.pop(key, None)
+            if check is not None:
+                with contextlib.suppress(Exception):  # its outcome no longer matters
+                    check()  # an OCR still reading the staged file: let it finish first
+            item = self._prepared.pop(key, None)
+            if item is not None and item.staged:
+                self.store.drop_staged(item.staged)
 
     def _tick(self, size: int = 0) -> None:
         self._done += 1
@@ -157,7 +267,7 @@ class Importer:
         if existing is not None:
             self._already_there(study_uid, existing.case_uid, ordered, sop_of, present)
             return
-        jobs: list[FileJob] = []
+        accepted: list[Header] = []
         series_of: list[int] = []
         first_label: dict[str, str] = {}
         for index, header in ordered:
@@ -168,10 +278,10 @@ class Importer:
                 self._skip(FileProblem(label, f"same instance as {first_label[sop]}"))
             else:
                 first_label[sop] = label
-                jobs.append(_job(header.source))
+                accepted.append(header)
                 series_of.append(index)
         stored: list[tuple[int, StoredFile]] = []
-        for index, result in zip(series_of, self.jobs.run(jobs), strict=True):
+        for index, result in zip(series_of, self._stored(accepted), strict=True):
             if isinstance(result, FileProblem):
                 self.summary.failed.append(result)
                 self._tick()
@@ -186,7 +296,8 @@ class Importer:
             none = [PreviewKeys() for _ in series]
             self._pending.append((study_uid, series, lambda: none))
         else:
-            self._pending.append((study_uid, series, self.jobs.previews([showable(files) for files in series])))
+            previews = self.jobs.previews([showable(f) for f in series], [showable_frames(f) for f in series])
+            self._pending.append((study_uid, series, previews))
 
     def _commit_ready(self, *, keep: int) -> None:
         while len(self._pending) > keep:

@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 import pydicom
 from pydicom.dataset import Dataset
+from pydicom.filereader import read_dataset
 
 from content.errors import DomainError, ErrorCode
 from importers.sources import Skipped, SourceFile, ZipLimits, iter_sources
@@ -37,9 +38,15 @@ def _fail(source: SourceFile, reason: str) -> DomainError:
 
 def read_header(source: SourceFile) -> Dataset:
     """Headers only; pixel data is skipped but its presence and length are still checked."""
+    return read_header_at(source)[0]
+
+
+def read_header_at(source: SourceFile) -> tuple[Dataset, int]:
+    """read_header, and the byte offset where the header stopped (see read_rest)."""
     try:
         with source.open() as fh:
             ds = pydicom.dcmread(fh, stop_before_pixels=True, force=True)
+            stopped = fh.tell()
             # Elements convert when first read: a damaged UID element fails here, not later.
             problem = _pixel_problem(fh, ds) or _identity_problem(ds)
     except DomainError:
@@ -48,7 +55,24 @@ def read_header(source: SourceFile) -> Dataset:
         raise _fail(source, f"unreadable DICOM: {exc}") from exc
     if problem:
         raise _fail(source, problem)
-    return ds
+    return ds, stopped
+
+
+def read_rest(header: Dataset, fh: BinaryIO, stopped: int) -> Dataset:
+    """The whole instance: `header` (from read_header_at, on the same bytes as fh) completed
+    with the elements from `stopped` on, the pixel data and whatever follows it. The header is
+    not parsed a second time; what pydicom reads of the rest is what dcmread would have read.
+    Deflated files are parsed again whole: the header stopped inside the deflate stream."""
+    syntax = header.file_meta.get("TransferSyntaxUID") if hasattr(header, "file_meta") else None
+    if syntax is not None and syntax.is_deflated:
+        fh.seek(0)
+        return pydicom.dcmread(fh, force=True)
+    fh.seek(stopped)
+    implicit, little = header.original_encoding
+    # read_dataset looks at the first element's VR itself, as dcmread's did for the header.
+    rest = read_dataset(fh, implicit is not False, little is not False)
+    header.update(rest)
+    return header
 
 
 def read_instance(source: SourceFile) -> Dataset:

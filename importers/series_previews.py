@@ -66,15 +66,20 @@ PreviewKind = Literal["thumbnail", "montage", "cine"]
 KINDS: tuple[PreviewKind, ...] = ("thumbnail", "montage", "cine")
 
 
-def build_preview(store: ContentStore, file_keys: list[str], kind: PreviewKind) -> str | None:
+def build_preview(
+    store: ContentStore, file_keys: list[str], kind: PreviewKind, frames: list[int] | None = None
+) -> str | None:
     """One preview of a long series (more than PRELOAD_LIMIT instances, read from paths and so
-    sharing no decoding): the three kinds then render on different cores."""
+    sharing no decoding): the three kinds then render on different cores. `frames`: each
+    file's frame count, when the caller has it (see previews.slices)."""
     sources: list[previews.Source] = [str(store.path_for(key)) for key in file_keys]
     if not sources:
         return None
     if kind == "thumbnail":
-        return store.put(previews.thumbnail(sources))
-    return store.put(previews.montage(sources) if kind == "montage" else previews.cine(sources))
+        return store.put(previews.thumbnail(sources, frames=frames))
+    if kind == "montage":
+        return store.put(previews.montage(sources, frames=frames))
+    return store.put(previews.cine(sources, frames=frames))
 
 
 def build_previews(store: ContentStore, file_keys: list[str]) -> PreviewKeys:

@@ -22,7 +22,16 @@ def by_series(stored: list[tuple[int, StoredFile]]) -> list[list[StoredFile]]:
 
 def showable(files: list[StoredFile]) -> list[str]:
     """What a series preview may show: images with pixels that are not held in quarantine."""
-    return [f.file_key for f in files if f.rows and not f.quarantine_reason]
+    return [f.file_key for f in _showable(files)]
+
+
+def showable_frames(files: list[StoredFile]) -> list[int]:
+    """The frame count of each showable file, as previews.slices would count it from the file."""
+    return [max(1, f.frames) for f in _showable(files)]
+
+
+def _showable(files: list[StoredFile]) -> list[StoredFile]:
+    return [f for f in files if f.rows and not f.quarantine_reason]
 
 
 def new_study(study_uid: str, series: list[list[StoredFile]], previews: list[PreviewKeys]) -> NewStudy:

@@ -20,6 +20,7 @@ from media.errors import ErrorCode, StoreError
 
 _KEY = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 1 << 20
+STAGING = "staging"
 
 
 def _check(key: str) -> str:
@@ -40,8 +41,16 @@ class ContentStore:
         return self.root / area / key[:2] / key[2:4] / key
 
     def _write(self, target: Path, chunks: list[bytes] | BinaryIO, *, durable: bool = True) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        temp = self._write_temp(target.parent, ".tmp-", chunks, durable=durable)
+        try:
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+
+    def _write_temp(self, folder: Path, prefix: str, chunks: list[bytes] | BinaryIO, *, durable: bool) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=prefix)
         try:
             with os.fdopen(fd, "wb") as out:
                 if isinstance(chunks, list):
@@ -51,10 +60,10 @@ class ContentStore:
                 out.flush()
                 if durable:
                     os.fsync(out.fileno())
-            os.replace(temp, target)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+        return Path(temp)
 
     # Blobs --------------------------------------------------------------------------
 
@@ -78,6 +87,37 @@ class ContentStore:
                 source.seek(0)
                 self._write(self.path_for(key), source)
         return key
+
+    # Staging: a parallel import's workers write each de-identified file once, before the
+    # importer has decided whether to keep it (its study or instance may be in the archive
+    # already, or the import may stop). Only adopt() turns a staged file into a blob, so a
+    # blob deleted on purpose (a rejected burned-in image) is never brought back by a re-run.
+
+    def stage(self, data: bytes) -> tuple[str, str]:
+        """Write bytes durably beside the blobs, not yet one: (their key, the staged path)."""
+        key = hashlib.sha256(data).hexdigest()
+        return key, str(self._write_temp(self.root / STAGING, f"{key[:16]}-", [data], durable=True))
+
+    def adopt(self, key: str, staged: str) -> str:
+        """Make a staged file the blob `key` (a rename), or drop it when the blob is there."""
+        source = self._staged(staged)
+        target = self.path_for(key)
+        if target.is_file():
+            source.unlink(missing_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+        return key
+
+    def drop_staged(self, staged: str) -> None:
+        """Delete a staged file the import did not keep."""
+        self._staged(staged).unlink(missing_ok=True)
+
+    def _staged(self, staged: str) -> Path:
+        path = Path(staged)
+        if path.parent != self.root / STAGING:  # only ever a file stage() wrote
+            raise StoreError(ErrorCode.INVALID_INPUT, "not a staged file", field="staged")
+        return path
 
     def discard(self, key: str) -> bool:
         """Delete a blob (a redacted or rejected original); True if it was there."""
