@@ -122,6 +122,8 @@ class Importer:
     def run(self, found: Iterable[Found]) -> ImportSummary:
         started = time.perf_counter()
         self.check_permission()
+        if self.jobs.parallel:
+            self.store.sweep_staging()  # what an import that died left behind
         try:
             headers = self._scan(found)
             self._total = len(headers) + len(self.summary.failed)

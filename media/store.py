@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,6 +22,7 @@ from media.errors import ErrorCode, StoreError
 _KEY = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 1 << 20
 STAGING = "staging"
+STAGED_MAX_AGE_SECONDS = 24 * 3600.0
 
 
 def _check(key: str) -> str:
@@ -112,6 +114,24 @@ class ContentStore:
     def drop_staged(self, staged: str) -> None:
         """Delete a staged file the import did not keep."""
         self._staged(staged).unlink(missing_ok=True)
+
+    def sweep_staging(self, older_than_seconds: float = STAGED_MAX_AGE_SECONDS) -> int:
+        """Delete staged files older than this: left by an import whose process died between its
+        scan and its commit (de-identified, not yet checked for burned-in text, served by nothing).
+        A running import adopts or drops its own within minutes; a day leaves every one alone."""
+        folder = self.root / STAGING
+        if not folder.is_dir():
+            return 0
+        cutoff = time.time() - older_than_seconds
+        swept = 0
+        for path in folder.iterdir():
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    swept += 1
+            except FileNotFoundError:  # adopted or dropped meanwhile
+                continue
+        return swept
 
     def _staged(self, staged: str) -> Path:
         path = Path(staged)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from typing import Any
 
 import pytest
@@ -82,3 +84,15 @@ def test_rendition_refusals(tmp_path) -> None:
     with pytest.raises(RenderError) as undecodable:
         rendition(store, junk, RenderOptions())
     assert undecodable.value.code is ErrorCode.UNDECODABLE
+
+
+def test_staged_files_left_by_a_dead_import_are_swept_and_fresh_ones_kept(tmp_path) -> None:
+    store = ContentStore(tmp_path)
+    _, old = store.stage(b"left by an import that died")
+    key, fresh = store.stage(b"an import running now")
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    assert store.sweep_staging() == 1
+    assert not os.path.exists(old) and os.path.exists(fresh)
+    assert store.adopt(key, fresh) == key and store.get(key) == b"an import running now"
+    assert store.sweep_staging() == 0
