@@ -536,11 +536,13 @@ def pct(ordered: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def report(baseline: Stats, base_s: float, mixed: Stats, mixed_s: float, clients: int) -> None:
+def report(
+    baseline: Stats, base_s: float, mixed: Stats, mixed_s: float, clients: int, layout: str = "1 node(s) x 2 worker(s)"
+) -> None:
     b = sorted(baseline.latencies.get("health", [0.0]))
     b50, b95 = statistics.median(b), pct(b, 0.95)
     print(
-        f"\nload benchmark: {clients} clients, `lightbox serve --workers 2` on PostgreSQL, "
+        f"\nload benchmark: {clients} clients, `lightbox serve` ({layout}) on PostgreSQL, "
         f"{os.cpu_count()} CPUs shared with the load generator; ratios against /healthz under the same "
         f"concurrency, same run"
     )
@@ -568,8 +570,19 @@ def report(baseline: Stats, base_s: float, mixed: Stats, mixed_s: float, clients
             first = mixed.samples.get(reason) or baseline.samples.get(reason)
             print(f"  {name} error: {reason} x{count}; first: {first}")
     search = sorted(mixed.latencies.get("search", [0.0]))
+    detail = sorted(mixed.latencies.get("detail", [0.0]))
+    share = len(all_mixed) / mixed_s / (len(b) / base_s)
     print(
-        f"targets: zero errors -> {sum(all_errors.values())} errors; search p95 < 100 ms -> {pct(search, 0.95):.1f} ms"
+        "goals (issue 17): "
+        + "; ".join(
+            f"{label} -> {value} ({'met' if ok else 'not met'})"
+            for label, value, ok in (
+                ("0 errors", f"{sum(all_errors.values())} errors", not all_errors),
+                ("mixed >= 0.07 of /healthz", f"{share:.3f}", share >= 0.07),
+                ("search p95 <= 400 ms", f"{pct(search, 0.95):.0f} ms", pct(search, 0.95) <= 400),
+                ("case page p95 <= 250 ms", f"{pct(detail, 0.95):.0f} ms", pct(detail, 0.95) <= 250),
+            )
+        )
     )
 
 
@@ -786,9 +799,13 @@ def main() -> None:
                 total[0] += len(alone.latencies.get(kind, []))
                 total[1] += server_cpu_seconds(*pids) - before
             cpu = {name: (int(n), seconds * 1000 / max(n, 1)) for name, (n, seconds) in spent.items()}
-        report(baseline, base_s, mixed, mixed_s, args.clients)
+        layout = f"{args.nodes} node(s) x {args.workers} worker(s)"
+        report(baseline, base_s, mixed, mixed_s, args.clients, layout)
+        goals = {"search": 8.0, "detail": 5.0}
         for kind, (count, ms) in cpu.items():
-            print(f"server CPU per {kind}: {ms:.1f} ms ({count} requests alone, app processes)")
+            goal = goals.get(kind)
+            verdict = f"; goal <= {goal:.0f} ms ({'met' if ms <= goal else 'not met'})" if goal else ""
+            print(f"server CPU per {kind}: {ms:.1f} ms ({count} requests alone, app processes){verdict}")
         if apq_pair is not None:
             report_apq(*apq_pair[0], *apq_pair[1])
         for process in servers:
