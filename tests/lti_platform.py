@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from content.lti.platforms import PlatformInput
 from tests.helpers import serving
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -83,6 +84,18 @@ class Platform:
     @property
     def issuer(self) -> str:
         return self.url
+
+    def registration(self, name: str = "") -> PlatformInput:
+        """What an administrator registers for this platform (`lightbox lti add-platform`)."""
+        return PlatformInput(
+            self.issuer,
+            self.client_id,
+            self.deployment_id,
+            f"{self.url}/auth",
+            f"{self.url}/token",
+            f"{self.url}/jwks",
+            name=name,
+        )
 
     def jwks(self) -> dict[str, Any]:
         public = serialization.load_pem_private_key(self.private_pem.encode(), None).public_key()

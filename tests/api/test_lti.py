@@ -24,7 +24,7 @@ from api.db import SessionFactory
 from api.settings import Settings
 from content.audit import AuditEvent
 from content.lti.models import LtiLaunch, LtiUserLink
-from content.lti.platforms import PlatformInput, register_platform
+from content.lti.platforms import register_platform
 from content.principal import SYSTEM
 from content.security.models import SignInSession
 from content.users.models import User
@@ -45,15 +45,7 @@ def lti(app_settings: Settings, sessions: SessionFactory) -> Iterator[Setup]:
     with serving(create_app(app_settings)) as tool, running_platform(tool) as platform:
         with sessions.scope() as session:
             register_platform(
-                PlatformInput(
-                    issuer=platform.issuer,
-                    client_id=platform.client_id,
-                    deployment_id=platform.deployment_id,
-                    auth_url=f"{platform.url}/auth",
-                    token_url=f"{platform.url}/token",
-                    jwks_url=f"{platform.url}/jwks",
-                    name="Test VLE",
-                ),
+                platform.registration(name="Test VLE"),
                 session=session,
                 principal=SYSTEM,
             )

@@ -19,7 +19,7 @@ from api.db import SessionFactory
 from api.settings import Settings
 from content import events
 from content.lti.models import LtiLineItem, LtiScore, LtiUserLink
-from content.lti.platforms import PlatformInput, register_platform
+from content.lti.platforms import register_platform
 from content.principal import SYSTEM
 from content.users.models import User
 from content.users.service import principal_for
@@ -49,14 +49,7 @@ def setup(app_settings: Settings, sessions: SessionFactory, bus: events.EventBus
     with serving(create_app(app_settings)) as tool, running_platform(tool) as platform:
         with sessions.scope() as session:
             register_platform(
-                PlatformInput(
-                    platform.issuer,
-                    platform.client_id,
-                    platform.deployment_id,
-                    f"{platform.url}/auth",
-                    f"{platform.url}/token",
-                    f"{platform.url}/jwks",
-                ),
+                platform.registration(),
                 session=session,
                 principal=SYSTEM,
             )

@@ -16,7 +16,7 @@ from api.settings import Settings
 from content import events
 from content.lti.grades import assignment_score
 from content.lti.models import LtiScore, LtiUserLink
-from content.lti.platforms import PlatformInput, register_platform
+from content.lti.platforms import register_platform
 from content.principal import SYSTEM
 from content.users.models import User
 from content.users.service import principal_for
@@ -48,14 +48,7 @@ def graded(
         with serving(create_app(app_settings)) as tool, running_platform(tool) as platform:
             with sessions.scope() as session:
                 register_platform(
-                    PlatformInput(
-                        platform.issuer,
-                        platform.client_id,
-                        platform.deployment_id,
-                        f"{platform.url}/auth",
-                        f"{platform.url}/token",
-                        f"{platform.url}/jwks",
-                    ),
+                    platform.registration(),
                     session=session,
                     principal=SYSTEM,
                 )

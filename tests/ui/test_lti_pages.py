@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from content.lti.platforms import PlatformInput, register_platform
+from content.lti.platforms import register_platform
 from content.principal import SYSTEM
 from tests.lti_platform import LTI, Pending, running_platform
 
@@ -47,14 +47,7 @@ def test_a_launch_lands_in_the_ui_signed_in(open_ui, live_ui) -> None:  # type: 
     with running_platform(live_ui.url) as platform:
         with live_ui.app.state.sessions.scope() as session:
             register_platform(
-                PlatformInput(
-                    platform.issuer,
-                    platform.client_id,
-                    platform.deployment_id,
-                    f"{platform.url}/auth",
-                    f"{platform.url}/token",
-                    f"{platform.url}/jwks",
-                ),
+                platform.registration(),
                 session=session,
                 principal=SYSTEM,
             )
