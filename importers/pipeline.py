@@ -122,8 +122,7 @@ class Importer:
     def run(self, found: Iterable[Found]) -> ImportSummary:
         started = time.perf_counter()
         self.check_permission()
-        if self.jobs.parallel:
-            self.store.sweep_staging()  # what an import that died left behind
+        self.store.sweep_staging()  # what a parallel import that died left behind
         try:
             headers = self._scan(found)
             self._total = len(headers) + len(self.summary.failed)
@@ -338,6 +337,10 @@ class Importer:
         self._tick()
 
     def _commit(self, study_uid: str, series: list[list[StoredFile]], previews: list[PreviewKeys]) -> None:
+        if self.jobs.parallel:
+            # The pool staged this study's files without an fsync each: one sync of the store makes
+            # them (and their renames into place) durable before the database refers to them.
+            self.store.sync()
         record = new_study(study_uid, series, previews)
         files = [item for items in series for item in items]
         quarantined = sum(1 for item in files if item.quarantine_reason)

@@ -243,7 +243,8 @@ def prepare_with(job: FileJob, deid: Deidentifier, store: ContentStore) -> Prepa
     if isinstance(encoded, FileProblem):
         return Prepared(small, encoded)
     out, fields = encoded
-    key, staged = store.stage(out)  # outside any try: a store failure must stop the import
+    # Not synced here: the importer syncs the store once before the commit that refers to it.
+    key, staged = store.stage(out, durable=False)  # outside any try: a store failure must stop the import
     stored = StoredFile(label=job.label, file_key=key, size_bytes=len(out), **fields)
     return Prepared(small, stored, staged, ocr_pending=fields["quarantine_reason"] == PENDING_OCR)
 

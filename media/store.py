@@ -8,14 +8,17 @@ writers of the same key both succeed with the same bytes.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import os
 import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from media.errors import ErrorCode, StoreError
 
@@ -23,6 +26,17 @@ _KEY = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 1 << 20
 STAGING = "staging"
 STAGED_MAX_AGE_SECONDS = 24 * 3600.0
+
+
+def _load_syncfs() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return cast(Callable[[int], int], libc.syncfs)
+    except (OSError, AttributeError):
+        return None
+
+
+_syncfs = _load_syncfs()
 
 
 def _check(key: str) -> str:
@@ -95,10 +109,21 @@ class ContentStore:
     # already, or the import may stop). Only adopt() turns a staged file into a blob, so a
     # blob deleted on purpose (a rejected burned-in image) is never brought back by a re-run.
 
-    def stage(self, data: bytes) -> tuple[str, str]:
-        """Write bytes durably beside the blobs, not yet one: (their key, the staged path)."""
+    def stage(self, data: bytes, *, durable: bool = True) -> tuple[str, str]:
+        """Write bytes beside the blobs, not yet one: (their key, the staged path). With
+        durable=False the caller makes them durable with `sync()` before anything refers to them."""
         key = hashlib.sha256(data).hexdigest()
-        return key, str(self._write_temp(self.root / STAGING, f"{key[:16]}-", [data], durable=True))
+        return key, str(self._write_temp(self.root / STAGING, f"{key[:16]}-", [data], durable=durable))
+
+    def sync(self) -> None:
+        """Make everything written to the store's filesystem durable (files and renames): one
+        syncfs(2) instead of an fsync per file, which cost a 600-file study 4 s of waiting."""
+        fd = os.open(self.root, os.O_RDONLY)
+        try:
+            if _syncfs is None or _syncfs(fd) != 0:
+                os.sync()  # no syncfs here (not Linux), or it failed: every filesystem, still correct
+        finally:
+            os.close(fd)
 
     def adopt(self, key: str, staged: str) -> str:
         """Make a staged file the blob `key` (a rename), or drop it when the blob is there."""

@@ -169,6 +169,31 @@ def test_a_parallel_import_records_what_the_serial_worker_stores(
     assert len(real) == 4
 
 
+def test_staged_files_are_made_durable_by_one_sync_before_each_study_commits(
+    sessions: SessionFactory, store: ContentStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool stages files without an fsync each; the store is synced once per study, before the
+    commit that refers to its files (a crash after the commit must not find a blob missing)."""
+    write_series(synth_ct_series(18, 16), tmp_path / "in" / "a")  # enough files for the pool
+    copy_real(tmp_path / "in" / "b", "MR_small.dcm", "CT_small.dcm")
+    order: list[str] = []
+    real_sync = ContentStore.sync
+
+    def sync(self: ContentStore) -> None:
+        order.append("sync:" + ",".join(sorted(p.name for p in (self.root / "blobs").rglob("*") if p.is_file())))
+        real_sync(self)
+
+    monkeypatch.setattr(ContentStore, "sync", sync)
+    summary = run_import(sessions, store, [tmp_path / "in"], make_collection(sessions), workers=2)
+    assert summary.imported == 20, summary.text()
+    studies = [s for s in summary.studies if s.status == "created"]
+    assert len(order) == len(studies) == 3  # the synthetic CT and the two real files' studies
+    with sessions.scope() as session:
+        keys = {r.file_key for r in session.exec(select(Instance)).all()}
+    synced = set(order[-1].removeprefix("sync:").split(","))
+    assert keys <= synced  # every committed file was in place when the last sync ran
+
+
 def test_previews_from_known_frame_counts_are_the_previews_counted_from_the_files(
     tmp_path: Path, real_file: Callable[[str], Path]
 ) -> None:
