@@ -9,6 +9,7 @@ queue asked for is refused with a clear message (tested here).
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -159,7 +160,8 @@ def test_migration_0013_goes_down_to_nothing_and_up_again(tmp_path: Path) -> Non
     from api import migrate
     from tests.conftest import PG_SERVER
 
-    name = f"lightbox_test_mig_{tmp_path.name[-8:]}".lower().replace("-", "_")
+    # Unique per run: a run killed midway leaves its database behind (tmp_path's name repeats).
+    name = f"lightbox_test_mig_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
