@@ -121,7 +121,7 @@ def _job_lines(request: Request) -> bytes:
     """Jobs by status and by task. With the queue they are read from it at scrape time (it is shared
     by every node and worker, so a per-process counter would be wrong); with the in-process runner
     they are this process's own jobs (finished ones counted since it started)."""
-    from jobs.queue import STATUSES, job_counts, task_counts
+    from jobs.queue import status_totals, task_counts
 
     runtime = getattr(request.app.state, "runtime", None)
     if runtime is None or runtime.jobs is None:
@@ -129,10 +129,10 @@ def _job_lines(request: Request) -> bytes:
     try:
         if runtime.queue is not None:
             with runtime.sessions.scope() as session:
-                counts, by_task = job_counts(session), task_counts(session)
+                by_task = task_counts(session)
         else:
             by_task = runtime.jobs.counts()
-            counts = {status: sum(n[status] for n in by_task.values()) for status in STATUSES}
+        counts = status_totals(by_task)
     except Exception:  # a scrape must not fail because the database is busy; the gap shows it
         log.warning("job counts unavailable for /metrics", exc_info=True)
         return b""

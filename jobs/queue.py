@@ -25,7 +25,16 @@ from procrastinate import App, BaseConnector, BaseRetryStrategy, PsycopgConnecto
 from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy.engine import make_url
 
-from jobs.report import STATUSES, FailedJob, QueueReport, job_counts, queue_report, recent_failures, task_counts
+from jobs.report import (
+    STATUSES,
+    FailedJob,
+    QueueReport,
+    job_counts,
+    queue_report,
+    recent_failures,
+    status_totals,
+    task_counts,
+)
 from jobs.retry import Backoff, exponential
 from jobs.tasks import LTI_SCORES, PREVIEWS, QUEUE, REINDEX, WEBHOOK, JobEnv, register
 
@@ -51,6 +60,7 @@ __all__ = [
     "job_counts",
     "queue_report",
     "recent_failures",
+    "status_totals",
     "task_counts",
 ]
 # 2, 4, 8, ... 512 s between attempts (procrastinate: exponential_wait ** (attempt + 1)); a job

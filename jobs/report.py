@@ -37,20 +37,24 @@ def job_counts(session: Session) -> dict[str, int]:
     """Jobs by status (every status present, zero when none); empty without a queue."""
     if not has_queue(session):
         return {}
-    rows = (
-        session.connection()
-        .execute(_sql("SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY status"))
-        .all()
-    )
-    counts = dict.fromkeys(STATUSES, 0)
-    counts.update({str(status): int(n) for status, n in rows})
-    return counts
+    return status_totals(_by_task(session))
 
 
 def task_counts(session: Session) -> dict[str, dict[str, int]]:
     """Jobs by task, then by status (every status present); empty without a queue."""
-    if not has_queue(session):
-        return {}
+    return _by_task(session) if has_queue(session) else {}
+
+
+def status_totals(by_task: dict[str, dict[str, int]]) -> dict[str, int]:
+    """Jobs by status over every task (every status present): what `lightbox_jobs` reports."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for statuses in by_task.values():
+        for status, n in statuses.items():
+            counts[status] += n
+    return counts
+
+
+def _by_task(session: Session) -> dict[str, dict[str, int]]:
     rows = (
         session.connection()
         .execute(_sql("SELECT task_name, status::text, count(*) FROM procrastinate_jobs GROUP BY 1, 2"))
@@ -96,4 +100,5 @@ def queue_report(session: Session, *, failures: int = 10) -> QueueReport:
     """Job counts by status and the most recent failures, for `lightbox jobs`."""
     if not has_queue(session):
         return QueueReport(False, {}, [])
-    return QueueReport(True, job_counts(session), recent_failures(session, failures), task_counts(session))
+    by_task = _by_task(session)  # one read of the queue for both views
+    return QueueReport(True, status_totals(by_task), recent_failures(session, failures), by_task)
