@@ -192,14 +192,13 @@ class PostgresCatalog:
             else "SELECT NULL::json"
         )
         texts = "c.texts" if plan.text is not None else "NULL::jsonb"
+        blind = "case_id = ANY(CAST(:blind AS text[]))" if plan.blinded else "FALSE"
         # A case blind to the caller sorts as untitled: its place in a TITLE page must not spell its title.
         title = (
-            f"CASE WHEN case_id = ANY(CAST(:blind AS text[])) THEN '{UNTITLED_SORT_KEY}' COLLATE \"C\" "
-            "ELSE title_key END"
+            f"CASE WHEN {blind} THEN '{UNTITLED_SORT_KEY}' COLLATE \"C\" ELSE title_key END"
             if plan.blinded
             else "title_key"
         )
-        blind = "case_id = ANY(CAST(:blind AS text[]))" if plan.blinded else "FALSE"
         columns = f"doc_id, case_id, {sql.rank} AS rank, created_us, {title} AS title_key"
         page_of = f"""SELECT json_agg(json_build_array(p.doc_id, p.case_id, p.rank, p.created_us, p.title_key,
                                                      p.blind, {texts}) ORDER BY p.{column} {direction}, p.doc_id)

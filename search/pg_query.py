@@ -163,7 +163,7 @@ def head_lexemes(plan: Plan) -> str | None:
 
 def _head_lexemes(node: Node) -> set[str]:
     if isinstance(node, Lex):
-        names = [n for n in TEXT_FIELDS if n in HEAD_FIELDS] if node.field is None else [node.field]
+        names = TEXT_FIELDS if node.field is None else (node.field,)
         return {f"{FIELD_PREFIX[n]}:{lex}" for n in names if n in HEAD_FIELDS for lex in node.lexemes}
     if isinstance(node, (And, Or)):
         return set().union(*(_head_lexemes(item) for item in node.items))
