@@ -14,7 +14,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -25,8 +25,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlmodel import Session
 
-from content.lti.platforms import PlatformInput
+from content.lti.platforms import PlatformInput, register_platform
+from content.principal import SYSTEM
 from tests.helpers import serving
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -85,9 +87,9 @@ class Platform:
     def issuer(self) -> str:
         return self.url
 
-    def registration(self, name: str = "") -> PlatformInput:
-        """What an administrator registers for this platform (`lightbox lti add-platform`)."""
-        return PlatformInput(
+    def register(self, scope: Callable[[], AbstractContextManager[Session]], name: str = "") -> None:
+        """Register this platform with the tool, as an administrator does (`lightbox lti add-platform`)."""
+        data = PlatformInput(
             self.issuer,
             self.client_id,
             self.deployment_id,
@@ -96,6 +98,8 @@ class Platform:
             f"{self.url}/jwks",
             name=name,
         )
+        with scope() as session:
+            register_platform(data, session=session, principal=SYSTEM)
 
     def jwks(self) -> dict[str, Any]:
         public = serialization.load_pem_private_key(self.private_pem.encode(), None).public_key()

@@ -24,7 +24,6 @@ from api.db import SessionFactory
 from api.settings import Settings
 from content.audit import AuditEvent
 from content.lti.models import LtiLaunch, LtiUserLink
-from content.lti.platforms import register_platform
 from content.principal import SYSTEM
 from content.security.models import SignInSession
 from content.users.models import User
@@ -43,12 +42,7 @@ class Setup:
 @pytest.fixture
 def lti(app_settings: Settings, sessions: SessionFactory) -> Iterator[Setup]:
     with serving(create_app(app_settings)) as tool, running_platform(tool) as platform:
-        with sessions.scope() as session:
-            register_platform(
-                platform.registration(name="Test VLE"),
-                session=session,
-                principal=SYSTEM,
-            )
+        platform.register(sessions.scope, name="Test VLE")
         with httpx.Client(base_url=tool, timeout=30) as http:
             yield Setup(tool, platform, http, sessions)
 

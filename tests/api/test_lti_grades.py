@@ -19,8 +19,6 @@ from api.db import SessionFactory
 from api.settings import Settings
 from content import events
 from content.lti.models import LtiLineItem, LtiScore, LtiUserLink
-from content.lti.platforms import register_platform
-from content.principal import SYSTEM
 from content.users.models import User
 from content.users.service import principal_for
 from content.worklists.assignments import assign_worklist
@@ -47,12 +45,7 @@ def setup(app_settings: Settings, sessions: SessionFactory, bus: events.EventBus
     # The app wires GradePassback to its own bus; the world below writes through the test's, so wire it there too.
     GradePassback(sessions.scope, secret=app_settings.secret(), background=False).subscribe(bus)
     with serving(create_app(app_settings)) as tool, running_platform(tool) as platform:
-        with sessions.scope() as session:
-            register_platform(
-                platform.registration(),
-                session=session,
-                principal=SYSTEM,
-            )
+        platform.register(sessions.scope)
         yield tool, platform
 
 

@@ -16,8 +16,6 @@ from api.settings import Settings
 from content import events
 from content.lti.grades import assignment_score
 from content.lti.models import LtiScore, LtiUserLink
-from content.lti.platforms import register_platform
-from content.principal import SYSTEM
 from content.users.models import User
 from content.users.service import principal_for
 from content.worklists.assignments import assign_worklist
@@ -46,12 +44,7 @@ def graded(
     GradePassback(sessions.scope, secret=settings.secret(), defer=runtime.jobs.defer_scores).subscribe(bus)
     try:
         with serving(create_app(app_settings)) as tool, running_platform(tool) as platform:
-            with sessions.scope() as session:
-                register_platform(
-                    platform.registration(),
-                    session=session,
-                    principal=SYSTEM,
-                )
+            platform.register(sessions.scope)
             yield runtime, platform
     finally:
         runtime.close()

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from content.lti.platforms import register_platform
-from content.principal import SYSTEM
 from tests.lti_platform import LTI, Pending, running_platform
 
 
@@ -45,12 +43,7 @@ def test_administrator_registers_a_vle_platform(open_ui) -> None:  # type: ignor
 def test_a_launch_lands_in_the_ui_signed_in(open_ui, live_ui) -> None:  # type: ignore[no-untyped-def]
     ui = open_ui()
     with running_platform(live_ui.url) as platform:
-        with live_ui.app.state.sessions.scope() as session:
-            register_platform(
-                platform.registration(),
-                session=session,
-                principal=SYSTEM,
-            )
+        platform.register(live_ui.app.state.sessions.scope)
         platform.pending["hint-1"] = Pending({f"{LTI}target_link_uri": f"{live_ui.url}/ui/search?q=stroke"})
         page = ui.page
         missing: list[str] = []
